@@ -1,0 +1,53 @@
+//! Field diffs for the audit log.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The fields that differ between two versions of a record, as `{field: [old, new]}`.
+/// Fields listed in `skip` (bookkeeping such as `version`) are left out.
+pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>, skip: &[&str]) -> Value {
+    let as_map = |v: Option<&T>| match v.map(serde_json::to_value) {
+        Some(Ok(Value::Object(m))) => m,
+        _ => Map::new(),
+    };
+    let (old, new) = (as_map(old), as_map(new));
+    let mut out = Map::new();
+    let keys = old.keys().chain(new.keys().filter(|k| !old.contains_key(*k)));
+    for key in keys {
+        if skip.contains(&key.as_str()) {
+            continue;
+        }
+        let (a, b) = (
+            old.get(key).cloned().unwrap_or(Value::Null),
+            new.get(key).cloned().unwrap_or(Value::Null),
+        );
+        if a != b {
+            out.insert(key.clone(), Value::Array(vec![a, b]));
+        }
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    struct R {
+        name: &'static str,
+        city: Option<&'static str>,
+        version: i64,
+    }
+
+    #[test]
+    fn diff_lists_changed_fields_only() {
+        let a = R { name: "A", city: None, version: 1 };
+        let b = R { name: "A", city: Some("Ulm"), version: 2 };
+        assert_eq!(diff(Some(&a), Some(&b), &["version"]), json!({"city": [null, "Ulm"]}));
+        assert_eq!(
+            diff(None, Some(&a), &["version"]),
+            json!({"name": [null, "A"]})
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! Numbers, dates and instants the way each locale writes them (1.234,56 / 31.12.2026).
+
+use crate::{Instant, Locale};
+
+/// The zone the UI shows instants in. Tandem is for German companies; a per-user zone
+/// can come later without changing callers.
+pub const DISPLAY_ZONE: &str = "Europe/Berlin";
+
+pub fn integer(n: i64, locale: Locale) -> String {
+    let sep = match locale {
+        Locale::De => '.',
+        Locale::En => ',',
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+pub fn date(date: jiff::civil::Date, locale: Locale) -> String {
+    match locale {
+        Locale::De => date.strftime("%d.%m.%Y").to_string(),
+        Locale::En => date.strftime("%Y-%m-%d").to_string(),
+    }
+}
+
+pub fn instant(at: Instant, locale: Locale) -> String {
+    let zoned = match jiff::tz::TimeZone::get(DISPLAY_ZONE) {
+        Ok(tz) => at.timestamp().to_zoned(tz),
+        Err(_) => at.timestamp().to_zoned(jiff::tz::TimeZone::UTC),
+    };
+    match locale {
+        Locale::De => zoned.strftime("%d.%m.%Y %H:%M").to_string(),
+        Locale::En => zoned.strftime("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_use_the_locale_separator() {
+        let table = [
+            (0, "0", "0"),
+            (999, "999", "999"),
+            (1234, "1.234", "1,234"),
+            (-1234567, "-1.234.567", "-1,234,567"),
+        ];
+        for (n, de, en) in table {
+            assert_eq!(integer(n, Locale::De), de);
+            assert_eq!(integer(n, Locale::En), en);
+        }
+    }
+
+    #[test]
+    fn dates_and_instants_are_german_by_default() {
+        let d = jiff::civil::date(2026, 12, 31);
+        assert_eq!(date(d, Locale::De), "31.12.2026");
+        assert_eq!(date(d, Locale::En), "2026-12-31");
+        // 2026-07-01 10:00 UTC is 12:00 in Berlin (summer time).
+        let at = Instant(1_782_900_000_000);
+        assert_eq!(instant(at, Locale::De), "01.07.2026 12:00");
+    }
+}

@@ -1,0 +1,20 @@
+//! Tandem's domain: pure rules and types. No IO, no async.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod cursor;
+pub mod format;
+pub mod ids;
+pub mod jobs;
+pub mod locale;
+pub mod role;
+pub mod text;
+pub mod time;
+pub mod validation;
+
+pub use ids::*;
+pub use locale::Locale;
+pub use role::Role;
+pub use time::Instant;
+pub use validation::{FieldError, Invalid};

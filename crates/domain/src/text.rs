@@ -1,0 +1,68 @@
+//! Text normalisation for search and sorting: case-folded, with German umlauts spelled
+//! out, so "Müller", "MUELLER" and "mueller" find each other.
+
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' => out.push_str("ae"),
+            'ö' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
+            'é' | 'è' | 'ê' => out.push('e'),
+            'á' | 'à' | 'â' => out.push('a'),
+            c if c.is_whitespace() => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn folding_makes_umlaut_spellings_equal() {
+        let cases = [
+            ("Müller GmbH", "mueller gmbh"),
+            ("MUELLER  GmbH", "mueller gmbh"),
+            ("Straße", "strasse"),
+            ("  Öl & Gas ", "oel & gas"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fold(input), expected);
+        }
+    }
+}
+
+/// A URL-safe slug (`müller-gmbh`) for workspace names.
+pub fn slugify(s: &str) -> String {
+    let folded = fold(s);
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    trimmed.chars().take(40).collect::<String>().trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs_are_ascii_and_readable() {
+        assert_eq!(slugify("Müller & Söhne GmbH"), "mueller-soehne-gmbh");
+        assert_eq!(slugify("  --Demo-- "), "demo");
+        assert_eq!(slugify("€€€"), "");
+    }
+}

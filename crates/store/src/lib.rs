@@ -1,0 +1,19 @@
+//! Everything SQL. One query, built with sea-query, runs on SQLite and on PostgreSQL;
+//! backend-specific statements live only in `db.rs` (pragmas, locking, NOTIFY, backup).
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+mod db;
+mod error;
+pub mod events;
+pub mod jobs;
+mod migrate;
+pub mod sessions;
+pub mod users;
+pub mod workspaces;
+
+pub use db::{Backend, Conn, Store, Tx};
+pub use error::{StoreError, StoreResult};
+pub use events::Event;
+pub use migrate::MIGRATIONS;

@@ -1,0 +1,112 @@
+//! Embedded migrations, one list for both backends with the same version numbers.
+
+use crate::{
+    Store,
+    error::{StoreError, StoreResult},
+};
+use sea_query::{Expr, ExprTrait, Query};
+use tandem_domain::Instant;
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+#[derive(sqlx::FromRow)]
+struct Applied {
+    version: i64,
+}
+
+pub(crate) async fn run(store: &Store) -> StoreResult<()> {
+    let mut tx = store.begin().await?;
+    // Serialise concurrent starts of several instances on PostgreSQL.
+    if store.backend() == crate::Backend::Postgres {
+        tx.conn()
+            .exec_raw("SELECT pg_advisory_xact_lock(7336001)")
+            .await?;
+    }
+    tx.conn()
+        .exec_raw(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, \
+             name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
+    let applied: Vec<Applied> = tx
+        .conn()
+        .all(&Query::select().column("version").from("schema_migrations").to_owned())
+        .await?;
+    for m in MIGRATIONS {
+        if applied.iter().any(|a| a.version == m.version) {
+            continue;
+        }
+        let sql = match store.backend() {
+            crate::Backend::Sqlite => m.sqlite,
+            crate::Backend::Postgres => m.postgres,
+        };
+        tx.conn()
+            .exec_raw(sql)
+            .await
+            .map_err(|e| StoreError::Migration {
+                version: m.version,
+                message: e.to_string(),
+            })?;
+        tx.conn()
+            .exec(
+                &Query::insert()
+                    .into_table("schema_migrations")
+                    .columns(["version", "name", "applied_at"])
+                    .values_panic([m.version.into(), m.name.into(), Instant::now().0.into()])
+                    .to_owned(),
+            )
+            .await?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+    }
+    tx.commit().await
+}
+
+impl Store {
+    /// Whether every known migration has been applied (readiness).
+    pub async fn is_migrated(&self) -> bool {
+        let Ok(mut c) = self.read().await else {
+            return false;
+        };
+        let latest = MIGRATIONS.last().map_or(0, |m| m.version);
+        let q = Query::select()
+            .column("version")
+            .from("schema_migrations")
+            .and_where(Expr::col("version").eq(latest))
+            .to_owned();
+        matches!(c.conn().optional::<Applied>(&q).await, Ok(Some(_)))
+    }
+
+    /// Every (table, column) of the schema, for the parity test of the two backends.
+    pub async fn schema_columns(&self) -> StoreResult<Vec<(String, String)>> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let mut cols: Vec<(String, String)> = match &mut conn {
+            crate::Conn::Sqlite(c) => sqlx::query_as(
+                "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(&mut **c)
+            .await?,
+            crate::Conn::Postgres(c) => sqlx::query_as(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = current_schema()",
+            )
+            .fetch_all(&mut **c)
+            .await?,
+        };
+        cols.sort();
+        Ok(cols)
+    }
+}

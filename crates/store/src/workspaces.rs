@@ -1,0 +1,82 @@
+//! Workspaces (tenants).
+
+use crate::{Conn, StoreError, StoreResult};
+use sea_query::{Expr, ExprTrait, Query};
+use tandem_domain::{Instant, WorkspaceId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workspace {
+    pub id: WorkspaceId,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    slug: String,
+    name: String,
+}
+
+impl From<Row> for Workspace {
+    fn from(r: Row) -> Self {
+        Workspace {
+            id: WorkspaceId(r.id),
+            slug: r.slug,
+            name: r.name,
+        }
+    }
+}
+
+pub async fn by_slug(c: &mut Conn<'_>, slug: &str) -> StoreResult<Option<Workspace>> {
+    let q = Query::select()
+        .columns(["id", "slug", "name"])
+        .from("workspaces")
+        .and_where(Expr::col("slug").eq(slug))
+        .to_owned();
+    Ok(c.optional::<Row>(&q).await?.map(Into::into))
+}
+
+pub async fn get(c: &mut Conn<'_>, id: WorkspaceId) -> StoreResult<Workspace> {
+    let q = Query::select()
+        .columns(["id", "slug", "name"])
+        .from("workspaces")
+        .and_where(Expr::col("id").eq(id.0))
+        .to_owned();
+    Ok(c.one::<Row>(&q).await?.into())
+}
+
+pub async fn create(c: &mut Conn<'_>, slug: &str, name: &str) -> StoreResult<Workspace> {
+    let ws = Workspace {
+        id: WorkspaceId::new(),
+        slug: slug.to_string(),
+        name: name.to_string(),
+    };
+    let q = Query::insert()
+        .into_table("workspaces")
+        .columns(["id", "slug", "name", "created_at"])
+        .values_panic([
+            ws.id.0.into(),
+            slug.into(),
+            name.into(),
+            Instant::now().0.into(),
+        ])
+        .to_owned();
+    c.exec(&q).await.map_err(|e| match e {
+        StoreError::Db(ref db) if StoreError::is_unique_violation(db) => {
+            StoreError::Duplicate("slug")
+        }
+        e => e,
+    })?;
+    Ok(ws)
+}
+
+pub async fn list(c: &mut Conn<'_>) -> StoreResult<Vec<Workspace>> {
+    let q = Query::select()
+        .columns(["id", "slug", "name"])
+        .from("workspaces")
+        .order_by("slug", sea_query::Order::Asc)
+        .to_owned();
+    Ok(c.all::<Row>(&q).await?.into_iter().map(Into::into).collect())
+}

@@ -1,0 +1,219 @@
+//! Demo data: a realistic, deterministic German Mittelstand workspace.
+
+use anyhow::Context;
+use tandem_domain::{
+    AccountId, Locale, Role, UserId, WorkspaceId,
+    account::{AccountInput, Lifecycle},
+    auth::new_secret,
+};
+use tandem_store::{
+    Store,
+    audit::{self, Action, NewEntry},
+    accounts, users, workspaces,
+};
+use tandem_web::services::auth::{NewUserInput, create_user};
+
+pub const DEMO_SLUG: &str = "demo";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    Small,
+    Medium,
+    Large,
+    Accounts(u32),
+}
+
+impl Size {
+    pub fn parse(s: &str) -> Option<Size> {
+        match s {
+            "small" => Some(Size::Small),
+            "medium" => Some(Size::Medium),
+            "large" => Some(Size::Large),
+            n => n.parse().ok().map(Size::Accounts),
+        }
+    }
+
+    fn accounts(self) -> u32 {
+        match self {
+            Size::Small => 250,
+            Size::Medium => 10_000,
+            Size::Large => 100_000,
+            Size::Accounts(n) => n,
+        }
+    }
+}
+
+const PEOPLE: [(&str, &str, Role, &str); 6] = [
+    ("admin@demo.tandem.test", "Anna Admin", Role::Admin, ""),
+    ("petra.schulz@demo.tandem.test", "Petra Schulz", Role::Manager, "Vertrieb Süd"),
+    ("dieter.mayer@demo.tandem.test", "Dieter Mayer", Role::Field, "Vertrieb Süd"),
+    ("klaus.becker@demo.tandem.test", "Klaus Becker", Role::Inside, "Vertrieb Süd"),
+    ("jana.krueger@demo.tandem.test", "Jana Krüger", Role::Field, "Vertrieb Nord"),
+    ("miriam.ott@demo.tandem.test", "Miriam Ott", Role::Marketing, ""),
+];
+
+/// Creates the demo workspace unless it exists; prints the logins once.
+pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
+    let existing = {
+        let mut c = store.read().await?;
+        workspaces::by_slug(&mut c.conn(), DEMO_SLUG).await?
+    };
+    if existing.is_some() {
+        tracing::info!("the demo workspace exists already");
+        return Ok(());
+    }
+    let ws = {
+        let mut tx = store.begin().await?;
+        let ws = workspaces::create(&mut tx.conn(), DEMO_SLUG, "Demo Maschinenbau GmbH").await?;
+        tx.commit().await?;
+        ws.id
+    };
+    let mut team_ids = std::collections::HashMap::new();
+    for team in ["Vertrieb Süd", "Vertrieb Nord"] {
+        let mut tx = store.begin().await?;
+        team_ids.insert(team, users::create_team(&mut tx.conn(), ws, team, None).await?);
+        tx.commit().await?;
+    }
+    println!("\nDemo workspace created. Sign in with one of these (shown only now):\n");
+    let mut owners = vec![];
+    for (email, name, role, team) in PEOPLE {
+        let password = new_secret("").chars().take(16).collect::<String>();
+        let id = create_user(
+            store,
+            ws,
+            NewUserInput {
+                email: email.into(),
+                name: name.into(),
+                role,
+                team_id: team_ids.get(team).copied(),
+                locale: Locale::De,
+                password: password.clone(),
+            },
+            None,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating {email}: {e}"))?;
+        println!("  {:<10} {email:<34} {password}", role.as_str());
+        if matches!(role, Role::Field | Role::Inside | Role::Manager) {
+            owners.push(id);
+        }
+    }
+    println!();
+    seed_accounts(store, ws, &owners, size.accounts()).await
+}
+
+/// A small deterministic generator (xorshift), so every demo looks the same.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const FAMILY: [&str; 24] = [
+    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+    "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
+    "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann",
+];
+const TRADES: [(&str, &str); 10] = [
+    ("Maschinenbau", "Maschinenbau"),
+    ("Elektrotechnik", "Elektrotechnik"),
+    ("Feinmechanik", "Maschinenbau"),
+    ("Lebensmittel", "Lebensmittel"),
+    ("Logistik", "Logistik"),
+    ("Kunststofftechnik", "Kunststoff"),
+    ("Metallbau", "Metallverarbeitung"),
+    ("Antriebstechnik", "Maschinenbau"),
+    ("Verpackung", "Verpackung"),
+    ("Medizintechnik", "Medizintechnik"),
+];
+const FORMS: [&str; 5] = ["GmbH", "GmbH & Co. KG", "AG", "KG", "e.K."];
+const TOWNS: [(&str, &str, &str); 16] = [
+    ("Stuttgart", "70173", "Königstraße"),
+    ("Ulm", "89073", "Hirschstraße"),
+    ("Augsburg", "86150", "Maximilianstraße"),
+    ("Freiburg im Breisgau", "79098", "Kaiser-Joseph-Straße"),
+    ("Regensburg", "93047", "Gesandtenstraße"),
+    ("Bielefeld", "33602", "Obernstraße"),
+    ("Paderborn", "33098", "Westernstraße"),
+    ("Kassel", "34117", "Königsstraße"),
+    ("Würzburg", "97070", "Domstraße"),
+    ("Heilbronn", "74072", "Kaiserstraße"),
+    ("Reutlingen", "72764", "Wilhelmstraße"),
+    ("Göttingen", "37073", "Weender Straße"),
+    ("Osnabrück", "49074", "Große Straße"),
+    ("Chemnitz", "09111", "Straße der Nationen"),
+    ("Jena", "07743", "Löbderstraße"),
+    ("Lüdenscheid", "58507", "Wilhelmstraße"),
+];
+const TAGS: [&str; 6] = ["A-Kunde", "Messe 2026", "Rahmenvertrag", "Service", "Export", "Neukunde"];
+
+async fn seed_accounts(store: &Store, ws: WorkspaceId, owners: &[UserId], count: u32) -> anyhow::Result<()> {
+    let mut rng = Rng(0x7A4D_E1A5_0000_0001);
+    let mut done = 0;
+    while done < count {
+        let batch = (count - done).min(1_000);
+        let mut tx = store.begin().await?;
+        for _ in 0..batch {
+            let family = rng.pick(&FAMILY);
+            let (trade, industry) = *rng.pick(&TRADES);
+            let form = rng.pick(&FORMS);
+            let (city, zip, street) = *rng.pick(&TOWNS);
+            let lifecycle = match rng.next() % 10 {
+                0..=4 => Lifecycle::Customer,
+                5..=7 => Lifecycle::Prospect,
+                8 => Lifecycle::Former,
+                _ => Lifecycle::Partner,
+            };
+            let slug = tandem_domain::text::slugify(family);
+            let n = rng.next();
+            let tags = if n % 3 == 0 { vec![rng.pick(&TAGS).to_string()] } else { vec![] };
+            let input = AccountInput {
+                name: format!("{family} {trade}"),
+                legal_form: Some(form.to_string()),
+                industry: Some(industry.to_string()),
+                employees: Some(10 + (n % 990) as i64),
+                street: Some(format!("{street} {}", 1 + n % 120)),
+                postal_code: Some(zip.to_string()),
+                city: Some(city.to_string()),
+                country: Some("DE".into()),
+                vat_id: Some(format!("DE{:09}", n % 1_000_000_000)),
+                website: Some(format!("www.{slug}-{}.de", trade.to_lowercase().replace('ä', "ae"))),
+                phone: Some(format!("+49 {} {}", 100 + n % 900, 10_000 + n % 90_000)),
+                email: Some(format!("info@{slug}-{}.de", trade.to_lowercase().replace('ä', "ae"))),
+                tags,
+                lifecycle: Some(lifecycle.as_str().to_string()),
+                owner_id: Some(*rng.pick(owners)),
+                notes: None,
+            };
+            let data = input.validate().context("demo account invalid")?;
+            let id = AccountId::new();
+            accounts::insert(&mut tx.conn(), ws, id, &data, None).await?;
+            let diff = tandem_domain::audit::diff(None, Some(&data), &[]);
+            audit::record(
+                &mut tx.conn(),
+                NewEntry {
+                    workspace_id: ws,
+                    entity: "account",
+                    entity_id: id.0,
+                    action: Action::Create,
+                    actor: None,
+                    diff: &diff,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        done += batch;
+    }
+    tracing::info!(accounts = count, "demo accounts created");
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! The job runner: schedules periodic work, claims due jobs and runs them.
+
+use std::time::Duration;
+use tandem_domain::{Instant, time::{DAY_MS, HOUR_MS, MINUTE_MS}};
+use tandem_store::{Store, StoreResult, jobs, sessions};
+use tokio_util::sync::CancellationToken;
+
+pub const SESSIONS_CLEANUP: &str = "sessions.cleanup";
+pub const JOBS_PRUNE: &str = "jobs.prune";
+
+/// Runs until `shutdown`; a job in progress is finished first.
+pub async fn run(store: Store, shutdown: CancellationToken) {
+    for (kind, every) in [(SESSIONS_CLEANUP, HOUR_MS), (JOBS_PRUNE, DAY_MS)] {
+        if let Err(e) = jobs::ensure_periodic(&store, kind, every).await {
+            tracing::error!(error = %e, kind, "cannot register periodic job");
+        }
+    }
+    loop {
+        if let Err(e) = tick(&store, &shutdown).await {
+            tracing::warn!(error = %e, "job runner tick failed");
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
+    tracing::info!("job runner stopped");
+}
+
+/// One round: requeue jobs of dead runners, schedule due periodic jobs, run what is due.
+/// Returns how many jobs ran.
+pub async fn tick(store: &Store, shutdown: &CancellationToken) -> StoreResult<u32> {
+    let now = Instant::now();
+    jobs::requeue_stale(store, now, 10 * MINUTE_MS).await?;
+    jobs::schedule_due_periodic(store, now).await?;
+    let mut ran = 0;
+    while !shutdown.is_cancelled() {
+        let Some(job) = jobs::claim(store, Instant::now()).await? else {
+            break;
+        };
+        let result = handle(store, &job).await;
+        match &result {
+            Ok(()) => tracing::info!(kind = %job.kind, id = %job.id, "job done"),
+            Err(e) => tracing::warn!(kind = %job.kind, id = %job.id, attempt = job.attempts, error = %e, "job failed"),
+        }
+        jobs::finish(store, &job, result).await?;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+async fn handle(store: &Store, job: &jobs::Job) -> Result<(), String> {
+    let now = Instant::now();
+    match job.kind.as_str() {
+        SESSIONS_CLEANUP => {
+            let mut tx = store.begin().await.map_err(|e| e.to_string())?;
+            let n = sessions::delete_expired(&mut tx.conn(), now)
+                .await
+                .map_err(|e| e.to_string())?;
+            tx.commit().await.map_err(|e| e.to_string())?;
+            tracing::info!(removed = n, "expired sessions removed");
+            Ok(())
+        }
+        JOBS_PRUNE => {
+            let mut tx = store.begin().await.map_err(|e| e.to_string())?;
+            jobs::prune_finished(&mut tx.conn(), now.plus_ms(-30 * DAY_MS))
+                .await
+                .map_err(|e| e.to_string())?;
+            tx.commit().await.map_err(|e| e.to_string())
+        }
+        other => Err(format!("unknown job kind {other}")),
+    }
+}

@@ -1,0 +1,213 @@
+## Navigation
+nav-skip = Zum Inhalt springen
+nav-main = Hauptnavigation
+nav-accounts = Unternehmen
+nav-admin = Verwaltung
+nav-profile = Mein Profil
+nav-logout = Abmelden
+
+## Sign-in and setup
+login-title = Anmelden
+login-submit = Anmelden
+login-invalid = E-Mail-Adresse oder Passwort ist falsch.
+login-locked = Zu viele Fehlversuche. Das Konto ist bis { $until } gesperrt.
+login-rate-limited = Zu viele Anmeldeversuche von dieser Adresse. Bitte warten Sie eine Minute.
+setup-title = Tandem einrichten
+setup-intro = Legen Sie Ihren Arbeitsbereich und das erste Administratorkonto an. Weitere Kolleginnen und Kollegen laden Sie danach unter „Verwaltung“ ein.
+setup-submit = Arbeitsbereich anlegen
+password-hint = Mindestens 10 Zeichen.
+form-has-errors = Bitte prüfen Sie die markierten Felder.
+
+## Notices
+notice-created = Angelegt.
+notice-saved = Gespeichert.
+notice-deleted = In den Papierkorb verschoben.
+notice-restored = Aus dem Papierkorb wiederhergestellt.
+notice-password-changed = Ihr Passwort wurde geändert. Andere Geräte sind abgemeldet.
+notice-language-changed = Die Sprache wurde geändert.
+notice-token-revoked = Der API-Schlüssel wurde widerrufen.
+notice-signed-out = Sie sind abgemeldet.
+
+## Fields
+field-name = Name
+field-legal-form = Rechtsform
+field-industry = Branche
+field-employees = Mitarbeitende
+field-street = Straße und Hausnummer
+field-postal-code = PLZ
+field-city = Ort
+field-country = Land
+field-address = Anschrift
+field-vat-id = USt-IdNr.
+field-website = Website
+field-phone = Telefon
+field-email = E-Mail
+field-tags = Schlagwörter
+field-tag = Schlagwort
+field-lifecycle = Status
+field-owner = Verantwortlich
+field-owner-id = Verantwortlich
+field-notes = Notizen
+field-updated = Geändert
+field-password = Passwort
+field-workspace-name = Name des Unternehmens (Arbeitsbereich)
+field-your-name = Ihr Name
+field-role = Rolle
+field-team = Team
+field-status = Status
+field-language = Sprache
+field-current-password = Aktuelles Passwort
+field-new-password = Neues Passwort
+field-confirm-password = Neues Passwort wiederholen
+field-initial-password = Erstes Passwort
+field-locale = Sprache
+field-active = Aktiv
+field-team-id = Team
+field-password-hash = Passwort
+tags-hint = Mehrere Schlagwörter durch Kommas trennen.
+
+## Lifecycle
+lifecycle-prospect = Interessent
+lifecycle-customer = Kunde
+lifecycle-former = Ehemaliger Kunde
+lifecycle-partner = Partner
+
+## Roles
+role-admin = Administration
+role-manager = Vertriebsleitung
+role-field = Außendienst
+role-inside = Innendienst
+role-marketing = Marketing
+role-read-only = Nur lesen
+
+## Accounts
+accounts-title = Unternehmen
+accounts-new = Neues Unternehmen
+accounts-edit = Unternehmen bearbeiten
+accounts-empty = Keine Unternehmen gefunden. Legen Sie das erste an oder ändern Sie die Filter.
+accounts-back-to-list = Zur Liste
+account-details = Stammdaten
+account-no-details = Noch keine weiteren Angaben.
+account-history = Verlauf
+account-in-trash = Dieses Unternehmen liegt im Papierkorb.
+trash-title = Papierkorb
+trash-empty = Der Papierkorb ist leer.
+filter-search = Suche
+filter-search-placeholder = Name, Ort, PLZ, E-Mail …
+filter-all = Alle
+filter-sort = Sortierung
+filter-apply = Anwenden
+sort-name-asc = Name A–Z
+sort-name-desc = Name Z–A
+sort-created-desc = Neueste zuerst
+sort-created-asc = Älteste zuerst
+sort-updated-desc = Zuletzt geändert
+sort-updated-asc = Am längsten unverändert
+pager-label = Seiten
+pager-first = Zum Anfang
+pager-next = Weitere
+history-create = Angelegt
+history-update = Geändert
+history-delete = In den Papierkorb verschoben
+history-restore = Wiederhergestellt
+history-system = System
+conflict-explained = Jemand hat dieses Unternehmen geändert, während Sie es bearbeitet haben. Ihre Eingaben sind erhalten; die inzwischen gespeicherten Werte stehen hier. Prüfen Sie und speichern Sie erneut.
+conflict-reload = Jemand hat diesen Datensatz inzwischen geändert. Bitte laden Sie die Seite neu.
+
+## Actions
+action-edit = Bearbeiten
+action-delete = Löschen
+action-restore = Wiederherstellen
+action-save = Speichern
+action-cancel = Abbrechen
+action-rename = Umbenennen
+action-add = Hinzufügen
+action-revoke = Widerrufen
+confirm-delete = Dieses Unternehmen in den Papierkorb verschieben?
+confirm-delete-team = Dieses Team löschen? Die Mitglieder bleiben erhalten.
+confirm-revoke = Diesen API-Schlüssel widerrufen? Programme, die ihn nutzen, verlieren den Zugriff.
+
+## Profile
+profile-title = Mein Profil
+password-change = Passwort ändern
+tokens-title = API-Schlüssel
+tokens-intro = Mit einem API-Schlüssel greifen andere Programme in Ihrem Namen auf die Tandem-API zu.
+tokens-created = Ihr neuer API-Schlüssel. Kopieren Sie ihn jetzt – er wird nur dieses eine Mal angezeigt.
+tokens-created-at = Angelegt
+tokens-last-used = Zuletzt benutzt
+tokens-name = Name des Schlüssels
+tokens-create = Schlüssel erzeugen
+
+## Administration
+users-title = Benutzer
+users-new = Neuer Benutzer
+user-active = Aktiv
+user-inactive = Deaktiviert
+teams-title = Teams
+teams-new = Neues Team
+teams-members = Mitglieder
+teams-empty = Noch keine Teams.
+jobs-title = Hintergrundaufgaben
+jobs-intro = Aufgaben, die Tandem im Hintergrund erledigt, mit ihren Versuchen und Fehlern.
+jobs-empty = Noch keine Aufgaben.
+jobs-kind = Art
+jobs-attempts = Versuche
+jobs-run-at = Fällig
+jobs-finished-at = Erledigt
+jobs-error = Letzter Fehler
+job-status-queued = Wartet
+job-status-running = Läuft
+job-status-done = Erledigt
+job-status-failed = Fehlgeschlagen
+
+## Field errors
+error-required = Bitte ausfüllen.
+error-too-long = Zu lang.
+error-too-many = Zu viele Einträge.
+error-out-of-range = Der Wert liegt außerhalb des erlaubten Bereichs.
+error-not-a-number = Bitte eine ganze Zahl eingeben.
+error-invalid-country = Bitte einen zweistelligen Ländercode angeben, z. B. DE.
+error-invalid-postal-code = Diese Postleitzahl passt nicht zum Land (Deutschland: 5 Ziffern).
+error-invalid-vat-id = Keine gültige USt-IdNr. (z. B. DE123456789).
+error-invalid-url = Keine gültige Webadresse.
+error-invalid-phone = Keine gültige Telefonnummer.
+error-invalid-email = Keine gültige E-Mail-Adresse.
+error-invalid-choice = Dieser Wert ist nicht erlaubt.
+error-invalid-type = Falscher Datentyp.
+error-invalid-id = Keine gültige ID.
+error-invalid-cursor = Ungültiger Seitenzeiger.
+error-invalid-name = Der Name braucht Buchstaben oder Ziffern.
+error-unknown-field = Unbekanntes Feld.
+error-unknown-user = Diese Person gibt es in diesem Arbeitsbereich nicht.
+error-unknown-team = Dieses Team gibt es nicht.
+error-taken = Dieser Wert ist bereits vergeben.
+error-password-too-short = Das Passwort braucht mindestens 10 Zeichen.
+error-wrong-password = Das aktuelle Passwort stimmt nicht.
+error-passwords-differ = Die beiden Passwörter stimmen nicht überein.
+error-last-admin = Der Arbeitsbereich braucht mindestens eine aktive Administration.
+error-status = Fehlercode
+error-back = Zur Startseite
+
+## Problems (API and error pages)
+problem-not-found = Nicht gefunden
+problem-not-found-detail = Diese Seite oder diesen Datensatz gibt es nicht, oder Sie dürfen ihn nicht sehen.
+problem-unauthenticated = Anmeldung erforderlich
+problem-unauthenticated-detail = Bitte melden Sie sich an.
+problem-forbidden = Keine Berechtigung
+problem-forbidden-detail = Ihre Rolle erlaubt diese Aktion nicht.
+problem-csrf = Formular abgelaufen
+problem-csrf-detail = Das Formular war nicht mehr gültig. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.
+problem-invalid = Ungültige Eingabe
+problem-invalid-detail = Einige Felder sind ungültig.
+problem-conflict = Zwischenzeitlich geändert
+problem-conflict-detail = Jemand hat den Datensatz inzwischen geändert. Laden Sie ihn neu und übernehmen Sie Ihre Änderung.
+problem-malformed = Fehlerhafte Anfrage
+problem-malformed-detail = Die Anfrage konnte nicht gelesen werden.
+problem-too-large = Zu groß
+problem-too-large-detail = Die Anfrage ist größer als 1 MB.
+problem-unsupported-media-type = Falsches Format
+problem-unsupported-media-type-detail = Bitte senden Sie JSON (Content-Type: application/json).
+problem-rate-limited = Zu viele Anfragen
+problem-rate-limited-detail = Bitte warten Sie einen Moment.
+problem-internal = Interner Fehler
+problem-internal-detail = Etwas ist schiefgegangen. Ihre Daten sind unverändert; bitte versuchen Sie es erneut.

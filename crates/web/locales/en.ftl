@@ -1,0 +1,213 @@
+## Navigation
+nav-skip = Skip to content
+nav-main = Main navigation
+nav-accounts = Accounts
+nav-admin = Administration
+nav-profile = My profile
+nav-logout = Sign out
+
+## Sign-in and setup
+login-title = Sign in
+login-submit = Sign in
+login-invalid = Email address or password is wrong.
+login-locked = Too many failed attempts. The account is locked until { $until }.
+login-rate-limited = Too many sign-in attempts from this address. Please wait a minute.
+setup-title = Set up Tandem
+setup-intro = Create your workspace and the first administrator. Invite your colleagues afterwards under “Administration”.
+setup-submit = Create workspace
+password-hint = At least 10 characters.
+form-has-errors = Please check the marked fields.
+
+## Notices
+notice-created = Created.
+notice-saved = Saved.
+notice-deleted = Moved to the trash.
+notice-restored = Restored from the trash.
+notice-password-changed = Your password has been changed. Other devices are signed out.
+notice-language-changed = The language has been changed.
+notice-token-revoked = The API token has been revoked.
+notice-signed-out = You are signed out.
+
+## Fields
+field-name = Name
+field-legal-form = Legal form
+field-industry = Industry
+field-employees = Employees
+field-street = Street
+field-postal-code = Postal code
+field-city = City
+field-country = Country
+field-address = Address
+field-vat-id = VAT ID
+field-website = Website
+field-phone = Phone
+field-email = Email
+field-tags = Tags
+field-tag = Tag
+field-lifecycle = Lifecycle
+field-owner = Owner
+field-owner-id = Owner
+field-notes = Notes
+field-updated = Updated
+field-password = Password
+field-workspace-name = Company name (workspace)
+field-your-name = Your name
+field-role = Role
+field-team = Team
+field-status = Status
+field-language = Language
+field-current-password = Current password
+field-new-password = New password
+field-confirm-password = Repeat new password
+field-initial-password = Initial password
+field-locale = Language
+field-active = Active
+field-team-id = Team
+field-password-hash = Password
+tags-hint = Separate several tags with commas.
+
+## Lifecycle
+lifecycle-prospect = Prospect
+lifecycle-customer = Customer
+lifecycle-former = Former customer
+lifecycle-partner = Partner
+
+## Roles
+role-admin = Admin
+role-manager = Sales manager
+role-field = Field sales
+role-inside = Inside sales
+role-marketing = Marketing
+role-read-only = Read only
+
+## Accounts
+accounts-title = Accounts
+accounts-new = New account
+accounts-edit = Edit account
+accounts-empty = No accounts found. Create the first one or change the filters.
+accounts-back-to-list = Back to the list
+account-details = Details
+account-no-details = No further details yet.
+account-history = History
+account-in-trash = This account is in the trash.
+trash-title = Trash
+trash-empty = The trash is empty.
+filter-search = Search
+filter-search-placeholder = Name, city, postal code, email …
+filter-all = All
+filter-sort = Sort
+filter-apply = Apply
+sort-name-asc = Name A–Z
+sort-name-desc = Name Z–A
+sort-created-desc = Newest first
+sort-created-asc = Oldest first
+sort-updated-desc = Recently changed
+sort-updated-asc = Longest unchanged
+pager-label = Pages
+pager-first = First page
+pager-next = More
+history-create = Created
+history-update = Changed
+history-delete = Moved to the trash
+history-restore = Restored
+history-system = System
+conflict-explained = Someone changed this account while you were editing it. Your input is kept; the values saved meanwhile are listed here. Check and save again.
+conflict-reload = Someone has changed this record meanwhile. Please reload the page.
+
+## Actions
+action-edit = Edit
+action-delete = Delete
+action-restore = Restore
+action-save = Save
+action-cancel = Cancel
+action-rename = Rename
+action-add = Add
+action-revoke = Revoke
+confirm-delete = Move this account to the trash?
+confirm-delete-team = Delete this team? Its members stay.
+confirm-revoke = Revoke this API token? Programs using it lose access.
+
+## Profile
+profile-title = My profile
+password-change = Change password
+tokens-title = API tokens
+tokens-intro = With an API token, other programs use the Tandem API on your behalf.
+tokens-created = Your new API token. Copy it now – it is shown only this once.
+tokens-created-at = Created
+tokens-last-used = Last used
+tokens-name = Token name
+tokens-create = Create token
+
+## Administration
+users-title = Users
+users-new = New user
+user-active = Active
+user-inactive = Deactivated
+teams-title = Teams
+teams-new = New team
+teams-members = members
+teams-empty = No teams yet.
+jobs-title = Background jobs
+jobs-intro = Work Tandem does in the background, with its attempts and errors.
+jobs-empty = No jobs yet.
+jobs-kind = Kind
+jobs-attempts = Attempts
+jobs-run-at = Due
+jobs-finished-at = Finished
+jobs-error = Last error
+job-status-queued = Queued
+job-status-running = Running
+job-status-done = Done
+job-status-failed = Failed
+
+## Field errors
+error-required = Please fill in.
+error-too-long = Too long.
+error-too-many = Too many entries.
+error-out-of-range = The value is out of the allowed range.
+error-not-a-number = Please enter a whole number.
+error-invalid-country = Please give a two-letter country code, e.g. DE.
+error-invalid-postal-code = This postal code does not fit the country (Germany: 5 digits).
+error-invalid-vat-id = Not a valid VAT ID (e.g. DE123456789).
+error-invalid-url = Not a valid web address.
+error-invalid-phone = Not a valid phone number.
+error-invalid-email = Not a valid email address.
+error-invalid-choice = This value is not allowed.
+error-invalid-type = Wrong type.
+error-invalid-id = Not a valid id.
+error-invalid-cursor = Invalid cursor.
+error-invalid-name = The name needs letters or digits.
+error-unknown-field = Unknown field.
+error-unknown-user = No such person in this workspace.
+error-unknown-team = No such team.
+error-taken = This value is taken already.
+error-password-too-short = The password needs at least 10 characters.
+error-wrong-password = The current password is wrong.
+error-passwords-differ = The two passwords differ.
+error-last-admin = The workspace needs at least one active admin.
+error-status = Error code
+error-back = Go to the start page
+
+## Problems (API and error pages)
+problem-not-found = Not found
+problem-not-found-detail = This page or record does not exist, or you may not see it.
+problem-unauthenticated = Sign-in required
+problem-unauthenticated-detail = Please sign in.
+problem-forbidden = Forbidden
+problem-forbidden-detail = Your role does not allow this action.
+problem-csrf = Form expired
+problem-csrf-detail = The form was no longer valid. Please reload the page and try again.
+problem-invalid = Invalid input
+problem-invalid-detail = Some fields are invalid.
+problem-conflict = Changed meanwhile
+problem-conflict-detail = Someone has changed the record meanwhile. Reload it and apply your change again.
+problem-malformed = Malformed request
+problem-malformed-detail = The request could not be read.
+problem-too-large = Too large
+problem-too-large-detail = The request is larger than 1 MB.
+problem-unsupported-media-type = Unsupported format
+problem-unsupported-media-type-detail = Please send JSON (Content-Type: application/json).
+problem-rate-limited = Too many requests
+problem-rate-limited-detail = Please wait a moment.
+problem-internal = Internal error
+problem-internal-detail = Something went wrong. Your data is unchanged; please try again.

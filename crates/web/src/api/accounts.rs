@@ -1,0 +1,345 @@
+//! `/api/v1/accounts`
+
+use crate::{
+    AppState,
+    api::json::ApiJson,
+    auth::CurrentUser,
+    error::{AppError, AppResult, Problem},
+    services::accounts::{self as svc, ListQuery},
+};
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tandem_domain::{AccountId, Invalid, UserId, account::Lifecycle};
+use tandem_store::accounts::{Account, Filter, Sort};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// A company.
+#[derive(Serialize, ToSchema)]
+pub struct AccountOut {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// e.g. GmbH, AG, KG
+    pub legal_form: Option<String>,
+    pub industry: Option<String>,
+    pub employees: Option<i64>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    /// ISO 3166-1 alpha-2
+    pub country: String,
+    pub vat_id: Option<String>,
+    pub website: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub tags: Vec<String>,
+    /// prospect, customer, former or partner
+    pub lifecycle: String,
+    pub owner_id: Option<uuid::Uuid>,
+    pub owner_name: Option<String>,
+    pub notes: Option<String>,
+    /// Send back with PATCH; a stale version gets 409.
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Set while the account is in the trash.
+    pub deleted_at: Option<String>,
+}
+
+impl From<Account> for AccountOut {
+    fn from(a: Account) -> Self {
+        let d = a.data;
+        AccountOut {
+            id: a.id.0,
+            name: d.name,
+            legal_form: d.legal_form,
+            industry: d.industry,
+            employees: d.employees,
+            street: d.street,
+            postal_code: d.postal_code,
+            city: d.city,
+            country: d.country,
+            vat_id: d.vat_id,
+            website: d.website,
+            phone: d.phone,
+            email: d.email,
+            tags: d.tags,
+            lifecycle: d.lifecycle.as_str().into(),
+            owner_id: d.owner_id.map(|o| o.0),
+            owner_name: a.owner_name,
+            notes: d.notes,
+            version: a.version,
+            created_at: a.created_at.to_rfc3339(),
+            updated_at: a.updated_at.to_rfc3339(),
+            deleted_at: a.deleted_at.map(|d| d.to_rfc3339()),
+        }
+    }
+}
+
+/// The fields a client may set. Only `name` is required on create.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // documents the body; parsing uses `AccountInput`
+pub struct AccountWrite {
+    #[schema(max_length = 200)]
+    name: String,
+    legal_form: Option<String>,
+    industry: Option<String>,
+    #[schema(minimum = 0, maximum = 10000000)]
+    employees: Option<i64>,
+    street: Option<String>,
+    /// five digits in Germany
+    postal_code: Option<String>,
+    city: Option<String>,
+    /// ISO 3166-1 alpha-2, default DE
+    country: Option<String>,
+    /// e.g. DE123456789
+    vat_id: Option<String>,
+    website: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    tags: Option<Vec<String>>,
+    /// prospect (default), customer, former or partner
+    lifecycle: Option<String>,
+    /// a user of the workspace; default: the caller
+    owner_id: Option<uuid::Uuid>,
+    notes: Option<String>,
+}
+
+/// Any fields of `AccountWrite`, plus the version last read.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // documents the body; parsing merges it into the stored account
+pub struct AccountPatch {
+    version: i64,
+    name: Option<String>,
+    lifecycle: Option<String>,
+    owner_id: Option<uuid::Uuid>,
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountList {
+    pub items: Vec<AccountOut>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// 1 to 200, default 50
+    limit: Option<String>,
+    cursor: Option<String>,
+    /// name, -name, created_at, -created_at, updated_at, -updated_at
+    sort: Option<String>,
+    /// Search in name, city, postal code, email, website, VAT id and tags.
+    q: Option<String>,
+    /// prospect, customer, former or partner
+    lifecycle: Option<String>,
+    owner_id: Option<String>,
+    tag: Option<String>,
+    /// true lists the trash
+    deleted: Option<String>,
+}
+
+impl ListParams {
+    fn into_query(self) -> AppResult<ListQuery> {
+        let mut errors = vec![];
+        let mut bad = |field: &str, code: &'static str| {
+            errors.push(tandem_domain::FieldError::new(field, code));
+        };
+        let limit = match self.limit.as_deref() {
+            None | Some("") => 50,
+            Some(s) => s.parse().unwrap_or_else(|_| {
+                bad("limit", "out_of_range");
+                50
+            }),
+        };
+        let sort = match self.sort.as_deref() {
+            None | Some("") => Sort::default(),
+            Some(s) => Sort::parse(s).unwrap_or_else(|| {
+                bad("sort", "invalid_choice");
+                Sort::default()
+            }),
+        };
+        let lifecycle = match self.lifecycle.as_deref() {
+            None | Some("") => None,
+            Some(s) => Lifecycle::parse(s).or_else(|| {
+                bad("lifecycle", "invalid_choice");
+                None
+            }),
+        };
+        let owner_id = match self.owner_id.as_deref() {
+            None | Some("") => None,
+            Some(s) => s.parse::<UserId>().ok().or_else(|| {
+                bad("owner_id", "invalid_id");
+                None
+            }),
+        };
+        let deleted = match self.deleted.as_deref() {
+            None | Some("") | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                bad("deleted", "invalid_choice");
+                false
+            }
+        };
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        Ok(ListQuery {
+            filter: Filter {
+                q: self.q,
+                lifecycle,
+                owner_id,
+                tag: self.tag,
+                deleted,
+            },
+            sort,
+            limit,
+            cursor: self.cursor,
+        })
+    }
+}
+
+fn account_id(raw: &str) -> AppResult<AccountId> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// List accounts, filtered and sorted, one page at a time.
+#[utoipa::path(get, path = "/accounts", tag = "accounts", params(ListParams),
+    responses((status = 200, body = AccountList), (status = 422, body = Problem)))]
+async fn list_accounts(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(params): Query<ListParams>,
+) -> AppResult<Json<AccountList>> {
+    let page = svc::list(&state.store, &auth, &params.into_query()?).await?;
+    Ok(Json(AccountList {
+        items: page.items.into_iter().map(Into::into).collect(),
+        next_cursor: page.next.map(|c| c.encode()),
+    }))
+}
+
+/// Create an account.
+#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = AccountWrite,
+    responses((status = 201, body = AccountOut, headers(("Location" = String))),
+              (status = 400, body = Problem), (status = 422, body = Problem)))]
+async fn create_account(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    ApiJson(input): ApiJson<tandem_domain::account::AccountInput>,
+) -> AppResult<Response> {
+    let account = svc::create(&state.store, &auth, input).await?;
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/accounts/{}", account.id)) {
+        headers.insert(header::LOCATION, v);
+    }
+    Ok((StatusCode::CREATED, headers, Json(AccountOut::from(account))).into_response())
+}
+
+/// One account (also from the trash, with `deleted_at` set).
+#[utoipa::path(get, path = "/accounts/{id}", tag = "accounts",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = AccountOut), (status = 404, body = Problem)))]
+async fn get_account(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<AccountOut>> {
+    Ok(Json(svc::get(&state.store, &auth, account_id(&id)?).await?.into()))
+}
+
+/// Change some fields; `version` must be the one last read.
+#[utoipa::path(patch, path = "/accounts/{id}", tag = "accounts",
+    params(("id" = uuid::Uuid, Path)), request_body = AccountPatch,
+    responses((status = 200, body = AccountOut), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn patch_account(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<Map<String, Value>>,
+) -> AppResult<Json<AccountOut>> {
+    let id = account_id(&id)?;
+    Ok(Json(svc::patch(&state.store, &auth, id, patch).await?.into()))
+}
+
+/// Move an account to the trash.
+#[utoipa::path(delete, path = "/accounts/{id}", tag = "accounts",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn delete_account(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    svc::delete(&state.store, &auth, account_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Take an account back out of the trash.
+#[utoipa::path(post, path = "/accounts/{id}/restore", tag = "accounts",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = AccountOut), (status = 404, body = Problem)))]
+async fn restore_account(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<AccountOut>> {
+    let id = account_id(&id)?;
+    svc::restore(&state.store, &auth, id).await?;
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
+}
+
+/// One change of a record.
+#[derive(Serialize, ToSchema)]
+pub struct AuditOut {
+    pub id: uuid::Uuid,
+    /// create, update, delete or restore
+    pub action: String,
+    pub actor_id: Option<uuid::Uuid>,
+    pub actor_name: Option<String>,
+    pub at: String,
+    /// `{field: [old, new]}`
+    #[schema(value_type = Object)]
+    pub changes: Value,
+}
+
+/// The audit log of an account, newest first.
+#[utoipa::path(get, path = "/accounts/{id}/history", tag = "accounts",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Vec<AuditOut>), (status = 404, body = Problem)))]
+async fn account_history(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<AuditOut>>> {
+    let entries = svc::history(&state.store, &auth, account_id(&id)?).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| AuditOut {
+                id: e.id.0,
+                action: e.action,
+                actor_id: e.actor_id.map(|a| a.0),
+                actor_name: e.actor_name,
+                at: e.at.to_rfc3339(),
+                changes: e.diff,
+            })
+            .collect(),
+    ))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts, create_account))
+        .routes(routes!(get_account, patch_account, delete_account))
+        .routes(routes!(restore_account))
+        .routes(routes!(account_history))
+}

@@ -1,0 +1,109 @@
+//! JSON bodies: malformed JSON is 400, a wrong field is 422 naming the field, too large
+//! is 413 — always as problem+json.
+
+use crate::error::AppError;
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::header,
+};
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+use tandem_domain::Invalid;
+
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim();
+                v == "application/json" || v.ends_with("+json")
+            });
+        if !json {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge
+            } else {
+                AppError::BadRequest(r.body_text())
+            }
+        })?;
+        from_slice(&bytes).map(ApiJson)
+    }
+}
+
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(de);
+    result.map_err(|e| classify(e.path().to_string(), e.into_inner()))
+}
+
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    let result: Result<T, _> = serde_path_to_error::deserialize(value);
+    result.map_err(|e| classify(e.path().to_string(), e.into_inner()))
+}
+
+fn classify(path: String, e: serde_json::Error) -> AppError {
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            AppError::BadRequest(format!("malformed JSON: {e}"))
+        }
+        Category::Data => {
+            let msg = e.to_string();
+            let named = msg.split('`').nth(1).map(str::to_string);
+            let (field, code) = if msg.starts_with("unknown field") {
+                (named.unwrap_or_default(), "unknown_field")
+            } else if msg.starts_with("missing field") {
+                (named.unwrap_or_default(), "required")
+            } else {
+                (path, "invalid_type")
+            };
+            let field = match field.as_str() {
+                "" | "." => "body".to_string(),
+                _ => field.split('[').next().unwrap_or(&field).to_string(),
+            };
+            Invalid::one(field, code).into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tandem_domain::account::AccountInput;
+
+    fn err(body: &str) -> (u16, Vec<(String, String)>) {
+        let e = from_slice::<AccountInput>(body.as_bytes()).unwrap_err();
+        let p = e.problem(tandem_domain::Locale::En);
+        (
+            p.status,
+            p.errors.into_iter().map(|f| (f.field, f.code)).collect(),
+        )
+    }
+
+    #[test]
+    fn bad_bodies_name_the_field() {
+        assert_eq!(err("{"), (400, vec![]));
+        assert_eq!(
+            err(r#"{"name": 5}"#),
+            (422, vec![("name".into(), "invalid_type".into())])
+        );
+        assert_eq!(
+            err(r#"{"name": "A", "colour": "red"}"#),
+            (422, vec![("colour".into(), "unknown_field".into())])
+        );
+        assert_eq!(
+            err(r#"{"name": "A", "tags": [1]}"#),
+            (422, vec![("tags".into(), "invalid_type".into())])
+        );
+        assert_eq!(err("[]"), (422, vec![("body".into(), "invalid_type".into())]));
+    }
+}

@@ -1,0 +1,60 @@
+//! The JSON API under `/api/v1`, documented by the OpenAPI document it is built with.
+
+pub mod accounts;
+pub mod json;
+pub mod me;
+
+use crate::AppState;
+use axum::{Json, Router, routing::get};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+};
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tandem API",
+        description = "The sales team system: every object of the browser UI, as JSON. \
+                       Authenticate with `Authorization: Bearer <token>` (`tandem token create`).",
+        license(name = "AGPL-3.0-only")
+    ),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(crate::error::Problem, crate::error::ProblemField))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The API router (to nest at `/api/v1`) and its OpenAPI document.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(accounts::router())
+        .merge(me::router())
+        .split_for_parts()
+}
+
+/// `GET /api/openapi.json`
+pub fn openapi_route(doc: utoipa::openapi::OpenApi) -> Router<AppState> {
+    let doc = std::sync::Arc::new(doc);
+    Router::new().route(
+        "/api/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { Json(serde_json::to_value(&*doc).unwrap_or_default()) }
+        }),
+    )
+}

@@ -1,0 +1,266 @@
+//! Who is calling: a browser session (cookie + CSRF token) or an API token (Bearer).
+//! One middleware resolves the caller once per request and checks CSRF on every unsafe
+//! browser request; handlers take `CurrentUser`.
+
+use crate::{AppState, error::AppError};
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use axum::{
+    body::Body,
+    extract::{FromRequestParts, Request, State},
+    http::{HeaderMap, Method, header, request::Parts},
+    middleware::Next,
+    response::Response,
+};
+use tandem_domain::{Instant, Locale, auth::hash_secret, time::DAY_MS};
+use tandem_store::{sessions, users, users::User};
+
+pub const SESSION_TTL_MS: i64 = 14 * DAY_MS;
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct Auth {
+    pub user: User,
+    /// Set for browser sessions; API tokens have none.
+    pub session: Option<SessionInfo>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    pub token_hash: String,
+    pub csrf: String,
+}
+
+impl Auth {
+    pub fn csrf(&self) -> &str {
+        self.session.as_ref().map_or("", |s| s.csrf.as_str())
+    }
+}
+
+/// The signed-in caller; 401 without one.
+pub struct CurrentUser(pub Auth);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<Auth>()
+            .cloned()
+            .map(CurrentUser)
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// The caller if signed in.
+pub struct MaybeUser(pub Option<Auth>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(parts.extensions.get::<Auth>().cloned()))
+    }
+}
+
+/// The language of a request: the user's, then the language cookie, then the browser's.
+pub fn request_locale(auth: Option<&Auth>, headers: &HeaderMap) -> Locale {
+    if let Some(a) = auth {
+        return a.user.locale;
+    }
+    cookie(headers, LANG_COOKIE)
+        .and_then(Locale::parse)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+pub const LANG_COOKIE: &str = "tandem_lang";
+
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-tandem_session" } else { "tandem_session" }
+}
+
+pub fn csrf_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-tandem_csrf" } else { "tandem_csrf" }
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+/// A `Set-Cookie` value; `max_age_s = 0` deletes the cookie.
+pub fn set_cookie(name: &str, value: &str, max_age_s: i64, http_only: bool, secure: bool) -> String {
+    let mut c = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_s}");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("hashing: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, AppError> {
+    let now = Instant::now();
+    if let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let mut c = state.store.read().await?;
+        let Some(t) = sessions::token_by_hash(&mut c.conn(), &hash_secret(token.trim())).await?
+        else {
+            return Err(AppError::Unauthenticated);
+        };
+        let user = match users::get(&mut c.conn(), t.workspace_id, t.user_id).await {
+            Ok(u) if u.active => u,
+            Ok(_) | Err(tandem_store::StoreError::NotFound) => return Err(AppError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        drop(c);
+        // Record use at most once a minute: a write per API call would cost throughput.
+        if t.last_used_at.is_none_or(|at| now.0 - at.0 > 60_000) {
+            let mut tx = state.store.begin().await?;
+            sessions::touch_token(&mut tx.conn(), t.workspace_id, t.id).await?;
+            tx.commit().await?;
+        }
+        return Ok(Some(Auth {
+            user,
+            session: None,
+        }));
+    }
+    let Some(secret) = cookie(headers, session_cookie_name(state.config.secure_cookies)) else {
+        return Ok(None);
+    };
+    let token_hash = hash_secret(secret);
+    let mut c = state.store.read().await?;
+    let Some(s) = sessions::get(&mut c.conn(), &token_hash, now).await? else {
+        return Ok(None);
+    };
+    let user = match users::get(&mut c.conn(), s.workspace_id, s.user_id).await {
+        Ok(u) if u.active => u,
+        Ok(_) | Err(tandem_store::StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    drop(c);
+    // Sliding expiry, written only when half the lifetime has passed.
+    if s.expires_at.0 - now.0 < SESSION_TTL_MS / 2 {
+        let mut tx = state.store.begin().await?;
+        sessions::extend(&mut tx.conn(), &token_hash, now.plus_ms(SESSION_TTL_MS)).await?;
+        tx.commit().await?;
+    }
+    Ok(Some(Auth {
+        user,
+        session: Some(SessionInfo {
+            token_hash,
+            csrf: s.csrf_token,
+        }),
+    }))
+}
+
+/// Resolves the caller and enforces CSRF on unsafe browser requests.
+/// The response carries the request's locale, for error pages.
+pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut locale = request_locale(None, req.headers());
+    let mut response = match authenticate_inner(&state, req, &mut locale).await {
+        Ok(req) => next.run(req).await,
+        Err(e) => axum::response::IntoResponse::into_response(e),
+    };
+    response.extensions_mut().insert(locale);
+    response
+}
+
+async fn authenticate_inner(
+    state: &AppState,
+    mut req: Request,
+    locale: &mut Locale,
+) -> Result<Request, AppError> {
+    let auth = resolve(state, req.headers()).await?;
+    *locale = request_locale(auth.as_ref(), req.headers());
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let is_token = auth.as_ref().is_some_and(|a| a.session.is_none());
+    if unsafe_method && !is_token {
+        let expected = match &auth {
+            Some(a) => Some(a.csrf().to_string()),
+            None => cookie(req.headers(), csrf_cookie_name(state.config.secure_cookies))
+                .map(str::to_string),
+        };
+        let (provided, rebuilt) = provided_csrf(req).await?;
+        req = rebuilt;
+        match (expected, provided) {
+            (Some(e), Some(p)) if !e.is_empty() && constant_time_eq(&e, &p) => {}
+            _ => return Err(AppError::Csrf),
+        }
+    }
+    if let Some(auth) = auth {
+        req.extensions_mut().insert(auth);
+    }
+    Ok(req)
+}
+
+/// The CSRF token from the `X-CSRF-Token` header or, for forms, the `_csrf` field.
+async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), AppError> {
+    if let Some(v) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        let v = v.to_string();
+        return Ok((Some(v), req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, req));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
+    let token = form_urlencoded_field(&bytes, "_csrf");
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}

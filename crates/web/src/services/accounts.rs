@@ -1,0 +1,204 @@
+//! Accounts: list, read, create, change, trash and restore; audited and announced.
+
+use crate::{
+    auth::Auth,
+    error::{AppError, AppResult},
+    services::require,
+};
+use serde_json::{Map, Value};
+use tandem_domain::{
+    AccountId, Invalid,
+    account::{AccountData, AccountInput},
+    audit::diff,
+    cursor::Cursor,
+};
+use tandem_store::{
+    Event, Store, Tx,
+    accounts::{self, Account, Filter, Page, Sort},
+    audit::{self, Action, AuditEntry, NewEntry},
+    users,
+};
+
+pub const MAX_LIMIT: u64 = 200;
+
+pub struct ListQuery {
+    pub filter: Filter,
+    pub sort: Sort,
+    pub limit: u64,
+    pub cursor: Option<String>,
+}
+
+pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page> {
+    if !(1..=MAX_LIMIT).contains(&q.limit) {
+        return Err(Invalid::one("limit", "out_of_range").into());
+    }
+    let cursor = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(raw) => match Cursor::decode(raw) {
+            Some(c) if c.s == q.sort.as_str() => Some(c),
+            _ => return Err(Invalid::one("cursor", "invalid_cursor").into()),
+        },
+    };
+    let mut c = store.read().await?;
+    Ok(accounts::list(
+        &mut c.conn(),
+        auth.user.workspace_id,
+        &q.filter,
+        q.sort,
+        q.limit,
+        cursor.as_ref(),
+    )
+    .await?)
+}
+
+pub async fn get(store: &Store, auth: &Auth, id: AccountId) -> AppResult<Account> {
+    let mut c = store.read().await?;
+    Ok(accounts::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+}
+
+pub async fn history(store: &Store, auth: &Auth, id: AccountId) -> AppResult<Vec<AuditEntry>> {
+    let mut c = store.read().await?;
+    // Existence check first: another workspace's id is a plain 404.
+    accounts::get(&mut c.conn(), auth.user.workspace_id, id).await?;
+    Ok(audit::for_entity(&mut c.conn(), auth.user.workspace_id, "account", id.0, 200).await?)
+}
+
+/// Validates the input, including that the owner is a user of this workspace.
+async fn validated(tx: &mut Tx, auth: &Auth, input: &AccountInput) -> AppResult<AccountData> {
+    let mut errors = match input.validate() {
+        Ok(_) => vec![],
+        Err(Invalid(e)) => e,
+    };
+    if let Some(owner) = input.owner_id
+        && users::get(&mut tx.conn(), auth.user.workspace_id, owner)
+            .await
+            .is_err()
+    {
+        errors.push(tandem_domain::FieldError::new("owner_id", "unknown_user"));
+    }
+    if !errors.is_empty() {
+        return Err(Invalid(errors).into());
+    }
+    Ok(input.validate()?)
+}
+
+pub async fn create(store: &Store, auth: &Auth, mut input: AccountInput) -> AppResult<Account> {
+    require(auth.user.role.can_write_records())?;
+    if input.owner_id.is_none() {
+        input.owner_id = Some(auth.user.id);
+    }
+    let mut tx = store.begin().await?;
+    let data = validated(&mut tx, auth, &input).await?;
+    let id = AccountId::new();
+    let ws = auth.user.workspace_id;
+    accounts::insert(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
+    record(&mut tx, auth, id, Action::Create, diff(None, Some(&data), &[])).await?;
+    let account = accounts::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+pub async fn update(
+    store: &Store,
+    auth: &Auth,
+    id: AccountId,
+    version: i64,
+    input: AccountInput,
+) -> AppResult<Account> {
+    require(auth.user.role.can_write_records())?;
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    let before = accounts::get(&mut tx.conn(), ws, id).await?;
+    if before.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    if before.version != version {
+        return Err(AppError::Conflict {
+            current_version: before.version,
+        });
+    }
+    let data = validated(&mut tx, auth, &input).await?;
+    accounts::update(&mut tx.conn(), ws, id, version, &data).await?;
+    let changes = diff(Some(&before.data), Some(&data), &[]);
+    if changes.as_object().is_some_and(|m| !m.is_empty()) {
+        record(&mut tx, auth, id, Action::Update, changes).await?;
+    }
+    let account = accounts::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+/// A partial update: the fields in `patch` replace the stored ones; `version` is required.
+pub async fn patch(
+    store: &Store,
+    auth: &Auth,
+    id: AccountId,
+    mut patch: Map<String, Value>,
+) -> AppResult<Account> {
+    let version = match patch.remove("version") {
+        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
+        Some(_) => return Err(Invalid::one("version", "invalid_type").into()),
+        None => return Err(Invalid::one("version", "required").into()),
+    };
+    let current = get(store, auth, id).await?;
+    if current.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let mut merged = match serde_json::to_value(current.data.to_input()) {
+        Ok(Value::Object(m)) => m,
+        _ => return Err(AppError::Internal("account did not serialise".into())),
+    };
+    for (k, v) in patch {
+        if !merged.contains_key(&k) {
+            return Err(Invalid(vec![tandem_domain::FieldError::new(k, "unknown_field")]).into());
+        }
+        merged.insert(k, v);
+    }
+    let input: AccountInput = crate::api::json::from_value(Value::Object(merged))?;
+    update(store, auth, id, version, input).await
+}
+
+pub async fn delete(store: &Store, auth: &Auth, id: AccountId) -> AppResult<()> {
+    set_deleted(store, auth, id, true).await
+}
+
+pub async fn restore(store: &Store, auth: &Auth, id: AccountId) -> AppResult<()> {
+    set_deleted(store, auth, id, false).await
+}
+
+async fn set_deleted(store: &Store, auth: &Auth, id: AccountId, deleted: bool) -> AppResult<()> {
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    // 404 before 403: never reveal whether another workspace's record exists.
+    accounts::get(&mut tx.conn(), ws, id).await?;
+    require(auth.user.role.can_delete_records())?;
+    accounts::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
+    let action = if deleted { Action::Delete } else { Action::Restore };
+    record(&mut tx, auth, id, action, serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record(tx: &mut Tx, auth: &Auth, id: AccountId, action: Action, diff: Value) -> AppResult<()> {
+    let ws = auth.user.workspace_id;
+    audit::record(
+        &mut tx.conn(),
+        NewEntry {
+            workspace_id: ws,
+            entity: "account",
+            entity_id: id.0,
+            action,
+            actor: Some(auth.user.id),
+            diff: &diff,
+        },
+    )
+    .await?;
+    tx.publish(Event {
+        workspace_id: ws,
+        topic: "accounts".into(),
+        id: Some(id.0),
+        actor: Some(auth.user.id),
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,367 @@
+//! Setup, sign-in and out, passwords, API tokens.
+
+use crate::{
+    auth::{Auth, SESSION_TTL_MS, SessionInfo, hash_password, verify_password},
+    error::{AppError, AppResult},
+};
+use tandem_domain::{
+    Instant, Invalid, Locale, Role, UserId, WorkspaceId,
+    account::email_valid,
+    auth::{check_password, hash_secret, lockout_until, new_secret},
+    text::slugify,
+    validation::Checker,
+};
+use tandem_store::{Store, StoreError, sessions, users, workspaces};
+
+pub struct NewUserInput {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub team_id: Option<tandem_domain::TeamId>,
+    pub locale: Locale,
+    pub password: String,
+}
+
+/// Checks a new user's fields; returns the normalised email and name.
+pub(crate) fn check_user_fields(c: &mut Checker, email: &str, name: &str) -> (String, String) {
+    let email = c.required("email", email, 200).to_lowercase();
+    if !email.is_empty() && !email_valid(&email) {
+        c.add("email", "invalid_email");
+    }
+    let name = c.required("name", name, 100);
+    (email, name)
+}
+
+/// Creates a user in a workspace (admin page, setup, CLI). `actor` is who did it.
+pub async fn create_user(
+    store: &Store,
+    ws: WorkspaceId,
+    input: NewUserInput,
+    actor: Option<UserId>,
+) -> AppResult<UserId> {
+    let mut c = Checker::default();
+    let (email, name) = check_user_fields(&mut c, &input.email, &input.name);
+    if let Err(code) = check_password(&input.password) {
+        c.add("password", code);
+    }
+    c.finish()?;
+    let hash = hash_password(input.password).await?;
+    let mut tx = store.begin().await?;
+    if let Some(team) = input.team_id
+        && !users::team_exists(&mut tx.conn(), ws, team).await?
+    {
+        return Err(Invalid::one("team_id", "unknown_team").into());
+    }
+    let id = users::create(
+        &mut tx.conn(),
+        ws,
+        users::NewUser {
+            email: &email,
+            name: &name,
+            role: input.role,
+            team_id: input.team_id,
+            locale: input.locale,
+            password_hash: &hash,
+            created_by: actor,
+        },
+    )
+    .await?;
+    let diff = serde_json::json!({
+        "email": [null, email], "name": [null, name], "role": [null, input.role.as_str()]
+    });
+    tandem_store::audit::record(
+        &mut tx.conn(),
+        tandem_store::audit::NewEntry {
+            workspace_id: ws,
+            entity: "user",
+            entity_id: id.0,
+            action: tandem_store::audit::Action::Create,
+            actor,
+            diff: &diff,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub struct SetupInput {
+    pub workspace_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub locale: Locale,
+}
+
+/// Finds or creates the workspace with this slug.
+pub async fn ensure_workspace(store: &Store, slug: &str, name: &str) -> AppResult<WorkspaceId> {
+    let mut tx = store.begin().await?;
+    if let Some(ws) = workspaces::by_slug(&mut tx.conn(), slug).await? {
+        return Ok(ws.id);
+    }
+    let ws = workspaces::create(&mut tx.conn(), slug, name).await?;
+    tx.commit().await?;
+    Ok(ws.id)
+}
+
+/// The first visit of a new installation: a workspace and its admin. Refused once any
+/// user exists.
+pub async fn setup(store: &Store, input: SetupInput) -> AppResult<(WorkspaceId, UserId)> {
+    if !needs_setup(store).await? {
+        return Err(AppError::Forbidden);
+    }
+    let mut c = Checker::default();
+    let ws_name = c.required("workspace_name", &input.workspace_name, 100);
+    let slug = slugify(&ws_name);
+    if !ws_name.is_empty() && slug.is_empty() {
+        c.add("workspace_name", "invalid_name");
+    }
+    let (_, _) = check_user_fields(&mut c, &input.email, &input.name);
+    if let Err(code) = check_password(&input.password) {
+        c.add("password", code);
+    }
+    c.finish()?;
+    let ws = ensure_workspace(store, &slug, &ws_name).await?;
+    let user = create_user(
+        store,
+        ws,
+        NewUserInput {
+            email: input.email,
+            name: input.name,
+            role: Role::Admin,
+            team_id: None,
+            locale: input.locale,
+            password: input.password,
+        },
+        None,
+    )
+    .await?;
+    Ok((ws, user))
+}
+
+pub async fn needs_setup(store: &Store) -> AppResult<bool> {
+    let mut c = store.read().await?;
+    Ok(users::count_all(&mut c.conn()).await? == 0)
+}
+
+#[derive(Debug)]
+pub enum LoginError {
+    InvalidCredentials,
+    Locked { until: Instant },
+    Other(AppError),
+}
+
+impl<E: Into<AppError>> From<E> for LoginError {
+    fn from(e: E) -> Self {
+        LoginError::Other(e.into())
+    }
+}
+
+/// A new browser session: the secret for the cookie, and the session as the request sees it.
+pub struct NewSession {
+    pub secret: String,
+    pub auth: Auth,
+}
+
+pub async fn login(store: &Store, email: &str, password: &str) -> Result<NewSession, LoginError> {
+    let now = Instant::now();
+    let found = {
+        let mut c = store.read().await?;
+        users::by_email(&mut c.conn(), email).await?
+    };
+    let Some((user, hash)) = found.filter(|(u, _)| u.active) else {
+        // Same work as a real check, so timing does not reveal which emails exist.
+        let _ = verify_password(password.to_string(), DUMMY_HASH.clone()).await;
+        return Err(LoginError::InvalidCredentials);
+    };
+    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+        return Err(LoginError::Locked { until });
+    }
+    if !verify_password(password.to_string(), hash).await {
+        let failures = user.failed_logins + 1;
+        let locked = lockout_until(failures, now);
+        let mut tx = store.begin().await?;
+        users::set_fields(
+            &mut tx.conn(),
+            user.workspace_id,
+            user.id,
+            vec![
+                ("failed_logins", (failures as i32).into()),
+                ("locked_until", locked.map(|l| l.0).into()),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(match locked {
+            Some(until) => LoginError::Locked { until },
+            None => LoginError::InvalidCredentials,
+        });
+    }
+    let secret = new_secret("tss_");
+    let csrf = new_secret("");
+    let token_hash = hash_secret(&secret);
+    let mut tx = store.begin().await?;
+    users::set_fields(
+        &mut tx.conn(),
+        user.workspace_id,
+        user.id,
+        vec![
+            ("failed_logins", 0i32.into()),
+            ("locked_until", Option::<i64>::None.into()),
+        ],
+    )
+    .await?;
+    sessions::create(
+        &mut tx.conn(),
+        &token_hash,
+        user.workspace_id,
+        user.id,
+        &csrf,
+        now.plus_ms(SESSION_TTL_MS),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewSession {
+        secret,
+        auth: Auth {
+            user,
+            session: Some(SessionInfo { token_hash, csrf }),
+        },
+    })
+}
+
+/// A hash to check against when the email is unknown.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use argon2::PasswordHasher;
+    argon2::Argon2::default()
+        .hash_password(b"no such user")
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+pub async fn logout(store: &Store, auth: &Auth) -> AppResult<()> {
+    if let Some(s) = &auth.session {
+        let mut tx = store.begin().await?;
+        sessions::delete(&mut tx.conn(), &s.token_hash).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+pub async fn change_password(
+    store: &Store,
+    auth: &Auth,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> AppResult<()> {
+    let u = &auth.user;
+    let hash = {
+        let mut c = store.read().await?;
+        users::password_hash(&mut c.conn(), u.workspace_id, u.id).await?
+    };
+    let mut c = Checker::default();
+    if !verify_password(current.to_string(), hash).await {
+        c.add("current_password", "wrong_password");
+    }
+    if let Err(code) = check_password(new) {
+        c.add("new_password", code);
+    } else if new != confirm {
+        c.add("confirm_password", "passwords_differ");
+    }
+    c.finish()?;
+    let hash = hash_password(new.to_string()).await?;
+    let mut tx = store.begin().await?;
+    users::set_fields(
+        &mut tx.conn(),
+        u.workspace_id,
+        u.id,
+        vec![("password_hash", hash.into())],
+    )
+    .await?;
+    // Other devices sign in again with the new password.
+    let keep = auth.session.as_ref().map(|s| s.token_hash.as_str());
+    sessions::delete_for_user(&mut tx.conn(), u.workspace_id, u.id, keep).await?;
+    audit_self(&mut tx, u, serde_json::json!({"password": ["***", "***"]})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_locale(store: &Store, auth: &Auth, locale: Locale) -> AppResult<()> {
+    let u = &auth.user;
+    let mut tx = store.begin().await?;
+    users::set_fields(
+        &mut tx.conn(),
+        u.workspace_id,
+        u.id,
+        vec![("locale", locale.as_str().into())],
+    )
+    .await?;
+    audit_self(
+        &mut tx,
+        u,
+        serde_json::json!({"locale": [u.locale.as_str(), locale.as_str()]}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn audit_self(
+    tx: &mut tandem_store::Tx,
+    u: &users::User,
+    diff: serde_json::Value,
+) -> AppResult<()> {
+    tandem_store::audit::record(
+        &mut tx.conn(),
+        tandem_store::audit::NewEntry {
+            workspace_id: u.workspace_id,
+            entity: "user",
+            entity_id: u.id.0,
+            action: tandem_store::audit::Action::Update,
+            actor: Some(u.id),
+            diff: &diff,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A new API token for a user; the secret is returned once and stored only hashed.
+pub async fn create_api_token(
+    store: &Store,
+    ws: WorkspaceId,
+    user: UserId,
+    name: &str,
+) -> AppResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Invalid::one("name", if name.is_empty() { "required" } else { "too_long" }).into());
+    }
+    let secret = new_secret("tdm_");
+    let mut tx = store.begin().await?;
+    sessions::create_token(&mut tx.conn(), ws, user, name, &hash_secret(&secret)).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// The user with this email, for the command line.
+pub async fn user_by_email(store: &Store, email: &str) -> AppResult<users::User> {
+    let mut c = store.read().await?;
+    users::by_email(&mut c.conn(), email)
+        .await?
+        .map(|(u, _)| u)
+        .ok_or(AppError::Store(StoreError::NotFound))
+}
+
+pub async fn api_tokens(store: &Store, auth: &Auth) -> AppResult<Vec<sessions::ApiToken>> {
+    let mut c = store.read().await?;
+    Ok(sessions::tokens_of(&mut c.conn(), auth.user.workspace_id, auth.user.id).await?)
+}
+
+pub async fn revoke_api_token(store: &Store, auth: &Auth, id: tandem_domain::TokenId) -> AppResult<()> {
+    let mut tx = store.begin().await?;
+    sessions::revoke_token(&mut tx.conn(), auth.user.workspace_id, auth.user.id, id).await?;
+    tx.commit().await?;
+    Ok(())
+}

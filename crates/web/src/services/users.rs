@@ -1,0 +1,158 @@
+//! Administration of users and teams.
+
+use crate::{
+    auth::Auth,
+    error::{AppError, AppResult},
+    services::require_admin,
+};
+use tandem_domain::{Invalid, Role, TeamId, UserId, validation::Checker};
+use tandem_store::{
+    Store, Tx,
+    audit::{self, Action, NewEntry},
+    sessions,
+    users::{self, Team, User, UserChange},
+};
+
+pub async fn list(store: &Store, auth: &Auth) -> AppResult<Vec<User>> {
+    let mut c = store.read().await?;
+    Ok(users::list(&mut c.conn(), auth.user.workspace_id).await?)
+}
+
+pub async fn get(store: &Store, auth: &Auth, id: UserId) -> AppResult<User> {
+    require_admin(auth)?;
+    let mut c = store.read().await?;
+    Ok(users::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+}
+
+pub async fn teams(store: &Store, auth: &Auth) -> AppResult<Vec<Team>> {
+    let mut c = store.read().await?;
+    Ok(users::teams(&mut c.conn(), auth.user.workspace_id).await?)
+}
+
+pub struct UserUpdate {
+    pub version: i64,
+    pub name: String,
+    pub role: Role,
+    pub team_id: Option<TeamId>,
+    pub active: bool,
+}
+
+pub async fn update(store: &Store, auth: &Auth, id: UserId, u: UserUpdate) -> AppResult<()> {
+    require_admin(auth)?;
+    let ws = auth.user.workspace_id;
+    let mut c = Checker::default();
+    let name = c.required("name", &u.name, 100);
+    c.finish()?;
+    let mut tx = store.begin().await?;
+    let before = users::get(&mut tx.conn(), ws, id).await?;
+    if let Some(team) = u.team_id
+        && !users::team_exists(&mut tx.conn(), ws, team).await?
+    {
+        return Err(Invalid::one("team_id", "unknown_team").into());
+    }
+    let loses_admin = before.role == Role::Admin && (u.role != Role::Admin || !u.active);
+    if loses_admin {
+        let admins = users::list(&mut tx.conn(), ws)
+            .await?
+            .iter()
+            .filter(|x| x.role == Role::Admin && x.active)
+            .count();
+        if admins <= 1 {
+            return Err(Invalid::one("role", "last_admin").into());
+        }
+    }
+    users::update(
+        &mut tx.conn(),
+        ws,
+        id,
+        u.version,
+        UserChange {
+            name: &name,
+            role: u.role,
+            team_id: u.team_id,
+            active: u.active,
+        },
+    )
+    .await?;
+    if !u.active {
+        sessions::delete_for_user(&mut tx.conn(), ws, id, None).await?;
+    }
+    let mut diff = serde_json::Map::new();
+    let mut put = |k: &str, a: serde_json::Value, b: serde_json::Value| {
+        if a != b {
+            diff.insert(k.into(), serde_json::json!([a, b]));
+        }
+    };
+    put("name", before.name.into(), name.into());
+    put("role", before.role.as_str().into(), u.role.as_str().into());
+    put(
+        "team_id",
+        serde_json::json!(before.team_id),
+        serde_json::json!(u.team_id),
+    );
+    put("active", before.active.into(), u.active.into());
+    audit_user(&mut tx, auth, "user", id.0, Action::Update, diff.into()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn team_name(name: &str) -> AppResult<String> {
+    let mut c = Checker::default();
+    let name = c.required("name", name, 100);
+    c.finish()?;
+    Ok(name)
+}
+
+pub async fn create_team(store: &Store, auth: &Auth, name: &str) -> AppResult<TeamId> {
+    require_admin(auth)?;
+    let name = team_name(name)?;
+    let mut tx = store.begin().await?;
+    let id = users::create_team(&mut tx.conn(), auth.user.workspace_id, &name, Some(auth.user.id)).await?;
+    let diff = serde_json::json!({"name": [null, name]});
+    audit_user(&mut tx, auth, "team", id.0, Action::Create, diff).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn rename_team(store: &Store, auth: &Auth, id: TeamId, name: &str) -> AppResult<()> {
+    require_admin(auth)?;
+    let name = team_name(name)?;
+    let mut tx = store.begin().await?;
+    users::rename_team(&mut tx.conn(), auth.user.workspace_id, id, &name).await?;
+    let diff = serde_json::json!({"name": [null, name]});
+    audit_user(&mut tx, auth, "team", id.0, Action::Update, diff).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_team(store: &Store, auth: &Auth, id: TeamId) -> AppResult<()> {
+    require_admin(auth)?;
+    let mut tx = store.begin().await?;
+    users::delete_team(&mut tx.conn(), auth.user.workspace_id, id).await?;
+    audit_user(&mut tx, auth, "team", id.0, Action::Delete, serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn audit_user(
+    tx: &mut Tx,
+    auth: &Auth,
+    entity: &'static str,
+    id: uuid::Uuid,
+    action: Action,
+    diff: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        &mut tx.conn(),
+        NewEntry {
+            workspace_id: auth.user.workspace_id,
+            entity,
+            entity_id: id,
+            action,
+            actor: Some(auth.user.id),
+            diff: &diff,
+        },
+    )
+    .await?;
+    Ok(())
+}

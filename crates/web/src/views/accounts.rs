@@ -1,0 +1,622 @@
+//! Account pages: list with search, filters and paging; detail with history; forms; trash.
+
+use super::{FormErrors, Layout, Options, render, render_with, see_other};
+use crate::{
+    AppState,
+    auth::{Auth, CurrentUser},
+    error::{AppError, AppResult},
+    i18n::Tr,
+    services::{
+        accounts::{self as svc, ListQuery},
+        users as user_svc,
+    },
+};
+use askama::Template;
+use axum::{
+    Form,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde::Deserialize;
+use tandem_domain::{
+    AccountId, FieldError, Invalid, UserId,
+    account::{AccountData, AccountInput, Lifecycle},
+};
+use tandem_store::{
+    accounts::{Account, Filter, Sort},
+    audit::AuditEntry,
+    users::User,
+};
+
+const PAGE_SIZE: u64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    q: Option<String>,
+    lifecycle: Option<String>,
+    owner: Option<String>,
+    tag: Option<String>,
+    sort: Option<String>,
+    cursor: Option<String>,
+    notice: Option<String>,
+}
+
+/// A row of the list, formatted for display.
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub legal_form: String,
+    pub city: String,
+    pub lifecycle: &'static str,
+    pub lifecycle_label: String,
+    pub owner: String,
+    pub tags: Vec<String>,
+    pub updated: String,
+}
+
+fn row(a: &Account, tr: Tr) -> Row {
+    Row {
+        id: a.id.to_string(),
+        name: a.data.name.clone(),
+        legal_form: a.data.legal_form.clone().unwrap_or_default(),
+        city: a.data.city.clone().unwrap_or_default(),
+        lifecycle: a.data.lifecycle.as_str(),
+        lifecycle_label: tr.t(&format!("lifecycle-{}", a.data.lifecycle.as_str())),
+        owner: a.owner_name.clone().unwrap_or_default(),
+        tags: a.data.tags.clone(),
+        updated: tr.instant(&a.updated_at),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/index.html")]
+struct IndexPage {
+    tr: Tr,
+    layout: Layout,
+    rows: Vec<Row>,
+    q: String,
+    tag: String,
+    lifecycles: Options,
+    owners: Options,
+    sorts: Options,
+    next_url: String,
+    first_url: String,
+    paged: bool,
+    can_write: bool,
+    trash: bool,
+}
+
+fn lifecycle_options(tr: Tr, selected: Option<Lifecycle>) -> Options {
+    Lifecycle::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.as_str().to_string(),
+                tr.t(&format!("lifecycle-{}", l.as_str())),
+                Some(*l) == selected,
+            )
+        })
+        .collect()
+}
+
+fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
+    users
+        .iter()
+        .map(|u| (u.id.to_string(), u.name.clone(), Some(u.id) == selected))
+        .collect()
+}
+
+fn sort_label(s: Sort) -> &'static str {
+    match s {
+        Sort::NameAsc => "sort-name-asc",
+        Sort::NameDesc => "sort-name-desc",
+        Sort::CreatedDesc => "sort-created-desc",
+        Sort::CreatedAsc => "sort-created-asc",
+        Sort::UpdatedDesc => "sort-updated-desc",
+        Sort::UpdatedAsc => "sort-updated-asc",
+    }
+}
+
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    let s = serde_urlencoded::to_string(
+        pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    if s.is_empty() { s } else { format!("?{s}") }
+}
+
+async fn list_page(state: &AppState, auth: &Auth, p: ListParams, trash: bool) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let lifecycle = p.lifecycle.as_deref().and_then(Lifecycle::parse);
+    let owner = p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
+    let sort = p.sort.as_deref().and_then(Sort::parse).unwrap_or_default();
+    let query = ListQuery {
+        filter: Filter {
+            q: p.q.clone(),
+            lifecycle,
+            owner_id: owner,
+            tag: p.tag.clone(),
+            deleted: trash,
+        },
+        sort,
+        limit: PAGE_SIZE,
+        cursor: p.cursor.clone(),
+    };
+    let page = match svc::list(&state.store, auth, &query).await {
+        // A stale or edited cursor: start again from the first page.
+        Err(AppError::Invalid(_)) => svc::list(&state.store, auth, &ListQuery { cursor: None, ..query }).await?,
+        other => other?,
+    };
+    let users = user_svc::list(&state.store, auth).await?;
+    let base = if trash { "/accounts/trash" } else { "/accounts" };
+    let q = p.q.clone().unwrap_or_default();
+    let tag = p.tag.clone().unwrap_or_default();
+    let lc = lifecycle.map_or("", |l| l.as_str());
+    let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
+    let common = [("q", q.as_str()), ("lifecycle", lc), ("owner", owner_s.as_str()), ("tag", tag.as_str()), ("sort", sort.as_str())];
+    let next_url = page.next.as_ref().map_or(String::new(), |c| {
+        let cursor = c.encode();
+        let mut pairs = common.to_vec();
+        pairs.push(("cursor", cursor.as_str()));
+        format!("{base}{}", query_string(&pairs))
+    });
+    let first_url = format!("{base}{}", query_string(&common));
+    let title = tr.t(if trash { "trash-title" } else { "accounts-title" });
+    let page = IndexPage {
+        layout: Layout::new(auth, "accounts", title).with_notice(p.notice.as_deref()),
+        rows: page.items.iter().map(|a| row(a, tr)).collect(),
+        q: q.clone(),
+        tag: tag.clone(),
+        lifecycles: lifecycle_options(tr, lifecycle),
+        owners: owner_options(&users, owner),
+        sorts: Sort::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), tr.t(sort_label(*s)), *s == sort))
+            .collect(),
+        next_url,
+        first_url,
+        paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
+        can_write: auth.user.role.can_write_records(),
+        trash,
+        tr,
+    };
+    Ok(render(page))
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list_page(&state, &auth, p, false).await
+}
+
+pub async fn trash(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list_page(&state, &auth, p, true).await
+}
+
+/// One field on the detail page.
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    pub href: String,
+}
+
+/// One entry of the history, formatted.
+pub struct HistoryItem {
+    pub action: String,
+    pub actor: String,
+    pub at: String,
+    pub changes: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/show.html")]
+struct ShowPage {
+    tr: Tr,
+    layout: Layout,
+    id: String,
+    name: String,
+    lifecycle: &'static str,
+    lifecycle_label: String,
+    tags: Vec<String>,
+    facts: Vec<Fact>,
+    notes: String,
+    history: Vec<HistoryItem>,
+    deleted: bool,
+    can_write: bool,
+    can_delete: bool,
+}
+
+fn facts(d: &AccountData, owner: &str, tr: Tr) -> Vec<Fact> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let address = [
+        opt(&d.street),
+        format!("{} {}", opt(&d.postal_code), opt(&d.city)).trim().to_string(),
+        if d.country == "DE" { String::new() } else { d.country.clone() },
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let fact = |key: &str, value: String, href: String| Fact {
+        label: tr.t(key),
+        value,
+        href,
+    };
+    vec![
+        fact("field-legal-form", opt(&d.legal_form), String::new()),
+        fact("field-industry", opt(&d.industry), String::new()),
+        fact("field-employees", d.employees.map(|e| tr.number(&e)).unwrap_or_default(), String::new()),
+        fact("field-address", address, String::new()),
+        fact("field-phone", opt(&d.phone), d.phone.as_ref().map(|p| format!("tel:{}", p.replace(' ', ""))).unwrap_or_default()),
+        fact("field-email", opt(&d.email), d.email.as_ref().map(|e| format!("mailto:{e}")).unwrap_or_default()),
+        fact("field-website", opt(&d.website), opt(&d.website)),
+        fact("field-vat-id", opt(&d.vat_id), String::new()),
+        fact("field-owner", owner.to_string(), String::new()),
+    ]
+    .into_iter()
+    .filter(|f| !f.value.is_empty())
+    .collect()
+}
+
+fn history_items(entries: Vec<AuditEntry>, tr: Tr) -> Vec<HistoryItem> {
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "–".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    };
+    entries
+        .into_iter()
+        .map(|e| HistoryItem {
+            action: tr.t(&format!("history-{}", e.action)),
+            actor: e.actor_name.unwrap_or_else(|| tr.t("history-system")),
+            at: tr.instant(&e.at),
+            changes: e
+                .diff
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(field, pair)| {
+                            (
+                                tr.t(&format!("field-{}", field.replace('_', "-"))),
+                                show(&pair[0]),
+                                show(&pair[1]),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    notice: Option<String>,
+}
+
+fn parse_id(raw: &str) -> AppResult<AccountId> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Query(n): Query<NoticeParam>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let id = parse_id(&id)?;
+    let account = svc::get(&state.store, &auth, id).await?;
+    let history = svc::history(&state.store, &auth, id).await?;
+    let owner = account.owner_name.clone().unwrap_or_default();
+    let page = ShowPage {
+        layout: Layout::new(&auth, "accounts", account.data.name.clone()).with_notice(n.notice.as_deref()),
+        id: account.id.to_string(),
+        name: account.data.name.clone(),
+        lifecycle: account.data.lifecycle.as_str(),
+        lifecycle_label: tr.t(&format!("lifecycle-{}", account.data.lifecycle.as_str())),
+        tags: account.data.tags.clone(),
+        facts: facts(&account.data, &owner, tr),
+        notes: account.data.notes.clone().unwrap_or_default(),
+        history: history_items(history, tr),
+        deleted: account.deleted_at.is_some(),
+        can_write: auth.user.role.can_write_records(),
+        can_delete: auth.user.role.can_delete_records(),
+        tr,
+    };
+    Ok(render(page))
+}
+
+/// The form as typed: every value a string, so that a wrong one can be shown again.
+#[derive(Deserialize, Default, Clone)]
+pub struct AccountForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    legal_form: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    employees: String,
+    #[serde(default)]
+    street: String,
+    #[serde(default)]
+    postal_code: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    vat_id: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    lifecycle: String,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl AccountForm {
+    fn from_data(d: &AccountData, version: i64) -> AccountForm {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        AccountForm {
+            version: version.to_string(),
+            name: d.name.clone(),
+            legal_form: s(&d.legal_form),
+            industry: s(&d.industry),
+            employees: d.employees.map(|e| e.to_string()).unwrap_or_default(),
+            street: s(&d.street),
+            postal_code: s(&d.postal_code),
+            city: s(&d.city),
+            country: d.country.clone(),
+            vat_id: s(&d.vat_id),
+            website: s(&d.website),
+            phone: s(&d.phone),
+            email: s(&d.email),
+            tags: d.tags.join(", "),
+            lifecycle: d.lifecycle.as_str().to_string(),
+            owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+            notes: s(&d.notes),
+        }
+    }
+
+    /// The input for the service, or the fields that could not even be parsed.
+    fn to_input(&self) -> Result<AccountInput, Invalid> {
+        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
+        let mut errors = vec![];
+        let employees = match self.employees.trim().replace('.', "") {
+            s if s.is_empty() => None,
+            s => s.parse().ok().or_else(|| {
+                errors.push(FieldError::new("employees", "not_a_number"));
+                None
+            }),
+        };
+        let owner_id = match self.owner_id.trim() {
+            "" => None,
+            s => s.parse().ok().or_else(|| {
+                errors.push(FieldError::new("owner_id", "unknown_user"));
+                None
+            }),
+        };
+        if !errors.is_empty() {
+            return Err(Invalid(errors));
+        }
+        Ok(AccountInput {
+            name: self.name.clone(),
+            legal_form: opt(&self.legal_form),
+            industry: opt(&self.industry),
+            employees,
+            street: opt(&self.street),
+            postal_code: opt(&self.postal_code),
+            city: opt(&self.city),
+            country: opt(&self.country),
+            vat_id: opt(&self.vat_id),
+            website: opt(&self.website),
+            phone: opt(&self.phone),
+            email: opt(&self.email),
+            tags: self.tags.split(',').map(str::to_string).collect(),
+            lifecycle: opt(&self.lifecycle),
+            owner_id,
+            notes: opt(&self.notes),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/form.html")]
+struct FormPage {
+    tr: Tr,
+    layout: Layout,
+    /// Empty for a new account.
+    id: String,
+    form: AccountForm,
+    errors: FormErrors,
+    lifecycles: Options,
+    owners: Options,
+    /// After a conflict: the fields someone else changed, with their current values.
+    conflicts: Vec<(String, String)>,
+}
+
+async fn form_page(
+    state: &AppState,
+    auth: &Auth,
+    id: Option<AccountId>,
+    form: AccountForm,
+    errors: FormErrors,
+    conflicts: Vec<(String, String)>,
+) -> AppResult<FormPage> {
+    let tr = Tr::new(auth.user.locale);
+    let users = user_svc::list(&state.store, auth).await?;
+    let owner = form.owner_id.parse::<UserId>().ok();
+    let title = if id.is_some() { form.name.clone() } else { tr.t("accounts-new") };
+    Ok(FormPage {
+        layout: Layout::new(auth, "accounts", title),
+        id: id.map(|i| i.to_string()).unwrap_or_default(),
+        lifecycles: lifecycle_options(tr, Lifecycle::parse(&form.lifecycle)),
+        owners: owner_options(&users, owner),
+        form,
+        errors,
+        conflicts,
+        tr,
+    })
+}
+
+pub async fn new(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> AppResult<Response> {
+    if !auth.user.role.can_write_records() {
+        return Err(AppError::Forbidden);
+    }
+    let form = AccountForm {
+        country: "DE".into(),
+        lifecycle: "prospect".into(),
+        owner_id: auth.user.id.to_string(),
+        ..Default::default()
+    };
+    Ok(render(form_page(&state, &auth, None, form, FormErrors::default(), vec![]).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(form): Form<AccountForm>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let result = match form.to_input() {
+        Ok(input) => svc::create(&state.store, &auth, input).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    match result {
+        Ok(account) => Ok(see_other(&format!("/accounts/{}?notice=created", account.id))),
+        Err(AppError::Invalid(invalid)) => {
+            let errors = FormErrors::from_invalid(&invalid, tr);
+            let page = form_page(&state, &auth, None, form, errors, vec![]).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let account = svc::get(&state.store, &auth, id).await?;
+    if account.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    if !auth.user.role.can_write_records() {
+        return Err(AppError::Forbidden);
+    }
+    let form = AccountForm::from_data(&account.data, account.version);
+    Ok(render(form_page(&state, &auth, Some(id), form, FormErrors::default(), vec![]).await?))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(mut form): Form<AccountForm>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let id = parse_id(&id)?;
+    let version = form.version.parse::<i64>().unwrap_or(-1);
+    let result = match form.to_input() {
+        Ok(input) => svc::update(&state.store, &auth, id, version, input).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/accounts/{id}?notice=saved"))),
+        Err(AppError::Invalid(invalid)) => {
+            let errors = FormErrors::from_invalid(&invalid, tr);
+            let page = form_page(&state, &auth, Some(id), form, errors, vec![]).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(AppError::Conflict { .. }) => {
+            // Keep what the user typed; show what the other person changed meanwhile.
+            let current = svc::get(&state.store, &auth, id).await?;
+            let stored = AccountForm::from_data(&current.data, current.version);
+            let conflicts = conflicts(&form, &stored, current.owner_name.as_deref(), tr);
+            form.version = stored.version.clone();
+            let mut errors = FormErrors::default();
+            errors.by_field.insert("version".into(), tr.t("conflict-explained"));
+            let page = form_page(&state, &auth, Some(id), form, errors, conflicts).await?;
+            Ok(render_with(StatusCode::CONFLICT, page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn conflicts(mine: &AccountForm, stored: &AccountForm, owner_name: Option<&str>, tr: Tr) -> Vec<(String, String)> {
+    let pairs: [(&str, &String, &String); 15] = [
+        ("name", &mine.name, &stored.name),
+        ("legal-form", &mine.legal_form, &stored.legal_form),
+        ("industry", &mine.industry, &stored.industry),
+        ("employees", &mine.employees, &stored.employees),
+        ("street", &mine.street, &stored.street),
+        ("postal-code", &mine.postal_code, &stored.postal_code),
+        ("city", &mine.city, &stored.city),
+        ("vat-id", &mine.vat_id, &stored.vat_id),
+        ("website", &mine.website, &stored.website),
+        ("phone", &mine.phone, &stored.phone),
+        ("email", &mine.email, &stored.email),
+        ("tags", &mine.tags, &stored.tags),
+        ("lifecycle", &mine.lifecycle, &stored.lifecycle),
+        ("owner", &mine.owner_id, &stored.owner_id),
+        ("notes", &mine.notes, &stored.notes),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(key, _, b)| {
+            let shown = match key {
+                "owner" => owner_name.unwrap_or("–").to_string(),
+                "lifecycle" => tr.t(&format!("lifecycle-{b}")),
+                _ if b.is_empty() => "–".to_string(),
+                _ => b.clone(),
+            };
+            (tr.t(&format!("field-{key}")), shown)
+        })
+        .collect()
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    svc::delete(&state.store, &auth, parse_id(&id)?).await?;
+    Ok(see_other("/accounts?notice=deleted"))
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    svc::restore(&state.store, &auth, id).await?;
+    Ok(see_other(&format!("/accounts/{id}?notice=restored")))
+}

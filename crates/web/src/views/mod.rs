@@ -1,0 +1,148 @@
+//! The browser UI: server-rendered pages that work without JavaScript.
+
+pub mod accounts;
+pub mod admin;
+pub mod errors;
+pub mod profile;
+pub mod session;
+
+use crate::{AppState, auth::Auth, i18n::Tr};
+use axum::{
+    Router,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use std::collections::HashMap;
+use tandem_domain::{FieldError, Invalid};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(session::home))
+        .route("/setup", get(session::setup_page).post(session::setup))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/lang/{code}", get(session::switch_language))
+        .route("/accounts", get(accounts::index).post(accounts::create))
+        .route("/accounts/new", get(accounts::new))
+        .route("/accounts/trash", get(accounts::trash))
+        .route("/accounts/{id}", get(accounts::show).post(accounts::update))
+        .route("/accounts/{id}/edit", get(accounts::edit))
+        .route("/accounts/{id}/delete", post(accounts::delete))
+        .route("/accounts/{id}/restore", post(accounts::restore))
+        .route("/profile", get(profile::show).post(profile::update_locale))
+        .route("/profile/password", post(profile::change_password))
+        .route("/profile/tokens", post(profile::create_token))
+        .route("/profile/tokens/{id}/revoke", post(profile::revoke_token))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/new", get(admin::new_user))
+        .route("/admin/users/{id}", get(admin::edit_user).post(admin::update_user))
+        .route("/admin/teams", get(admin::teams).post(admin::create_team))
+        .route("/admin/teams/{id}", post(admin::rename_team))
+        .route("/admin/teams/{id}/delete", post(admin::delete_team))
+        .route("/admin/jobs", get(admin::jobs))
+}
+
+/// What every signed-in page shows around its content.
+pub struct Layout {
+    pub tr: Tr,
+    pub title: String,
+    /// The main navigation entry to highlight.
+    pub nav: &'static str,
+    pub user_name: String,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub notice: String,
+}
+
+impl Layout {
+    pub fn new(auth: &Auth, nav: &'static str, title: String) -> Layout {
+        Layout {
+            tr: Tr::new(auth.user.locale),
+            title,
+            nav,
+            user_name: auth.user.name.clone(),
+            is_admin: auth.user.role.can_administer(),
+            csrf: auth.csrf().to_string(),
+            notice: String::new(),
+        }
+    }
+
+    /// Shows the message of a `?notice=` key, if it is one of ours.
+    pub fn with_notice(mut self, key: Option<&str>) -> Layout {
+        const KNOWN: [&str; 8] = [
+            "created", "saved", "deleted", "restored", "password-changed", "language-changed",
+            "token-revoked", "signed-out",
+        ];
+        if let Some(k) = key.filter(|k| KNOWN.contains(k)) {
+            self.notice = self.tr.t(&format!("notice-{k}"));
+        }
+        self
+    }
+
+    pub fn active(&self, nav: &str) -> &'static str {
+        if self.nav == nav { "page" } else { "false" }
+    }
+}
+
+/// Field errors of a form, as messages in the user's language.
+#[derive(Default)]
+pub struct FormErrors {
+    pub by_field: HashMap<String, String>,
+}
+
+impl FormErrors {
+    pub fn from_invalid(invalid: &Invalid, tr: Tr) -> FormErrors {
+        let mut by_field = HashMap::new();
+        for FieldError { field, code } in &invalid.0 {
+            by_field.entry(field.clone()).or_insert_with(|| tr.error(code));
+        }
+        FormErrors { by_field }
+    }
+
+    pub fn get(&self, field: &str) -> &str {
+        self.by_field.get(field).map_or("", String::as_str)
+    }
+
+    pub fn any(&self) -> bool {
+        !self.by_field.is_empty()
+    }
+}
+
+/// After a successful POST: see the result (303, so a reload does not post again).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+pub fn with_cookies(mut response: Response, cookies: &[String]) -> Response {
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+/// A page rendered with a status (422 for a form with errors).
+pub fn render_with(status: StatusCode, page: impl askama::Template) -> Response {
+    match page.render() {
+        Ok(html) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response(),
+        Err(e) => crate::error::AppError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+pub fn render(page: impl askama::Template) -> Response {
+    render_with(StatusCode::OK, page)
+}
+
+pub fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Values for select boxes: `(value, label, selected)`.
+pub type Options = Vec<(String, String, bool)>;

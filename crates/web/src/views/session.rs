@@ -1,0 +1,263 @@
+//! Setup, sign-in, sign-out and the language of signed-out pages.
+
+use super::{FormErrors, render, render_with, see_other, with_cookies};
+use crate::{
+    AppState,
+    auth::{
+        LANG_COOKIE, MaybeUser, SESSION_TTL_MS, csrf_cookie_name, request_locale,
+        session_cookie_name, set_cookie,
+    },
+    error::AppError,
+    i18n::Tr,
+    services::auth::{self as svc, LoginError, SetupInput},
+};
+use askama::Template;
+use axum::{
+    Form,
+    extract::{ConnectInfo, Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use tandem_domain::{Invalid, Locale, auth::new_secret};
+
+/// Signed-out pages need a CSRF token too: a cookie, echoed by the form (double submit).
+fn anon_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
+    let name = csrf_cookie_name(state.config.secure_cookies);
+    match crate::auth::cookie(headers, name) {
+        Some(v) => (v.to_string(), None),
+        None => {
+            let token = new_secret("");
+            let c = set_cookie(name, &token, 86_400, true, state.config.secure_cookies);
+            (token, Some(c))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+/// Only local paths: never redirect to another site after sign-in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/accounts".to_string(),
+    }
+}
+
+pub async fn home(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Result<Response, AppError> {
+    if user.is_some() {
+        return Ok(see_other("/accounts"));
+    }
+    if svc::needs_setup(&state.store).await? {
+        return Ok(see_other("/setup"));
+    }
+    Ok(see_other("/login"))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    tr: Tr,
+    here: &'static str,
+    csrf: String,
+    email: String,
+    next: String,
+    message: String,
+    notice: String,
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    headers: HeaderMap,
+    Query(q): Query<NextParam>,
+) -> Result<Response, AppError> {
+    if user.is_some() {
+        return Ok(see_other(&safe_next(q.next.as_deref())));
+    }
+    if svc::needs_setup(&state.store).await? {
+        return Ok(see_other("/setup"));
+    }
+    let tr = Tr::new(request_locale(None, &headers));
+    let (csrf, cookie) = anon_csrf(&state, &headers);
+    let notice = match q.notice.as_deref() {
+        Some("signed-out") => tr.t("notice-signed-out"),
+        _ => String::new(),
+    };
+    let page = LoginPage {
+        tr,
+        here: "/login",
+        csrf,
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        message: String::new(),
+        notice,
+    };
+    Ok(with_cookies(render(page), &cookie.into_iter().collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let tr = Tr::new(request_locale(None, &headers));
+    let (csrf, _) = anon_csrf(&state, &headers);
+    let failed = |status: StatusCode, message: String| {
+        render_with(
+            status,
+            LoginPage {
+                tr,
+                here: "/login",
+                csrf: csrf.clone(),
+                email: form.email.clone(),
+                next: safe_next(form.next.as_deref()),
+                message,
+                notice: String::new(),
+            },
+        )
+    };
+    if state.login_limiter.check_key(&addr.ip()).is_err() {
+        let mut r = failed(StatusCode::TOO_MANY_REQUESTS, tr.t("login-rate-limited"));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
+        return Ok(r);
+    }
+    match svc::login(&state.store, &form.email, &form.password).await {
+        Ok(session) => {
+            let secure = state.config.secure_cookies;
+            let cookie = set_cookie(
+                session_cookie_name(secure),
+                &session.secret,
+                SESSION_TTL_MS / 1000,
+                true,
+                secure,
+            );
+            let lang = set_cookie(LANG_COOKIE, session.auth.user.locale.as_str(), 31_536_000, false, secure);
+            Ok(with_cookies(see_other(&safe_next(form.next.as_deref())), &[cookie, lang]))
+        }
+        Err(LoginError::InvalidCredentials) => {
+            Ok(failed(StatusCode::UNAUTHORIZED, tr.t("login-invalid")))
+        }
+        Err(LoginError::Locked { until }) => Ok(failed(
+            StatusCode::TOO_MANY_REQUESTS,
+            tr.t1("login-locked", "until", &tr.instant(&until)),
+        )),
+        Err(LoginError::Other(e)) => Err(e),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Result<Response, AppError> {
+    if let Some(auth) = user {
+        svc::logout(&state.store, &auth).await?;
+    }
+    let secure = state.config.secure_cookies;
+    let clear = set_cookie(session_cookie_name(secure), "", 0, true, secure);
+    Ok(with_cookies(see_other("/login?notice=signed-out"), &[clear]))
+}
+
+pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextParam>,
+) -> Response {
+    let locale = Locale::parse(&code).unwrap_or_default();
+    let c = set_cookie(LANG_COOKIE, locale.as_str(), 31_536_000, false, state.config.secure_cookies);
+    with_cookies(see_other(&safe_next(q.next.as_deref())), &[c])
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    tr: Tr,
+    here: &'static str,
+    csrf: String,
+    form: SetupForm,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SetupForm {
+    workspace_name: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+pub async fn setup_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    if !svc::needs_setup(&state.store).await? {
+        return Ok(see_other("/login"));
+    }
+    let (csrf, cookie) = anon_csrf(&state, &headers);
+    let page = SetupPage {
+        here: "/setup",
+        tr: Tr::new(request_locale(None, &headers)),
+        csrf,
+        form: SetupForm::default(),
+        errors: FormErrors::default(),
+    };
+    Ok(with_cookies(render(page), &cookie.into_iter().collect::<Vec<_>>()))
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, AppError> {
+    let locale = request_locale(None, &headers);
+    let result = svc::setup(
+        &state.store,
+        SetupInput {
+            workspace_name: form.workspace_name.clone(),
+            name: form.name.clone(),
+            email: form.email.clone(),
+            password: form.password.clone(),
+            locale,
+        },
+    )
+    .await;
+    match result {
+        Ok(_) => {
+            // Sign the new admin in straight away.
+            let session = svc::login(&state.store, &form.email, &form.password)
+                .await
+                .map_err(|_| AppError::Internal("sign-in after setup failed".into()))?;
+            let secure = state.config.secure_cookies;
+            let cookie = set_cookie(session_cookie_name(secure), &session.secret, SESSION_TTL_MS / 1000, true, secure);
+            Ok(with_cookies(see_other("/accounts"), &[cookie]))
+        }
+        Err(AppError::Invalid(invalid)) => Ok(setup_form_again(&state, &headers, form, &invalid)),
+        Err(AppError::Forbidden) => Ok(see_other("/login")),
+        Err(e) => Err(e),
+    }
+}
+
+fn setup_form_again(state: &AppState, headers: &HeaderMap, mut form: SetupForm, invalid: &Invalid) -> Response {
+    let tr = Tr::new(request_locale(None, headers));
+    form.password.clear();
+    let (csrf, _) = anon_csrf(state, headers);
+    render_with(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        SetupPage {
+            tr,
+            here: "/setup",
+            csrf,
+            errors: FormErrors::from_invalid(invalid, tr),
+            form,
+        },
+    )
+    .into_response()
+}
