@@ -1,1 +1,216 @@
+//! Test helpers: a real Tandem server per test on a fresh SQLite file or a fresh
+//! PostgreSQL database, users and clients, and a headless Chromium driver.
 
+mod browser;
+mod client;
+
+pub use browser::Browser;
+pub use fantoccini::{self, Locator};
+pub use client::{ApiClient, ApiResponse, Page, WebClient};
+
+use std::{net::SocketAddr, path::PathBuf};
+use tandem::server::{ServeConfig, serve};
+use tandem_domain::{Locale, Role, UserId, WorkspaceId};
+use tandem_store::Store;
+use tandem_web::services::auth::{NewUserInput, create_api_token, create_user, ensure_workspace};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres(String),
+}
+
+impl std::fmt::Display for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Db::Sqlite => "sqlite",
+            Db::Postgres(_) => "postgres",
+        })
+    }
+}
+
+/// SQLite always; PostgreSQL too when `TANDEM_TEST_POSTGRES_URL` is set.
+pub fn backends() -> Vec<Db> {
+    let mut dbs = vec![Db::Sqlite];
+    match std::env::var("TANDEM_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => dbs.push(Db::Postgres(url)),
+        _ => eprintln!("TANDEM_TEST_POSTGRES_URL is not set: testing on SQLite only"),
+    }
+    dbs
+}
+
+/// A fresh, empty database for one test: a temp SQLite file or a new PostgreSQL database.
+pub struct TestDb {
+    pub url: String,
+    pub db: Db,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new(db: &Db) -> TestDb {
+        match db {
+            Db::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("tandem.db").display());
+                TestDb { url, db: db.clone(), _dir: Some(dir), pg_name: None }
+            }
+            Db::Postgres(server) => {
+                let name = format!("tandem_test_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = pg_admin(server).await;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create test database");
+                TestDb { url: with_database(server, &name), db: db.clone(), _dir: None, pg_name: Some(name) }
+            }
+        }
+    }
+
+    /// The SQLite file, if this is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        self.url.strip_prefix("sqlite://").map(PathBuf::from)
+    }
+
+    pub async fn drop_database(&self) {
+        if let (Db::Postgres(server), Some(name)) = (&self.db, &self.pg_name) {
+            let mut admin = pg_admin(server).await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .execute(&mut admin)
+                .await;
+        }
+    }
+}
+
+async fn pg_admin(server: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(server).await.expect("connect to TANDEM_TEST_POSTGRES_URL")
+}
+
+/// The server URL with another database name.
+fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// A running Tandem server.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub db: TestDb,
+    pub workspace: WorkspaceId,
+    shutdown: CancellationToken,
+    handle: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+pub struct TestUser {
+    pub id: UserId,
+    pub email: String,
+    pub password: String,
+    pub workspace: WorkspaceId,
+}
+
+impl TestServer {
+    /// A server on a fresh database, with one workspace (`acme`).
+    pub async fn start(db: &Db) -> TestServer {
+        let db = TestDb::new(db).await;
+        Self::start_on(db, 30).await
+    }
+
+    /// A server on an existing database (two instances may share one).
+    pub async fn start_on(db: TestDb, login_attempts_per_minute: u32) -> TestServer {
+        let store = Store::connect(&db.url).await.expect("connect store");
+        let workspace = ensure_workspace(&store, "acme", "ACME GmbH").await.expect("workspace");
+        let shutdown = CancellationToken::new();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let cfg = ServeConfig {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            database_url: db.url.clone(),
+            demo: false,
+            secure_cookies: false,
+            login_attempts_per_minute,
+        };
+        let handle = tokio::spawn(serve(cfg, shutdown.clone(), move |addr| {
+            let _ = tx.send(addr);
+        }));
+        let addr = rx.await.expect("server did not start");
+        TestServer { addr, store, db, workspace, shutdown, handle }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Creates a user with a role in the server's workspace.
+    pub async fn user(&self, role: Role) -> TestUser {
+        self.user_in(self.workspace, role).await
+    }
+
+    pub async fn user_in(&self, workspace: WorkspaceId, role: Role) -> TestUser {
+        let email = format!("{}-{}@example.test", role.as_str(), uuid::Uuid::now_v7().simple());
+        let password = "correct horse battery".to_string();
+        let id = create_user(
+            &self.store,
+            workspace,
+            NewUserInput {
+                email: email.clone(),
+                name: format!("Test {}", role.as_str()),
+                role,
+                team_id: None,
+                locale: Locale::De,
+                password: password.clone(),
+            },
+            None,
+        )
+        .await
+        .expect("create user");
+        TestUser { id, email, password, workspace }
+    }
+
+    /// An API client with a fresh token of a new user with this role.
+    pub async fn api(&self, role: Role) -> (ApiClient, TestUser) {
+        let user = self.user(role).await;
+        let client = self.api_for(&user).await;
+        (client, user)
+    }
+
+    pub async fn api_for(&self, user: &TestUser) -> ApiClient {
+        let token = create_api_token(&self.store, user.workspace, user.id, "test")
+            .await
+            .expect("token");
+        ApiClient::new(self.url(""), Some(token))
+    }
+
+    /// A signed-in browser-like client (cookies, CSRF tokens from the forms).
+    pub async fn web(&self, user: &TestUser) -> WebClient {
+        let client = WebClient::new(self.url(""));
+        client.login(&user.email, &user.password).await;
+        client
+    }
+
+    /// Stops the server gracefully and removes its database.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let result = self.handle.await.expect("server task");
+        result.expect("server ended with an error");
+        self.store.close().await;
+        self.db.drop_database().await;
+    }
+
+    /// Stops the server but keeps the database (to start another on it).
+    pub async fn stop_keep_db(self) -> TestDb {
+        self.shutdown.cancel();
+        let _ = self.handle.await;
+        self.store.close().await;
+        self.db
+    }
+}

@@ -71,7 +71,7 @@ impl I18n {
     }
 }
 
-/// The translator handed to templates: `{{ tr.t("key") }}`.
+/// The translator handed to templates: `{{ tr.t(KEY) }}`.
 #[derive(Clone, Copy)]
 pub struct Tr {
     pub locale: Locale,

@@ -1,0 +1,12 @@
+//! Integration tests of the web layer: a real server per test, on SQLite and (when
+//! `TANDEM_TEST_POSTGRES_URL` is set) on PostgreSQL.
+
+mod accounts_api;
+mod auth;
+mod bad_input;
+mod browser;
+mod events;
+mod i18n;
+mod openapi;
+mod pages;
+mod tenancy;
