@@ -21,11 +21,21 @@ pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>, skip: &[&str]) -> Va
             old.get(key).cloned().unwrap_or(Value::Null),
             new.get(key).cloned().unwrap_or(Value::Null),
         );
-        if a != b {
+        if a != b && !(is_empty(&a) && is_empty(&b)) {
             out.insert(key.clone(), Value::Array(vec![a, b]));
         }
     }
     Value::Object(out)
+}
+
+/// Nothing set: null, an empty list or an empty text.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -37,13 +47,14 @@ mod tests {
     struct R {
         name: &'static str,
         city: Option<&'static str>,
+        tags: Vec<&'static str>,
         version: i64,
     }
 
     #[test]
     fn diff_lists_changed_fields_only() {
-        let a = R { name: "A", city: None, version: 1 };
-        let b = R { name: "A", city: Some("Ulm"), version: 2 };
+        let a = R { name: "A", city: None, tags: vec![], version: 1 };
+        let b = R { name: "A", city: Some("Ulm"), tags: vec![], version: 2 };
         assert_eq!(diff(Some(&a), Some(&b), &["version"]), json!({"city": [null, "Ulm"]}));
         assert_eq!(
             diff(None, Some(&a), &["version"]),

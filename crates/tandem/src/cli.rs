@@ -192,7 +192,7 @@ async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
     let input = auth_svc::NewUserInput { email: email.clone(), name, role, team_id, locale, password };
     match auth_svc::create_user(&store, ws, input, None).await {
         Ok(_) => {
-            println!("Created {email}.");
+            println!("Created {}.", email.trim().to_lowercase());
             Ok(())
         }
         Err(tandem_web::error::AppError::Invalid(invalid)) => {

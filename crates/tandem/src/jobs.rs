@@ -30,12 +30,16 @@ pub async fn run(store: Store, shutdown: CancellationToken) {
 /// One round: requeue jobs of dead runners, schedule due periodic jobs, run what is due.
 /// Returns how many jobs ran.
 pub async fn tick(store: &Store, shutdown: &CancellationToken) -> StoreResult<u32> {
-    let now = Instant::now();
+    tick_at(store, Instant::now(), shutdown).await
+}
+
+/// `tick` as if it were `now` (tests look into the future with it).
+pub async fn tick_at(store: &Store, now: Instant, shutdown: &CancellationToken) -> StoreResult<u32> {
     jobs::requeue_stale(store, now, 10 * MINUTE_MS).await?;
     jobs::schedule_due_periodic(store, now).await?;
     let mut ran = 0;
     while !shutdown.is_cancelled() {
-        let Some(job) = jobs::claim(store, Instant::now()).await? else {
+        let Some(job) = jobs::claim(store, now.max(Instant::now())).await? else {
             break;
         };
         let result = handle(store, &job).await;

@@ -68,6 +68,16 @@ impl TestDb {
         }
     }
 
+    /// A SQLite file that exists (or will) outside the test kit's control.
+    pub fn existing_sqlite(path: PathBuf) -> TestDb {
+        TestDb { url: format!("sqlite://{}", path.display()), db: Db::Sqlite, _dir: None, pg_name: None }
+    }
+
+    /// The same database again (for a second server on it).
+    pub fn share(&self) -> TestDb {
+        TestDb { url: self.url.clone(), db: self.db.clone(), _dir: None, pg_name: None }
+    }
+
     /// The SQLite file, if this is SQLite.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         self.url.strip_prefix("sqlite://").map(PathBuf::from)

@@ -265,9 +265,14 @@ fn facts(d: &AccountData, owner: &str, tr: Tr) -> Vec<Fact> {
     .collect()
 }
 
-fn history_items(entries: Vec<AuditEntry>, tr: Tr) -> Vec<HistoryItem> {
-    let show = |v: &serde_json::Value| match v {
+fn history_items(entries: Vec<AuditEntry>, users: &[User], tr: Tr) -> Vec<HistoryItem> {
+    let show = |field: &str, v: &serde_json::Value| match v {
         serde_json::Value::Null => "–".to_string(),
+        serde_json::Value::String(s) if field == "owner_id" => users
+            .iter()
+            .find(|u| u.id.to_string() == *s)
+            .map_or_else(|| s.clone(), |u| u.name.clone()),
+        serde_json::Value::String(s) if field == "lifecycle" => tr.t(&format!("lifecycle-{s}")),
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Array(a) => a
             .iter()
@@ -290,8 +295,8 @@ fn history_items(entries: Vec<AuditEntry>, tr: Tr) -> Vec<HistoryItem> {
                         .map(|(field, pair)| {
                             (
                                 tr.t(&format!("field-{}", field.replace('_', "-"))),
-                                show(&pair[0]),
-                                show(&pair[1]),
+                                show(field, &pair[0]),
+                                show(field, &pair[1]),
                             )
                         })
                         .collect()
@@ -320,6 +325,7 @@ pub async fn show(
     let id = parse_id(&id)?;
     let account = svc::get(&state.store, &auth, id).await?;
     let history = svc::history(&state.store, &auth, id).await?;
+    let users = user_svc::list(&state.store, &auth).await?;
     let owner = account.owner_name.clone().unwrap_or_default();
     let page = ShowPage {
         layout: Layout::new(&auth, "accounts", account.data.name.clone()).with_notice(n.notice.as_deref()),
@@ -330,7 +336,7 @@ pub async fn show(
         tags: account.data.tags.clone(),
         facts: facts(&account.data, &owner, tr),
         notes: account.data.notes.clone().unwrap_or_default(),
-        history: history_items(history, tr),
+        history: history_items(history, &users, tr),
         deleted: account.deleted_at.is_some(),
         can_write: auth.user.role.can_write_records(),
         can_delete: auth.user.role.can_delete_records(),
