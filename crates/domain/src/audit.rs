@@ -12,7 +12,9 @@ pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>, skip: &[&str]) -> Va
     };
     let (old, new) = (as_map(old), as_map(new));
     let mut out = Map::new();
-    let keys = old.keys().chain(new.keys().filter(|k| !old.contains_key(*k)));
+    let keys = old
+        .keys()
+        .chain(new.keys().filter(|k| !old.contains_key(*k)));
     for key in keys {
         if skip.contains(&key.as_str()) {
             continue;
@@ -53,9 +55,22 @@ mod tests {
 
     #[test]
     fn diff_lists_changed_fields_only() {
-        let a = R { name: "A", city: None, tags: vec![], version: 1 };
-        let b = R { name: "A", city: Some("Ulm"), tags: vec![], version: 2 };
-        assert_eq!(diff(Some(&a), Some(&b), &["version"]), json!({"city": [null, "Ulm"]}));
+        let a = R {
+            name: "A",
+            city: None,
+            tags: vec![],
+            version: 1,
+        };
+        let b = R {
+            name: "A",
+            city: Some("Ulm"),
+            tags: vec![],
+            version: 2,
+        };
+        assert_eq!(
+            diff(Some(&a), Some(&b), &["version"]),
+            json!({"city": [null, "Ulm"]})
+        );
         assert_eq!(
             diff(None, Some(&a), &["version"]),
             json!({"name": [null, "A"]})

@@ -44,4 +44,12 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(WorkspaceId, UserId, TeamId, AccountId, AuditId, TokenId, JobId);
+id_type!(
+    WorkspaceId,
+    UserId,
+    TeamId,
+    AccountId,
+    AuditId,
+    TokenId,
+    JobId
+);

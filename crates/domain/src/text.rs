@@ -52,7 +52,12 @@ pub fn slugify(s: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    trimmed.chars().take(40).collect::<String>().trim_end_matches('-').to_string()
+    trimmed
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
 }
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
 //! Accounts (companies): storage, keyset-paged lists, trash.
 
 use crate::{Conn, StoreError, StoreResult};
-use sea_query::{
-    Cond, Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
-};
+use sea_query::{Cond, Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
 use tandem_domain::{
     AccountId, Instant, UserId, WorkspaceId,
     account::{AccountData, Lifecycle},
@@ -108,10 +106,15 @@ const DATA_COLS: [&str; 16] = [
 
 fn select(ws: WorkspaceId) -> SelectStatement {
     let mut q = Query::select();
-    for col in DATA_COLS
-        .iter()
-        .chain(&["id", "name_key", "version", "created_at", "updated_at", "created_by", "deleted_at"])
-    {
+    for col in DATA_COLS.iter().chain(&[
+        "id",
+        "name_key",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "deleted_at",
+    ]) {
         q.column(("accounts", *col));
     }
     q.expr_as(Expr::col(("users", "name")), "owner_name")
@@ -153,7 +156,9 @@ fn values(d: &AccountData) -> Vec<(&'static str, sea_query::Value)> {
         ("email", d.email.clone().into()),
         (
             "tags",
-            serde_json::to_string(&d.tags).unwrap_or_else(|_| "[]".into()).into(),
+            serde_json::to_string(&d.tags)
+                .unwrap_or_else(|_| "[]".into())
+                .into(),
         ),
         ("lifecycle", d.lifecycle.as_str().into()),
         ("owner_id", d.owner_id.map(|o| o.0).into()),
@@ -178,7 +183,14 @@ pub async fn insert(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     let now = Instant::now().0;
-    let mut cols: Vec<&str> = vec!["workspace_id", "id", "version", "created_at", "updated_at", "created_by"];
+    let mut cols: Vec<&str> = vec![
+        "workspace_id",
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ];
     let mut vals: Vec<SimpleExpr> = vec![
         ws.0.into(),
         id.0.into(),
@@ -323,7 +335,9 @@ pub struct Page {
 }
 
 fn like_escaped(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 pub async fn list(
@@ -386,7 +400,11 @@ pub async fn list(
             ),
         );
     }
-    let order = if sort.descending() { Order::Desc } else { Order::Asc };
+    let order = if sort.descending() {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
     q.order_by(("accounts", col), order.clone())
         .order_by(("accounts", "id"), order)
         .limit(limit + 1);

@@ -35,22 +35,30 @@ impl Store {
 /// Replaces the database at `db_path` with the backup `source`. The server must be
 /// stopped. The backup is checked first; the old database is kept next to it.
 pub async fn restore_sqlite(source: &Path, db_path: &Path) -> StoreResult<()> {
-    let mut conn = crate::db::sqlite_single(source)
-        .await
-        .map_err(|e| StoreError::Backup(format!("{} is not a readable database: {e}", source.display())))?;
+    let mut conn = crate::db::sqlite_single(source).await.map_err(|e| {
+        StoreError::Backup(format!(
+            "{} is not a readable database: {e}",
+            source.display()
+        ))
+    })?;
     let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
         .fetch_one(&mut conn)
         .await
         .map_err(|e| StoreError::Backup(format!("{} is not a database: {e}", source.display())))?;
     if check != "ok" {
-        return Err(StoreError::Backup(format!("integrity check failed: {check}")));
+        return Err(StoreError::Backup(format!(
+            "integrity check failed: {check}"
+        )));
     }
     let has_schema: Option<(i64,)> = sqlx::query_as("SELECT MAX(version) FROM schema_migrations")
         .fetch_optional(&mut conn)
         .await
         .map_err(|_| StoreError::Backup(format!("{} is not a Tandem backup", source.display())))?;
     if has_schema.is_none() {
-        return Err(StoreError::Backup(format!("{} is not a Tandem backup", source.display())));
+        return Err(StoreError::Backup(format!(
+            "{} is not a Tandem backup",
+            source.display()
+        )));
     }
     drop(conn);
     let io = |e: std::io::Error| StoreError::Backup(e.to_string());
@@ -61,8 +69,11 @@ pub async fn restore_sqlite(source: &Path, db_path: &Path) -> StoreResult<()> {
     std::fs::copy(source, &staging).map_err(io)?;
     if db_path.exists() {
         let stamp = tandem_domain::Instant::now().0;
-        std::fs::rename(db_path, db_path.with_extension(format!("before-restore-{stamp}")))
-            .map_err(io)?;
+        std::fs::rename(
+            db_path,
+            db_path.with_extension(format!("before-restore-{stamp}")),
+        )
+        .map_err(io)?;
     }
     for suffix in ["-wal", "-shm"] {
         let side = format!("{}{suffix}", db_path.display());

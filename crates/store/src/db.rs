@@ -140,7 +140,9 @@ impl Store {
         let inner = match &self.inner.pools {
             // IMMEDIATE takes the write lock up front, so a transaction never fails
             // half-way with SQLITE_BUSY when another process writes too.
-            Pools::Sqlite { write, .. } => TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Sqlite { write, .. } => {
+                TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?)
+            }
             Pools::Postgres(p) => TxInner::Postgres(p.begin().await?),
         };
         Ok(Tx {

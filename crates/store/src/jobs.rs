@@ -207,7 +207,10 @@ pub async fn claim(store: &Store, now: Instant) -> StoreResult<Option<Job>> {
         .order_by("run_at", Order::Asc)
         .limit(1);
     if store.backend() == Backend::Postgres {
-        select.lock_with_behavior(sea_query::LockType::Update, sea_query::LockBehavior::SkipLocked);
+        select.lock_with_behavior(
+            sea_query::LockType::Update,
+            sea_query::LockBehavior::SkipLocked,
+        );
     }
     #[derive(sqlx::FromRow)]
     struct Id {

@@ -42,7 +42,12 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
         .await?;
     let applied: Vec<Applied> = tx
         .conn()
-        .all(&Query::select().column("version").from("schema_migrations").to_owned())
+        .all(
+            &Query::select()
+                .column("version")
+                .from("schema_migrations")
+                .to_owned(),
+        )
         .await?;
     for m in MIGRATIONS {
         if applied.iter().any(|a| a.version == m.version) {
@@ -92,20 +97,23 @@ impl Store {
     pub async fn schema_columns(&self) -> StoreResult<Vec<(String, String)>> {
         let mut c = self.read().await?;
         let mut conn = c.conn();
-        let mut cols: Vec<(String, String)> = match &mut conn {
-            crate::Conn::Sqlite(c) => sqlx::query_as(
-                "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+        let mut cols: Vec<(String, String)> =
+            match &mut conn {
+                crate::Conn::Sqlite(c) => {
+                    sqlx::query_as(
+                        "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
-            )
-            .fetch_all(&mut **c)
-            .await?,
-            crate::Conn::Postgres(c) => sqlx::query_as(
-                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                    )
+                    .fetch_all(&mut **c)
+                    .await?
+                }
+                crate::Conn::Postgres(c) => sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
                  WHERE table_schema = current_schema()",
-            )
-            .fetch_all(&mut **c)
-            .await?,
-        };
+                )
+                .fetch_all(&mut **c)
+                .await?,
+            };
         cols.sort();
         Ok(cols)
     }

@@ -53,7 +53,11 @@ pub async fn create(
 }
 
 /// The live session with this token hash.
-pub async fn get(c: &mut Conn<'_>, token_hash: &str, now: Instant) -> StoreResult<Option<SessionRecord>> {
+pub async fn get(
+    c: &mut Conn<'_>,
+    token_hash: &str,
+    now: Instant,
+) -> StoreResult<Option<SessionRecord>> {
     let q = Query::select()
         .columns(["workspace_id", "user_id", "csrf_token", "expires_at"])
         .from("sessions")
@@ -165,7 +169,14 @@ pub async fn create_token(
     let id = TokenId::new();
     let q = Query::insert()
         .into_table("api_tokens")
-        .columns(["workspace_id", "id", "user_id", "name", "token_hash", "created_at"])
+        .columns([
+            "workspace_id",
+            "id",
+            "user_id",
+            "name",
+            "token_hash",
+            "created_at",
+        ])
         .values_panic([
             ws.0.into(),
             id.0.into(),
@@ -201,7 +212,11 @@ pub async fn touch_token(c: &mut Conn<'_>, ws: WorkspaceId, id: TokenId) -> Stor
     Ok(())
 }
 
-pub async fn tokens_of(c: &mut Conn<'_>, ws: WorkspaceId, user: UserId) -> StoreResult<Vec<ApiToken>> {
+pub async fn tokens_of(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: UserId,
+) -> StoreResult<Vec<ApiToken>> {
     let q = Query::select()
         .columns(TOKEN_COLS)
         .from("api_tokens")
@@ -214,7 +229,12 @@ pub async fn tokens_of(c: &mut Conn<'_>, ws: WorkspaceId, user: UserId) -> Store
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn revoke_token(c: &mut Conn<'_>, ws: WorkspaceId, user: UserId, id: TokenId) -> StoreResult<()> {
+pub async fn revoke_token(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: UserId,
+    id: TokenId,
+) -> StoreResult<()> {
     let q = Query::update()
         .table("api_tokens")
         .value("revoked_at", Instant::now().0)

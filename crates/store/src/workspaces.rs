@@ -78,5 +78,9 @@ pub async fn list(c: &mut Conn<'_>) -> StoreResult<Vec<Workspace>> {
         .from("workspaces")
         .order_by("slug", sea_query::Order::Asc)
         .to_owned();
-    Ok(c.all::<Row>(&q).await?.into_iter().map(Into::into).collect())
+    Ok(c.all::<Row>(&q)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

@@ -13,7 +13,12 @@ use tokio_util::sync::CancellationToken;
 #[command(name = "tandem", version, about = "Tandem – the sales team system")]
 pub struct Cli {
     /// Where Tandem keeps its SQLite database.
-    #[arg(long, global = true, env = "TANDEM_DATA_DIR", default_value = "./tandem-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "TANDEM_DATA_DIR",
+        default_value = "./tandem-data"
+    )]
     pub data_dir: PathBuf,
     /// sqlite://FILE or postgres://USER@HOST/DB; default: SQLite in the data directory.
     #[arg(long, global = true, env = "TANDEM_DATABASE_URL")]
@@ -100,9 +105,9 @@ pub enum TokenCommand {
 
 impl Cli {
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", self.data_dir.join("tandem.db").display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("tandem.db").display()))
     }
 }
 
@@ -135,7 +140,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command } => user(&url, command).await,
-        Command::Token { command: TokenCommand::Create { email, name } } => {
+        Command::Token {
+            command: TokenCommand::Create { email, name },
+        } => {
             let store = connect(&url).await?;
             let user = auth_svc::user_by_email(&store, &email)
                 .await
@@ -147,8 +154,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo { size } => {
-            let size = demo::Size::parse(&size)
-                .with_context(|| format!("unknown size {size}: small, medium, large or a number"))?;
+            let size = demo::Size::parse(&size).with_context(|| {
+                format!("unknown size {size}: small, medium, large or a number")
+            })?;
             let store = connect(&url).await?;
             demo::ensure_demo(&store, size).await
         }
@@ -163,7 +171,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("restore works on SQLite; for PostgreSQL use pg_restore");
             };
             tandem_store::backup::restore_sqlite(&file, std::path::Path::new(path)).await?;
-            println!("Restored {} to {path}. The previous database was kept beside it.", file.display());
+            println!(
+                "Restored {} to {path}. The previous database was kept beside it.",
+                file.display()
+            );
             Ok(())
         }
     }
@@ -176,9 +187,17 @@ async fn connect(url: &str) -> anyhow::Result<Store> {
 }
 
 async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Create { email, name, role, team, workspace, locale } = command;
-    let role = Role::parse(&role)
-        .with_context(|| format!("unknown role {role}: admin, manager, field, inside, marketing or read_only"))?;
+    let UserCommand::Create {
+        email,
+        name,
+        role,
+        team,
+        workspace,
+        locale,
+    } = command;
+    let role = Role::parse(&role).with_context(|| {
+        format!("unknown role {role}: admin, manager, field, inside, marketing or read_only")
+    })?;
     let locale = Locale::parse(&locale).context("locale must be de or en")?;
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password)?;
@@ -189,7 +208,14 @@ async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
         None => None,
         Some(name) => Some(ensure_team(&store, ws, &name).await?),
     };
-    let input = auth_svc::NewUserInput { email: email.clone(), name, role, team_id, locale, password };
+    let input = auth_svc::NewUserInput {
+        email: email.clone(),
+        name,
+        role,
+        team_id,
+        locale,
+        password,
+    };
     match auth_svc::create_user(&store, ws, input, None).await {
         Ok(_) => {
             println!("Created {}.", email.trim().to_lowercase());
@@ -197,7 +223,11 @@ async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
         }
         Err(tandem_web::error::AppError::Invalid(invalid)) => {
             let tr = tandem_web::i18n::Tr::new(Locale::En);
-            let lines: Vec<String> = invalid.0.iter().map(|e| format!("{}: {}", e.field, tr.error(e.code))).collect();
+            let lines: Vec<String> = invalid
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, tr.error(e.code)))
+                .collect();
             bail!("{}", lines.join("; "))
         }
         Err(e) => Err(anyhow::anyhow!("{e}")),
@@ -211,25 +241,40 @@ async fn resolve_workspace(store: &Store, slug: Option<&str>) -> anyhow::Result<
         if clean != slug {
             bail!("a workspace slug has lowercase letters, digits and dashes, like {clean}");
         }
-        return auth_svc::ensure_workspace(store, slug, slug).await.map_err(|e| anyhow::anyhow!("{e}"));
+        return auth_svc::ensure_workspace(store, slug, slug)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"));
     }
     let all = {
         let mut c = store.read().await?;
         workspaces::list(&mut c.conn()).await?
     };
     match all.as_slice() {
-        [] => auth_svc::ensure_workspace(store, "default", "Default").await.map_err(|e| anyhow::anyhow!("{e}")),
+        [] => auth_svc::ensure_workspace(store, "default", "Default")
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}")),
         [one] => Ok(one.id),
         many => bail!(
             "there are several workspaces; name one with --workspace ({})",
-            many.iter().map(|w| w.slug.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|w| w.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
 
-async fn ensure_team(store: &Store, ws: WorkspaceId, name: &str) -> anyhow::Result<tandem_domain::TeamId> {
+async fn ensure_team(
+    store: &Store,
+    ws: WorkspaceId,
+    name: &str,
+) -> anyhow::Result<tandem_domain::TeamId> {
     let mut tx = store.begin().await?;
-    if let Some(t) = users::teams(&mut tx.conn(), ws).await?.into_iter().find(|t| t.name == name) {
+    if let Some(t) = users::teams(&mut tx.conn(), ws)
+        .await?
+        .into_iter()
+        .find(|t| t.name == name)
+    {
         return Ok(t.id);
     }
     let id = users::create_team(&mut tx.conn(), ws, name, None).await?;

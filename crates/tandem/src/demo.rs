@@ -7,9 +7,9 @@ use tandem_domain::{
     auth::new_secret,
 };
 use tandem_store::{
-    Store,
+    Store, accounts,
     audit::{self, Action, NewEntry},
-    accounts, users, workspaces,
+    users, workspaces,
 };
 use tandem_web::services::auth::{NewUserInput, create_user};
 
@@ -45,11 +45,36 @@ impl Size {
 
 const PEOPLE: [(&str, &str, Role, &str); 6] = [
     ("admin@demo.tandem.test", "Anna Admin", Role::Admin, ""),
-    ("petra.schulz@demo.tandem.test", "Petra Schulz", Role::Manager, "Vertrieb Süd"),
-    ("dieter.mayer@demo.tandem.test", "Dieter Mayer", Role::Field, "Vertrieb Süd"),
-    ("klaus.becker@demo.tandem.test", "Klaus Becker", Role::Inside, "Vertrieb Süd"),
-    ("jana.krueger@demo.tandem.test", "Jana Krüger", Role::Field, "Vertrieb Nord"),
-    ("miriam.ott@demo.tandem.test", "Miriam Ott", Role::Marketing, ""),
+    (
+        "petra.schulz@demo.tandem.test",
+        "Petra Schulz",
+        Role::Manager,
+        "Vertrieb Süd",
+    ),
+    (
+        "dieter.mayer@demo.tandem.test",
+        "Dieter Mayer",
+        Role::Field,
+        "Vertrieb Süd",
+    ),
+    (
+        "klaus.becker@demo.tandem.test",
+        "Klaus Becker",
+        Role::Inside,
+        "Vertrieb Süd",
+    ),
+    (
+        "jana.krueger@demo.tandem.test",
+        "Jana Krüger",
+        Role::Field,
+        "Vertrieb Nord",
+    ),
+    (
+        "miriam.ott@demo.tandem.test",
+        "Miriam Ott",
+        Role::Marketing,
+        "",
+    ),
 ];
 
 /// Creates the demo workspace unless it exists; prints the logins once.
@@ -71,7 +96,10 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
     let mut team_ids = std::collections::HashMap::new();
     for team in ["Vertrieb Süd", "Vertrieb Nord"] {
         let mut tx = store.begin().await?;
-        team_ids.insert(team, users::create_team(&mut tx.conn(), ws, team, None).await?);
+        team_ids.insert(
+            team,
+            users::create_team(&mut tx.conn(), ws, team, None).await?,
+        );
         tx.commit().await?;
     }
     println!("\nDemo workspace created. Sign in with one of these (shown only now):\n");
@@ -119,9 +147,30 @@ impl Rng {
 }
 
 const FAMILY: [&str; 24] = [
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
-    "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
-    "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Schäfer",
+    "Koch",
+    "Bauer",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Hofmann",
+    "Hartmann",
 ];
 const TRADES: [(&str, &str); 10] = [
     ("Maschinenbau", "Maschinenbau"),
@@ -154,9 +203,21 @@ const TOWNS: [(&str, &str, &str); 16] = [
     ("Jena", "07743", "Löbderstraße"),
     ("Lüdenscheid", "58507", "Wilhelmstraße"),
 ];
-const TAGS: [&str; 6] = ["A-Kunde", "Messe 2026", "Rahmenvertrag", "Service", "Export", "Neukunde"];
+const TAGS: [&str; 6] = [
+    "A-Kunde",
+    "Messe 2026",
+    "Rahmenvertrag",
+    "Service",
+    "Export",
+    "Neukunde",
+];
 
-async fn seed_accounts(store: &Store, ws: WorkspaceId, owners: &[UserId], count: u32) -> anyhow::Result<()> {
+async fn seed_accounts(
+    store: &Store,
+    ws: WorkspaceId,
+    owners: &[UserId],
+    count: u32,
+) -> anyhow::Result<()> {
     let mut rng = Rng(0x7A4D_E1A5_0000_0001);
     let mut done = 0;
     while done < count {
@@ -175,7 +236,11 @@ async fn seed_accounts(store: &Store, ws: WorkspaceId, owners: &[UserId], count:
             };
             let slug = tandem_domain::text::slugify(family);
             let n = rng.next();
-            let tags = if n % 3 == 0 { vec![rng.pick(&TAGS).to_string()] } else { vec![] };
+            let tags = if n.is_multiple_of(3) {
+                vec![rng.pick(&TAGS).to_string()]
+            } else {
+                vec![]
+            };
             let input = AccountInput {
                 name: format!("{family} {trade}"),
                 legal_form: Some(form.to_string()),
@@ -186,9 +251,15 @@ async fn seed_accounts(store: &Store, ws: WorkspaceId, owners: &[UserId], count:
                 city: Some(city.to_string()),
                 country: Some("DE".into()),
                 vat_id: Some(format!("DE{:09}", n % 1_000_000_000)),
-                website: Some(format!("www.{slug}-{}.de", trade.to_lowercase().replace('ä', "ae"))),
+                website: Some(format!(
+                    "www.{slug}-{}.de",
+                    trade.to_lowercase().replace('ä', "ae")
+                )),
                 phone: Some(format!("+49 {} {}", 100 + n % 900, 10_000 + n % 90_000)),
-                email: Some(format!("info@{slug}-{}.de", trade.to_lowercase().replace('ä', "ae"))),
+                email: Some(format!(
+                    "info@{slug}-{}.de",
+                    trade.to_lowercase().replace('ä', "ae")
+                )),
                 tags,
                 lifecycle: Some(lifecycle.as_str().to_string()),
                 owner_id: Some(*rng.pick(owners)),

@@ -1,7 +1,10 @@
 //! The job runner: schedules periodic work, claims due jobs and runs them.
 
 use std::time::Duration;
-use tandem_domain::{Instant, time::{DAY_MS, HOUR_MS, MINUTE_MS}};
+use tandem_domain::{
+    Instant,
+    time::{DAY_MS, HOUR_MS, MINUTE_MS},
+};
 use tandem_store::{Store, StoreResult, jobs, sessions};
 use tokio_util::sync::CancellationToken;
 
@@ -34,7 +37,11 @@ pub async fn tick(store: &Store, shutdown: &CancellationToken) -> StoreResult<u3
 }
 
 /// `tick` as if it were `now` (tests look into the future with it).
-pub async fn tick_at(store: &Store, now: Instant, shutdown: &CancellationToken) -> StoreResult<u32> {
+pub async fn tick_at(
+    store: &Store,
+    now: Instant,
+    shutdown: &CancellationToken,
+) -> StoreResult<u32> {
     jobs::requeue_stale(store, now, 10 * MINUTE_MS).await?;
     jobs::schedule_due_periodic(store, now).await?;
     let mut ran = 0;
@@ -45,7 +52,9 @@ pub async fn tick_at(store: &Store, now: Instant, shutdown: &CancellationToken) 
         let result = handle(store, &job).await;
         match &result {
             Ok(()) => tracing::info!(kind = %job.kind, id = %job.id, "job done"),
-            Err(e) => tracing::warn!(kind = %job.kind, id = %job.id, attempt = job.attempts, error = %e, "job failed"),
+            Err(e) => {
+                tracing::warn!(kind = %job.kind, id = %job.id, attempt = job.attempts, error = %e, "job failed")
+            }
         }
         jobs::finish(store, &job, result).await?;
         ran += 1;

@@ -20,8 +20,13 @@ impl Browser {
     pub async fn start(width: u32, height: u32) -> Option<Browser> {
         let required = std::env::var("TANDEM_E2E").is_ok_and(|v| v == "1");
         let Some(driver_path) = DRIVERS.iter().find(|p| std::path::Path::new(p).exists()) else {
-            assert!(!required, "TANDEM_E2E=1 but chromedriver is not installed (apt-get install chromium chromium-driver)");
-            eprintln!("skipping browser test: chromedriver is not installed (apt-get install chromium chromium-driver)");
+            assert!(
+                !required,
+                "TANDEM_E2E=1 but chromedriver is not installed (apt-get install chromium chromium-driver)"
+            );
+            eprintln!(
+                "skipping browser test: chromedriver is not installed (apt-get install chromium chromium-driver)"
+            );
             return None;
         };
         let port = free_port();
@@ -50,14 +55,19 @@ impl Browser {
             });
         }
         caps.insert("goog:chromeOptions".into(), options);
-        let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        let mut builder =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(caps);
         let url = format!("http://127.0.0.1:{port}");
         let mut last_err = String::new();
         for _ in 0..50 {
             match builder.connect(&url).await {
                 Ok(client) => {
-                    return Some(Browser { client, driver, _profile: profile });
+                    return Some(Browser {
+                        client,
+                        driver,
+                        _profile: profile,
+                    });
                 }
                 Err(e) => {
                     last_err = e.to_string();

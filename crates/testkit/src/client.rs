@@ -17,7 +17,11 @@ pub struct ApiResponse {
 
 impl ApiClient {
     pub fn new(base: String, token: Option<String>) -> ApiClient {
-        ApiClient { base, token, http: reqwest::Client::new() }
+        ApiClient {
+            base,
+            token,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> ApiResponse {
@@ -37,7 +41,13 @@ impl ApiClient {
     }
 
     /// Sends raw bytes with a content type (for malformed-input tests).
-    pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> ApiResponse {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> ApiResponse {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -65,7 +75,11 @@ impl ApiClient {
         let headers = resp.headers().clone();
         let bytes = resp.bytes().await.expect("body");
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        ApiResponse { status, headers, body }
+        ApiResponse {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
@@ -119,12 +133,20 @@ impl Page {
 
 impl WebClient {
     pub fn new(base: String) -> WebClient {
-        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
         WebClient { base, http }
     }
 
     pub async fn get(&self, path: &str) -> Page {
-        let resp = self.http.get(format!("{}{path}", self.base)).send().await.expect("get");
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("get");
         Self::page(resp).await
     }
 
@@ -152,7 +174,13 @@ impl WebClient {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Page {
-        let page = self.submit("/login", "/login", &[("email", email), ("password", password)]).await;
+        let page = self
+            .submit(
+                "/login",
+                "/login",
+                &[("email", email), ("password", password)],
+            )
+            .await;
         assert!(
             page.path.starts_with("/accounts"),
             "login of {email} failed: {} {}",
@@ -170,7 +198,12 @@ impl WebClient {
             None => url.path().to_string(),
         };
         let text = resp.text().await.expect("text");
-        Page { status, path, html: scraper::Html::parse_document(&text), text }
+        Page {
+            status,
+            path,
+            html: scraper::Html::parse_document(&text),
+            text,
+        }
     }
 }
 
@@ -186,7 +219,9 @@ fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

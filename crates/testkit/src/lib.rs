@@ -5,8 +5,8 @@ mod browser;
 mod client;
 
 pub use browser::Browser;
-pub use fantoccini::{self, Locator};
 pub use client::{ApiClient, ApiResponse, Page, WebClient};
+pub use fantoccini::{self, Locator};
 
 use std::{net::SocketAddr, path::PathBuf};
 use tandem::server::{ServeConfig, serve};
@@ -54,7 +54,12 @@ impl TestDb {
             Db::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("tandem.db").display());
-                TestDb { url, db: db.clone(), _dir: Some(dir), pg_name: None }
+                TestDb {
+                    url,
+                    db: db.clone(),
+                    _dir: Some(dir),
+                    pg_name: None,
+                }
             }
             Db::Postgres(server) => {
                 let name = format!("tandem_test_{}", uuid::Uuid::now_v7().simple());
@@ -63,19 +68,34 @@ impl TestDb {
                     .execute(&mut admin)
                     .await
                     .expect("create test database");
-                TestDb { url: with_database(server, &name), db: db.clone(), _dir: None, pg_name: Some(name) }
+                TestDb {
+                    url: with_database(server, &name),
+                    db: db.clone(),
+                    _dir: None,
+                    pg_name: Some(name),
+                }
             }
         }
     }
 
     /// A SQLite file that exists (or will) outside the test kit's control.
     pub fn existing_sqlite(path: PathBuf) -> TestDb {
-        TestDb { url: format!("sqlite://{}", path.display()), db: Db::Sqlite, _dir: None, pg_name: None }
+        TestDb {
+            url: format!("sqlite://{}", path.display()),
+            db: Db::Sqlite,
+            _dir: None,
+            pg_name: None,
+        }
     }
 
     /// The same database again (for a second server on it).
     pub fn share(&self) -> TestDb {
-        TestDb { url: self.url.clone(), db: self.db.clone(), _dir: None, pg_name: None }
+        TestDb {
+            url: self.url.clone(),
+            db: self.db.clone(),
+            _dir: None,
+            pg_name: None,
+        }
     }
 
     /// The SQLite file, if this is SQLite.
@@ -86,21 +106,27 @@ impl TestDb {
     pub async fn drop_database(&self) {
         if let (Db::Postgres(server), Some(name)) = (&self.db, &self.pg_name) {
             let mut admin = pg_admin(server).await;
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                .execute(&mut admin)
-                .await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await;
         }
     }
 }
 
 async fn pg_admin(server: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
-    sqlx::PgConnection::connect(server).await.expect("connect to TANDEM_TEST_POSTGRES_URL")
+    sqlx::PgConnection::connect(server)
+        .await
+        .expect("connect to TANDEM_TEST_POSTGRES_URL")
 }
 
 /// The server URL with another database name.
 fn with_database(server: &str, name: &str) -> String {
-    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
+    let (base, query) = server
+        .split_once('?')
+        .map_or((server, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let base = match base[scheme_end..].find('/') {
         Some(i) => &base[..scheme_end + i],
@@ -139,7 +165,9 @@ impl TestServer {
     /// A server on an existing database (two instances may share one).
     pub async fn start_on(db: TestDb, login_attempts_per_minute: u32) -> TestServer {
         let store = Store::connect(&db.url).await.expect("connect store");
-        let workspace = ensure_workspace(&store, "acme", "ACME GmbH").await.expect("workspace");
+        let workspace = ensure_workspace(&store, "acme", "ACME GmbH")
+            .await
+            .expect("workspace");
         let shutdown = CancellationToken::new();
         let (tx, rx) = tokio::sync::oneshot::channel();
         let cfg = ServeConfig {
@@ -153,7 +181,14 @@ impl TestServer {
             let _ = tx.send(addr);
         }));
         let addr = rx.await.expect("server did not start");
-        TestServer { addr, store, db, workspace, shutdown, handle }
+        TestServer {
+            addr,
+            store,
+            db,
+            workspace,
+            shutdown,
+            handle,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -166,7 +201,11 @@ impl TestServer {
     }
 
     pub async fn user_in(&self, workspace: WorkspaceId, role: Role) -> TestUser {
-        let email = format!("{}-{}@example.test", role.as_str(), uuid::Uuid::now_v7().simple());
+        let email = format!(
+            "{}-{}@example.test",
+            role.as_str(),
+            uuid::Uuid::now_v7().simple()
+        );
         let password = "correct horse battery".to_string();
         let id = create_user(
             &self.store,
@@ -183,7 +222,12 @@ impl TestServer {
         )
         .await
         .expect("create user");
-        TestUser { id, email, password, workspace }
+        TestUser {
+            id,
+            email,
+            password,
+            workspace,
+        }
     }
 
     /// An API client with a fresh token of a new user with this role.

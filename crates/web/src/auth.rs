@@ -80,11 +80,19 @@ pub fn request_locale(auth: Option<&Auth>, headers: &HeaderMap) -> Locale {
 pub const LANG_COOKIE: &str = "tandem_lang";
 
 pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-tandem_session" } else { "tandem_session" }
+    if secure {
+        "__Host-tandem_session"
+    } else {
+        "tandem_session"
+    }
 }
 
 pub fn csrf_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-tandem_csrf" } else { "tandem_csrf" }
+    if secure {
+        "__Host-tandem_csrf"
+    } else {
+        "tandem_csrf"
+    }
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -100,7 +108,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// A `Set-Cookie` value; `max_age_s = 0` deletes the cookie.
-pub fn set_cookie(name: &str, value: &str, max_age_s: i64, http_only: bool, secure: bool) -> String {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age_s: i64,
+    http_only: bool,
+    secure: bool,
+) -> String {
     let mut c = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_s}");
     if http_only {
         c.push_str("; HttpOnly");
@@ -146,7 +160,9 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, 
         };
         let user = match users::get(&mut c.conn(), t.workspace_id, t.user_id).await {
             Ok(u) if u.active => u,
-            Ok(_) | Err(tandem_store::StoreError::NotFound) => return Err(AppError::Unauthenticated),
+            Ok(_) | Err(tandem_store::StoreError::NotFound) => {
+                return Err(AppError::Unauthenticated);
+            }
             Err(e) => return Err(e.into()),
         };
         drop(c);
@@ -232,7 +248,11 @@ async fn authenticate_inner(
 
 /// The CSRF token from the `X-CSRF-Token` header or, for forms, the `_csrf` field.
 async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), AppError> {
-    if let Some(v) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(v) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         let v = v.to_string();
         return Ok((Some(v), req));
     }

@@ -24,8 +24,8 @@ impl I18n {
     fn load() -> I18n {
         let mut bundles = HashMap::new();
         for (locale, source) in SOURCES {
-            let resource = FluentResource::try_new(source.to_string())
-                .unwrap_or_else(|(res, errors)| {
+            let resource =
+                FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, errors)| {
                     tracing::error!(?errors, locale = locale.as_str(), "Fluent syntax errors");
                     res
                 });

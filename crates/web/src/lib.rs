@@ -46,10 +46,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig, shutdown: CancellationToken) -> AppState {
-        let per_minute = NonZeroU32::new(config.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+        let per_minute =
+            NonZeroU32::new(config.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
         AppState {
             store,
-            login_limiter: Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(per_minute))),
+            login_limiter: Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(
+                per_minute,
+            ))),
             config: Arc::new(config),
             shutdown,
         }
@@ -67,7 +70,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::openapi_route(doc));
     let pages = views::router()
         .layer(authenticate)
-        .layer(from_fn_with_state(state.clone(), views::errors::render_errors));
+        .layer(from_fn_with_state(
+            state.clone(),
+            views::errors::render_errors,
+        ));
     let assets = memory_serve::load!().index_file(None).into_router();
     let app = Router::new()
         .merge(api)

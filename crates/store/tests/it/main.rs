@@ -25,9 +25,11 @@ async fn both_backends_have_the_same_tables_and_columns() {
     let pg = Store::connect(&format!("{base}/{name}")).await.unwrap();
     let pg_cols = pg.schema_columns().await.unwrap();
     pg.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
     assert_eq!(sqlite_cols, pg_cols);
 }

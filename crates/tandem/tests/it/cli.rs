@@ -17,7 +17,12 @@ fn tandem(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run tandem");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -37,19 +42,96 @@ fn sqlite_db(dir: &std::path::Path) -> TestDb {
 async fn the_cli_creates_users_and_tokens_that_the_api_accepts() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let o = tandem(d, &["user", "create", "--email", "Chefin@Acme.test", "--name", "Petra Schulz", "--role", "manager", "--team", "Vertrieb Süd", "--workspace", "acme"], "ein-langes-passwort\n");
+    let o = tandem(
+        d,
+        &[
+            "user",
+            "create",
+            "--email",
+            "Chefin@Acme.test",
+            "--name",
+            "Petra Schulz",
+            "--role",
+            "manager",
+            "--team",
+            "Vertrieb Süd",
+            "--workspace",
+            "acme",
+        ],
+        "ein-langes-passwort\n",
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Created chefin@acme.test"));
 
-    let dup = tandem(d, &["user", "create", "--email", "chefin@acme.test", "--name", "P", "--role", "manager", "--workspace", "acme"], "ein-langes-passwort\n");
+    let dup = tandem(
+        d,
+        &[
+            "user",
+            "create",
+            "--email",
+            "chefin@acme.test",
+            "--name",
+            "P",
+            "--role",
+            "manager",
+            "--workspace",
+            "acme",
+        ],
+        "ein-langes-passwort\n",
+    );
     assert!(!dup.status.success());
-    assert!(stderr(&dup).contains("email: This value is taken already."), "{}", stderr(&dup));
-    let short = tandem(d, &["user", "create", "--email", "x@acme.test", "--name", "X", "--role", "field"], "kurz\n");
-    assert!(stderr(&short).contains("password: The password needs at least 10 characters."), "{}", stderr(&short));
-    let role = tandem(d, &["user", "create", "--email", "y@acme.test", "--name", "Y", "--role", "boss"], "ein-langes-passwort\n");
+    assert!(
+        stderr(&dup).contains("email: This value is taken already."),
+        "{}",
+        stderr(&dup)
+    );
+    let short = tandem(
+        d,
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@acme.test",
+            "--name",
+            "X",
+            "--role",
+            "field",
+        ],
+        "kurz\n",
+    );
+    assert!(
+        stderr(&short).contains("password: The password needs at least 10 characters."),
+        "{}",
+        stderr(&short)
+    );
+    let role = tandem(
+        d,
+        &[
+            "user",
+            "create",
+            "--email",
+            "y@acme.test",
+            "--name",
+            "Y",
+            "--role",
+            "boss",
+        ],
+        "ein-langes-passwort\n",
+    );
     assert!(stderr(&role).contains("unknown role boss"));
 
-    let t = tandem(d, &["token", "create", "--email", "chefin@acme.test", "--name", "ERP"], "");
+    let t = tandem(
+        d,
+        &[
+            "token",
+            "create",
+            "--email",
+            "chefin@acme.test",
+            "--name",
+            "ERP",
+        ],
+        "",
+    );
     assert!(t.status.success(), "{}", stderr(&t));
     let token = stdout(&t).trim().to_string();
     assert!(token.starts_with("tdm_"));
@@ -57,7 +139,12 @@ async fn the_cli_creates_users_and_tokens_that_the_api_accepts() {
     assert!(!unknown.status.success());
 
     let server = TestServer::start_on(sqlite_db(d), 30).await;
-    let me = reqwest::Client::new().get(server.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    let me = reqwest::Client::new()
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), StatusCode::OK);
     let me: serde_json::Value = me.json().await.unwrap();
     assert_eq!(me["role"], "manager");
@@ -72,18 +159,34 @@ async fn backup_and_restore_bring_back_the_saved_state() {
     let d = dir.path();
     let server = TestServer::start_on(sqlite_db(d), 30).await;
     let (api, _) = server.api(tandem_domain::Role::Admin).await;
-    api.post("/api/v1/accounts", serde_json::json!({"name": "Vorher GmbH"})).await;
+    api.post(
+        "/api/v1/accounts",
+        serde_json::json!({"name": "Vorher GmbH"}),
+    )
+    .await;
     let backup = d.join("backup.db");
     let o = tandem(d, &["backup", backup.to_str().unwrap()], "");
     assert!(o.status.success(), "backup while serving: {}", stderr(&o));
     let again = tandem(d, &["backup", backup.to_str().unwrap()], "");
-    assert!(!again.status.success(), "an existing backup is never overwritten");
-    api.post("/api/v1/accounts", serde_json::json!({"name": "Nachher GmbH"})).await;
+    assert!(
+        !again.status.success(),
+        "an existing backup is never overwritten"
+    );
+    api.post(
+        "/api/v1/accounts",
+        serde_json::json!({"name": "Nachher GmbH"}),
+    )
+    .await;
     let token_server = server.stop_keep_db().await;
 
     let bogus = d.join("bogus.db");
     std::fs::write(&bogus, b"not a database").unwrap();
-    assert!(!tandem(d, &["restore", bogus.to_str().unwrap()], "").status.success(), "a non-database is refused");
+    assert!(
+        !tandem(d, &["restore", bogus.to_str().unwrap()], "")
+            .status
+            .success(),
+        "a non-database is refused"
+    );
     let o = tandem(d, &["restore", backup.to_str().unwrap()], "");
     assert!(o.status.success(), "{}", stderr(&o));
 
@@ -102,7 +205,11 @@ async fn backup_and_restore_bring_back_the_saved_state() {
 #[tokio::test]
 async fn serve_with_demo_prints_logins_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .args(["serve", "--demo", "--listen", &listen, "--data-dir"])
@@ -124,7 +231,10 @@ async fn serve_with_demo_prints_logins_and_stops_cleanly_on_sigterm() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(ready, "the server became ready");
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let mut exited = None;
     for _ in 0..100 {

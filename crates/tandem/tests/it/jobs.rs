@@ -13,25 +13,70 @@ async fn expired_sessions_are_removed_by_the_periodic_job() {
         let mut tx = store.begin().await.unwrap();
         let past = Instant::now().plus_ms(-1_000);
         let future = Instant::now().plus_ms(60_000);
-        sessions::create(&mut tx.conn(), &hash_secret("old"), user.workspace, user.id, "c", past).await.unwrap();
-        sessions::create(&mut tx.conn(), &hash_secret("live"), user.workspace, user.id, "c", future).await.unwrap();
+        sessions::create(
+            &mut tx.conn(),
+            &hash_secret("old"),
+            user.workspace,
+            user.id,
+            "c",
+            past,
+        )
+        .await
+        .unwrap();
+        sessions::create(
+            &mut tx.conn(),
+            &hash_secret("live"),
+            user.workspace,
+            user.id,
+            "c",
+            future,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         // Make the cleanup due now, then run one round of the runner.
-        jobs::ensure_periodic(store, tandem::jobs::SESSIONS_CLEANUP, 3_600_000).await.unwrap();
+        jobs::ensure_periodic(store, tandem::jobs::SESSIONS_CLEANUP, 3_600_000)
+            .await
+            .unwrap();
         let mut tx = store.begin().await.unwrap();
-        jobs::enqueue(&mut tx.conn(), None, tandem::jobs::SESSIONS_CLEANUP, &serde_json::json!({}), Instant::now()).await.unwrap();
+        jobs::enqueue(
+            &mut tx.conn(),
+            None,
+            tandem::jobs::SESSIONS_CLEANUP,
+            &serde_json::json!({}),
+            Instant::now(),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         tick(store, &CancellationToken::new()).await.unwrap();
 
         let mut c = store.read().await.unwrap();
         let now = Instant::now();
-        assert!(sessions::get(&mut c.conn(), &hash_secret("live"), now).await.unwrap().is_some(), "{db}");
-        let recent = jobs::recent(&mut c.conn(), user.workspace, 50).await.unwrap();
-        assert!(recent.iter().any(|j| j.kind == "sessions.cleanup" && j.status == "done"), "{db}: {recent:?}");
+        assert!(
+            sessions::get(&mut c.conn(), &hash_secret("live"), now)
+                .await
+                .unwrap()
+                .is_some(),
+            "{db}"
+        );
+        let recent = jobs::recent(&mut c.conn(), user.workspace, 50)
+            .await
+            .unwrap();
+        assert!(
+            recent
+                .iter()
+                .any(|j| j.kind == "sessions.cleanup" && j.status == "done"),
+            "{db}: {recent:?}"
+        );
         drop(c);
         // The expired row itself is gone (not just hidden by the expiry check).
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(sessions::delete_expired(&mut tx.conn(), now).await.unwrap(), 0, "{db}");
+        assert_eq!(
+            sessions::delete_expired(&mut tx.conn(), now).await.unwrap(),
+            0,
+            "{db}"
+        );
         tx.commit().await.unwrap();
         server.stop().await;
     }
@@ -43,13 +88,26 @@ async fn failing_jobs_are_retried_with_backoff_and_then_given_up() {
         let server = TestServer::start(&db).await;
         let store = &server.store;
         let mut tx = store.begin().await.unwrap();
-        let id = jobs::enqueue(&mut tx.conn(), Some(server.workspace), "no.such.kind", &serde_json::json!({}), Instant::now()).await.unwrap();
+        let id = jobs::enqueue(
+            &mut tx.conn(),
+            Some(server.workspace),
+            "no.such.kind",
+            &serde_json::json!({}),
+            Instant::now(),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let cancel = CancellationToken::new();
         tick(store, &cancel).await.unwrap();
         let find = || async {
             let mut c = store.read().await.unwrap();
-            jobs::recent(&mut c.conn(), server.workspace, 50).await.unwrap().into_iter().find(|j| j.id == id).unwrap()
+            jobs::recent(&mut c.conn(), server.workspace, 50)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|j| j.id == id)
+                .unwrap()
         };
         let job = find().await;
         assert_eq!((job.status.as_str(), job.attempts), ("queued", 1), "{db}");

@@ -240,7 +240,12 @@ async fn create_account(
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/accounts/{}", account.id)) {
         headers.insert(header::LOCATION, v);
     }
-    Ok((StatusCode::CREATED, headers, Json(AccountOut::from(account))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        headers,
+        Json(AccountOut::from(account)),
+    )
+        .into_response())
 }
 
 /// One account (also from the trash, with `deleted_at` set).
@@ -252,7 +257,11 @@ async fn get_account(
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<AccountOut>> {
-    Ok(Json(svc::get(&state.store, &auth, account_id(&id)?).await?.into()))
+    Ok(Json(
+        svc::get(&state.store, &auth, account_id(&id)?)
+            .await?
+            .into(),
+    ))
 }
 
 /// Change some fields; `version` must be the one last read.
@@ -267,7 +276,9 @@ async fn patch_account(
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<AccountOut>> {
     let id = account_id(&id)?;
-    Ok(Json(svc::patch(&state.store, &auth, id, patch).await?.into()))
+    Ok(Json(
+        svc::patch(&state.store, &auth, id, patch).await?.into(),
+    ))
 }
 
 /// Move an account to the trash.

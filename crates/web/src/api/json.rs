@@ -104,6 +104,9 @@ mod tests {
             err(r#"{"name": "A", "tags": [1]}"#),
             (422, vec![("tags".into(), "invalid_type".into())])
         );
-        assert_eq!(err("5"), (422, vec![("body".into(), "invalid_type".into())]));
+        assert_eq!(
+            err("5"),
+            (422, vec![("body".into(), "invalid_type".into())])
+        );
     }
 }

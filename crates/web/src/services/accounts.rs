@@ -92,7 +92,14 @@ pub async fn create(store: &Store, auth: &Auth, mut input: AccountInput) -> AppR
     let id = AccountId::new();
     let ws = auth.user.workspace_id;
     accounts::insert(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
-    record(&mut tx, auth, id, Action::Create, diff(None, Some(&data), &[])).await?;
+    record(
+        &mut tx,
+        auth,
+        id,
+        Action::Create,
+        diff(None, Some(&data), &[]),
+    )
+    .await?;
     let account = accounts::get(&mut tx.conn(), ws, id).await?;
     tx.commit().await?;
     Ok(account)
@@ -173,13 +180,23 @@ async fn set_deleted(store: &Store, auth: &Auth, id: AccountId, deleted: bool) -
     accounts::get(&mut tx.conn(), ws, id).await?;
     require(auth.user.role.can_delete_records())?;
     accounts::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
-    let action = if deleted { Action::Delete } else { Action::Restore };
+    let action = if deleted {
+        Action::Delete
+    } else {
+        Action::Restore
+    };
     record(&mut tx, auth, id, action, serde_json::json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn record(tx: &mut Tx, auth: &Auth, id: AccountId, action: Action, diff: Value) -> AppResult<()> {
+async fn record(
+    tx: &mut Tx,
+    auth: &Auth,
+    id: AccountId,
+    action: Action,
+    diff: Value,
+) -> AppResult<()> {
     let ws = auth.user.workspace_id;
     audit::record(
         &mut tx.conn(),

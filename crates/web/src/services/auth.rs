@@ -336,7 +336,15 @@ pub async fn create_api_token(
 ) -> AppResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(Invalid::one("name", if name.is_empty() { "required" } else { "too_long" }).into());
+        return Err(Invalid::one(
+            "name",
+            if name.is_empty() {
+                "required"
+            } else {
+                "too_long"
+            },
+        )
+        .into());
     }
     let secret = new_secret("tdm_");
     let mut tx = store.begin().await?;
@@ -359,7 +367,11 @@ pub async fn api_tokens(store: &Store, auth: &Auth) -> AppResult<Vec<sessions::A
     Ok(sessions::tokens_of(&mut c.conn(), auth.user.workspace_id, auth.user.id).await?)
 }
 
-pub async fn revoke_api_token(store: &Store, auth: &Auth, id: tandem_domain::TokenId) -> AppResult<()> {
+pub async fn revoke_api_token(
+    store: &Store,
+    auth: &Auth,
+    id: tandem_domain::TokenId,
+) -> AppResult<()> {
     let mut tx = store.begin().await?;
     sessions::revoke_token(&mut tx.conn(), auth.user.workspace_id, auth.user.id, id).await?;
     tx.commit().await?;

@@ -9,7 +9,11 @@ pub mod users;
 use crate::{auth::Auth, error::AppError};
 
 pub(crate) fn require(allowed: bool) -> Result<(), AppError> {
-    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub(crate) fn require_admin(auth: &Auth) -> Result<(), AppError> {

@@ -107,7 +107,13 @@ pub async fn create_team(store: &Store, auth: &Auth, name: &str) -> AppResult<Te
     require_admin(auth)?;
     let name = team_name(name)?;
     let mut tx = store.begin().await?;
-    let id = users::create_team(&mut tx.conn(), auth.user.workspace_id, &name, Some(auth.user.id)).await?;
+    let id = users::create_team(
+        &mut tx.conn(),
+        auth.user.workspace_id,
+        &name,
+        Some(auth.user.id),
+    )
+    .await?;
     let diff = serde_json::json!({"name": [null, name]});
     audit_user(&mut tx, auth, "team", id.0, Action::Create, diff).await?;
     tx.commit().await?;
@@ -129,7 +135,15 @@ pub async fn delete_team(store: &Store, auth: &Auth, id: TeamId) -> AppResult<()
     require_admin(auth)?;
     let mut tx = store.begin().await?;
     users::delete_team(&mut tx.conn(), auth.user.workspace_id, id).await?;
-    audit_user(&mut tx, auth, "team", id.0, Action::Delete, serde_json::json!({})).await?;
+    audit_user(
+        &mut tx,
+        auth,
+        "team",
+        id.0,
+        Action::Delete,
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

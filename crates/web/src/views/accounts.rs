@@ -120,13 +120,21 @@ fn sort_label(s: Sort) -> &'static str {
 
 fn query_string(pairs: &[(&str, &str)]) -> String {
     let s = serde_urlencoded::to_string(
-        pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>(),
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
     if s.is_empty() { s } else { format!("?{s}") }
 }
 
-async fn list_page(state: &AppState, auth: &Auth, p: ListParams, trash: bool) -> AppResult<Response> {
+async fn list_page(
+    state: &AppState,
+    auth: &Auth,
+    p: ListParams,
+    trash: bool,
+) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let lifecycle = p.lifecycle.as_deref().and_then(Lifecycle::parse);
     let owner = p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
@@ -145,16 +153,36 @@ async fn list_page(state: &AppState, auth: &Auth, p: ListParams, trash: bool) ->
     };
     let page = match svc::list(&state.store, auth, &query).await {
         // A stale or edited cursor: start again from the first page.
-        Err(AppError::Invalid(_)) => svc::list(&state.store, auth, &ListQuery { cursor: None, ..query }).await?,
+        Err(AppError::Invalid(_)) => {
+            svc::list(
+                &state.store,
+                auth,
+                &ListQuery {
+                    cursor: None,
+                    ..query
+                },
+            )
+            .await?
+        }
         other => other?,
     };
     let users = user_svc::list(&state.store, auth).await?;
-    let base = if trash { "/accounts/trash" } else { "/accounts" };
+    let base = if trash {
+        "/accounts/trash"
+    } else {
+        "/accounts"
+    };
     let q = p.q.clone().unwrap_or_default();
     let tag = p.tag.clone().unwrap_or_default();
     let lc = lifecycle.map_or("", |l| l.as_str());
     let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
-    let common = [("q", q.as_str()), ("lifecycle", lc), ("owner", owner_s.as_str()), ("tag", tag.as_str()), ("sort", sort.as_str())];
+    let common = [
+        ("q", q.as_str()),
+        ("lifecycle", lc),
+        ("owner", owner_s.as_str()),
+        ("tag", tag.as_str()),
+        ("sort", sort.as_str()),
+    ];
     let next_url = page.next.as_ref().map_or(String::new(), |c| {
         let cursor = c.encode();
         let mut pairs = common.to_vec();
@@ -162,7 +190,11 @@ async fn list_page(state: &AppState, auth: &Auth, p: ListParams, trash: bool) ->
         format!("{base}{}", query_string(&pairs))
     });
     let first_url = format!("{base}{}", query_string(&common));
-    let title = tr.t(if trash { "trash-title" } else { "accounts-title" });
+    let title = tr.t(if trash {
+        "trash-title"
+    } else {
+        "accounts-title"
+    });
     let page = IndexPage {
         layout: Layout::new(auth, "accounts", title).with_notice(p.notice.as_deref()),
         rows: page.items.iter().map(|a| row(a, tr)).collect(),
@@ -237,8 +269,14 @@ fn facts(d: &AccountData, owner: &str, tr: Tr) -> Vec<Fact> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let address = [
         opt(&d.street),
-        format!("{} {}", opt(&d.postal_code), opt(&d.city)).trim().to_string(),
-        if d.country == "DE" { String::new() } else { d.country.clone() },
+        format!("{} {}", opt(&d.postal_code), opt(&d.city))
+            .trim()
+            .to_string(),
+        if d.country == "DE" {
+            String::new()
+        } else {
+            d.country.clone()
+        },
     ]
     .into_iter()
     .filter(|s| !s.is_empty())
@@ -252,10 +290,28 @@ fn facts(d: &AccountData, owner: &str, tr: Tr) -> Vec<Fact> {
     vec![
         fact("field-legal-form", opt(&d.legal_form), String::new()),
         fact("field-industry", opt(&d.industry), String::new()),
-        fact("field-employees", d.employees.map(|e| tr.number(&e)).unwrap_or_default(), String::new()),
+        fact(
+            "field-employees",
+            d.employees.map(|e| tr.number(&e)).unwrap_or_default(),
+            String::new(),
+        ),
         fact("field-address", address, String::new()),
-        fact("field-phone", opt(&d.phone), d.phone.as_ref().map(|p| format!("tel:{}", p.replace(' ', ""))).unwrap_or_default()),
-        fact("field-email", opt(&d.email), d.email.as_ref().map(|e| format!("mailto:{e}")).unwrap_or_default()),
+        fact(
+            "field-phone",
+            opt(&d.phone),
+            d.phone
+                .as_ref()
+                .map(|p| format!("tel:{}", p.replace(' ', "")))
+                .unwrap_or_default(),
+        ),
+        fact(
+            "field-email",
+            opt(&d.email),
+            d.email
+                .as_ref()
+                .map(|e| format!("mailto:{e}"))
+                .unwrap_or_default(),
+        ),
         fact("field-website", opt(&d.website), opt(&d.website)),
         fact("field-vat-id", opt(&d.vat_id), String::new()),
         fact("field-owner", owner.to_string(), String::new()),
@@ -328,7 +384,8 @@ pub async fn show(
     let users = user_svc::list(&state.store, &auth).await?;
     let owner = account.owner_name.clone().unwrap_or_default();
     let page = ShowPage {
-        layout: Layout::new(&auth, "accounts", account.data.name.clone()).with_notice(n.notice.as_deref()),
+        layout: Layout::new(&auth, "accounts", account.data.name.clone())
+            .with_notice(n.notice.as_deref()),
         id: account.id.to_string(),
         name: account.data.name.clone(),
         lifecycle: account.data.lifecycle.as_str(),
@@ -476,7 +533,11 @@ async fn form_page(
     let tr = Tr::new(auth.user.locale);
     let users = user_svc::list(&state.store, auth).await?;
     let owner = form.owner_id.parse::<UserId>().ok();
-    let title = if id.is_some() { form.name.clone() } else { tr.t("accounts-new") };
+    let title = if id.is_some() {
+        form.name.clone()
+    } else {
+        tr.t("accounts-new")
+    };
     Ok(FormPage {
         layout: Layout::new(auth, "accounts", title),
         id: id.map(|i| i.to_string()).unwrap_or_default(),
@@ -489,7 +550,10 @@ async fn form_page(
     })
 }
 
-pub async fn new(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> AppResult<Response> {
+pub async fn new(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+) -> AppResult<Response> {
     if !auth.user.role.can_write_records() {
         return Err(AppError::Forbidden);
     }
@@ -499,7 +563,9 @@ pub async fn new(State(state): State<AppState>, CurrentUser(auth): CurrentUser) 
         owner_id: auth.user.id.to_string(),
         ..Default::default()
     };
-    Ok(render(form_page(&state, &auth, None, form, FormErrors::default(), vec![]).await?))
+    Ok(render(
+        form_page(&state, &auth, None, form, FormErrors::default(), vec![]).await?,
+    ))
 }
 
 pub async fn create(
@@ -513,7 +579,10 @@ pub async fn create(
         Err(invalid) => Err(invalid.into()),
     };
     match result {
-        Ok(account) => Ok(see_other(&format!("/accounts/{}?notice=created", account.id))),
+        Ok(account) => Ok(see_other(&format!(
+            "/accounts/{}?notice=created",
+            account.id
+        ))),
         Err(AppError::Invalid(invalid)) => {
             let errors = FormErrors::from_invalid(&invalid, tr);
             let page = form_page(&state, &auth, None, form, errors, vec![]).await?;
@@ -537,7 +606,9 @@ pub async fn edit(
         return Err(AppError::Forbidden);
     }
     let form = AccountForm::from_data(&account.data, account.version);
-    Ok(render(form_page(&state, &auth, Some(id), form, FormErrors::default(), vec![]).await?))
+    Ok(render(
+        form_page(&state, &auth, Some(id), form, FormErrors::default(), vec![]).await?,
+    ))
 }
 
 pub async fn update(
@@ -567,7 +638,9 @@ pub async fn update(
             let conflicts = conflicts(&form, &stored, current.owner_name.as_deref(), tr);
             form.version = stored.version.clone();
             let mut errors = FormErrors::default();
-            errors.by_field.insert("version".into(), tr.t("conflict-explained"));
+            errors
+                .by_field
+                .insert("version".into(), tr.t("conflict-explained"));
             let page = form_page(&state, &auth, Some(id), form, errors, conflicts).await?;
             Ok(render_with(StatusCode::CONFLICT, page))
         }
@@ -575,7 +648,12 @@ pub async fn update(
     }
 }
 
-fn conflicts(mine: &AccountForm, stored: &AccountForm, owner_name: Option<&str>, tr: Tr) -> Vec<(String, String)> {
+fn conflicts(
+    mine: &AccountForm,
+    stored: &AccountForm,
+    owner_name: Option<&str>,
+    tr: Tr,
+) -> Vec<(String, String)> {
     let pairs: [(&str, &String, &String); 15] = [
         ("name", &mine.name, &stored.name),
         ("legal-form", &mine.legal_form, &stored.legal_form),

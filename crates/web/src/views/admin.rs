@@ -106,20 +106,42 @@ struct UserFormPage {
     errors: FormErrors,
 }
 
-async fn user_form_page(state: &AppState, auth: &Auth, id: Option<UserId>, form: UserForm, errors: FormErrors) -> AppResult<UserFormPage> {
+async fn user_form_page(
+    state: &AppState,
+    auth: &Auth,
+    id: Option<UserId>,
+    form: UserForm,
+    errors: FormErrors,
+) -> AppResult<UserFormPage> {
     let tr = Tr::new(auth.user.locale);
     let teams = svc::teams(&state.store, auth).await?;
-    let title = if id.is_some() { form.name.clone() } else { tr.t("users-new") };
+    let title = if id.is_some() {
+        form.name.clone()
+    } else {
+        tr.t("users-new")
+    };
     Ok(UserFormPage {
         layout: Layout::new(auth, "admin", title),
         id: id.map(|i| i.to_string()).unwrap_or_default(),
         roles: Role::ALL
             .iter()
-            .map(|r| (r.as_str().to_string(), role_label(tr, *r), r.as_str() == form.role))
+            .map(|r| {
+                (
+                    r.as_str().to_string(),
+                    role_label(tr, *r),
+                    r.as_str() == form.role,
+                )
+            })
             .collect(),
         teams: teams
             .iter()
-            .map(|t| (t.id.to_string(), t.name.clone(), t.id.to_string() == form.team_id))
+            .map(|t| {
+                (
+                    t.id.to_string(),
+                    t.name.clone(),
+                    t.id.to_string() == form.team_id,
+                )
+            })
             .collect(),
         form,
         errors,
@@ -127,7 +149,10 @@ async fn user_form_page(state: &AppState, auth: &Auth, id: Option<UserId>, form:
     })
 }
 
-pub async fn new_user(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> AppResult<Response> {
+pub async fn new_user(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+) -> AppResult<Response> {
     require_admin(&auth)?;
     let form = UserForm {
         role: "field".into(),
@@ -135,7 +160,9 @@ pub async fn new_user(State(state): State<AppState>, CurrentUser(auth): CurrentU
         active: Some("on".into()),
         ..Default::default()
     };
-    Ok(render(user_form_page(&state, &auth, None, form, FormErrors::default()).await?))
+    Ok(render(
+        user_form_page(&state, &auth, None, form, FormErrors::default()).await?,
+    ))
 }
 
 fn parse_team(raw: &str) -> Option<TeamId> {
@@ -148,7 +175,8 @@ pub async fn create_user(
     Form(mut form): Form<UserForm>,
 ) -> AppResult<Response> {
     require_admin(&auth)?;
-    let role = Role::parse(&form.role).ok_or_else(|| tandem_domain::Invalid::one("role", "invalid_choice"))?;
+    let role = Role::parse(&form.role)
+        .ok_or_else(|| tandem_domain::Invalid::one("role", "invalid_choice"))?;
     let input = NewUserInput {
         email: form.email.clone(),
         name: form.name.clone(),
@@ -157,12 +185,22 @@ pub async fn create_user(
         locale: Locale::parse(&form.locale).unwrap_or_default(),
         password: form.password.clone(),
     };
-    match create_user_svc(&state.store, auth.user.workspace_id, input, Some(auth.user.id)).await {
+    match create_user_svc(
+        &state.store,
+        auth.user.workspace_id,
+        input,
+        Some(auth.user.id),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other("/admin/users?notice=created")),
         Err(AppError::Invalid(invalid)) => {
             form.password.clear();
             let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, user_form_page(&state, &auth, None, form, errors).await?))
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                user_form_page(&state, &auth, None, form, errors).await?,
+            ))
         }
         Err(e) => Err(e),
     }
@@ -189,7 +227,9 @@ pub async fn edit_user(
         password: String::new(),
         active: u.active.then(|| "on".into()),
     };
-    Ok(render(user_form_page(&state, &auth, Some(id), form, FormErrors::default()).await?))
+    Ok(render(
+        user_form_page(&state, &auth, Some(id), form, FormErrors::default()).await?,
+    ))
 }
 
 pub async fn update_user(
@@ -199,7 +239,8 @@ pub async fn update_user(
     Form(form): Form<UserForm>,
 ) -> AppResult<Response> {
     let id = parse_user(&id)?;
-    let role = Role::parse(&form.role).ok_or_else(|| tandem_domain::Invalid::one("role", "invalid_choice"))?;
+    let role = Role::parse(&form.role)
+        .ok_or_else(|| tandem_domain::Invalid::one("role", "invalid_choice"))?;
     let update = UserUpdate {
         version: form.version.parse().unwrap_or(-1),
         name: form.name.clone(),
@@ -212,12 +253,20 @@ pub async fn update_user(
         Ok(()) => Ok(see_other("/admin/users?notice=saved")),
         Err(AppError::Invalid(invalid)) => {
             let errors = FormErrors::from_invalid(&invalid, tr);
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, user_form_page(&state, &auth, Some(id), form, errors).await?))
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                user_form_page(&state, &auth, Some(id), form, errors).await?,
+            ))
         }
         Err(AppError::Conflict { .. }) => {
             let mut errors = FormErrors::default();
-            errors.by_field.insert("version".into(), tr.t("conflict-reload"));
-            Ok(render_with(StatusCode::CONFLICT, user_form_page(&state, &auth, Some(id), form, errors).await?))
+            errors
+                .by_field
+                .insert("version".into(), tr.t("conflict-reload"));
+            Ok(render_with(
+                StatusCode::CONFLICT,
+                user_form_page(&state, &auth, Some(id), form, errors).await?,
+            ))
         }
         Err(e) => Err(e),
     }
@@ -233,7 +282,13 @@ struct TeamsPage {
     name: String,
 }
 
-async fn teams_page(state: &AppState, auth: &Auth, errors: FormErrors, name: String, notice: Option<&str>) -> AppResult<TeamsPage> {
+async fn teams_page(
+    state: &AppState,
+    auth: &Auth,
+    errors: FormErrors,
+    name: String,
+    notice: Option<&str>,
+) -> AppResult<TeamsPage> {
     let tr = Tr::new(auth.user.locale);
     Ok(TeamsPage {
         layout: Layout::new(auth, "admin", tr.t("teams-title")).with_notice(notice),
@@ -250,7 +305,16 @@ pub async fn teams(
     Query(n): Query<NoticeParam>,
 ) -> AppResult<Response> {
     require_admin(&auth)?;
-    Ok(render(teams_page(&state, &auth, FormErrors::default(), String::new(), n.notice.as_deref()).await?))
+    Ok(render(
+        teams_page(
+            &state,
+            &auth,
+            FormErrors::default(),
+            String::new(),
+            n.notice.as_deref(),
+        )
+        .await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -258,12 +322,20 @@ pub struct TeamForm {
     name: String,
 }
 
-async fn team_result(state: &AppState, auth: &Auth, result: AppResult<()>, name: String) -> AppResult<Response> {
+async fn team_result(
+    state: &AppState,
+    auth: &Auth,
+    result: AppResult<()>,
+    name: String,
+) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(see_other("/admin/teams?notice=saved")),
         Err(AppError::Invalid(invalid)) => {
             let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, teams_page(state, auth, errors, name, None).await?))
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                teams_page(state, auth, errors, name, None).await?,
+            ))
         }
         Err(e) => Err(e),
     }
@@ -274,7 +346,9 @@ pub async fn create_team(
     CurrentUser(auth): CurrentUser,
     Form(f): Form<TeamForm>,
 ) -> AppResult<Response> {
-    let result = svc::create_team(&state.store, &auth, &f.name).await.map(|_| ());
+    let result = svc::create_team(&state.store, &auth, &f.name)
+        .await
+        .map(|_| ());
     team_result(&state, &auth, result, f.name).await
 }
 
@@ -316,7 +390,10 @@ struct JobsPage {
     jobs: Vec<JobRow>,
 }
 
-pub async fn jobs(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> AppResult<Response> {
+pub async fn jobs(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+) -> AppResult<Response> {
     require_admin(&auth)?;
     let tr = Tr::new(auth.user.locale);
     let jobs = crate::services::jobs::recent(&state.store, &auth).await?;

@@ -57,7 +57,11 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         .unwrap_or_default();
     let slug = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
-        .and_then(|v| v["type"].as_str().map(|t| t.trim_start_matches("/problems/").to_string()))
+        .and_then(|v| {
+            v["type"]
+                .as_str()
+                .map(|t| t.trim_start_matches("/problems/").to_string())
+        })
         .unwrap_or_else(|| "internal".into());
     let page = ErrorPage {
         tr,

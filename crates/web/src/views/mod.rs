@@ -9,7 +9,7 @@ pub mod session;
 use crate::{AppState, auth::Auth, i18n::Tr};
 use axum::{
     Router,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -36,7 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/profile/tokens/{id}/revoke", post(profile::revoke_token))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/new", get(admin::new_user))
-        .route("/admin/users/{id}", get(admin::edit_user).post(admin::update_user))
+        .route(
+            "/admin/users/{id}",
+            get(admin::edit_user).post(admin::update_user),
+        )
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
         .route("/admin/teams/{id}", post(admin::rename_team))
         .route("/admin/teams/{id}/delete", post(admin::delete_team))
@@ -71,8 +74,14 @@ impl Layout {
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
         const KNOWN: [&str; 8] = [
-            "created", "saved", "deleted", "restored", "password-changed", "language-changed",
-            "token-revoked", "signed-out",
+            "created",
+            "saved",
+            "deleted",
+            "restored",
+            "password-changed",
+            "language-changed",
+            "token-revoked",
+            "signed-out",
         ];
         if let Some(k) = key.filter(|k| KNOWN.contains(k)) {
             self.notice = self.tr.t(&format!("notice-{k}"));
@@ -95,7 +104,9 @@ impl FormErrors {
     pub fn from_invalid(invalid: &Invalid, tr: Tr) -> FormErrors {
         let mut by_field = HashMap::new();
         for FieldError { field, code } in &invalid.0 {
-            by_field.entry(field.clone()).or_insert_with(|| tr.error(code));
+            by_field
+                .entry(field.clone())
+                .or_insert_with(|| tr.error(code));
         }
         FormErrors { by_field }
     }
@@ -138,10 +149,6 @@ pub fn render_with(status: StatusCode, page: impl askama::Template) -> Response 
 
 pub fn render(page: impl askama::Template) -> Response {
     render_with(StatusCode::OK, page)
-}
-
-pub fn header_str<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// Values for select boxes: `(value, label, selected)`.

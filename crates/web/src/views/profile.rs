@@ -40,7 +40,12 @@ struct ProfilePage {
     new_token: String,
 }
 
-async fn page(state: &AppState, auth: &Auth, errors: FormErrors, new_token: String) -> AppResult<ProfilePage> {
+async fn page(
+    state: &AppState,
+    auth: &Auth,
+    errors: FormErrors,
+    new_token: String,
+) -> AppResult<ProfilePage> {
     let tr = Tr::new(auth.user.locale);
     let u = &auth.user;
     let tokens = svc::api_tokens(&state.store, auth).await?;
@@ -93,8 +98,17 @@ pub async fn update_locale(
     let locale = Locale::parse(&f.locale)
         .ok_or_else(|| tandem_domain::Invalid::one("locale", "invalid_choice"))?;
     svc::set_locale(&state.store, &auth, locale).await?;
-    let c = set_cookie(LANG_COOKIE, locale.as_str(), 31_536_000, false, state.config.secure_cookies);
-    Ok(with_cookies(see_other("/profile?notice=language-changed"), &[c]))
+    let c = set_cookie(
+        LANG_COOKIE,
+        locale.as_str(),
+        31_536_000,
+        false,
+        state.config.secure_cookies,
+    );
+    Ok(with_cookies(
+        see_other("/profile?notice=language-changed"),
+        &[c],
+    ))
 }
 
 #[derive(Deserialize)]
@@ -109,11 +123,22 @@ pub async fn change_password(
     CurrentUser(auth): CurrentUser,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    match svc::change_password(&state.store, &auth, &f.current_password, &f.new_password, &f.confirm_password).await {
+    match svc::change_password(
+        &state.store,
+        &auth,
+        &f.current_password,
+        &f.new_password,
+        &f.confirm_password,
+    )
+    .await
+    {
         Ok(()) => Ok(see_other("/profile?notice=password-changed")),
         Err(AppError::Invalid(invalid)) => {
             let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page(&state, &auth, errors, String::new()).await?))
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&state, &auth, errors, String::new()).await?,
+            ))
         }
         Err(e) => Err(e),
     }
@@ -131,13 +156,18 @@ pub async fn create_token(
 ) -> AppResult<Response> {
     let u = &auth.user;
     match svc::create_api_token(&state.store, u.workspace_id, u.id, &f.name).await {
-        Ok(secret) => Ok(render(page(&state, &auth, FormErrors::default(), secret).await?)),
+        Ok(secret) => Ok(render(
+            page(&state, &auth, FormErrors::default(), secret).await?,
+        )),
         Err(AppError::Invalid(invalid)) => {
             let mut errors = FormErrors::from_invalid(&invalid, Tr::new(u.locale));
             if let Some(m) = errors.by_field.remove("name") {
                 errors.by_field.insert("token_name".into(), m);
             }
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page(&state, &auth, errors, String::new()).await?))
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&state, &auth, errors, String::new()).await?,
+            ))
         }
         Err(e) => Err(e),
     }

@@ -49,7 +49,10 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn home(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Result<Response, AppError> {
+pub async fn home(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
     if user.is_some() {
         return Ok(see_other("/accounts"));
     }
@@ -98,7 +101,10 @@ pub async fn login_page(
         message: String::new(),
         notice,
     };
-    Ok(with_cookies(render(page), &cookie.into_iter().collect::<Vec<_>>()))
+    Ok(with_cookies(
+        render(page),
+        &cookie.into_iter().collect::<Vec<_>>(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -132,8 +138,10 @@ pub async fn login(
     };
     if state.login_limiter.check_key(&addr.ip()).is_err() {
         let mut r = failed(StatusCode::TOO_MANY_REQUESTS, tr.t("login-rate-limited"));
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("60"),
+        );
         return Ok(r);
     }
     match svc::login(&state.store, &form.email, &form.password).await {
@@ -146,8 +154,17 @@ pub async fn login(
                 true,
                 secure,
             );
-            let lang = set_cookie(LANG_COOKIE, session.auth.user.locale.as_str(), 31_536_000, false, secure);
-            Ok(with_cookies(see_other(&safe_next(form.next.as_deref())), &[cookie, lang]))
+            let lang = set_cookie(
+                LANG_COOKIE,
+                session.auth.user.locale.as_str(),
+                31_536_000,
+                false,
+                secure,
+            );
+            Ok(with_cookies(
+                see_other(&safe_next(form.next.as_deref())),
+                &[cookie, lang],
+            ))
         }
         Err(LoginError::InvalidCredentials) => {
             Ok(failed(StatusCode::UNAUTHORIZED, tr.t("login-invalid")))
@@ -160,13 +177,19 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
     if let Some(auth) = user {
         svc::logout(&state.store, &auth).await?;
     }
     let secure = state.config.secure_cookies;
     let clear = set_cookie(session_cookie_name(secure), "", 0, true, secure);
-    Ok(with_cookies(see_other("/login?notice=signed-out"), &[clear]))
+    Ok(with_cookies(
+        see_other("/login?notice=signed-out"),
+        &[clear],
+    ))
 }
 
 pub async fn switch_language(
@@ -175,7 +198,13 @@ pub async fn switch_language(
     Query(q): Query<NextParam>,
 ) -> Response {
     let locale = Locale::parse(&code).unwrap_or_default();
-    let c = set_cookie(LANG_COOKIE, locale.as_str(), 31_536_000, false, state.config.secure_cookies);
+    let c = set_cookie(
+        LANG_COOKIE,
+        locale.as_str(),
+        31_536_000,
+        false,
+        state.config.secure_cookies,
+    );
     with_cookies(see_other(&safe_next(q.next.as_deref())), &[c])
 }
 
@@ -197,7 +226,10 @@ pub struct SetupForm {
     password: String,
 }
 
-pub async fn setup_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn setup_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if !svc::needs_setup(&state.store).await? {
         return Ok(see_other("/login"));
     }
@@ -209,7 +241,10 @@ pub async fn setup_page(State(state): State<AppState>, headers: HeaderMap) -> Re
         form: SetupForm::default(),
         errors: FormErrors::default(),
     };
-    Ok(with_cookies(render(page), &cookie.into_iter().collect::<Vec<_>>()))
+    Ok(with_cookies(
+        render(page),
+        &cookie.into_iter().collect::<Vec<_>>(),
+    ))
 }
 
 pub async fn setup(
@@ -236,7 +271,13 @@ pub async fn setup(
                 .await
                 .map_err(|_| AppError::Internal("sign-in after setup failed".into()))?;
             let secure = state.config.secure_cookies;
-            let cookie = set_cookie(session_cookie_name(secure), &session.secret, SESSION_TTL_MS / 1000, true, secure);
+            let cookie = set_cookie(
+                session_cookie_name(secure),
+                &session.secret,
+                SESSION_TTL_MS / 1000,
+                true,
+                secure,
+            );
             Ok(with_cookies(see_other("/accounts"), &[cookie]))
         }
         Err(AppError::Invalid(invalid)) => Ok(setup_form_again(&state, &headers, form, &invalid)),
@@ -245,7 +286,12 @@ pub async fn setup(
     }
 }
 
-fn setup_form_again(state: &AppState, headers: &HeaderMap, mut form: SetupForm, invalid: &Invalid) -> Response {
+fn setup_form_again(
+    state: &AppState,
+    headers: &HeaderMap,
+    mut form: SetupForm,
+    invalid: &Invalid,
+) -> Response {
     let tr = Tr::new(request_locale(None, headers));
     form.password.clear();
     let (csrf, _) = anon_csrf(state, headers);

@@ -23,15 +23,36 @@ async fn changes_are_announced_to_signed_in_browsers_of_the_same_workspace() {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Manager).await;
         let watcher = server.user(Role::Field).await;
-        let token = tandem_web::services::auth::create_api_token(&server.store, watcher.workspace, watcher.id, "sse").await.unwrap();
+        let token = tandem_web::services::auth::create_api_token(
+            &server.store,
+            watcher.workspace,
+            watcher.id,
+            "sse",
+        )
+        .await
+        .unwrap();
         let http = reqwest::Client::new();
-        let mut stream = http.get(server.url("/events")).bearer_auth(&token).send().await.unwrap();
+        let mut stream = http
+            .get(server.url("/events"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(stream.status(), 200);
         assert_eq!(stream.headers()["content-type"], "text/event-stream");
 
-        let id = api.post("/api/v1/accounts", json!({"name": "Live GmbH"})).await.body["id"].as_str().unwrap().to_string();
+        let id = api
+            .post("/api/v1/accounts", json!({"name": "Live GmbH"}))
+            .await
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let seen = wait_for_event(&mut stream, &id).await;
-        assert!(seen.contains("event: change") && seen.contains("\"topic\":\"accounts\""), "{db}: {seen}");
+        assert!(
+            seen.contains("event: change") && seen.contains("\"topic\":\"accounts\""),
+            "{db}: {seen}"
+        );
 
         let anonymous = http.get(server.url("/events")).send().await.unwrap();
         assert_eq!(anonymous.status(), 401);

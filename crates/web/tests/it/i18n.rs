@@ -9,7 +9,10 @@ fn german_and_english_have_the_same_keys() {
     let (de, en) = (keys(0), keys(1));
     let missing_en: Vec<_> = de.iter().filter(|k| !en.contains(k)).collect();
     let missing_de: Vec<_> = en.iter().filter(|k| !de.contains(k)).collect();
-    assert!(missing_en.is_empty() && missing_de.is_empty(), "only de: {missing_en:?}, only en: {missing_de:?}");
+    assert!(
+        missing_en.is_empty() && missing_de.is_empty(),
+        "only de: {missing_en:?}, only en: {missing_de:?}"
+    );
 }
 
 /// Every literal key the code and the templates use exists.
@@ -24,7 +27,10 @@ fn every_key_used_exists() {
             for marker in ["tr.t(\"", "tr.t1(\""] {
                 for piece in text.split(marker).skip(1) {
                     let key = piece.split('"').next().unwrap();
-                    let is_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                    let is_key = !key.is_empty()
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
                     if is_key && !de.contains(&key.to_string()) {
                         missing.push(format!("{}: {key}", file.display()));
                     }
@@ -32,7 +38,10 @@ fn every_key_used_exists() {
             }
         }
     }
-    assert!(missing.is_empty(), "keys used but not defined: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "keys used but not defined: {missing:#?}"
+    );
 }
 
 /// Keys built at run time from codes and enum values exist too.
@@ -46,7 +55,19 @@ fn every_generated_key_exists() {
     for r in tandem_domain::Role::ALL {
         wanted.push(format!("role-{}", r.as_str().replace('_', "-")));
     }
-    for slug in ["not-found", "unauthenticated", "forbidden", "csrf", "invalid", "conflict", "malformed", "too-large", "unsupported-media-type", "rate-limited", "internal"] {
+    for slug in [
+        "not-found",
+        "unauthenticated",
+        "forbidden",
+        "csrf",
+        "invalid",
+        "conflict",
+        "malformed",
+        "too-large",
+        "unsupported-media-type",
+        "rate-limited",
+        "internal",
+    ] {
         wanted.push(format!("problem-{slug}"));
         wanted.push(format!("problem-{slug}-detail"));
     }
@@ -58,26 +79,41 @@ fn every_generated_key_exists() {
     }
     // Field error codes: every code the sources emit.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for file in walk(&root).into_iter().filter(|f| f.extension().is_some_and(|e| e == "rs")) {
+    for file in walk(&root)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+    {
         let text = std::fs::read_to_string(&file).unwrap();
         for line in text.lines() {
-            if ["Invalid::one(", "FieldError::new(", ".add(\"", "bad(\""].iter().any(|m| line.contains(m)) {
+            if ["Invalid::one(", "FieldError::new(", ".add(\"", "bad(\""]
+                .iter()
+                .any(|m| line.contains(m))
+            {
                 let literals: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
                 // The code is the literal that closes the call: `add("field", "code")`.
-                let code = literals.last().filter(|c| line.contains(&format!("\"{c}\")")));
-                if let Some(code) = code.filter(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')) {
+                let code = literals
+                    .last()
+                    .filter(|c| line.contains(&format!("\"{c}\")")));
+                if let Some(code) =
+                    code.filter(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'))
+                {
                     wanted.push(format!("error-{}", code.replace('_', "-")));
                 }
             }
         }
     }
     let missing: Vec<_> = wanted.iter().filter(|k| !de.contains(k)).collect();
-    assert!(missing.is_empty(), "generated keys without a message: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "generated keys without a message: {missing:?}"
+    );
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = vec![];
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.ends_with("target") || p.ends_with("tests") {
