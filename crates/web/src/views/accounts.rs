@@ -1,6 +1,6 @@
 //! Account pages: list with search, filters and paging; detail with history; forms; trash.
 
-use super::{FormErrors, Layout, Options, render, render_with, see_other};
+use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -13,7 +13,6 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    Form,
     extract::{Path, Query, State},
     http::StatusCode,
     response::Response,

@@ -1,6 +1,6 @@
 //! Administration: users, teams and roles; the job queue.
 
-use super::{FormErrors, Layout, Options, render, render_with, see_other};
+use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -14,7 +14,6 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    Form,
     extract::{Path, Query, State},
     http::StatusCode,
     response::Response,

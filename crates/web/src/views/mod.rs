@@ -151,5 +151,23 @@ pub fn render(page: impl askama::Template) -> Response {
     render_with(StatusCode::OK, page)
 }
 
+/// A form body. Unlike `axum::Form`, a body that cannot be read becomes an error page
+/// in the user's language (400, or 413 over 1 MB) instead of plain text.
+pub struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Form(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::error::AppError::TooLarge)
+            }
+            Err(rejection) => Err(crate::error::AppError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
 /// Values for select boxes: `(value, label, selected)`.
 pub type Options = Vec<(String, String, bool)>;

@@ -1,6 +1,6 @@
 //! The signed-in user's own settings: language, password, API tokens.
 
-use super::{FormErrors, Layout, render, render_with, see_other, with_cookies};
+use super::{Form, FormErrors, Layout, render, render_with, see_other, with_cookies};
 use crate::{
     AppState,
     auth::{Auth, CurrentUser, LANG_COOKIE, set_cookie},
@@ -10,7 +10,6 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    Form,
     extract::{Path, Query, State},
     http::StatusCode,
     response::Response,

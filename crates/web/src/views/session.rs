@@ -1,6 +1,6 @@
 //! Setup, sign-in, sign-out and the language of signed-out pages.
 
-use super::{FormErrors, render, render_with, see_other, with_cookies};
+use super::{Form, FormErrors, render, render_with, see_other, with_cookies};
 use crate::{
     AppState,
     auth::{
@@ -13,7 +13,6 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    Form,
     extract::{ConnectInfo, Path, Query, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},

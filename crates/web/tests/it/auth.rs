@@ -184,6 +184,15 @@ async fn forms_without_the_csrf_token_are_refused() {
             StatusCode::FORBIDDEN,
             "sign-in needs the token too"
         );
+        let csrf = web.get("/accounts/new").await.csrf();
+        let huge = "x".repeat(1_100_000);
+        let too_big = web.post_form("/accounts", &csrf, &[("name", &huge)]).await;
+        assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            too_big.select_text("h1").as_deref(),
+            Some("Zu groß"),
+            "a readable page, not a crash"
+        );
         let list = web.get("/accounts").await;
         assert!(!list.text.contains("Forged GmbH"), "nothing was created");
         server.stop().await;
@@ -307,6 +316,23 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
         assert!(h.contains_key("x-request-id"), "{path}");
     }
+    assert_eq!(
+        http.get(server.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let metrics = http
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
     let login = http.get(server.url("/login")).send().await.unwrap();
     let cookie = login.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
