@@ -69,7 +69,7 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                .pragma("cache_size", "-32000");
+                .pragma("cache_size", "-8000");
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .connect_with(opts.clone())

@@ -57,7 +57,7 @@ pub async fn users(
     let tr = Tr::new(auth.user.locale);
     let users = svc::list(&state.store, &auth).await?;
     Ok(render(UsersPage {
-        layout: Layout::new(&auth, "admin", tr.t("users-title")).with_notice(n.notice.as_deref()),
+        layout: Layout::new(&auth, "admin", tr.t("users-title")).within("users").with_notice(n.notice.as_deref()),
         users: users
             .into_iter()
             .map(|u| UserRow {
@@ -120,7 +120,7 @@ async fn user_form_page(
         tr.t("users-new")
     };
     Ok(UserFormPage {
-        layout: Layout::new(auth, "admin", title),
+        layout: Layout::new(auth, "admin", title).within("users"),
         id: id.map(|i| i.to_string()).unwrap_or_default(),
         roles: Role::ALL
             .iter()
@@ -290,7 +290,7 @@ async fn teams_page(
 ) -> AppResult<TeamsPage> {
     let tr = Tr::new(auth.user.locale);
     Ok(TeamsPage {
-        layout: Layout::new(auth, "admin", tr.t("teams-title")).with_notice(notice),
+        layout: Layout::new(auth, "admin", tr.t("teams-title")).within("teams").with_notice(notice),
         teams: svc::teams(&state.store, auth).await?,
         errors,
         name,
@@ -397,7 +397,7 @@ pub async fn jobs(
     let tr = Tr::new(auth.user.locale);
     let jobs = crate::services::jobs::recent(&state.store, &auth).await?;
     Ok(render(JobsPage {
-        layout: Layout::new(&auth, "admin", tr.t("jobs-title")),
+        layout: Layout::new(&auth, "admin", tr.t("jobs-title")).within("jobs"),
         jobs: jobs
             .into_iter()
             .map(|j| JobRow {

@@ -52,6 +52,8 @@ pub struct Layout {
     pub title: String,
     /// The main navigation entry to highlight.
     pub nav: &'static str,
+    /// The entry of a section's own navigation (administration) to highlight.
+    pub sub: &'static str,
     pub user_name: String,
     pub is_admin: bool,
     pub csrf: String,
@@ -64,6 +66,7 @@ impl Layout {
             tr: Tr::new(auth.user.locale),
             title,
             nav,
+            sub: "",
             user_name: auth.user.name.clone(),
             is_admin: auth.user.role.can_administer(),
             csrf: auth.csrf().to_string(),
@@ -91,6 +94,15 @@ impl Layout {
 
     pub fn active(&self, nav: &str) -> &'static str {
         if self.nav == nav { "page" } else { "false" }
+    }
+
+    pub fn within(mut self, sub: &'static str) -> Layout {
+        self.sub = sub;
+        self
+    }
+
+    pub fn sub_active(&self, sub: &str) -> &'static str {
+        if self.sub == sub { "page" } else { "false" }
     }
 }
 
