@@ -1,6 +1,6 @@
 //! Headless Chromium through chromedriver (Debian's chromium-driver).
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use std::{
     process::{Child, Command, Stdio},
     time::Duration,
@@ -76,6 +76,60 @@ impl Browser {
             }
         }
         panic!("cannot start a Chromium session: {last_err}");
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// Types into the element matching `css`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.client.find(Locator::Css(css)).await.expect(css);
+        el.send_keys(text).await.expect("type");
+    }
+
+    pub async fn click(&self, css: &str) {
+        let el = self.client.find(Locator::Css(css)).await.expect(css);
+        el.click().await.expect("click");
+    }
+
+    /// Waits (up to the driver's default) until an element matches.
+    pub async fn wait_for(&self, css: &str) {
+        self.client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        let el = self.client.find(Locator::Css(css)).await.expect(css);
+        el.text().await.expect("text")
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map_or(0, |v| v.len())
+    }
+
+    pub async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .to_string()
+    }
+
+    /// Signs in through the sign-in form of the server at `base`.
+    pub async fn sign_in(&self, base: &str, email: &str, password: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.fill("#email", email).await;
+        self.fill("#password", password).await;
+        self.click("form button[type=submit]").await;
+        self.wait_for("body[data-csrf]").await;
     }
 
     /// Saves a screenshot to the review folder (`TANDEM_SCREENSHOTS`, default a temp folder).

@@ -138,6 +138,20 @@ fn with_database(server: &str, name: &str) -> String {
     }
 }
 
+/// Reads an event stream until `needle` appears (the text seen so far), or `None` after
+/// ten seconds.
+pub async fn wait_for_event(resp: &mut reqwest::Response, needle: &str) -> Option<String> {
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains(needle) {
+        match tokio::time::timeout_at(deadline, resp.chunk()).await {
+            Ok(Ok(Some(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+            _ => return None,
+        }
+    }
+    Some(seen)
+}
+
 /// A running Tandem server.
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -249,6 +263,19 @@ impl TestServer {
         let client = WebClient::new(self.url(""));
         client.login(&user.email, &user.password).await;
         client
+    }
+
+    /// Opens `GET /events` as this user (with a fresh API token).
+    pub async fn event_stream(&self, user: &TestUser) -> reqwest::Response {
+        let token = create_api_token(&self.store, user.workspace, user.id, "events")
+            .await
+            .expect("token");
+        reqwest::Client::new()
+            .get(self.url("/events"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("event stream")
     }
 
     /// Stops the server gracefully and removes its database.

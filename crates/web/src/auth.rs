@@ -125,6 +125,22 @@ pub fn set_cookie(
     c
 }
 
+/// The language cookie (remembers the language for signed-out pages).
+pub fn lang_cookie(locale: Locale, secure: bool) -> String {
+    set_cookie(LANG_COOKIE, locale.as_str(), 31_536_000, false, secure)
+}
+
+/// The session cookie for a new session's secret.
+pub fn session_cookie(secret: &str, secure: bool) -> String {
+    set_cookie(
+        session_cookie_name(secure),
+        secret,
+        SESSION_TTL_MS / 1000,
+        true,
+        secure,
+    )
+}
+
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         Argon2::default()

@@ -1,19 +1,7 @@
 use serde_json::json;
 use std::time::Duration;
 use tandem_domain::Role;
-use tandem_testkit::{Db, TestServer, backends};
-
-async fn wait_for(resp: &mut reqwest::Response, needle: &str) -> bool {
-    let mut seen = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !seen.contains(needle) {
-        match tokio::time::timeout_at(deadline, resp.chunk()).await {
-            Ok(Ok(Some(b))) => seen.push_str(&String::from_utf8_lossy(&b)),
-            _ => return false,
-        }
-    }
-    true
-}
+use tandem_testkit::{Db, TestServer, backends, wait_for_event};
 
 #[tokio::test]
 async fn two_instances_serve_one_postgres_database_and_hear_each_other() {
@@ -29,23 +17,14 @@ async fn two_instances_serve_one_postgres_database_and_hear_each_other() {
     let user = first.user(Role::Manager).await;
     let api_a = first.api_for(&user).await;
     let api_b = second.api_for(&user).await;
-    let token =
-        tandem_web::services::auth::create_api_token(&second.store, user.workspace, user.id, "sse")
-            .await
-            .unwrap();
-    let mut events_b = reqwest::Client::new()
-        .get(second.url("/events"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let mut events_b = second.event_stream(&user).await;
 
     let created = api_a
         .post("/api/v1/accounts", json!({"name": "Geteilt AG"}))
         .await;
     let id = created.body["id"].as_str().unwrap().to_string();
     assert!(
-        wait_for(&mut events_b, &id).await,
+        wait_for_event(&mut events_b, &id).await.is_some(),
         "instance B announces a change made on A"
     );
     let seen_by_b = api_b.get(&format!("/api/v1/accounts/{id}")).await;
@@ -77,20 +56,7 @@ async fn shutdown_ends_open_event_streams_and_returns() {
     for db in backends() {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
-        let token = tandem_web::services::auth::create_api_token(
-            &server.store,
-            user.workspace,
-            user.id,
-            "sse",
-        )
-        .await
-        .unwrap();
-        let stream = reqwest::Client::new()
-            .get(server.url("/events"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let stream = server.event_stream(&user).await;
         assert_eq!(stream.status(), 200);
         tokio::time::timeout(Duration::from_secs(10), server.stop())
             .await

@@ -57,7 +57,9 @@ pub async fn users(
     let tr = Tr::new(auth.user.locale);
     let users = svc::list(&state.store, &auth).await?;
     Ok(render(UsersPage {
-        layout: Layout::new(&auth, "admin", tr.t("users-title")).within("users").with_notice(n.notice.as_deref()),
+        layout: Layout::new(&auth, "admin", tr.t("users-title"))
+            .within("users")
+            .with_notice(n.notice.as_deref()),
         users: users
             .into_iter()
             .map(|u| UserRow {
@@ -290,7 +292,9 @@ async fn teams_page(
 ) -> AppResult<TeamsPage> {
     let tr = Tr::new(auth.user.locale);
     Ok(TeamsPage {
-        layout: Layout::new(auth, "admin", tr.t("teams-title")).within("teams").with_notice(notice),
+        layout: Layout::new(auth, "admin", tr.t("teams-title"))
+            .within("teams")
+            .with_notice(notice),
         teams: svc::teams(&state.store, auth).await?,
         errors,
         name,

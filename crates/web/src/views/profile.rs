@@ -3,7 +3,7 @@
 use super::{Form, FormErrors, Layout, render, render_with, see_other, with_cookies};
 use crate::{
     AppState,
-    auth::{Auth, CurrentUser, LANG_COOKIE, set_cookie},
+    auth::{Auth, CurrentUser, lang_cookie},
     error::{AppError, AppResult},
     i18n::Tr,
     services::auth as svc,
@@ -97,13 +97,7 @@ pub async fn update_locale(
     let locale = Locale::parse(&f.locale)
         .ok_or_else(|| tandem_domain::Invalid::one("locale", "invalid_choice"))?;
     svc::set_locale(&state.store, &auth, locale).await?;
-    let c = set_cookie(
-        LANG_COOKIE,
-        locale.as_str(),
-        31_536_000,
-        false,
-        state.config.secure_cookies,
-    );
+    let c = lang_cookie(locale, state.config.secure_cookies);
     Ok(with_cookies(
         see_other("/profile?notice=language-changed"),
         &[c],

@@ -4,7 +4,7 @@ use super::{Form, FormErrors, render, render_with, see_other, with_cookies};
 use crate::{
     AppState,
     auth::{
-        LANG_COOKIE, MaybeUser, SESSION_TTL_MS, csrf_cookie_name, request_locale,
+        MaybeUser, csrf_cookie_name, lang_cookie, request_locale, session_cookie,
         session_cookie_name, set_cookie,
     },
     error::AppError,
@@ -146,20 +146,8 @@ pub async fn login(
     match svc::login(&state.store, &form.email, &form.password).await {
         Ok(session) => {
             let secure = state.config.secure_cookies;
-            let cookie = set_cookie(
-                session_cookie_name(secure),
-                &session.secret,
-                SESSION_TTL_MS / 1000,
-                true,
-                secure,
-            );
-            let lang = set_cookie(
-                LANG_COOKIE,
-                session.auth.user.locale.as_str(),
-                31_536_000,
-                false,
-                secure,
-            );
+            let cookie = session_cookie(&session.secret, secure);
+            let lang = lang_cookie(session.auth.user.locale, secure);
             Ok(with_cookies(
                 see_other(&safe_next(form.next.as_deref())),
                 &[cookie, lang],
@@ -197,13 +185,7 @@ pub async fn switch_language(
     Query(q): Query<NextParam>,
 ) -> Response {
     let locale = Locale::parse(&code).unwrap_or_default();
-    let c = set_cookie(
-        LANG_COOKIE,
-        locale.as_str(),
-        31_536_000,
-        false,
-        state.config.secure_cookies,
-    );
+    let c = lang_cookie(locale, state.config.secure_cookies);
     with_cookies(see_other(&safe_next(q.next.as_deref())), &[c])
 }
 
@@ -270,13 +252,7 @@ pub async fn setup(
                 .await
                 .map_err(|_| AppError::Internal("sign-in after setup failed".into()))?;
             let secure = state.config.secure_cookies;
-            let cookie = set_cookie(
-                session_cookie_name(secure),
-                &session.secret,
-                SESSION_TTL_MS / 1000,
-                true,
-                secure,
-            );
+            let cookie = session_cookie(&session.secret, secure);
             Ok(with_cookies(see_other("/accounts"), &[cookie]))
         }
         Err(AppError::Invalid(invalid)) => Ok(setup_form_again(&state, &headers, form, &invalid)),

@@ -1,135 +1,74 @@
+use serde_json::json;
+use std::time::Duration;
 use tandem_domain::Role;
-use tandem_testkit::Locator;
 use tandem_testkit::{Browser, TestServer, backends};
 
 #[tokio::test]
 async fn a_user_signs_in_and_creates_an_account_in_chromium() {
     let db = backends().remove(0);
     let server = TestServer::start(&db).await;
-    let Some(browser) = Browser::start(1280, 800).await else {
+    let Some(b) = Browser::start(1280, 800).await else {
         return;
     };
     let user = server.user(Role::Field).await;
-    let c = &browser.client;
 
-    c.goto(&server.url("/accounts")).await.unwrap();
-    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
-    browser.screenshot("login-desktop").await;
-    c.find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys(&user.email)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(&user.password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("a[href='/accounts/new']"))
-        .await
-        .unwrap();
-    assert_eq!(
-        c.find(Locator::Css("h1"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "Unternehmen"
+    b.goto(&server.url("/accounts")).await;
+    assert!(
+        b.path().await.starts_with("/login"),
+        "signed-out visitors go to sign-in"
     );
+    b.screenshot("login-desktop").await;
+    b.fill("#email", &user.email).await;
+    b.fill("#password", &user.password).await;
+    b.click("form button[type=submit]").await;
+    b.wait_for("a[href='/accounts/new']").await;
+    assert_eq!(b.text("h1").await, "Unternehmen");
 
-    c.find(Locator::Css("a[href='/accounts/new']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Css("#name")).await.unwrap();
-    c.find(Locator::Css("#name"))
-        .await
-        .unwrap()
-        .send_keys("Schäfer Verpackung")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#city"))
-        .await
-        .unwrap()
-        .send_keys("Kassel")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#postal_code"))
-        .await
-        .unwrap()
-        .send_keys("34117")
-        .await
-        .unwrap();
-    browser.screenshot("account-form-desktop").await;
-    c.find(Locator::Css("form.form-grid button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Css(".notice")).await.unwrap();
-    let heading = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(heading.starts_with("Schäfer Verpackung"), "{heading}");
-    browser.screenshot("account-desktop").await;
+    b.click("a[href='/accounts/new']").await;
+    b.wait_for("#name").await;
+    b.fill("#name", "Schäfer Verpackung").await;
+    b.fill("#city", "Kassel").await;
+    b.fill("#postal_code", "34117").await;
+    b.screenshot("account-form-desktop").await;
+    b.click("form.form-grid button[type=submit]").await;
+    b.wait_for(".notice").await;
+    assert!(b.text("h1").await.starts_with("Schäfer Verpackung"));
+    b.screenshot("account-desktop").await;
 
-    c.goto(&server.url("/accounts")).await.unwrap();
-    let rows = c
-        .find_all(Locator::Css("table.list tbody tr"))
-        .await
-        .unwrap();
-    assert_eq!(rows.len(), 1);
-    browser.screenshot("accounts-desktop").await;
-    browser.close().await;
+    // The list updates by itself when a colleague adds an account.
+    b.goto(&server.url("/accounts")).await;
+    assert_eq!(b.count("table.list tbody tr").await, 1);
+    let (api, _) = server.api(Role::Inside).await;
+    api.post("/api/v1/accounts", json!({"name": "Zander Logistik"}))
+        .await;
+    let mut rows = 0;
+    for _ in 0..50 {
+        rows = b.count("table.list tbody tr").await;
+        if rows == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        rows, 2,
+        "the open list shows the colleague's account without a reload"
+    );
+    b.screenshot("accounts-desktop").await;
+    b.close().await;
 
     // The same pages on a phone.
     let Some(phone) = Browser::start(390, 844).await else {
         return;
     };
-    let c = &phone.client;
-    c.goto(&server.url("/login")).await.unwrap();
+    phone.goto(&server.url("/login")).await;
     phone.screenshot("login-phone").await;
-    c.find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys(&user.email)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(&user.password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("table.list"))
-        .await
-        .unwrap();
+    phone
+        .sign_in(&server.url(""), &user.email, &user.password)
+        .await;
+    phone.wait_for("table.list").await;
     phone.screenshot("accounts-phone").await;
-    let width: f64 = c
+    let width = phone
+        .client
         .execute("return document.documentElement.scrollWidth", vec![])
         .await
         .unwrap()
@@ -139,16 +78,8 @@ async fn a_user_signs_in_and_creates_an_account_in_chromium() {
         width <= 390.0,
         "no horizontal scrolling on a phone (page is {width}px wide)"
     );
-    c.find(Locator::Css("table.list a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css(".timeline"))
-        .await
-        .unwrap();
+    phone.click("table.list a").await;
+    phone.wait_for(".timeline").await;
     phone.screenshot("account-phone").await;
     phone.close().await;
     server.stop().await;
