@@ -2,7 +2,7 @@
 
 pub mod accounts;
 pub mod json;
-pub mod me;
+pub mod users;
 
 use crate::AppState;
 use axum::{Json, Router, routing::get};
@@ -43,7 +43,7 @@ impl Modify for BearerAuth {
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
-        .merge(me::router())
+        .merge(users::router())
         .split_for_parts()
 }
 

@@ -1,11 +1,12 @@
 //! Administration of users and teams.
 
+use crate::auth::hash_password;
 use crate::{
     auth::Auth,
     error::{AppError, AppResult},
     services::require_admin,
 };
-use tandem_domain::{Invalid, Role, TeamId, UserId, validation::Checker};
+use tandem_domain::{Invalid, Role, TeamId, UserId, auth::check_password, validation::Checker};
 use tandem_store::{
     Store, Tx,
     audit::{self, Action, NewEntry},
@@ -35,6 +36,8 @@ pub struct UserUpdate {
     pub role: Role,
     pub team_id: Option<TeamId>,
     pub active: bool,
+    /// Set by an admin to reset a forgotten password; also lifts a sign-in lock.
+    pub new_password: Option<String>,
 }
 
 pub async fn update(store: &Store, auth: &Auth, id: UserId, u: UserUpdate) -> AppResult<()> {
@@ -42,7 +45,15 @@ pub async fn update(store: &Store, auth: &Auth, id: UserId, u: UserUpdate) -> Ap
     let ws = auth.user.workspace_id;
     let mut c = Checker::default();
     let name = c.required("name", &u.name, 100);
+    let new_password = u.new_password.as_deref().filter(|p| !p.is_empty());
+    if let Some(Err(code)) = new_password.map(check_password) {
+        c.add("password", code);
+    }
     c.finish()?;
+    let new_hash = match new_password {
+        Some(p) => Some(hash_password(p.to_string()).await?),
+        None => None,
+    };
     let mut tx = store.begin().await?;
     let before = users::get(&mut tx.conn(), ws, id).await?;
     if let Some(team) = u.team_id
@@ -74,7 +85,20 @@ pub async fn update(store: &Store, auth: &Auth, id: UserId, u: UserUpdate) -> Ap
         },
     )
     .await?;
-    if !u.active {
+    if let Some(hash) = &new_hash {
+        users::set_fields(
+            &mut tx.conn(),
+            ws,
+            id,
+            vec![
+                ("password_hash", hash.clone().into()),
+                ("failed_logins", 0i32.into()),
+                ("locked_until", Option::<i64>::None.into()),
+            ],
+        )
+        .await?;
+    }
+    if !u.active || new_hash.is_some() {
         sessions::delete_for_user(&mut tx.conn(), ws, id, None).await?;
     }
     let mut diff = serde_json::Map::new();
@@ -91,6 +115,9 @@ pub async fn update(store: &Store, auth: &Auth, id: UserId, u: UserUpdate) -> Ap
         serde_json::json!(u.team_id),
     );
     put("active", before.active.into(), u.active.into());
+    if new_hash.is_some() {
+        put("password", "***".into(), "*** (reset)".into());
+    }
     audit_user(&mut tx, auth, "user", id.0, Action::Update, diff.into()).await?;
     tx.commit().await?;
     Ok(())

@@ -34,6 +34,8 @@ pub struct UserRow {
     pub role: String,
     pub team: String,
     pub active: bool,
+    /// "Locked until …" while sign-in is locked, else empty.
+    pub locked: String,
 }
 
 #[derive(Template)]
@@ -69,6 +71,11 @@ pub async fn users(
                 role: role_label(tr, u.role),
                 team: u.team_name.unwrap_or_default(),
                 active: u.active,
+                locked: u
+                    .locked_until
+                    .filter(|l| *l > tandem_domain::Instant::now())
+                    .map(|l| tr.t1("user-locked-until", "until", &tr.instant(&l)))
+                    .unwrap_or_default(),
             })
             .collect(),
         tr,
@@ -248,12 +255,15 @@ pub async fn update_user(
         role,
         team_id: parse_team(&form.team_id),
         active: form.active.is_some(),
+        new_password: Some(form.password.clone()).filter(|p| !p.is_empty()),
     };
     let tr = Tr::new(auth.user.locale);
     match svc::update(&state.store, &auth, id, update).await {
         Ok(()) => Ok(see_other("/admin/users?notice=saved")),
         Err(AppError::Invalid(invalid)) => {
             let errors = FormErrors::from_invalid(&invalid, tr);
+            let mut form = form;
+            form.password.clear();
             Ok(render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 user_form_page(&state, &auth, Some(id), form, errors).await?,

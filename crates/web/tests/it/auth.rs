@@ -112,6 +112,39 @@ async fn sign_in_locks_the_account_after_repeated_failures() {
             "the right password does not help while locked"
         );
         assert_eq!(right_but_locked.path, "/login");
+
+        // An admin sees the lock and lifts it by setting a new password.
+        let admin = server.user(Role::Admin).await;
+        let admin_web = server.web(&admin).await;
+        let list = admin_web.get("/admin/users").await;
+        let row = list
+            .select_all_text("table.list tbody tr")
+            .into_iter()
+            .find(|r| r.contains(&user.email))
+            .unwrap();
+        assert!(row.contains("Gesperrt bis"), "{db}: {row}");
+        let form = admin_web.get(&format!("/admin/users/{}", user.id)).await;
+        let version = form.attr("input[name=version]", "value").unwrap();
+        let saved = admin_web
+            .post_form(
+                &format!("/admin/users/{}", user.id),
+                &form.csrf(),
+                &[
+                    ("version", &version),
+                    ("name", "Test field"),
+                    ("role", "field"),
+                    ("active", "on"),
+                    ("password", "ein neues passwort"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            saved.select_text(".notice").as_deref(),
+            Some("Gespeichert.")
+        );
+        WebClient::new(server.url(""))
+            .login(&user.email, "ein neues passwort")
+            .await;
         server.stop().await;
     }
 }

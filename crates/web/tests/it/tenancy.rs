@@ -57,6 +57,18 @@ async fn another_workspace_sees_nothing_and_gets_404_everywhere() {
         );
         // Owner ids of another workspace are unknown users.
         let user_a = server.user(Role::Field).await;
+        let colleagues = api_b.get("/api/v1/users").await.body;
+        let emails: Vec<&str> = colleagues
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["email"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            emails,
+            vec![intruder.email.as_str()],
+            "{db}: only the own workspace's users"
+        );
         let r = api_b
             .post(
                 "/api/v1/accounts",
