@@ -94,6 +94,7 @@ trash-title = Papierkorb
 trash-empty = Der Papierkorb ist leer.
 filter-search = Suche
 filter-search-placeholder = Name, Ort, PLZ, E-Mail …
+filter-more = Weitere Filter
 filter-all = Alle
 filter-sort = Sortierung
 filter-apply = Anwenden

@@ -94,6 +94,7 @@ trash-title = Trash
 trash-empty = The trash is empty.
 filter-search = Search
 filter-search-placeholder = Name, city, postal code, email …
+filter-more = More filters
 filter-all = All
 filter-sort = Sort
 filter-apply = Apply

@@ -82,6 +82,8 @@ struct IndexPage {
     next_url: String,
     first_url: String,
     paged: bool,
+    /// A filter besides the search is set (keeps the filters open on phones).
+    filtered: bool,
     can_write: bool,
     trash: bool,
 }
@@ -208,6 +210,10 @@ async fn list_page(
         next_url,
         first_url,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
+        filtered: lifecycle.is_some()
+            || owner.is_some()
+            || !tag.is_empty()
+            || sort != Sort::default(),
         can_write: auth.user.role.can_write_records(),
         trash,
         tr,

@@ -58,5 +58,16 @@ async function refresh() {
   current.forEach((el, i) => el.replaceWith(next[i]));
 }
 
+/** On a phone, secondary filters start folded away unless one is in use. */
+function foldFilters() {
+  if (!window.matchMedia("(max-width: 700px)").matches) {
+    return;
+  }
+  for (const details of document.querySelectorAll("details.more-filters:not([data-active])")) {
+    details.open = false;
+  }
+}
+
 confirmForms();
+foldFilters();
 liveUpdates();
