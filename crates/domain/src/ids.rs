@@ -49,6 +49,7 @@ id_type!(
     UserId,
     TeamId,
     AccountId,
+    ContactId,
     AuditId,
     TokenId,
     JobId

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod contact;
 pub mod cursor;
 pub mod format;
 pub mod ids;

@@ -60,6 +60,11 @@ impl Checker {
         Some(v.to_string())
     }
 
+    /// Whether `field` has an error already.
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
     pub fn finish(self) -> Result<(), Invalid> {
         if self.errors.is_empty() {
             Ok(())

@@ -1,11 +1,12 @@
 //! Accounts (companies): storage, keyset-paged lists, trash.
 
-use crate::{Conn, StoreError, StoreResult};
-use sea_query::{Cond, Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+pub use crate::list::Sort;
+use crate::{Conn, StoreError, StoreResult, list};
+use sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement, SimpleExpr};
 use tandem_domain::{
     AccountId, Instant, UserId, WorkspaceId,
     account::{AccountData, Lifecycle},
-    cursor::{Cursor, CursorKey},
+    cursor::Cursor,
     text::fold,
 };
 use uuid::Uuid;
@@ -250,73 +251,7 @@ pub async fn set_deleted(
     id: AccountId,
     deleted: bool,
 ) -> StoreResult<()> {
-    let now = Instant::now().0;
-    let mut q = Query::update();
-    q.table("accounts")
-        .value("deleted_at", if deleted { Some(now) } else { None })
-        .value("version", Expr::col("version").add(1))
-        .value("updated_at", now)
-        .and_where(Expr::col("workspace_id").eq(ws.0))
-        .and_where(Expr::col("id").eq(id.0));
-    if deleted {
-        q.and_where(Expr::col("deleted_at").is_null());
-    } else {
-        q.and_where(Expr::col("deleted_at").is_not_null());
-    }
-    match c.exec(&q).await? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Sort {
-    #[default]
-    NameAsc,
-    NameDesc,
-    CreatedDesc,
-    CreatedAsc,
-    UpdatedDesc,
-    UpdatedAsc,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 6] = [
-        Sort::NameAsc,
-        Sort::NameDesc,
-        Sort::CreatedDesc,
-        Sort::CreatedAsc,
-        Sort::UpdatedDesc,
-        Sort::UpdatedAsc,
-    ];
-
-    /// The `sort=` value of the API: a column, `-` in front for descending.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::NameAsc => "name",
-            Sort::NameDesc => "-name",
-            Sort::CreatedDesc => "-created_at",
-            Sort::CreatedAsc => "created_at",
-            Sort::UpdatedDesc => "-updated_at",
-            Sort::UpdatedAsc => "updated_at",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Sort> {
-        Sort::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    fn column(self) -> &'static str {
-        match self {
-            Sort::NameAsc | Sort::NameDesc => "name_key",
-            Sort::CreatedAsc | Sort::CreatedDesc => "created_at",
-            Sort::UpdatedAsc | Sort::UpdatedDesc => "updated_at",
-        }
-    }
-
-    fn descending(self) -> bool {
-        matches!(self, Sort::NameDesc | Sort::CreatedDesc | Sort::UpdatedDesc)
-    }
+    list::set_deleted(c, "accounts", ws, id.0, deleted).await
 }
 
 #[derive(Clone, Debug, Default)]
@@ -329,16 +264,7 @@ pub struct Filter {
     pub deleted: bool,
 }
 
-pub struct Page {
-    pub items: Vec<Account>,
-    pub next: Option<Cursor>,
-}
-
-fn like_escaped(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
+pub type Page = list::Page<Account>;
 
 pub async fn list(
     c: &mut Conn<'_>,
@@ -354,14 +280,7 @@ pub async fn list(
     } else {
         q.and_where(Expr::col(("accounts", "deleted_at")).is_null());
     }
-    if let Some(text) = f.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
-        for word in text.split(' ') {
-            let pattern = format!("%{}%", like_escaped(word));
-            q.and_where(
-                Expr::col(("accounts", "search_text")).like(LikeExpr::new(pattern).escape('\\')),
-            );
-        }
-    }
+    list::search_words(&mut q, "accounts", f.q.as_deref());
     if let Some(l) = f.lifecycle {
         q.and_where(Expr::col(("accounts", "lifecycle")).eq(l.as_str()));
     }
@@ -370,64 +289,34 @@ pub async fn list(
     }
     if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let json = serde_json::to_string(&tag.to_lowercase()).unwrap_or_default();
-        let pattern = format!("%{}%", like_escaped(&json));
+        let pattern = format!("%{}%", list::like_escaped(&json));
         q.and_where(
             Func::lower(Expr::col(("accounts", "tags"))).like(LikeExpr::new(pattern).escape('\\')),
         );
     }
-    let col = sort.column();
-    if let Some(cur) = after {
-        let key: SimpleExpr = match &cur.k {
-            CursorKey::Int(n) => (*n).into(),
-            CursorKey::Text(s) => s.clone().into(),
-        };
-        let (beyond_key, beyond_id) = if sort.descending() {
-            (
-                Expr::col(("accounts", col)).lt(key.clone()),
-                Expr::col(("accounts", "id")).lt(cur.id),
-            )
-        } else {
-            (
-                Expr::col(("accounts", col)).gt(key.clone()),
-                Expr::col(("accounts", "id")).gt(cur.id),
-            )
-        };
-        q.cond_where(
-            Cond::any().add(beyond_key).add(
-                Cond::all()
-                    .add(Expr::col(("accounts", col)).eq(key))
-                    .add(beyond_id),
-            ),
-        );
-    }
-    let order = if sort.descending() {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
-    q.order_by(("accounts", col), order.clone())
-        .order_by(("accounts", "id"), order)
-        .limit(limit + 1);
+    list::keyset(&mut q, "accounts", sort, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
-    let more = rows.len() as u64 > limit;
-    let mut items = Vec::with_capacity(rows.len());
-    let mut last_key = None;
-    for row in rows.into_iter().take(limit as usize) {
-        let (account, name_key) = row.into_account();
-        last_key = Some(match sort.column() {
-            "name_key" => CursorKey::Text(name_key),
-            "created_at" => CursorKey::Int(account.created_at.0),
-            _ => CursorKey::Int(account.updated_at.0),
-        });
-        items.push(account);
-    }
-    let next = match (more, last_key, items.last()) {
-        (true, Some(k), Some(last)) => Some(Cursor {
-            s: sort.as_str().to_string(),
-            k,
-            id: last.id.0,
-        }),
-        _ => None,
-    };
-    Ok(Page { items, next })
+    let rows = rows.into_iter().map(|r| {
+        let (account, name_key) = r.into_account();
+        let key = sort.key(name_key, account.created_at, account.updated_at);
+        let id = account.id.0;
+        (account, key, id)
+    });
+    Ok(list::page(rows, sort, limit))
+}
+
+/// Live accounts whose folded name is exactly `name_key` (at most `limit`).
+pub async fn by_name_key(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    name_key: &str,
+    limit: u64,
+) -> StoreResult<Vec<Account>> {
+    let q = select(ws)
+        .and_where(Expr::col(("accounts", "name_key")).eq(name_key))
+        .and_where(Expr::col(("accounts", "deleted_at")).is_null())
+        .limit(limit)
+        .to_owned();
+    let rows: Vec<Row> = c.all(&q).await?;
+    Ok(rows.into_iter().map(|r| r.into_account().0).collect())
 }

@@ -4,10 +4,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod contacts;
 mod db;
 mod error;
 pub mod events;
 pub mod jobs;
+mod list;
 mod migrate;
 pub mod sessions;
 pub mod users;
@@ -16,4 +18,5 @@ pub mod workspaces;
 pub use db::{Backend, Conn, Store, Tx};
 pub use error::{StoreError, StoreResult};
 pub use events::Event;
+pub use list::{Page, Sort};
 pub use migrate::MIGRATIONS;

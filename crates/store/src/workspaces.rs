@@ -10,6 +10,8 @@ pub struct Workspace {
     pub id: WorkspaceId,
     pub slug: String,
     pub name: String,
+    /// Contacts not verified for longer than this count as stale.
+    pub contact_stale_days: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -17,6 +19,7 @@ struct Row {
     id: Uuid,
     slug: String,
     name: String,
+    contact_stale_days: i64,
 }
 
 impl From<Row> for Workspace {
@@ -25,13 +28,30 @@ impl From<Row> for Workspace {
             id: WorkspaceId(r.id),
             slug: r.slug,
             name: r.name,
+            contact_stale_days: r.contact_stale_days,
         }
     }
 }
 
+const COLS: [&str; 4] = ["id", "slug", "name", "contact_stale_days"];
+
+pub async fn set_contact_stale_days(
+    c: &mut Conn<'_>,
+    id: WorkspaceId,
+    days: i64,
+) -> StoreResult<()> {
+    let q = Query::update()
+        .table("workspaces")
+        .value("contact_stale_days", days)
+        .and_where(Expr::col("id").eq(id.0))
+        .to_owned();
+    c.exec(&q).await?;
+    Ok(())
+}
+
 pub async fn by_slug(c: &mut Conn<'_>, slug: &str) -> StoreResult<Option<Workspace>> {
     let q = Query::select()
-        .columns(["id", "slug", "name"])
+        .columns(COLS)
         .from("workspaces")
         .and_where(Expr::col("slug").eq(slug))
         .to_owned();
@@ -40,7 +60,7 @@ pub async fn by_slug(c: &mut Conn<'_>, slug: &str) -> StoreResult<Option<Workspa
 
 pub async fn get(c: &mut Conn<'_>, id: WorkspaceId) -> StoreResult<Workspace> {
     let q = Query::select()
-        .columns(["id", "slug", "name"])
+        .columns(COLS)
         .from("workspaces")
         .and_where(Expr::col("id").eq(id.0))
         .to_owned();
@@ -52,6 +72,7 @@ pub async fn create(c: &mut Conn<'_>, slug: &str, name: &str) -> StoreResult<Wor
         id: WorkspaceId::new(),
         slug: slug.to_string(),
         name: name.to_string(),
+        contact_stale_days: 365,
     };
     let q = Query::insert()
         .into_table("workspaces")
@@ -74,7 +95,7 @@ pub async fn create(c: &mut Conn<'_>, slug: &str, name: &str) -> StoreResult<Wor
 
 pub async fn list(c: &mut Conn<'_>) -> StoreResult<Vec<Workspace>> {
     let q = Query::select()
-        .columns(["id", "slug", "name"])
+        .columns(COLS)
         .from("workspaces")
         .order_by("slug", sea_query::Order::Asc)
         .to_owned();

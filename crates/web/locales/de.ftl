@@ -115,6 +115,57 @@ history-system = System
 conflict-explained = Jemand hat dieses Unternehmen geändert, während Sie es bearbeitet haben. Ihre Eingaben sind erhalten; die inzwischen gespeicherten Werte stehen hier. Prüfen Sie und speichern Sie erneut.
 conflict-reload = Jemand hat diesen Datensatz inzwischen geändert. Bitte laden Sie die Seite neu.
 
+## Contacts
+nav-contacts = Kontakte
+contacts-title = Kontakte
+contacts-new = Neuer Kontakt
+contacts-edit = Kontakt bearbeiten
+contacts-empty = Keine Kontakte gefunden.
+contacts-trash-title = Papierkorb: Kontakte
+contacts-of-account = Ansprechpartner
+contacts-add-to-account = Kontakt hinzufügen
+contact-in-trash = Dieser Kontakt liegt im Papierkorb.
+contact-stale = Daten veraltet
+contact-stale-hint = Seit über { $days } Tagen nicht bestätigt.
+contact-verified-today = Daten heute bestätigt
+contact-consent = Einwilligung
+contact-consent-none = Keine Einwilligung erfasst.
+contact-consent-email = E-Mail
+contact-consent-phone = Telefon
+contact-consent-given = Erteilt am { $date }
+filter-stale = Nur veraltete Daten
+field-salutation = Anrede
+field-title = Titel
+field-first-name = Vorname
+field-last-name = Nachname
+field-position = Position
+field-account = Unternehmen
+field-account-id = Unternehmen
+field-emails = E-Mail-Adressen
+field-phones = Telefonnummern
+field-consent-email = Einwilligung E-Mail
+field-consent-phone = Einwilligung Telefon
+field-consent-on = Einwilligung erteilt am
+field-consent-source = Quelle der Einwilligung
+field-verified-on = Daten bestätigt am
+lists-hint = Mehrere durch Kommas trennen (höchstens 5).
+account-hint = Name des Unternehmens; ein eindeutiger Teil des Namens genügt.
+salutation-none = –
+salutation-mr = Herr
+salutation-ms = Frau
+salutation-mx = Divers / neutral
+notice-verified = Als heute bestätigt gespeichert.
+error-invalid-date = Bitte ein Datum angeben.
+error-date-out-of-range = Das Datum liegt in der Zukunft oder zu weit zurück.
+error-consent-needs-date = Zu einer Einwilligung gehört das Datum.
+error-unknown-account = Dieses Unternehmen gibt es nicht.
+error-ambiguous-account = Mehrere Unternehmen passen – bitte genauer angeben.
+
+## Settings
+settings-title = Einstellungen
+field-contact-stale-days = Kontaktdaten gelten als veraltet nach (Tagen)
+settings-stale-hint = Kontakte, deren Daten so lange nicht bestätigt wurden, werden markiert.
+
 ## Actions
 action-edit = Bearbeiten
 action-delete = Löschen

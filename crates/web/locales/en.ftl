@@ -115,6 +115,57 @@ history-system = System
 conflict-explained = Someone changed this account while you were editing it. Your input is kept; the values saved meanwhile are listed here. Check and save again.
 conflict-reload = Someone has changed this record meanwhile. Please reload the page.
 
+## Contacts
+nav-contacts = Contacts
+contacts-title = Contacts
+contacts-new = New contact
+contacts-edit = Edit contact
+contacts-empty = No contacts found.
+contacts-trash-title = Trash: contacts
+contacts-of-account = Contacts
+contacts-add-to-account = Add contact
+contact-in-trash = This contact is in the trash.
+contact-stale = Data stale
+contact-stale-hint = Not verified for more than { $days } days.
+contact-verified-today = Data verified today
+contact-consent = Consent
+contact-consent-none = No consent recorded.
+contact-consent-email = Email
+contact-consent-phone = Phone
+contact-consent-given = Given on { $date }
+filter-stale = Only stale data
+field-salutation = Salutation
+field-title = Title
+field-first-name = First name
+field-last-name = Last name
+field-position = Position
+field-account = Account
+field-account-id = Account
+field-emails = Email addresses
+field-phones = Phone numbers
+field-consent-email = Email consent
+field-consent-phone = Phone consent
+field-consent-on = Consent given on
+field-consent-source = Source of consent
+field-verified-on = Data verified on
+lists-hint = Separate several with commas (at most 5).
+account-hint = The account's name; a unique part of it is enough.
+salutation-none = –
+salutation-mr = Mr
+salutation-ms = Ms
+salutation-mx = Neutral
+notice-verified = Saved as verified today.
+error-invalid-date = Please give a date.
+error-date-out-of-range = The date is in the future or too far back.
+error-consent-needs-date = A consent needs its date.
+error-unknown-account = No such account.
+error-ambiguous-account = Several accounts match – please be more specific.
+
+## Settings
+settings-title = Settings
+field-contact-stale-days = Contact data is stale after (days)
+settings-stale-hint = Contacts whose data has not been verified for this long are flagged.
+
 ## Actions
 action-edit = Edit
 action-delete = Delete

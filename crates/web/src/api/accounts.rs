@@ -2,7 +2,10 @@
 
 use crate::{
     AppState,
-    api::json::ApiJson,
+    api::{
+        json::ApiJson,
+        list::{ListBasics, created},
+    },
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
     services::accounts::{self as svc, ListQuery},
@@ -10,13 +13,13 @@ use crate::{
 use axum::{
     Json,
     extract::{Path, Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
+    http::StatusCode,
+    response::Response,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tandem_domain::{AccountId, Invalid, UserId, account::Lifecycle};
-use tandem_store::accounts::{Account, Filter, Sort};
+use tandem_store::accounts::{Account, Filter};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -149,23 +152,10 @@ pub struct ListParams {
 
 impl ListParams {
     fn into_query(self) -> AppResult<ListQuery> {
-        let mut errors = vec![];
+        let mut errors: Vec<tandem_domain::FieldError> = vec![];
+        let basics = ListBasics::parse(self.limit, self.sort, self.deleted, &mut errors);
         let mut bad = |field: &str, code: &'static str| {
             errors.push(tandem_domain::FieldError::new(field, code));
-        };
-        let limit = match self.limit.as_deref() {
-            None | Some("") => 50,
-            Some(s) => s.parse().unwrap_or_else(|_| {
-                bad("limit", "out_of_range");
-                50
-            }),
-        };
-        let sort = match self.sort.as_deref() {
-            None | Some("") => Sort::default(),
-            Some(s) => Sort::parse(s).unwrap_or_else(|| {
-                bad("sort", "invalid_choice");
-                Sort::default()
-            }),
         };
         let lifecycle = match self.lifecycle.as_deref() {
             None | Some("") => None,
@@ -181,14 +171,6 @@ impl ListParams {
                 None
             }),
         };
-        let deleted = match self.deleted.as_deref() {
-            None | Some("") | Some("false") => false,
-            Some("true") => true,
-            Some(_) => {
-                bad("deleted", "invalid_choice");
-                false
-            }
-        };
         if !errors.is_empty() {
             return Err(Invalid(errors).into());
         }
@@ -198,10 +180,10 @@ impl ListParams {
                 lifecycle,
                 owner_id,
                 tag: self.tag,
-                deleted,
+                deleted: basics.deleted,
             },
-            sort,
-            limit,
+            sort: basics.sort,
+            limit: basics.limit,
             cursor: self.cursor,
         })
     }
@@ -236,16 +218,8 @@ async fn create_account(
     ApiJson(input): ApiJson<tandem_domain::account::AccountInput>,
 ) -> AppResult<Response> {
     let account = svc::create(&state.store, &auth, input).await?;
-    let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/accounts/{}", account.id)) {
-        headers.insert(header::LOCATION, v);
-    }
-    Ok((
-        StatusCode::CREATED,
-        headers,
-        Json(AccountOut::from(account)),
-    )
-        .into_response())
+    let location = format!("/api/v1/accounts/{}", account.id);
+    Ok(created(&location, AccountOut::from(account)))
 }
 
 /// One account (also from the trash, with `deleted_at` set).
@@ -322,6 +296,19 @@ pub struct AuditOut {
     pub changes: Value,
 }
 
+impl From<tandem_store::audit::AuditEntry> for AuditOut {
+    fn from(e: tandem_store::audit::AuditEntry) -> Self {
+        AuditOut {
+            id: e.id.0,
+            action: e.action,
+            actor_id: e.actor_id.map(|a| a.0),
+            actor_name: e.actor_name,
+            at: e.at.to_rfc3339(),
+            changes: e.diff,
+        }
+    }
+}
+
 /// The audit log of an account, newest first.
 #[utoipa::path(get, path = "/accounts/{id}/history", tag = "accounts",
     params(("id" = uuid::Uuid, Path)),
@@ -332,19 +319,7 @@ async fn account_history(
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<AuditOut>>> {
     let entries = svc::history(&state.store, &auth, account_id(&id)?).await?;
-    Ok(Json(
-        entries
-            .into_iter()
-            .map(|e| AuditOut {
-                id: e.id.0,
-                action: e.action,
-                actor_id: e.actor_id.map(|a| a.0),
-                actor_name: e.actor_name,
-                at: e.at.to_rfc3339(),
-                changes: e.diff,
-            })
-            .collect(),
-    ))
+    Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

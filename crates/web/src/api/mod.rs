@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document it is built with.
 
 pub mod accounts;
+pub mod contacts;
 pub mod json;
+pub mod list;
 pub mod users;
 
 use crate::AppState;
@@ -43,6 +45,7 @@ impl Modify for BearerAuth {
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
+        .merge(contacts::router())
         .merge(users::router())
         .split_for_parts()
 }

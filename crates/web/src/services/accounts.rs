@@ -10,12 +10,11 @@ use tandem_domain::{
     AccountId, Invalid,
     account::{AccountData, AccountInput},
     audit::diff,
-    cursor::Cursor,
 };
 use tandem_store::{
-    Event, Store, Tx,
+    Store, Tx,
     accounts::{self, Account, Filter, Page, Sort},
-    audit::{self, Action, AuditEntry, NewEntry},
+    audit::{self, Action, AuditEntry},
     users,
 };
 
@@ -29,16 +28,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page> {
-    if !(1..=MAX_LIMIT).contains(&q.limit) {
-        return Err(Invalid::one("limit", "out_of_range").into());
-    }
-    let cursor = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(raw) => match Cursor::decode(raw) {
-            Some(c) if c.s == q.sort.as_str() => Some(c),
-            _ => return Err(Invalid::one("cursor", "invalid_cursor").into()),
-        },
-    };
+    let cursor = super::checked_cursor(q.limit, q.cursor.as_deref(), q.sort)?;
     let mut c = store.read().await?;
     Ok(accounts::list(
         &mut c.conn(),
@@ -140,28 +130,13 @@ pub async fn patch(
     store: &Store,
     auth: &Auth,
     id: AccountId,
-    mut patch: Map<String, Value>,
+    patch: Map<String, Value>,
 ) -> AppResult<Account> {
-    let version = match patch.remove("version") {
-        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
-        Some(_) => return Err(Invalid::one("version", "invalid_type").into()),
-        None => return Err(Invalid::one("version", "required").into()),
-    };
     let current = get(store, auth, id).await?;
     if current.deleted_at.is_some() {
         return Err(AppError::NotFound);
     }
-    let mut merged = match serde_json::to_value(current.data.to_input()) {
-        Ok(Value::Object(m)) => m,
-        _ => return Err(AppError::Internal("account did not serialise".into())),
-    };
-    for (k, v) in patch {
-        if !merged.contains_key(&k) {
-            return Err(Invalid(vec![tandem_domain::FieldError::new(k, "unknown_field")]).into());
-        }
-        merged.insert(k, v);
-    }
-    let input: AccountInput = crate::api::json::from_value(Value::Object(merged))?;
+    let (version, input) = super::merge_patch(&current.data.to_input(), patch)?;
     update(store, auth, id, version, input).await
 }
 
@@ -197,25 +172,5 @@ async fn record(
     action: Action,
     diff: Value,
 ) -> AppResult<()> {
-    let ws = auth.user.workspace_id;
-    audit::record(
-        &mut tx.conn(),
-        NewEntry {
-            workspace_id: ws,
-            entity: "account",
-            entity_id: id.0,
-            action,
-            actor: Some(auth.user.id),
-            diff: &diff,
-        },
-    )
-    .await?;
-    tx.publish(Event {
-        workspace_id: ws,
-        topic: "accounts".into(),
-        id: Some(id.0),
-        actor: Some(auth.user.id),
-    })
-    .await?;
-    Ok(())
+    super::record_change(tx, auth, "account", "accounts", id.0, action, diff).await
 }

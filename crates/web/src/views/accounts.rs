@@ -1,5 +1,6 @@
 //! Account pages: list with search, filters and paging; detail with history; forms; trash.
 
+use super::history::{HistoryItem, history_items};
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::{
     AppState,
@@ -24,7 +25,6 @@ use tandem_domain::{
 };
 use tandem_store::{
     accounts::{Account, Filter, Sort},
-    audit::AuditEntry,
     users::User,
 };
 
@@ -108,28 +108,6 @@ fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
         .collect()
 }
 
-fn sort_label(s: Sort) -> &'static str {
-    match s {
-        Sort::NameAsc => "sort-name-asc",
-        Sort::NameDesc => "sort-name-desc",
-        Sort::CreatedDesc => "sort-created-desc",
-        Sort::CreatedAsc => "sort-created-asc",
-        Sort::UpdatedDesc => "sort-updated-desc",
-        Sort::UpdatedAsc => "sort-updated-asc",
-    }
-}
-
-fn query_string(pairs: &[(&str, &str)]) -> String {
-    let s = serde_urlencoded::to_string(
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
-    if s.is_empty() { s } else { format!("?{s}") }
-}
-
 async fn list_page(
     state: &AppState,
     auth: &Auth,
@@ -188,9 +166,9 @@ async fn list_page(
         let cursor = c.encode();
         let mut pairs = common.to_vec();
         pairs.push(("cursor", cursor.as_str()));
-        format!("{base}{}", query_string(&pairs))
+        format!("{base}{}", super::query_string(&pairs))
     });
-    let first_url = format!("{base}{}", query_string(&common));
+    let first_url = format!("{base}{}", super::query_string(&common));
     let title = tr.t(if trash {
         "trash-title"
     } else {
@@ -203,10 +181,7 @@ async fn list_page(
         tag: tag.clone(),
         lifecycles: lifecycle_options(tr, lifecycle),
         owners: owner_options(&users, owner),
-        sorts: Sort::ALL
-            .iter()
-            .map(|s| (s.as_str().to_string(), tr.t(sort_label(*s)), *s == sort))
-            .collect(),
+        sorts: super::sort_options(tr, sort),
         next_url,
         first_url,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
@@ -244,14 +219,6 @@ pub struct Fact {
     pub href: String,
 }
 
-/// One entry of the history, formatted.
-pub struct HistoryItem {
-    pub action: String,
-    pub actor: String,
-    pub at: String,
-    pub changes: Vec<(String, String, String)>,
-}
-
 #[derive(Template)]
 #[template(path = "accounts/show.html")]
 struct ShowPage {
@@ -265,6 +232,8 @@ struct ShowPage {
     facts: Vec<Fact>,
     notes: String,
     history: Vec<HistoryItem>,
+    contacts: Vec<super::contacts::Row>,
+    stale_hint: String,
     deleted: bool,
     can_write: bool,
     can_delete: bool,
@@ -326,47 +295,6 @@ fn facts(d: &AccountData, owner: &str, tr: Tr) -> Vec<Fact> {
     .collect()
 }
 
-fn history_items(entries: Vec<AuditEntry>, users: &[User], tr: Tr) -> Vec<HistoryItem> {
-    let show = |field: &str, v: &serde_json::Value| match v {
-        serde_json::Value::Null => "–".to_string(),
-        serde_json::Value::String(s) if field == "owner_id" => users
-            .iter()
-            .find(|u| u.id.to_string() == *s)
-            .map_or_else(|| s.clone(), |u| u.name.clone()),
-        serde_json::Value::String(s) if field == "lifecycle" => tr.t(&format!("lifecycle-{s}")),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(a) => a
-            .iter()
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
-    };
-    entries
-        .into_iter()
-        .map(|e| HistoryItem {
-            action: tr.t(&format!("history-{}", e.action)),
-            actor: e.actor_name.unwrap_or_else(|| tr.t("history-system")),
-            at: tr.instant(&e.at),
-            changes: e
-                .diff
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(field, pair)| {
-                            (
-                                tr.t(&format!("field-{}", field.replace('_', "-"))),
-                                show(field, &pair[0]),
-                                show(field, &pair[1]),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
-        .collect()
-}
-
 #[derive(Deserialize)]
 pub struct NoticeParam {
     notice: Option<String>,
@@ -388,6 +316,22 @@ pub async fn show(
     let history = svc::history(&state.store, &auth, id).await?;
     let users = user_svc::list(&state.store, &auth).await?;
     let owner = account.owner_name.clone().unwrap_or_default();
+    let contacts = crate::services::contacts::list(
+        &state.store,
+        &auth,
+        &crate::services::contacts::ListQuery {
+            filter: tandem_store::contacts::Filter {
+                account_id: Some(id),
+                ..Default::default()
+            },
+            stale: false,
+            sort: Sort::NameAsc,
+            limit: 200,
+            cursor: None,
+        },
+    )
+    .await?;
+    let stale_days = crate::services::contacts::stale_days(&state.store, &auth).await?;
     let page = ShowPage {
         layout: Layout::new(&auth, "accounts", account.data.name.clone())
             .with_notice(n.notice.as_deref()),
@@ -398,7 +342,16 @@ pub async fn show(
         tags: account.data.tags.clone(),
         facts: facts(&account.data, &owner, tr),
         notes: account.data.notes.clone().unwrap_or_default(),
-        history: history_items(history, &users, tr),
+        history: history_items(history, tr, |field, value| match field {
+            "owner_id" => users
+                .iter()
+                .find(|u| u.id.to_string() == value)
+                .map(|u| u.name.clone()),
+            "lifecycle" => Some(tr.t(&format!("lifecycle-{value}"))),
+            _ => None,
+        }),
+        contacts: super::contacts::rows(&contacts.items, stale_days),
+        stale_hint: tr.t1("contact-stale-hint", "days", &stale_days.to_string()),
         deleted: account.deleted_at.is_some(),
         can_write: auth.user.role.can_write_records(),
         can_delete: auth.user.role.can_delete_records(),

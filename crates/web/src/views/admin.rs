@@ -426,3 +426,62 @@ pub async fn jobs(
         tr,
     }))
 }
+
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsPage {
+    tr: Tr,
+    layout: Layout,
+    contact_stale_days: String,
+    errors: FormErrors,
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(n): Query<NoticeParam>,
+) -> AppResult<Response> {
+    require_admin(&auth)?;
+    let tr = Tr::new(auth.user.locale);
+    let ws = crate::services::settings::workspace(&state.store, &auth).await?;
+    Ok(render(SettingsPage {
+        layout: Layout::new(&auth, "admin", tr.t("settings-title"))
+            .within("settings")
+            .with_notice(n.notice.as_deref()),
+        contact_stale_days: ws.contact_stale_days.to_string(),
+        errors: FormErrors::default(),
+        tr,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    contact_stale_days: String,
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(f): Form<SettingsForm>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let result = match f.contact_stale_days.trim().parse::<i64>() {
+        Ok(days) => {
+            crate::services::settings::set_contact_stale_days(&state.store, &auth, days).await
+        }
+        Err(_) => Err(tandem_domain::Invalid::one("contact_stale_days", "not_a_number").into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/admin/settings?notice=saved")),
+        Err(AppError::Invalid(invalid)) => Ok(render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            SettingsPage {
+                layout: Layout::new(&auth, "admin", tr.t("settings-title")).within("settings"),
+                contact_stale_days: f.contact_stale_days,
+                errors: FormErrors::from_invalid(&invalid, tr),
+                tr,
+            },
+        )),
+        Err(e) => Err(e),
+    }
+}

@@ -2,7 +2,9 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod contacts;
 pub mod errors;
+mod history;
 pub mod profile;
 pub mod session;
 
@@ -30,6 +32,14 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}/edit", get(accounts::edit))
         .route("/accounts/{id}/delete", post(accounts::delete))
         .route("/accounts/{id}/restore", post(accounts::restore))
+        .route("/contacts", get(contacts::index).post(contacts::create))
+        .route("/contacts/new", get(contacts::new))
+        .route("/contacts/trash", get(contacts::trash))
+        .route("/contacts/{id}", get(contacts::show).post(contacts::update))
+        .route("/contacts/{id}/edit", get(contacts::edit))
+        .route("/contacts/{id}/verify", post(contacts::verify))
+        .route("/contacts/{id}/delete", post(contacts::delete))
+        .route("/contacts/{id}/restore", post(contacts::restore))
         .route("/profile", get(profile::show).post(profile::update_locale))
         .route("/profile/password", post(profile::change_password))
         .route("/profile/tokens", post(profile::create_token))
@@ -44,6 +54,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/teams/{id}", post(admin::rename_team))
         .route("/admin/teams/{id}/delete", post(admin::delete_team))
         .route("/admin/jobs", get(admin::jobs))
+        .route(
+            "/admin/settings",
+            get(admin::settings).post(admin::save_settings),
+        )
 }
 
 /// What every signed-in page shows around its content.
@@ -76,7 +90,7 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 8] = [
+        const KNOWN: [&str; 9] = [
             "created",
             "saved",
             "deleted",
@@ -85,6 +99,7 @@ impl Layout {
             "language-changed",
             "token-revoked",
             "signed-out",
+            "verified",
         ];
         if let Some(k) = key.filter(|k| KNOWN.contains(k)) {
             self.notice = self.tr.t(&format!("notice-{k}"));
@@ -179,6 +194,37 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
             Err(rejection) => Err(crate::error::AppError::BadRequest(rejection.body_text())),
         }
     }
+}
+
+/// `?a=1&b=2` from the pairs with a value (empty string for none).
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    let s = serde_urlencoded::to_string(
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    if s.is_empty() { s } else { format!("?{s}") }
+}
+
+/// The sort choices of a list, in the user's language.
+pub fn sort_options(tr: Tr, selected: tandem_store::Sort) -> Options {
+    use tandem_store::Sort;
+    Sort::ALL
+        .iter()
+        .map(|s| {
+            let key = match s {
+                Sort::NameAsc => "sort-name-asc",
+                Sort::NameDesc => "sort-name-desc",
+                Sort::CreatedDesc => "sort-created-desc",
+                Sort::CreatedAsc => "sort-created-asc",
+                Sort::UpdatedDesc => "sort-updated-desc",
+                Sort::UpdatedAsc => "sort-updated-asc",
+            };
+            (s.as_str().to_string(), tr.t(key), *s == selected)
+        })
+        .collect()
 }
 
 /// Values for select boxes: `(value, label, selected)`.

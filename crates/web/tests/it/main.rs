@@ -5,6 +5,7 @@ mod accounts_api;
 mod auth;
 mod bad_input;
 mod browser;
+mod contacts;
 mod events;
 mod i18n;
 mod openapi;

@@ -16,6 +16,8 @@ async fn the_openapi_document_describes_the_api() {
         "/accounts/{id}",
         "/accounts/{id}/restore",
         "/accounts/{id}/history",
+        "/contacts",
+        "/contacts/{id}",
         "/me",
         "/users",
         "/teams",

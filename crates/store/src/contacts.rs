@@ -1,0 +1,290 @@
+//! Contacts (people at accounts): storage, keyset-paged lists, trash.
+
+use crate::{Conn, Page, Sort, StoreError, StoreResult, list};
+use sea_query::{Cond, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
+use tandem_domain::{
+    AccountId, ContactId, Instant, UserId, WorkspaceId,
+    contact::{ContactData, Salutation},
+    cursor::Cursor,
+    text::fold,
+};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contact {
+    pub id: ContactId,
+    pub data: ContactData,
+    pub account_name: Option<String>,
+    pub version: i64,
+    pub created_at: Instant,
+    pub updated_at: Instant,
+    pub created_by: Option<UserId>,
+    pub deleted_at: Option<Instant>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    salutation: String,
+    title: Option<String>,
+    first_name: Option<String>,
+    last_name: String,
+    name_key: String,
+    position: Option<String>,
+    account_id: Option<Uuid>,
+    account_name: Option<String>,
+    emails: String,
+    phones: String,
+    consent_email: bool,
+    consent_phone: bool,
+    consent_on: Option<String>,
+    consent_source: Option<String>,
+    verified_on: Option<String>,
+    notes: Option<String>,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+    created_by: Option<Uuid>,
+    deleted_at: Option<i64>,
+}
+
+impl Row {
+    fn into_contact(self) -> (Contact, String) {
+        let date = |s: Option<String>| s.and_then(|d| d.parse().ok());
+        (
+            Contact {
+                id: ContactId(self.id),
+                data: ContactData {
+                    salutation: Salutation::parse(&self.salutation).unwrap_or_default(),
+                    title: self.title,
+                    first_name: self.first_name,
+                    last_name: self.last_name,
+                    position: self.position,
+                    account_id: self.account_id.map(AccountId),
+                    emails: serde_json::from_str(&self.emails).unwrap_or_default(),
+                    phones: serde_json::from_str(&self.phones).unwrap_or_default(),
+                    consent_email: self.consent_email,
+                    consent_phone: self.consent_phone,
+                    consent_on: date(self.consent_on),
+                    consent_source: self.consent_source,
+                    verified_on: date(self.verified_on),
+                    notes: self.notes,
+                },
+                account_name: self.account_name,
+                version: self.version,
+                created_at: Instant(self.created_at),
+                updated_at: Instant(self.updated_at),
+                created_by: self.created_by.map(UserId),
+                deleted_at: self.deleted_at.map(Instant),
+            },
+            self.name_key,
+        )
+    }
+}
+
+const COLS: [&str; 22] = [
+    "id",
+    "salutation",
+    "title",
+    "first_name",
+    "last_name",
+    "name_key",
+    "position",
+    "account_id",
+    "emails",
+    "phones",
+    "consent_email",
+    "consent_phone",
+    "consent_on",
+    "consent_source",
+    "verified_on",
+    "notes",
+    "version",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "deleted_at",
+    "workspace_id",
+];
+
+fn select(ws: WorkspaceId) -> SelectStatement {
+    let mut q = Query::select();
+    for col in COLS {
+        q.column(("contacts", col));
+    }
+    q.expr_as(Expr::col(("accounts", "name")), "account_name")
+        .from("contacts")
+        .left_join(
+            "accounts",
+            Expr::col(("accounts", "workspace_id"))
+                .equals(("contacts", "workspace_id"))
+                .and(Expr::col(("accounts", "id")).equals(("contacts", "account_id"))),
+        )
+        .and_where(Expr::col(("contacts", "workspace_id")).eq(ws.0))
+        .to_owned()
+}
+
+fn values(d: &ContactData) -> Vec<(&'static str, sea_query::Value)> {
+    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    let search = fold(&format!(
+        "{} {} {} {}",
+        d.display_name(),
+        d.position.as_deref().unwrap_or(""),
+        d.emails.join(" "),
+        d.phones.join(" "),
+    ));
+    let name_key = fold(&format!(
+        "{} {}",
+        d.last_name,
+        d.first_name.as_deref().unwrap_or("")
+    ));
+    vec![
+        ("salutation", d.salutation.as_str().into()),
+        ("title", d.title.clone().into()),
+        ("first_name", d.first_name.clone().into()),
+        ("last_name", d.last_name.clone().into()),
+        ("position", d.position.clone().into()),
+        ("account_id", d.account_id.map(|a| a.0).into()),
+        ("emails", json(&d.emails).into()),
+        ("phones", json(&d.phones).into()),
+        ("consent_email", d.consent_email.into()),
+        ("consent_phone", d.consent_phone.into()),
+        ("consent_on", d.consent_on.map(|x| x.to_string()).into()),
+        ("consent_source", d.consent_source.clone().into()),
+        ("verified_on", d.verified_on.map(|x| x.to_string()).into()),
+        ("notes", d.notes.clone().into()),
+        ("name_key", name_key.trim().to_string().into()),
+        ("search_text", search.into()),
+    ]
+}
+
+pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ContactId) -> StoreResult<Contact> {
+    let q = select(ws)
+        .and_where(Expr::col(("contacts", "id")).eq(id.0))
+        .to_owned();
+    Ok(c.one::<Row>(&q).await?.into_contact().0)
+}
+
+pub async fn insert(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: ContactId,
+    data: &ContactData,
+    actor: Option<UserId>,
+) -> StoreResult<()> {
+    let now = Instant::now().0;
+    let mut cols: Vec<&str> = vec![
+        "workspace_id",
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ];
+    let mut vals: Vec<SimpleExpr> = vec![
+        ws.0.into(),
+        id.0.into(),
+        1i64.into(),
+        now.into(),
+        now.into(),
+        actor.map(|a| a.0).into(),
+    ];
+    for (col, val) in values(data) {
+        cols.push(col);
+        vals.push(val.into());
+    }
+    let q = Query::insert()
+        .into_table("contacts")
+        .columns(cols)
+        .values_panic(vals)
+        .to_owned();
+    c.exec(&q).await?;
+    Ok(())
+}
+
+/// Writes new data if the stored version is still `version`.
+pub async fn update(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: ContactId,
+    version: i64,
+    data: &ContactData,
+) -> StoreResult<()> {
+    let mut q = Query::update();
+    q.table("contacts");
+    for (col, val) in values(data) {
+        q.value(col, val);
+    }
+    q.value("version", Expr::col("version").add(1))
+        .value("updated_at", Instant::now().0)
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("id").eq(id.0))
+        .and_where(Expr::col("version").eq(version))
+        .and_where(Expr::col("deleted_at").is_null());
+    if c.exec(&q).await? == 1 {
+        return Ok(());
+    }
+    let current = get(c, ws, id).await?;
+    if current.deleted_at.is_some() {
+        return Err(StoreError::NotFound);
+    }
+    Err(StoreError::Conflict {
+        current: current.version,
+    })
+}
+
+pub async fn set_deleted(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: ContactId,
+    deleted: bool,
+) -> StoreResult<()> {
+    list::set_deleted(c, "contacts", ws, id.0, deleted).await
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub q: Option<String>,
+    pub account_id: Option<AccountId>,
+    /// Only contacts not verified since this date (or never).
+    pub stale_before: Option<jiff::civil::Date>,
+    /// The trash instead of the live records.
+    pub deleted: bool,
+}
+
+pub async fn list(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    f: &Filter,
+    sort: Sort,
+    limit: u64,
+    after: Option<&Cursor>,
+) -> StoreResult<Page<Contact>> {
+    let mut q = select(ws);
+    if f.deleted {
+        q.and_where(Expr::col(("contacts", "deleted_at")).is_not_null());
+    } else {
+        q.and_where(Expr::col(("contacts", "deleted_at")).is_null());
+    }
+    list::search_words(&mut q, "contacts", f.q.as_deref());
+    if let Some(a) = f.account_id {
+        q.and_where(Expr::col(("contacts", "account_id")).eq(a.0));
+    }
+    if let Some(before) = f.stale_before {
+        // ISO dates compare correctly as text on both backends.
+        q.cond_where(
+            Cond::any()
+                .add(Expr::col(("contacts", "verified_on")).is_null())
+                .add(Expr::col(("contacts", "verified_on")).lt(before.to_string())),
+        );
+    }
+    list::keyset(&mut q, "contacts", sort, after, limit);
+    let rows: Vec<Row> = c.all(&q).await?;
+    let rows = rows.into_iter().map(|r| {
+        let (contact, name_key) = r.into_contact();
+        let key = sort.key(name_key, contact.created_at, contact.updated_at);
+        let id = contact.id.0;
+        (contact, key, id)
+    });
+    Ok(list::page(rows, sort, limit))
+}

@@ -1,0 +1,193 @@
+//! What every list shares: search words, sorts, keyset paging and the trash.
+
+use crate::{Conn, StoreError, StoreResult};
+use sea_query::{Cond, Expr, ExprTrait, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+use tandem_domain::{
+    Instant, WorkspaceId,
+    cursor::{Cursor, CursorKey},
+    text::fold,
+};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    NameAsc,
+    NameDesc,
+    CreatedDesc,
+    CreatedAsc,
+    UpdatedDesc,
+    UpdatedAsc,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 6] = [
+        Sort::NameAsc,
+        Sort::NameDesc,
+        Sort::CreatedDesc,
+        Sort::CreatedAsc,
+        Sort::UpdatedDesc,
+        Sort::UpdatedAsc,
+    ];
+
+    /// The `sort=` value of the API: a column, `-` in front for descending.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::NameAsc => "name",
+            Sort::NameDesc => "-name",
+            Sort::CreatedDesc => "-created_at",
+            Sort::CreatedAsc => "created_at",
+            Sort::UpdatedDesc => "-updated_at",
+            Sort::UpdatedAsc => "updated_at",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            Sort::NameAsc | Sort::NameDesc => "name_key",
+            Sort::CreatedAsc | Sort::CreatedDesc => "created_at",
+            Sort::UpdatedAsc | Sort::UpdatedDesc => "updated_at",
+        }
+    }
+
+    pub(crate) fn descending(self) -> bool {
+        matches!(self, Sort::NameDesc | Sort::CreatedDesc | Sort::UpdatedDesc)
+    }
+}
+
+impl Sort {
+    /// The cursor key of a row under this sort.
+    pub(crate) fn key(self, name_key: String, created: Instant, updated: Instant) -> CursorKey {
+        match self.column() {
+            "name_key" => CursorKey::Text(name_key),
+            "created_at" => CursorKey::Int(created.0),
+            _ => CursorKey::Int(updated.0),
+        }
+    }
+}
+
+/// One page of a list and the cursor of the next, if there is one.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+}
+
+pub(crate) fn like_escaped(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Every word of `text` must occur in the table's folded `search_text`.
+pub(crate) fn search_words(q: &mut SelectStatement, table: &'static str, text: Option<&str>) {
+    let Some(text) = text.map(fold).filter(|t| !t.is_empty()) else {
+        return;
+    };
+    for word in text.split(' ') {
+        let pattern = format!("%{}%", like_escaped(word));
+        q.and_where(Expr::col((table, "search_text")).like(LikeExpr::new(pattern).escape('\\')));
+    }
+}
+
+/// Orders by the sort column and id, continues after `cursor`, and fetches one row
+/// more than `limit` (to know whether another page follows).
+pub(crate) fn keyset(
+    q: &mut SelectStatement,
+    table: &'static str,
+    sort: Sort,
+    cursor: Option<&Cursor>,
+    limit: u64,
+) {
+    let col = sort.column();
+    if let Some(cur) = cursor {
+        let key: SimpleExpr = match &cur.k {
+            CursorKey::Int(n) => (*n).into(),
+            CursorKey::Text(s) => s.clone().into(),
+        };
+        let (beyond_key, beyond_id) = if sort.descending() {
+            (
+                Expr::col((table, col)).lt(key.clone()),
+                Expr::col((table, "id")).lt(cur.id),
+            )
+        } else {
+            (
+                Expr::col((table, col)).gt(key.clone()),
+                Expr::col((table, "id")).gt(cur.id),
+            )
+        };
+        q.cond_where(
+            Cond::any().add(beyond_key).add(
+                Cond::all()
+                    .add(Expr::col((table, col)).eq(key))
+                    .add(beyond_id),
+            ),
+        );
+    }
+    let order = if sort.descending() {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    q.order_by((table, col), order.clone())
+        .order_by((table, "id"), order)
+        .limit(limit + 1);
+}
+
+/// The page from up to `limit + 1` rows of `(item, cursor key, id)`.
+pub(crate) fn page<T>(
+    rows: impl Iterator<Item = (T, CursorKey, Uuid)>,
+    sort: Sort,
+    limit: u64,
+) -> Page<T> {
+    let mut items = Vec::new();
+    let mut last = None;
+    let mut more = false;
+    for (item, key, id) in rows {
+        if items.len() as u64 == limit {
+            more = true;
+            break;
+        }
+        items.push(item);
+        last = Some((key, id));
+    }
+    let next = match (more, last) {
+        (true, Some((k, id))) => Some(Cursor {
+            s: sort.as_str().to_string(),
+            k,
+            id,
+        }),
+        _ => None,
+    };
+    Page { items, next }
+}
+
+/// Moves a record to the trash (`deleted = true`) or back; 404 if it is not there.
+pub(crate) async fn set_deleted(
+    c: &mut Conn<'_>,
+    table: &'static str,
+    ws: WorkspaceId,
+    id: Uuid,
+    deleted: bool,
+) -> StoreResult<()> {
+    let now = Instant::now().0;
+    let mut q = Query::update();
+    q.table(table)
+        .value("deleted_at", if deleted { Some(now) } else { None })
+        .value("version", Expr::col("version").add(1))
+        .value("updated_at", now)
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("id").eq(id));
+    if deleted {
+        q.and_where(Expr::col("deleted_at").is_null());
+    } else {
+        q.and_where(Expr::col("deleted_at").is_not_null());
+    }
+    match c.exec(&q).await? {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,291 @@
+//! `/api/v1/contacts`
+
+use crate::{
+    AppState,
+    api::{
+        accounts::AuditOut,
+        json::ApiJson,
+        list::{ListBasics, created},
+    },
+    auth::CurrentUser,
+    error::{AppError, AppResult, Problem},
+    services::contacts::{self as svc, ListQuery},
+};
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tandem_domain::{AccountId, ContactId, FieldError, Invalid, contact::ContactInput};
+use tandem_store::contacts::{Contact, Filter};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// A person at an account.
+#[derive(Serialize, ToSchema)]
+pub struct ContactOut {
+    pub id: uuid::Uuid,
+    /// none, mr (Herr), ms (Frau) or mx
+    pub salutation: String,
+    pub title: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: String,
+    pub position: Option<String>,
+    pub account_id: Option<uuid::Uuid>,
+    pub account_name: Option<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    /// `YYYY-MM-DD`
+    pub consent_on: Option<String>,
+    pub consent_source: Option<String>,
+    /// `YYYY-MM-DD`: when the data was last checked with the person
+    pub verified_on: Option<String>,
+    /// Not verified within the workspace's age limit (or never).
+    pub stale: bool,
+    pub notes: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+pub(crate) fn contact_out(c: Contact, stale_days: i64) -> ContactOut {
+    let stale = c.data.is_stale(svc::today(), stale_days);
+    let d = c.data;
+    ContactOut {
+        id: c.id.0,
+        salutation: d.salutation.as_str().into(),
+        title: d.title,
+        first_name: d.first_name,
+        last_name: d.last_name,
+        position: d.position,
+        account_id: d.account_id.map(|a| a.0),
+        account_name: c.account_name,
+        emails: d.emails,
+        phones: d.phones,
+        consent_email: d.consent_email,
+        consent_phone: d.consent_phone,
+        consent_on: d.consent_on.map(|x| x.to_string()),
+        consent_source: d.consent_source,
+        verified_on: d.verified_on.map(|x| x.to_string()),
+        stale,
+        notes: d.notes,
+        version: c.version,
+        created_at: c.created_at.to_rfc3339(),
+        updated_at: c.updated_at.to_rfc3339(),
+        deleted_at: c.deleted_at.map(|x| x.to_rfc3339()),
+    }
+}
+
+/// The fields a client may set. Only `last_name` is required on create.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // documents the body; parsing uses `ContactInput`
+pub struct ContactWrite {
+    /// none, mr, ms or mx
+    salutation: Option<String>,
+    title: Option<String>,
+    first_name: Option<String>,
+    last_name: String,
+    position: Option<String>,
+    account_id: Option<uuid::Uuid>,
+    #[schema(max_items = 5)]
+    emails: Option<Vec<String>>,
+    #[schema(max_items = 5)]
+    phones: Option<Vec<String>>,
+    consent_email: Option<bool>,
+    consent_phone: Option<bool>,
+    /// required when a consent is given
+    consent_on: Option<String>,
+    consent_source: Option<String>,
+    verified_on: Option<String>,
+    notes: Option<String>,
+}
+
+/// Any fields of `ContactWrite`, plus the version last read.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // documents the body; parsing merges it into the stored contact
+pub struct ContactPatch {
+    version: i64,
+    last_name: Option<String>,
+    verified_on: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactList {
+    pub items: Vec<ContactOut>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// 1 to 200, default 50
+    limit: Option<String>,
+    cursor: Option<String>,
+    /// name, -name, created_at, -created_at, updated_at, -updated_at
+    sort: Option<String>,
+    /// Search in name, position, emails and phones.
+    q: Option<String>,
+    account_id: Option<String>,
+    /// true: only contacts whose data is stale
+    stale: Option<String>,
+    /// true lists the trash
+    deleted: Option<String>,
+}
+
+impl ListParams {
+    fn into_query(self) -> AppResult<ListQuery> {
+        let mut errors: Vec<FieldError> = vec![];
+        let basics = ListBasics::parse(self.limit, self.sort, self.deleted, &mut errors);
+        let account_id = match self.account_id.as_deref() {
+            None | Some("") => None,
+            Some(s) => s.parse::<AccountId>().ok().or_else(|| {
+                errors.push(FieldError::new("account_id", "invalid_id"));
+                None
+            }),
+        };
+        let stale = crate::api::list::flag("stale", self.stale.as_deref(), &mut errors);
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        Ok(ListQuery {
+            filter: Filter {
+                q: self.q,
+                account_id,
+                stale_before: None,
+                deleted: basics.deleted,
+            },
+            stale,
+            sort: basics.sort,
+            limit: basics.limit,
+            cursor: self.cursor,
+        })
+    }
+}
+
+fn contact_id(raw: &str) -> AppResult<ContactId> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// List contacts, filtered and sorted, one page at a time.
+#[utoipa::path(get, path = "/contacts", tag = "contacts", params(ListParams),
+    responses((status = 200, body = ContactList), (status = 422, body = Problem)))]
+async fn list_contacts(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(params): Query<ListParams>,
+) -> AppResult<Json<ContactList>> {
+    let page = svc::list(&state.store, &auth, &params.into_query()?).await?;
+    let days = svc::stale_days(&state.store, &auth).await?;
+    Ok(Json(ContactList {
+        items: page
+            .items
+            .into_iter()
+            .map(|c| contact_out(c, days))
+            .collect(),
+        next_cursor: page.next.map(|c| c.encode()),
+    }))
+}
+
+/// Create a contact.
+#[utoipa::path(post, path = "/contacts", tag = "contacts", request_body = ContactWrite,
+    responses((status = 201, body = ContactOut, headers(("Location" = String))),
+              (status = 400, body = Problem), (status = 422, body = Problem)))]
+async fn create_contact(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> AppResult<Response> {
+    let contact = svc::create(&state.store, &auth, input).await?;
+    let days = svc::stale_days(&state.store, &auth).await?;
+    let location = format!("/api/v1/contacts/{}", contact.id);
+    Ok(created(&location, contact_out(contact, days)))
+}
+
+/// One contact (also from the trash, with `deleted_at` set).
+#[utoipa::path(get, path = "/contacts/{id}", tag = "contacts",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = ContactOut), (status = 404, body = Problem)))]
+async fn get_contact(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ContactOut>> {
+    let contact = svc::get(&state.store, &auth, contact_id(&id)?).await?;
+    let days = svc::stale_days(&state.store, &auth).await?;
+    Ok(Json(contact_out(contact, days)))
+}
+
+/// Change some fields; `version` must be the one last read.
+#[utoipa::path(patch, path = "/contacts/{id}", tag = "contacts",
+    params(("id" = uuid::Uuid, Path)), request_body = ContactPatch,
+    responses((status = 200, body = ContactOut), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn patch_contact(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<Map<String, Value>>,
+) -> AppResult<Json<ContactOut>> {
+    let contact = svc::patch(&state.store, &auth, contact_id(&id)?, patch).await?;
+    let days = svc::stale_days(&state.store, &auth).await?;
+    Ok(Json(contact_out(contact, days)))
+}
+
+/// Move a contact to the trash.
+#[utoipa::path(delete, path = "/contacts/{id}", tag = "contacts",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn delete_contact(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    svc::set_deleted(&state.store, &auth, contact_id(&id)?, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Take a contact back out of the trash.
+#[utoipa::path(post, path = "/contacts/{id}/restore", tag = "contacts",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = ContactOut), (status = 404, body = Problem)))]
+async fn restore_contact(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<ContactOut>> {
+    let id = contact_id(&id)?;
+    svc::set_deleted(&state.store, &auth, id, false).await?;
+    let days = svc::stale_days(&state.store, &auth).await?;
+    Ok(Json(contact_out(
+        svc::get(&state.store, &auth, id).await?,
+        days,
+    )))
+}
+
+/// The audit log of a contact, newest first.
+#[utoipa::path(get, path = "/contacts/{id}/history", tag = "contacts",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Vec<AuditOut>), (status = 404, body = Problem)))]
+async fn contact_history(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<AuditOut>>> {
+    let entries = svc::history(&state.store, &auth, contact_id(&id)?).await?;
+    Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_contacts, create_contact))
+        .routes(routes!(get_contact, patch_contact, delete_contact))
+        .routes(routes!(restore_contact))
+        .routes(routes!(contact_history))
+}

@@ -1,0 +1,68 @@
+//! Query parameters and responses every list and create endpoint shares.
+
+use axum::{
+    Json,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use tandem_domain::FieldError;
+use tandem_store::Sort;
+
+pub struct ListBasics {
+    pub limit: u64,
+    pub sort: Sort,
+    pub deleted: bool,
+}
+
+impl ListBasics {
+    /// `limit` (default 50), `sort` and `deleted`; wrong values are added to `errors`.
+    pub fn parse(
+        limit: Option<String>,
+        sort: Option<String>,
+        deleted: Option<String>,
+        errors: &mut Vec<FieldError>,
+    ) -> ListBasics {
+        let limit = match limit.as_deref() {
+            None | Some("") => 50,
+            Some(s) => s.parse().unwrap_or_else(|_| {
+                errors.push(FieldError::new("limit", "out_of_range"));
+                50
+            }),
+        };
+        let sort = match sort.as_deref() {
+            None | Some("") => Sort::default(),
+            Some(s) => Sort::parse(s).unwrap_or_else(|| {
+                errors.push(FieldError::new("sort", "invalid_choice"));
+                Sort::default()
+            }),
+        };
+        let deleted = flag("deleted", deleted.as_deref(), errors);
+        ListBasics {
+            limit,
+            sort,
+            deleted,
+        }
+    }
+}
+
+/// A `true`/`false` query parameter (absent is false).
+pub fn flag(field: &str, value: Option<&str>, errors: &mut Vec<FieldError>) -> bool {
+    match value {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            errors.push(FieldError::new(field, "invalid_choice"));
+            false
+        }
+    }
+}
+
+/// 201 with `Location` and the new record.
+pub fn created(location: &str, body: impl Serialize) -> Response {
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        headers.insert(header::LOCATION, v);
+    }
+    (StatusCode::CREATED, headers, Json(body)).into_response()
+}

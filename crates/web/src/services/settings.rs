@@ -1,0 +1,38 @@
+//! Workspace settings (admins).
+
+use crate::{
+    auth::Auth,
+    error::AppResult,
+    services::{record_change, require_admin},
+};
+use tandem_domain::Invalid;
+use tandem_store::{Store, audit::Action, workspaces};
+
+pub async fn workspace(store: &Store, auth: &Auth) -> AppResult<workspaces::Workspace> {
+    let mut c = store.read().await?;
+    Ok(workspaces::get(&mut c.conn(), auth.user.workspace_id).await?)
+}
+
+/// After how many days contact data counts as stale: 1 to 3650.
+pub async fn set_contact_stale_days(store: &Store, auth: &Auth, days: i64) -> AppResult<()> {
+    require_admin(auth)?;
+    if !(1..=3650).contains(&days) {
+        return Err(Invalid::one("contact_stale_days", "out_of_range").into());
+    }
+    let before = workspace(store, auth).await?;
+    let mut tx = store.begin().await?;
+    workspaces::set_contact_stale_days(&mut tx.conn(), auth.user.workspace_id, days).await?;
+    let diff = serde_json::json!({"contact_stale_days": [before.contact_stale_days, days]});
+    record_change(
+        &mut tx,
+        auth,
+        "workspace",
+        "settings",
+        auth.user.workspace_id.0,
+        Action::Update,
+        diff,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

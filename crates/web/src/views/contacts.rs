@@ -1,0 +1,562 @@
+//! Contact pages: list with search and the stale filter; detail with consent and
+//! history; forms; trash. Accounts show their contacts.
+
+use super::history::{HistoryItem, history_items};
+use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::{
+    AppState,
+    auth::{Auth, CurrentUser},
+    error::{AppError, AppResult},
+    i18n::Tr,
+    services::contacts::{self as svc, ListQuery},
+};
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde::Deserialize;
+use tandem_domain::{
+    AccountId, ContactId, FieldError, Invalid,
+    contact::{ContactData, ContactInput, Salutation},
+};
+use tandem_store::{
+    Sort,
+    contacts::{Contact, Filter},
+};
+
+const PAGE_SIZE: u64 = 50;
+
+/// A row of a contact list, formatted for display.
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub position: String,
+    pub account_id: String,
+    pub account: String,
+    pub email: String,
+    pub phone: String,
+    pub stale: bool,
+}
+
+pub fn rows(contacts: &[Contact], stale_days: i64) -> Vec<Row> {
+    let today = svc::today();
+    contacts
+        .iter()
+        .map(|c| Row {
+            id: c.id.to_string(),
+            name: c.data.display_name(),
+            position: c.data.position.clone().unwrap_or_default(),
+            account_id: c.data.account_id.map(|a| a.to_string()).unwrap_or_default(),
+            account: c.account_name.clone().unwrap_or_default(),
+            email: c.data.emails.first().cloned().unwrap_or_default(),
+            phone: c.data.phones.first().cloned().unwrap_or_default(),
+            stale: c.data.is_stale(today, stale_days),
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    q: Option<String>,
+    stale: Option<String>,
+    sort: Option<String>,
+    cursor: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "contacts/index.html")]
+struct IndexPage {
+    tr: Tr,
+    layout: Layout,
+    rows: Vec<Row>,
+    q: String,
+    stale: bool,
+    sorts: Options,
+    next_url: String,
+    first_url: String,
+    paged: bool,
+    can_write: bool,
+    trash: bool,
+    stale_hint: String,
+}
+
+async fn list_page(
+    state: &AppState,
+    auth: &Auth,
+    p: ListParams,
+    trash: bool,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let sort = p.sort.as_deref().and_then(Sort::parse).unwrap_or_default();
+    let stale = p.stale.as_deref() == Some("1");
+    let query = ListQuery {
+        filter: Filter {
+            q: p.q.clone(),
+            deleted: trash,
+            ..Default::default()
+        },
+        stale,
+        sort,
+        limit: PAGE_SIZE,
+        cursor: p.cursor.clone(),
+    };
+    let page = match svc::list(&state.store, auth, &query).await {
+        Err(AppError::Invalid(_)) => {
+            svc::list(
+                &state.store,
+                auth,
+                &ListQuery {
+                    cursor: None,
+                    ..query
+                },
+            )
+            .await?
+        }
+        other => other?,
+    };
+    let days = svc::stale_days(&state.store, auth).await?;
+    let base = if trash {
+        "/contacts/trash"
+    } else {
+        "/contacts"
+    };
+    let q = p.q.clone().unwrap_or_default();
+    let common = [
+        ("q", q.as_str()),
+        ("stale", if stale { "1" } else { "" }),
+        ("sort", sort.as_str()),
+    ];
+    let next_url = page.next.as_ref().map_or(String::new(), |c| {
+        let cursor = c.encode();
+        let mut pairs = common.to_vec();
+        pairs.push(("cursor", cursor.as_str()));
+        format!("{base}{}", super::query_string(&pairs))
+    });
+    let first_url = format!("{base}{}", super::query_string(&common));
+    let title = tr.t(if trash {
+        "contacts-trash-title"
+    } else {
+        "contacts-title"
+    });
+    Ok(render(IndexPage {
+        layout: Layout::new(auth, "contacts", title).with_notice(p.notice.as_deref()),
+        rows: rows(&page.items, days),
+        q,
+        stale,
+        sorts: super::sort_options(tr, sort),
+        next_url,
+        first_url,
+        paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
+        can_write: auth.user.role.can_write_records(),
+        trash,
+        stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
+        tr,
+    }))
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list_page(&state, &auth, p, false).await
+}
+
+pub async fn trash(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list_page(&state, &auth, p, true).await
+}
+
+#[derive(Template)]
+#[template(path = "contacts/show.html")]
+struct ShowPage {
+    tr: Tr,
+    layout: Layout,
+    id: String,
+    c: ContactData,
+    name: String,
+    salutation: String,
+    account_id: String,
+    account: String,
+    consent_on: String,
+    verified_on: String,
+    stale: bool,
+    stale_hint: String,
+    history: Vec<HistoryItem>,
+    deleted: bool,
+    can_write: bool,
+    can_delete: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    notice: Option<String>,
+    account: Option<String>,
+}
+
+fn parse_id(raw: &str) -> AppResult<ContactId> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+fn salutation_label(tr: Tr, s: Salutation) -> String {
+    tr.t(&format!("salutation-{}", s.as_str()))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Query(n): Query<NoticeParam>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let id = parse_id(&id)?;
+    let contact = svc::get(&state.store, &auth, id).await?;
+    let history = svc::history(&state.store, &auth, id).await?;
+    let days = svc::stale_days(&state.store, &auth).await?;
+    let date = |d: Option<jiff::civil::Date>| {
+        d.map(|d| tandem_domain::format::date(d, tr.locale))
+            .unwrap_or_default()
+    };
+    let account_name = contact.account_name.clone().unwrap_or_default();
+    let account_id = contact
+        .data
+        .account_id
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    Ok(render(ShowPage {
+        layout: Layout::new(&auth, "contacts", contact.data.display_name())
+            .with_notice(n.notice.as_deref()),
+        id: contact.id.to_string(),
+        name: contact.data.display_name(),
+        salutation: match contact.data.salutation {
+            Salutation::None => String::new(),
+            s => salutation_label(tr, s),
+        },
+        account: account_name.clone(),
+        consent_on: date(contact.data.consent_on),
+        verified_on: date(contact.data.verified_on),
+        stale: contact.data.is_stale(svc::today(), days),
+        stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
+        history: history_items(history, tr, |field, value| match field {
+            "account_id" if value == account_id => Some(account_name.clone()),
+            "salutation" => Salutation::parse(value).map(|s| salutation_label(tr, s)),
+            _ => None,
+        }),
+        account_id: account_id.clone(),
+        deleted: contact.deleted_at.is_some(),
+        can_write: auth.user.role.can_write_records(),
+        can_delete: auth.user.role.can_delete_records(),
+        c: contact.data,
+        tr,
+    }))
+}
+
+/// The form as typed: every value a string, so that a wrong one can be shown again.
+#[derive(Deserialize, Default, Clone)]
+pub struct ContactForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    salutation: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    position: String,
+    /// The account chosen before (from its page or the stored contact).
+    #[serde(default)]
+    account_id: String,
+    /// What the user typed as the account; resolved to an id when it changed.
+    #[serde(default)]
+    account_name: String,
+    #[serde(default)]
+    emails: String,
+    #[serde(default)]
+    phones: String,
+    consent_email: Option<String>,
+    consent_phone: Option<String>,
+    #[serde(default)]
+    consent_on: String,
+    #[serde(default)]
+    consent_source: String,
+    #[serde(default)]
+    verified_on: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl ContactForm {
+    fn from_contact(c: &Contact) -> ContactForm {
+        let d = &c.data;
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        ContactForm {
+            version: c.version.to_string(),
+            salutation: d.salutation.as_str().into(),
+            title: s(&d.title),
+            first_name: s(&d.first_name),
+            last_name: d.last_name.clone(),
+            position: s(&d.position),
+            account_id: d.account_id.map(|a| a.to_string()).unwrap_or_default(),
+            account_name: c.account_name.clone().unwrap_or_default(),
+            emails: d.emails.join(", "),
+            phones: d.phones.join(", "),
+            consent_email: d.consent_email.then(|| "on".into()),
+            consent_phone: d.consent_phone.then(|| "on".into()),
+            consent_on: d.consent_on.map(|x| x.to_string()).unwrap_or_default(),
+            consent_source: s(&d.consent_source),
+            verified_on: d.verified_on.map(|x| x.to_string()).unwrap_or_default(),
+            notes: s(&d.notes),
+        }
+    }
+
+    /// The input for the service; the account is resolved from what the user typed.
+    async fn to_input(
+        &self,
+        state: &AppState,
+        auth: &Auth,
+        known_account: Option<&str>,
+    ) -> AppResult<ContactInput> {
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let list = |s: &str| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        };
+        let typed = self.account_name.trim();
+        let account_id = if typed.is_empty() {
+            None
+        } else if known_account.is_some_and(|k| k == typed) && !self.account_id.is_empty() {
+            Some(
+                self.account_id
+                    .parse::<AccountId>()
+                    .map_err(|_| Invalid::one("account_id", "unknown_account"))?,
+            )
+        } else {
+            Some(svc::resolve_account(&state.store, auth, typed).await?)
+        };
+        Ok(ContactInput {
+            salutation: opt(&self.salutation),
+            title: opt(&self.title),
+            first_name: opt(&self.first_name),
+            last_name: self.last_name.clone(),
+            position: opt(&self.position),
+            account_id,
+            emails: list(&self.emails),
+            phones: list(&self.phones),
+            consent_email: self.consent_email.is_some(),
+            consent_phone: self.consent_phone.is_some(),
+            consent_on: opt(&self.consent_on),
+            consent_source: opt(&self.consent_source),
+            verified_on: opt(&self.verified_on),
+            notes: opt(&self.notes),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contacts/form.html")]
+struct FormPage {
+    tr: Tr,
+    layout: Layout,
+    id: String,
+    form: ContactForm,
+    errors: FormErrors,
+    salutations: Options,
+    today: String,
+}
+
+fn form_page(
+    auth: &Auth,
+    id: Option<ContactId>,
+    form: ContactForm,
+    errors: FormErrors,
+) -> FormPage {
+    let tr = Tr::new(auth.user.locale);
+    let title = if id.is_some() {
+        format!("{} {}", form.first_name, form.last_name)
+    } else {
+        tr.t("contacts-new")
+    };
+    FormPage {
+        layout: Layout::new(auth, "contacts", title),
+        id: id.map(|i| i.to_string()).unwrap_or_default(),
+        salutations: Salutation::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str().to_string(),
+                    salutation_label(tr, *s),
+                    s.as_str() == form.salutation,
+                )
+            })
+            .collect(),
+        form,
+        errors,
+        today: svc::today().to_string(),
+        tr,
+    }
+}
+
+/// Field errors for the form; `account_id` errors show at the typed account name.
+fn form_errors(invalid: Invalid, tr: Tr) -> FormErrors {
+    let renamed = Invalid(
+        invalid
+            .0
+            .into_iter()
+            .map(|e| {
+                if e.field == "account_id" {
+                    FieldError::new("account_name", e.code)
+                } else {
+                    e
+                }
+            })
+            .collect(),
+    );
+    FormErrors::from_invalid(&renamed, tr)
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(n): Query<NoticeParam>,
+) -> AppResult<Response> {
+    if !auth.user.role.can_write_records() {
+        return Err(AppError::Forbidden);
+    }
+    let mut form = ContactForm::default();
+    if let Some(account) = n
+        .account
+        .as_deref()
+        .and_then(|a| a.parse::<AccountId>().ok())
+    {
+        let a = crate::services::accounts::get(&state.store, &auth, account).await?;
+        form.account_id = a.id.to_string();
+        form.account_name = a.data.name;
+    }
+    Ok(render(form_page(&auth, None, form, FormErrors::default())))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(form): Form<ContactForm>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let known = known_account_name(&state, &auth, &form.account_id).await;
+    let result = match form.to_input(&state, &auth, known.as_deref()).await {
+        Ok(input) => svc::create(&state.store, &auth, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(c) => Ok(see_other(&format!("/contacts/{}?notice=created", c.id))),
+        Err(AppError::Invalid(invalid)) => Ok(render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(&auth, None, form, form_errors(invalid, tr)),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// The name of the account the form carried by id, to see whether the user changed it.
+async fn known_account_name(state: &AppState, auth: &Auth, raw: &str) -> Option<String> {
+    let id = raw.parse::<AccountId>().ok()?;
+    crate::services::accounts::get(&state.store, auth, id)
+        .await
+        .ok()
+        .map(|a| a.data.name)
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let contact = svc::get(&state.store, &auth, id).await?;
+    if contact.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    if !auth.user.role.can_write_records() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(render(form_page(
+        &auth,
+        Some(id),
+        ContactForm::from_contact(&contact),
+        FormErrors::default(),
+    )))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(mut form): Form<ContactForm>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let id = parse_id(&id)?;
+    let version = form.version.parse::<i64>().unwrap_or(-1);
+    let known = known_account_name(&state, &auth, &form.account_id).await;
+    let result = match form.to_input(&state, &auth, known.as_deref()).await {
+        Ok(input) => svc::update(&state.store, &auth, id, version, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/contacts/{id}?notice=saved"))),
+        Err(AppError::Invalid(invalid)) => Ok(render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(&auth, Some(id), form, form_errors(invalid, tr)),
+        )),
+        Err(AppError::Conflict { current_version }) => {
+            form.version = current_version.to_string();
+            let mut errors = FormErrors::default();
+            errors
+                .by_field
+                .insert("version".into(), tr.t("conflict-reload"));
+            Ok(render_with(
+                StatusCode::CONFLICT,
+                form_page(&auth, Some(id), form, errors),
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    svc::verify_today(&state.store, &auth, id).await?;
+    Ok(see_other(&format!("/contacts/{id}?notice=verified")))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    svc::set_deleted(&state.store, &auth, parse_id(&id)?, true).await?;
+    Ok(see_other("/contacts?notice=deleted"))
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    svc::set_deleted(&state.store, &auth, id, false).await?;
+    Ok(see_other(&format!("/contacts/{id}?notice=restored")))
+}
