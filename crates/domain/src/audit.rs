@@ -30,10 +30,10 @@ pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>, skip: &[&str]) -> Va
     Value::Object(out)
 }
 
-/// Nothing set: null, an empty list or an empty text.
+/// Nothing set: null, false, an empty list or an empty text.
 fn is_empty(v: &Value) -> bool {
     match v {
-        Value::Null => true,
+        Value::Null | Value::Bool(false) => true,
         Value::Array(a) => a.is_empty(),
         Value::String(s) => s.is_empty(),
         _ => false,

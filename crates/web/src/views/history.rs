@@ -48,6 +48,8 @@ pub fn history_items(
                                 show(field, &pair[1]),
                             )
                         })
+                        // Changes that read the same (a default filled in) say nothing.
+                        .filter(|(_, old, new)| old != new)
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -81,6 +81,16 @@ async fn a_user_signs_in_and_creates_an_account_in_chromium() {
     phone.click("table.list a").await;
     phone.wait_for(".timeline").await;
     phone.screenshot("account-phone").await;
+    phone.click("a[href^='/contacts/new']").await;
+    phone.wait_for("#last_name").await;
+    phone.fill("#first_name", "Jonas").await;
+    phone.fill("#last_name", "Weiß").await;
+    phone.fill("#phones", "+49 561 123456").await;
+    phone.screenshot("contact-form-phone").await;
+    phone.click("form.form-grid button[type=submit]").await;
+    phone.wait_for(".notice").await;
+    assert!(phone.text("h1").await.contains("Jonas Weiß"));
+    phone.screenshot("contact-phone").await;
     phone.close().await;
     server.stop().await;
 }
