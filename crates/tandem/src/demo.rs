@@ -2,14 +2,15 @@
 
 use anyhow::Context;
 use tandem_domain::{
-    AccountId, Locale, Role, UserId, WorkspaceId,
+    AccountId, ContactId, Locale, Role, UserId, WorkspaceId,
     account::{AccountInput, Lifecycle},
     auth::new_secret,
+    contact::{ContactData, ContactInput},
 };
 use tandem_store::{
     Store, accounts,
     audit::{self, Action, NewEntry},
-    users, workspaces,
+    contacts, users, workspaces,
 };
 use tandem_web::services::auth::{NewUserInput, create_user};
 
@@ -203,6 +204,52 @@ const TOWNS: [(&str, &str, &str); 16] = [
     ("Jena", "07743", "Löbderstraße"),
     ("Lüdenscheid", "58507", "Wilhelmstraße"),
 ];
+const FIRST: [(&str, &str); 16] = [
+    ("Anna", "ms"),
+    ("Jonas", "mr"),
+    ("Sabine", "ms"),
+    ("Thomas", "mr"),
+    ("Julia", "ms"),
+    ("Michael", "mr"),
+    ("Katrin", "ms"),
+    ("Stefan", "mr"),
+    ("Jürgen", "mr"),
+    ("Birgit", "ms"),
+    ("Lukas", "mr"),
+    ("Özlem", "ms"),
+    ("Andreas", "mr"),
+    ("Claudia", "ms"),
+    ("Sören", "mr"),
+    ("Maren", "ms"),
+];
+const LAST: [&str; 16] = [
+    "Bergmann",
+    "Lange",
+    "Vogel",
+    "Friedrich",
+    "Keller",
+    "Günther",
+    "Frank",
+    "Berger",
+    "Winkler",
+    "Roth",
+    "Beck",
+    "Lorenz",
+    "Baumann",
+    "Franke",
+    "Albrecht",
+    "Schuster",
+];
+const POSITIONS: [&str; 8] = [
+    "Geschäftsführung",
+    "Einkaufsleitung",
+    "Technischer Einkauf",
+    "Leitung Instandhaltung",
+    "Produktionsleitung",
+    "Assistenz der Geschäftsführung",
+    "Konstruktion",
+    "Qualitätsmanagement",
+];
 const TAGS: [&str; 6] = [
     "A-Kunde",
     "Messe 2026",
@@ -212,6 +259,66 @@ const TAGS: [&str; 6] = [
     "Neukunde",
 ];
 
+/// The audit row of a record the demo creates.
+async fn created<T: serde::Serialize>(
+    tx: &mut tandem_store::Tx,
+    ws: WorkspaceId,
+    entity: &'static str,
+    id: uuid::Uuid,
+    data: &T,
+) -> anyhow::Result<()> {
+    let diff = tandem_domain::audit::diff(None, Some(data), &[]);
+    audit::record(
+        &mut tx.conn(),
+        NewEntry {
+            workspace_id: ws,
+            entity,
+            entity_id: id,
+            action: Action::Create,
+            actor: None,
+            diff: &diff,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn demo_contact(
+    rng: &mut Rng,
+    account: AccountId,
+    domain: &str,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ContactData> {
+    let (first, salutation) = *rng.pick(&FIRST);
+    let last = rng.pick(&LAST);
+    let n = rng.next();
+    let local = tandem_domain::text::slugify(&format!("{first} {last}")).replace('-', ".");
+    // Most data was verified within the last two years; some never.
+    let days_ago = |d: u64| {
+        today
+            .saturating_sub(jiff::Span::new().days(d as i64))
+            .to_string()
+    };
+    let consent = n.is_multiple_of(3);
+    let input = ContactInput {
+        salutation: Some(salutation.into()),
+        title: n.is_multiple_of(11).then(|| "Dr.".into()),
+        first_name: Some(first.into()),
+        last_name: last.to_string(),
+        position: Some(rng.pick(&POSITIONS).to_string()),
+        account_id: Some(account),
+        emails: vec![format!("{local}@{domain}")],
+        phones: vec![format!("+49 {} {}", 100 + n % 900, 100_000 + n % 900_000)],
+        consent_email: consent,
+        consent_phone: false,
+        consent_on: consent.then(|| days_ago(30 + n % 300)),
+        consent_source: consent.then(|| "Messe".into()),
+        verified_on: (!n.is_multiple_of(5)).then(|| days_ago(n % 700)),
+        notes: None,
+    };
+    input.validate(today).context("demo contact invalid")
+}
+
 async fn seed_accounts(
     store: &Store,
     ws: WorkspaceId,
@@ -219,6 +326,7 @@ async fn seed_accounts(
     count: u32,
 ) -> anyhow::Result<()> {
     let mut rng = Rng(0x7A4D_E1A5_0000_0001);
+    let today = jiff::civil::date(2026, 11, 1);
     let mut done = 0;
     while done < count {
         let batch = (count - done).min(1_000);
@@ -268,19 +376,19 @@ async fn seed_accounts(
             let data = input.validate().context("demo account invalid")?;
             let id = AccountId::new();
             accounts::insert(&mut tx.conn(), ws, id, &data, None).await?;
-            let diff = tandem_domain::audit::diff(None, Some(&data), &[]);
-            audit::record(
-                &mut tx.conn(),
-                NewEntry {
-                    workspace_id: ws,
-                    entity: "account",
-                    entity_id: id.0,
-                    action: Action::Create,
-                    actor: None,
-                    diff: &diff,
-                },
-            )
-            .await?;
+            created(&mut tx, ws, "account", id.0, &data).await?;
+            let domain = data
+                .website
+                .as_deref()
+                .unwrap_or("")
+                .trim_start_matches("https://www.")
+                .to_string();
+            for _ in 0..(1 + rng.next() % 3) {
+                let contact = demo_contact(&mut rng, id, &domain, today)?;
+                let cid = ContactId::new();
+                contacts::insert(&mut tx.conn(), ws, cid, &contact, None).await?;
+                created(&mut tx, ws, "contact", cid.0, &contact).await?;
+            }
         }
         tx.commit().await?;
         done += batch;
