@@ -2,7 +2,7 @@
 
 pub use crate::list::Sort;
 use crate::{Conn, StoreError, StoreResult, list};
-use sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement, SimpleExpr};
+use sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use tandem_domain::{
     AccountId, Instant, UserId, WorkspaceId,
     account::{AccountData, Lifecycle},
@@ -183,34 +183,7 @@ pub async fn insert(
     data: &AccountData,
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    let now = Instant::now().0;
-    let mut cols: Vec<&str> = vec![
-        "workspace_id",
-        "id",
-        "version",
-        "created_at",
-        "updated_at",
-        "created_by",
-    ];
-    let mut vals: Vec<SimpleExpr> = vec![
-        ws.0.into(),
-        id.0.into(),
-        1i64.into(),
-        now.into(),
-        now.into(),
-        actor.map(|a| a.0).into(),
-    ];
-    for (col, val) in values(data) {
-        cols.push(col);
-        vals.push(val.into());
-    }
-    let q = Query::insert()
-        .into_table("accounts")
-        .columns(cols)
-        .values_panic(vals)
-        .to_owned();
-    c.exec(&q).await?;
-    Ok(())
+    list::insert_record(c, "accounts", ws, id.0, values(data), actor).await
 }
 
 /// Writes new data if the stored version is still `version`.
@@ -221,18 +194,7 @@ pub async fn update(
     version: i64,
     data: &AccountData,
 ) -> StoreResult<()> {
-    let mut q = Query::update();
-    q.table("accounts");
-    for (col, val) in values(data) {
-        q.value(col, val);
-    }
-    q.value("version", Expr::col("version").add(1))
-        .value("updated_at", Instant::now().0)
-        .and_where(Expr::col("workspace_id").eq(ws.0))
-        .and_where(Expr::col("id").eq(id.0))
-        .and_where(Expr::col("version").eq(version))
-        .and_where(Expr::col("deleted_at").is_null());
-    if c.exec(&q).await? == 1 {
+    if list::update_record(c, "accounts", ws, id.0, version, values(data)).await? {
         return Ok(());
     }
     let current = get(c, ws, id).await?;

@@ -1,7 +1,7 @@
 //! Contacts (people at accounts): storage, keyset-paged lists, trash.
 
 use crate::{Conn, Page, Sort, StoreError, StoreResult, list};
-use sea_query::{Cond, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
+use sea_query::{Cond, Expr, ExprTrait, Query, SelectStatement};
 use tandem_domain::{
     AccountId, ContactId, Instant, UserId, WorkspaceId,
     contact::{ContactData, Salutation},
@@ -172,34 +172,7 @@ pub async fn insert(
     data: &ContactData,
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    let now = Instant::now().0;
-    let mut cols: Vec<&str> = vec![
-        "workspace_id",
-        "id",
-        "version",
-        "created_at",
-        "updated_at",
-        "created_by",
-    ];
-    let mut vals: Vec<SimpleExpr> = vec![
-        ws.0.into(),
-        id.0.into(),
-        1i64.into(),
-        now.into(),
-        now.into(),
-        actor.map(|a| a.0).into(),
-    ];
-    for (col, val) in values(data) {
-        cols.push(col);
-        vals.push(val.into());
-    }
-    let q = Query::insert()
-        .into_table("contacts")
-        .columns(cols)
-        .values_panic(vals)
-        .to_owned();
-    c.exec(&q).await?;
-    Ok(())
+    list::insert_record(c, "contacts", ws, id.0, values(data), actor).await
 }
 
 /// Writes new data if the stored version is still `version`.
@@ -210,18 +183,7 @@ pub async fn update(
     version: i64,
     data: &ContactData,
 ) -> StoreResult<()> {
-    let mut q = Query::update();
-    q.table("contacts");
-    for (col, val) in values(data) {
-        q.value(col, val);
-    }
-    q.value("version", Expr::col("version").add(1))
-        .value("updated_at", Instant::now().0)
-        .and_where(Expr::col("workspace_id").eq(ws.0))
-        .and_where(Expr::col("id").eq(id.0))
-        .and_where(Expr::col("version").eq(version))
-        .and_where(Expr::col("deleted_at").is_null());
-    if c.exec(&q).await? == 1 {
+    if list::update_record(c, "contacts", ws, id.0, version, values(data)).await? {
         return Ok(());
     }
     let current = get(c, ws, id).await?;

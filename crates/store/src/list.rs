@@ -165,6 +165,71 @@ pub(crate) fn page<T>(
     Page { items, next }
 }
 
+/// Inserts a new versioned record: bookkeeping columns plus the entity's `values`.
+pub(crate) async fn insert_record(
+    c: &mut Conn<'_>,
+    table: &'static str,
+    ws: WorkspaceId,
+    id: Uuid,
+    values: Vec<(&'static str, sea_query::Value)>,
+    actor: Option<tandem_domain::UserId>,
+) -> StoreResult<()> {
+    let now = Instant::now().0;
+    let mut cols: Vec<&str> = vec![
+        "workspace_id",
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ];
+    let mut vals: Vec<SimpleExpr> = vec![
+        ws.0.into(),
+        id.into(),
+        1i64.into(),
+        now.into(),
+        now.into(),
+        actor.map(|a| a.0).into(),
+    ];
+    for (col, val) in values {
+        cols.push(col);
+        vals.push(val.into());
+    }
+    c.exec(
+        &Query::insert()
+            .into_table(table)
+            .columns(cols)
+            .values_panic(vals)
+            .to_owned(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes `values` if the live record still has `version`; false if it has not (or is
+/// gone), so the caller can tell a conflict from a missing record.
+pub(crate) async fn update_record(
+    c: &mut Conn<'_>,
+    table: &'static str,
+    ws: WorkspaceId,
+    id: Uuid,
+    version: i64,
+    values: Vec<(&'static str, sea_query::Value)>,
+) -> StoreResult<bool> {
+    let mut q = Query::update();
+    q.table(table);
+    for (col, val) in values {
+        q.value(col, val);
+    }
+    q.value("version", Expr::col("version").add(1))
+        .value("updated_at", Instant::now().0)
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("id").eq(id))
+        .and_where(Expr::col("version").eq(version))
+        .and_where(Expr::col("deleted_at").is_null());
+    Ok(c.exec(&q).await? == 1)
+}
+
 /// Moves a record to the trash (`deleted = true`) or back; 404 if it is not there.
 pub(crate) async fn set_deleted(
     c: &mut Conn<'_>,
