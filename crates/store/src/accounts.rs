@@ -1,7 +1,7 @@
 //! Accounts (companies): storage, keyset-paged lists, trash.
 
 pub use crate::list::Sort;
-use crate::{Conn, StoreError, StoreResult, list};
+use crate::{Conn, StoreError, StoreResult, list, search};
 use sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use tandem_domain::{
     AccountId, Instant, UserId, WorkspaceId,
@@ -131,8 +131,9 @@ fn select(ws: WorkspaceId) -> SelectStatement {
 }
 
 /// The stored values of the data columns, in `DATA_COLS` order, plus the derived keys.
-fn values(d: &AccountData) -> Vec<(&'static str, sea_query::Value)> {
-    let search = fold(&format!(
+/// The folded text that list search and the full-text index look at.
+fn search_text(d: &AccountData) -> String {
+    fold(&format!(
         "{} {} {} {} {} {} {}",
         d.name,
         d.city.as_deref().unwrap_or(""),
@@ -141,7 +142,11 @@ fn values(d: &AccountData) -> Vec<(&'static str, sea_query::Value)> {
         d.website.as_deref().unwrap_or(""),
         d.vat_id.as_deref().unwrap_or(""),
         d.tags.join(" "),
-    ));
+    ))
+}
+
+fn values(d: &AccountData) -> Vec<(&'static str, sea_query::Value)> {
+    let search = search_text(d);
     vec![
         ("name", d.name.clone().into()),
         ("legal_form", d.legal_form.clone().into()),
@@ -183,7 +188,8 @@ pub async fn insert(
     data: &AccountData,
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    list::insert_record(c, "accounts", ws, id.0, values(data), actor).await
+    list::insert_record(c, "accounts", ws, id.0, values(data), actor).await?;
+    search::index(c, ws, "account", id.0, Some(&search_text(data))).await
 }
 
 /// Writes new data if the stored version is still `version`.
@@ -195,7 +201,7 @@ pub async fn update(
     data: &AccountData,
 ) -> StoreResult<()> {
     if list::update_record(c, "accounts", ws, id.0, version, values(data)).await? {
-        return Ok(());
+        return search::index(c, ws, "account", id.0, Some(&search_text(data))).await;
     }
     let current = get(c, ws, id).await?;
     if current.deleted_at.is_some() {
@@ -213,7 +219,12 @@ pub async fn set_deleted(
     id: AccountId,
     deleted: bool,
 ) -> StoreResult<()> {
-    list::set_deleted(c, "accounts", ws, id.0, deleted).await
+    list::set_deleted(c, "accounts", ws, id.0, deleted).await?;
+    if deleted {
+        search::index(c, ws, "account", id.0, None).await
+    } else {
+        search::reindex(c, "accounts", "account", ws, id.0).await
+    }
 }
 
 #[derive(Clone, Debug, Default)]

@@ -1,6 +1,6 @@
 //! Contacts (people at accounts): storage, keyset-paged lists, trash.
 
-use crate::{Conn, Page, Sort, StoreError, StoreResult, list};
+use crate::{Conn, Page, Sort, StoreError, StoreResult, list, search};
 use sea_query::{Cond, Expr, ExprTrait, Query, SelectStatement};
 use tandem_domain::{
     AccountId, ContactId, Instant, UserId, WorkspaceId,
@@ -124,15 +124,20 @@ fn select(ws: WorkspaceId) -> SelectStatement {
         .to_owned()
 }
 
-fn values(d: &ContactData) -> Vec<(&'static str, sea_query::Value)> {
-    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-    let search = fold(&format!(
+/// The folded text that list search and the full-text index look at.
+fn search_text(d: &ContactData) -> String {
+    fold(&format!(
         "{} {} {} {}",
         d.display_name(),
         d.position.as_deref().unwrap_or(""),
         d.emails.join(" "),
         d.phones.join(" "),
-    ));
+    ))
+}
+
+fn values(d: &ContactData) -> Vec<(&'static str, sea_query::Value)> {
+    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    let search = search_text(d);
     let name_key = fold(&format!(
         "{} {}",
         d.last_name,
@@ -172,7 +177,8 @@ pub async fn insert(
     data: &ContactData,
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    list::insert_record(c, "contacts", ws, id.0, values(data), actor).await
+    list::insert_record(c, "contacts", ws, id.0, values(data), actor).await?;
+    search::index(c, ws, "contact", id.0, Some(&search_text(data))).await
 }
 
 /// Writes new data if the stored version is still `version`.
@@ -184,7 +190,7 @@ pub async fn update(
     data: &ContactData,
 ) -> StoreResult<()> {
     if list::update_record(c, "contacts", ws, id.0, version, values(data)).await? {
-        return Ok(());
+        return search::index(c, ws, "contact", id.0, Some(&search_text(data))).await;
     }
     let current = get(c, ws, id).await?;
     if current.deleted_at.is_some() {
@@ -201,7 +207,12 @@ pub async fn set_deleted(
     id: ContactId,
     deleted: bool,
 ) -> StoreResult<()> {
-    list::set_deleted(c, "contacts", ws, id.0, deleted).await
+    list::set_deleted(c, "contacts", ws, id.0, deleted).await?;
+    if deleted {
+        search::index(c, ws, "contact", id.0, None).await
+    } else {
+        search::reindex(c, "contacts", "contact", ws, id.0).await
+    }
 }
 
 #[derive(Clone, Debug, Default)]

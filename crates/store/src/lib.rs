@@ -11,6 +11,7 @@ pub mod events;
 pub mod jobs;
 mod list;
 mod migrate;
+pub mod search;
 pub mod sessions;
 pub mod users;
 pub mod workspaces;

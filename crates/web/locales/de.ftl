@@ -166,6 +166,12 @@ settings-title = Einstellungen
 field-contact-stale-days = Kontaktdaten gelten als veraltet nach (Tagen)
 settings-stale-hint = Kontakte, deren Daten so lange nicht bestätigt wurden, werden markiert.
 
+## Search
+search-title = Suche
+search-placeholder = Suchen … (/)
+search-submit = Suchen
+search-nothing = Nichts gefunden für „{ $q }“.
+
 ## Actions
 action-edit = Bearbeiten
 action-delete = Löschen

@@ -166,6 +166,12 @@ settings-title = Settings
 field-contact-stale-days = Contact data is stale after (days)
 settings-stale-hint = Contacts whose data has not been verified for this long are flagged.
 
+## Search
+search-title = Search
+search-placeholder = Search … (/)
+search-submit = Search
+search-nothing = Nothing found for “{ $q }”.
+
 ## Actions
 action-edit = Edit
 action-delete = Delete

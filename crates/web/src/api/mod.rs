@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod contacts;
 pub mod json;
 pub mod list;
+pub mod search;
 pub mod users;
 
 use crate::AppState;
@@ -46,6 +47,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
         .merge(contacts::router())
+        .merge(search::router())
         .merge(users::router())
         .split_for_parts()
 }

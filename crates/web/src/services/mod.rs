@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod contacts;
 pub mod jobs;
+pub mod search;
 pub mod settings;
 pub mod users;
 

@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod errors;
 mod history;
 pub mod profile;
+pub mod search;
 pub mod session;
 
 use crate::{AppState, auth::Auth, i18n::Tr};
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/verify", post(contacts::verify))
         .route("/contacts/{id}/delete", post(contacts::delete))
         .route("/contacts/{id}/restore", post(contacts::restore))
+        .route("/search", get(search::search))
         .route("/profile", get(profile::show).post(profile::update_locale))
         .route("/profile/password", post(profile::change_password))
         .route("/profile/tokens", post(profile::create_token))

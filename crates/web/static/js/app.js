@@ -68,6 +68,20 @@ function foldFilters() {
   }
 }
 
+/** `/` focuses the search box, unless the user is typing somewhere. */
+function searchShortcut() {
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+    const box = document.getElementById("top-q");
+    if (event.key === "/" && !typing && box && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      box.focus();
+    }
+  });
+}
+
 confirmForms();
+searchShortcut();
 foldFilters();
 liveUpdates();

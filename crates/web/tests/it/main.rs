@@ -10,4 +10,5 @@ mod events;
 mod i18n;
 mod openapi;
 mod pages;
+mod search;
 mod tenancy;

@@ -19,6 +19,7 @@ async fn the_openapi_document_describes_the_api() {
         "/contacts",
         "/contacts/{id}",
         "/me",
+        "/search",
         "/users",
         "/teams",
     ] {

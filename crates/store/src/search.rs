@@ -1,0 +1,181 @@
+//! Global search: a full-text index over accounts and contacts. SQLite uses FTS5,
+//! PostgreSQL a `tsvector` with a GIN index; both index the folded text (ä → ae, lower
+//! case, words only) and match every word of the query as a prefix.
+
+use crate::{Conn, StoreResult};
+use sea_query::{Expr, ExprTrait, Query};
+use tandem_domain::{WorkspaceId, text::fold};
+use uuid::Uuid;
+
+/// The words of a text as the index sees them.
+pub fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Puts a record into the index (`Some(text)`) or takes it out (`None`).
+pub(crate) async fn index(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    entity: &'static str,
+    id: Uuid,
+    text: Option<&str>,
+) -> StoreResult<()> {
+    let text = text.map(|t| words(t).join(" "));
+    match c {
+        Conn::Sqlite(conn) => {
+            let rowid: Option<(i64,)> = sqlx::query_as(
+                "SELECT rowid FROM search_index_keys WHERE entity = ? AND entity_id = ?",
+            )
+            .bind(entity)
+            .bind(id)
+            .fetch_optional(&mut **conn)
+            .await?;
+            if let Some((rowid,)) = rowid {
+                sqlx::query("DELETE FROM search_index WHERE rowid = ?")
+                    .bind(rowid)
+                    .execute(&mut **conn)
+                    .await?;
+                sqlx::query("DELETE FROM search_index_keys WHERE rowid = ?")
+                    .bind(rowid)
+                    .execute(&mut **conn)
+                    .await?;
+            }
+            if let Some(text) = text {
+                let (rowid,): (i64,) = sqlx::query_as(
+                    "INSERT INTO search_index_keys (workspace_id, entity, entity_id) VALUES (?, ?, ?) \
+                     RETURNING rowid",
+                )
+                .bind(ws.0)
+                .bind(entity)
+                .bind(id)
+                .fetch_one(&mut **conn)
+                .await?;
+                sqlx::query("INSERT INTO search_index (rowid, text) VALUES (?, ?)")
+                    .bind(rowid)
+                    .bind(text)
+                    .execute(&mut **conn)
+                    .await?;
+            }
+        }
+        Conn::Postgres(conn) => match text {
+            Some(text) => {
+                sqlx::query(
+                    "INSERT INTO search_index (workspace_id, entity, entity_id, text) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, entity, entity_id) \
+                     DO UPDATE SET text = EXCLUDED.text",
+                )
+                .bind(ws.0)
+                .bind(entity)
+                .bind(id)
+                .bind(text)
+                .execute(&mut **conn)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM search_index WHERE workspace_id = $1 AND entity = $2 AND entity_id = $3")
+                    .bind(ws.0)
+                    .bind(entity)
+                    .bind(id)
+                    .execute(&mut **conn)
+                    .await?;
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Re-indexes a record from its stored `search_text` (after a restore from the trash).
+pub(crate) async fn reindex(
+    c: &mut Conn<'_>,
+    table: &'static str,
+    entity: &'static str,
+    ws: WorkspaceId,
+    id: Uuid,
+) -> StoreResult<()> {
+    #[derive(sqlx::FromRow)]
+    struct Text {
+        search_text: String,
+    }
+    let row: Text = c
+        .one(
+            &Query::select()
+                .column("search_text")
+                .from(table)
+                .and_where(Expr::col("workspace_id").eq(ws.0))
+                .and_where(Expr::col("id").eq(id))
+                .to_owned(),
+        )
+        .await?;
+    index(c, ws, entity, id, Some(&row.search_text)).await
+}
+
+/// The ids of the best matches of one kind, best first.
+pub async fn find(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    entity: &'static str,
+    query: &str,
+    limit: u32,
+) -> StoreResult<Vec<Uuid>> {
+    let words: Vec<String> = words(query).into_iter().take(8).collect();
+    if words.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<(Uuid,)> = match c {
+        Conn::Sqlite(conn) => {
+            let pattern = words
+                .iter()
+                .map(|w| format!("\"{w}\"*"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            sqlx::query_as(
+                "SELECT k.entity_id FROM search_index s JOIN search_index_keys k ON k.rowid = s.rowid \
+                 WHERE search_index MATCH ? AND k.workspace_id = ? AND k.entity = ? \
+                 ORDER BY s.rank LIMIT ?",
+            )
+            .bind(pattern)
+            .bind(ws.0)
+            .bind(entity)
+            .bind(i64::from(limit))
+            .fetch_all(&mut **conn)
+            .await?
+        }
+        Conn::Postgres(conn) => {
+            let pattern = words
+                .iter()
+                .map(|w| format!("{w}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            sqlx::query_as(
+                "SELECT entity_id FROM search_index \
+                 WHERE workspace_id = $1 AND entity = $2 AND tsv @@ to_tsquery('simple', $3) \
+                 ORDER BY ts_rank(tsv, to_tsquery('simple', $3)) DESC, entity_id LIMIT $4",
+            )
+            .bind(ws.0)
+            .bind(entity)
+            .bind(pattern)
+            .bind(i64::from(limit))
+            .fetch_all(&mut **conn)
+            .await?
+        }
+    };
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    #[test]
+    fn words_are_folded_and_split_on_punctuation() {
+        assert_eq!(
+            words("Müller-Straße 5, info@mueller.de"),
+            vec!["mueller", "strasse", "5", "info", "mueller", "de"]
+        );
+        assert!(words(" -- ").is_empty());
+    }
+}

@@ -1,0 +1,94 @@
+//! `GET /search`: accounts and contacts matching a query, grouped.
+
+use crate::{
+    AppState,
+    auth::CurrentUser,
+    error::{AppResult, Problem},
+    services::search as svc,
+};
+use axum::{
+    Json,
+    extract::{Query, State},
+};
+use serde::{Deserialize, Serialize};
+use tandem_domain::{FieldError, Invalid};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountHit {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub city: Option<String>,
+    /// prospect, customer, former or partner
+    pub lifecycle: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactHit {
+    pub id: uuid::Uuid,
+    /// "Dr. Anna Becker"
+    pub name: String,
+    pub position: Option<String>,
+    pub account_id: Option<uuid::Uuid>,
+    pub account_name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchResults {
+    pub accounts: Vec<AccountHit>,
+    pub contacts: Vec<ContactHit>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words to find; each matches the start of a word (umlauts may be spelled out).
+    q: Option<String>,
+    /// Results per kind, 1 to 50, default 10
+    limit: Option<String>,
+}
+
+/// Search accounts and contacts.
+#[utoipa::path(get, path = "/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchResults), (status = 422, body = Problem)))]
+async fn search(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<SearchParams>,
+) -> AppResult<Json<SearchResults>> {
+    let limit = match p.limit.as_deref() {
+        None | Some("") => 10,
+        Some(s) => s
+            .parse()
+            .map_err(|_| Invalid(vec![FieldError::new("limit", "out_of_range")]))?,
+    };
+    let r = svc::search(&state.store, &auth, p.q.as_deref().unwrap_or(""), limit).await?;
+    Ok(Json(SearchResults {
+        accounts: r
+            .accounts
+            .into_iter()
+            .map(|a| AccountHit {
+                id: a.id.0,
+                name: a.data.name,
+                city: a.data.city,
+                lifecycle: a.data.lifecycle.as_str().into(),
+            })
+            .collect(),
+        contacts: r
+            .contacts
+            .into_iter()
+            .map(|c| ContactHit {
+                id: c.id.0,
+                name: c.data.display_name(),
+                position: c.data.position,
+                account_id: c.data.account_id.map(|a| a.0),
+                account_name: c.account_name,
+            })
+            .collect(),
+    }))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search))
+}

@@ -1,0 +1,31 @@
+//! Global search over accounts and contacts.
+
+use crate::{auth::Auth, error::AppResult};
+use tandem_domain::{AccountId, ContactId, Invalid};
+use tandem_store::{Store, accounts::Account, contacts::Contact, search};
+
+pub struct Results {
+    pub accounts: Vec<Account>,
+    pub contacts: Vec<Contact>,
+}
+
+/// The best `limit` matches of each kind; every word of `q` matches as a prefix.
+pub async fn search(store: &Store, auth: &Auth, q: &str, limit: u32) -> AppResult<Results> {
+    if q.chars().count() > 200 {
+        return Err(Invalid::one("q", "too_long").into());
+    }
+    if !(1..=50).contains(&limit) {
+        return Err(Invalid::one("limit", "out_of_range").into());
+    }
+    let ws = auth.user.workspace_id;
+    let mut c = store.read().await?;
+    let mut accounts = vec![];
+    for id in search::find(&mut c.conn(), ws, "account", q, limit).await? {
+        accounts.push(tandem_store::accounts::get(&mut c.conn(), ws, AccountId(id)).await?);
+    }
+    let mut contacts = vec![];
+    for id in search::find(&mut c.conn(), ws, "contact", q, limit).await? {
+        contacts.push(tandem_store::contacts::get(&mut c.conn(), ws, ContactId(id)).await?);
+    }
+    Ok(Results { accounts, contacts })
+}
