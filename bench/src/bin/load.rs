@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
             Scenario::List,
         ),
         ("record page: account with history", Scenario::Page),
-        ("search: accounts ?q=", Scenario::Search),
+        ("global search: /api/v1/search?q=", Scenario::Search),
         ("update: PATCH account", Scenario::Update),
     ];
     for (name, scenario) in scenarios {
@@ -229,10 +229,7 @@ async fn run(
                     Scenario::Search => {
                         get(
                             &http,
-                            &format!(
-                                "{base}/api/v1/accounts?limit=20&q={}",
-                                WORDS[i % WORDS.len()]
-                            ),
+                            &format!("{base}/api/v1/search?limit=10&q={}", WORDS[i % WORDS.len()]),
                             &token,
                         )
                         .await

@@ -192,16 +192,22 @@ pub async fn insert(
     search::index(c, ws, "account", id.0, Some(&search_text(data))).await
 }
 
-/// Writes new data if the stored version is still `version`.
+/// Writes new data if the stored version is still `version`; `before` is what was read.
 pub async fn update(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     id: AccountId,
     version: i64,
+    before: &AccountData,
     data: &AccountData,
 ) -> StoreResult<()> {
     if list::update_record(c, "accounts", ws, id.0, version, values(data)).await? {
-        return search::index(c, ws, "account", id.0, Some(&search_text(data))).await;
+        let text = search_text(data);
+        // Most edits do not touch searchable text; the index is only rewritten when they do.
+        if text != search_text(before) {
+            search::index(c, ws, "account", id.0, Some(&text)).await?;
+        }
+        return Ok(());
     }
     let current = get(c, ws, id).await?;
     if current.deleted_at.is_some() {

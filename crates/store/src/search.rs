@@ -132,10 +132,12 @@ pub async fn find(
                 .map(|w| format!("\"{w}\"*"))
                 .collect::<Vec<_>>()
                 .join(" ");
+            // The full-text match runs once, first; a join driven from the keys table
+            // would run it once per key.
             sqlx::query_as(
-                "SELECT k.entity_id FROM search_index s JOIN search_index_keys k ON k.rowid = s.rowid \
-                 WHERE search_index MATCH ? AND k.workspace_id = ? AND k.entity = ? \
-                 ORDER BY s.rank LIMIT ?",
+                "WITH m AS MATERIALIZED (SELECT rowid, rank FROM search_index WHERE search_index MATCH ?) \
+                 SELECT k.entity_id FROM m JOIN search_index_keys k ON k.rowid = m.rowid \
+                 WHERE k.workspace_id = ? AND k.entity = ? ORDER BY m.rank LIMIT ?",
             )
             .bind(pattern)
             .bind(ws.0)

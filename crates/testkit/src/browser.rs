@@ -2,6 +2,7 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::{
+    os::unix::process::CommandExt,
     process::{Child, Command, Stdio},
     time::Duration,
 };
@@ -32,6 +33,8 @@ impl Browser {
         let port = free_port();
         let driver = Command::new(driver_path)
             .arg(format!("--port={port}"))
+            // Its own process group, so that Chromium goes with it even if a test panics.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -143,9 +146,15 @@ impl Browser {
         }
     }
 
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }

@@ -115,7 +115,7 @@ pub async fn update(
         });
     }
     let data = validated(&mut tx, auth, &input).await?;
-    accounts::update(&mut tx.conn(), ws, id, version, &data).await?;
+    accounts::update(&mut tx.conn(), ws, id, version, &before.data, &data).await?;
     let changes = diff(Some(&before.data), Some(&data), &[]);
     if changes.as_object().is_some_and(|m| !m.is_empty()) {
         record(&mut tx, auth, id, Action::Update, changes).await?;
