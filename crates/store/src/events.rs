@@ -59,7 +59,10 @@ impl crate::Store {
             };
             if let Err(e) = listener.listen(PG_CHANNEL).await {
                 tracing::warn!(error = %e, "LISTEN failed; retrying");
-                continue;
+                tokio::select! {
+                    _ = &mut shutdown => return,
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => continue,
+                }
             }
             loop {
                 tokio::select! {

@@ -135,6 +135,10 @@ pub async fn login(
             },
         )
     };
+    // Forget addresses that have been quiet, so the limiter does not grow without bound.
+    if state.login_limiter.len() > 10_000 {
+        state.login_limiter.retain_recent();
+    }
     if state.login_limiter.check_key(&addr.ip()).is_err() {
         let mut r = failed(StatusCode::TOO_MANY_REQUESTS, tr.t("login-rate-limited"));
         r.headers_mut().insert(
