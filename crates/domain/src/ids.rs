@@ -50,6 +50,7 @@ id_type!(
     TeamId,
     AccountId,
     ContactId,
+    ActivityId,
     AuditId,
     TokenId,
     JobId

@@ -1,6 +1,7 @@
 //! Tandem's domain: pure rules and types. No IO, no async.
 
 pub mod account;
+pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod contact;

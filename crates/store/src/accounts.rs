@@ -281,7 +281,7 @@ pub async fn list(
         let id = account.id.0;
         (account, key, id)
     });
-    Ok(list::page(rows, sort, limit))
+    Ok(list::page(rows, sort.as_str(), limit))
 }
 
 /// Live accounts whose folded name is exactly `name_key` (at most `limit`).

@@ -265,5 +265,5 @@ pub async fn list(
         let id = contact.id.0;
         (contact, key, id)
     });
-    Ok(list::page(rows, sort, limit))
+    Ok(list::page(rows, sort.as_str(), limit))
 }

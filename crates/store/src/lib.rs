@@ -2,6 +2,7 @@
 //! backend-specific statements live only in `db.rs` (pragmas, locking, NOTIFY, backup).
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod backup;
 pub mod contacts;

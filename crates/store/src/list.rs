@@ -102,13 +102,24 @@ pub(crate) fn keyset(
     cursor: Option<&Cursor>,
     limit: u64,
 ) {
-    let col = sort.column();
+    keyset_on(q, table, sort.column(), sort.descending(), cursor, limit);
+}
+
+/// `keyset` on any column (for lists with an order of their own, like a timeline).
+pub(crate) fn keyset_on(
+    q: &mut SelectStatement,
+    table: &'static str,
+    col: &'static str,
+    descending: bool,
+    cursor: Option<&Cursor>,
+    limit: u64,
+) {
     if let Some(cur) = cursor {
         let key: SimpleExpr = match &cur.k {
             CursorKey::Int(n) => (*n).into(),
             CursorKey::Text(s) => s.clone().into(),
         };
-        let (beyond_key, beyond_id) = if sort.descending() {
+        let (beyond_key, beyond_id) = if descending {
             (
                 Expr::col((table, col)).lt(key.clone()),
                 Expr::col((table, "id")).lt(cur.id),
@@ -127,11 +138,7 @@ pub(crate) fn keyset(
             ),
         );
     }
-    let order = if sort.descending() {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
+    let order = if descending { Order::Desc } else { Order::Asc };
     q.order_by((table, col), order.clone())
         .order_by((table, "id"), order)
         .limit(limit + 1);
@@ -140,7 +147,7 @@ pub(crate) fn keyset(
 /// The page from up to `limit + 1` rows of `(item, cursor key, id)`.
 pub(crate) fn page<T>(
     rows: impl Iterator<Item = (T, CursorKey, Uuid)>,
-    sort: Sort,
+    sort: &str,
     limit: u64,
 ) -> Page<T> {
     let mut items = Vec::new();
@@ -156,7 +163,7 @@ pub(crate) fn page<T>(
     }
     let next = match (more, last) {
         (true, Some((k, id))) => Some(Cursor {
-            s: sort.as_str().to_string(),
+            s: sort.to_string(),
             k,
             id,
         }),

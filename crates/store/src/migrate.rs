@@ -33,6 +33,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_search.sql"),
         postgres: include_str!("../migrations/postgres/0003_search.sql"),
     },
+    Migration {
+        version: 4,
+        name: "activities",
+        sqlite: include_str!("../migrations/sqlite/0004_activities.sql"),
+        postgres: include_str!("../migrations/postgres/0004_activities.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -172,6 +172,33 @@ search-placeholder = Suchen … (/)
 search-submit = Suchen
 search-nothing = Nichts gefunden für „{ $q }“.
 
+## Activities
+activities-title = Aktivitäten
+activities-new = Aktivität erfassen
+activities-edit = Aktivität bearbeiten
+activities-empty = Noch keine Aktivitäten.
+activities-log = Erfassen
+activities-key = Schlüsselgespräch
+activities-subject-placeholder = Worum ging es? (eine Zeile genügt)
+activities-summary-placeholder = Bericht (optional)
+activity-kind-call = Anruf
+activity-kind-meeting = Termin
+activity-kind-visit = Besuch
+activity-kind-email = E-Mail
+activity-kind-note = Notiz
+field-kind = Art
+field-subject = Betreff
+field-occurred-at = Wann
+field-duration-minutes = Dauer (Minuten)
+field-summary = Bericht
+field-outcome = Ergebnis
+field-next-step = Nächster Schritt
+field-key-conversation = Schlüsselgespräch
+field-contact-id = Kontakt
+notice-logged = Aktivität erfasst.
+confirm-delete-activity = Diese Aktivität in den Papierkorb verschieben?
+error-unknown-contact = Diesen Kontakt gibt es nicht.
+
 ## Actions
 action-edit = Bearbeiten
 action-delete = Löschen

@@ -172,6 +172,33 @@ search-placeholder = Search … (/)
 search-submit = Search
 search-nothing = Nothing found for “{ $q }”.
 
+## Activities
+activities-title = Activities
+activities-new = Log activity
+activities-edit = Edit activity
+activities-empty = No activities yet.
+activities-log = Log
+activities-key = Key conversation
+activities-subject-placeholder = What was it about? (one line is enough)
+activities-summary-placeholder = Report (optional)
+activity-kind-call = Call
+activity-kind-meeting = Meeting
+activity-kind-visit = Visit
+activity-kind-email = Email
+activity-kind-note = Note
+field-kind = Kind
+field-subject = Subject
+field-occurred-at = When
+field-duration-minutes = Duration (minutes)
+field-summary = Report
+field-outcome = Outcome
+field-next-step = Next step
+field-key-conversation = Key conversation
+field-contact-id = Contact
+notice-logged = Activity logged.
+confirm-delete-activity = Move this activity to the trash?
+error-unknown-contact = No such contact.
+
 ## Actions
 action-edit = Edit
 action-delete = Delete

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document it is built with.
 
 pub mod accounts;
+pub mod activities;
 pub mod contacts;
 pub mod json;
 pub mod list;
@@ -46,6 +47,7 @@ impl Modify for BearerAuth {
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
+        .merge(activities::router())
         .merge(contacts::router())
         .merge(search::router())
         .merge(users::router())

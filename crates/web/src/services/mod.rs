@@ -2,6 +2,7 @@
 //! the JSON API call the same functions.
 
 pub mod accounts;
+pub mod activities;
 pub mod auth;
 pub mod contacts;
 pub mod jobs;

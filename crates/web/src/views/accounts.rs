@@ -234,6 +234,11 @@ struct ShowPage {
     history: Vec<HistoryItem>,
     contacts: Vec<super::contacts::Row>,
     stale_hint: String,
+    activities: Vec<super::activities::Row>,
+    kinds: Options,
+    log_account: String,
+    log_contact: String,
+    log_return: String,
     deleted: bool,
     can_write: bool,
     can_delete: bool,
@@ -332,6 +337,16 @@ pub async fn show(
     )
     .await?;
     let stale_days = crate::services::contacts::stale_days(&state.store, &auth).await?;
+    let activities = super::activities::timeline(
+        &state,
+        &auth,
+        tandem_store::activities::Filter {
+            account_id: Some(id),
+            ..Default::default()
+        },
+        tr,
+    )
+    .await?;
     let page = ShowPage {
         layout: Layout::new(&auth, "accounts", account.data.name.clone())
             .with_notice(n.notice.as_deref()),
@@ -352,6 +367,11 @@ pub async fn show(
         }),
         contacts: super::contacts::rows(&contacts.items, stale_days),
         stale_hint: tr.t1("contact-stale-hint", "days", &stale_days.to_string()),
+        activities,
+        kinds: super::activities::kind_options(tr, "visit"),
+        log_account: id.to_string(),
+        log_contact: String::new(),
+        log_return: format!("/accounts/{id}"),
         deleted: account.deleted_at.is_some(),
         can_write: auth.user.role.can_write_records(),
         can_delete: auth.user.role.can_delete_records(),

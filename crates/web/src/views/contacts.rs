@@ -192,6 +192,11 @@ struct ShowPage {
     deleted: bool,
     can_write: bool,
     can_delete: bool,
+    activities: Vec<super::activities::Row>,
+    kinds: Options,
+    log_account: String,
+    log_contact: String,
+    log_return: String,
 }
 
 #[derive(Deserialize)]
@@ -229,7 +234,22 @@ pub async fn show(
         .account_id
         .map(|a| a.to_string())
         .unwrap_or_default();
+    let activities = super::activities::timeline(
+        &state,
+        &auth,
+        tandem_store::activities::Filter {
+            contact_id: Some(id),
+            ..Default::default()
+        },
+        tr,
+    )
+    .await?;
     Ok(render(ShowPage {
+        activities,
+        kinds: super::activities::kind_options(tr, "call"),
+        log_account: account_id.clone(),
+        log_contact: id.to_string(),
+        log_return: format!("/contacts/{id}"),
         layout: Layout::new(&auth, "contacts", contact.data.display_name())
             .with_notice(n.notice.as_deref()),
         id: contact.id.to_string(),

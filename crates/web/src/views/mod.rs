@@ -1,6 +1,7 @@
 //! The browser UI: server-rendered pages that work without JavaScript.
 
 pub mod accounts;
+pub mod activities;
 pub mod admin;
 pub mod contacts;
 pub mod errors;
@@ -33,6 +34,15 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}/edit", get(accounts::edit))
         .route("/accounts/{id}/delete", post(accounts::delete))
         .route("/accounts/{id}/restore", post(accounts::restore))
+        .route("/activities", post(activities::create))
+        .route("/activities/new", get(activities::new))
+        .route(
+            "/activities/{id}",
+            get(activities::show).post(activities::update),
+        )
+        .route("/activities/{id}/edit", get(activities::edit))
+        .route("/activities/{id}/delete", post(activities::delete))
+        .route("/activities/{id}/restore", post(activities::restore))
         .route("/contacts", get(contacts::index).post(contacts::create))
         .route("/contacts/new", get(contacts::new))
         .route("/contacts/trash", get(contacts::trash))
@@ -92,7 +102,7 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 9] = [
+        const KNOWN: [&str; 10] = [
             "created",
             "saved",
             "deleted",
@@ -102,6 +112,7 @@ impl Layout {
             "token-revoked",
             "signed-out",
             "verified",
+            "logged",
         ];
         if let Some(k) = key.filter(|k| KNOWN.contains(k)) {
             self.notice = self.tr.t(&format!("notice-{k}"));

@@ -81,6 +81,20 @@ async fn a_user_signs_in_and_creates_an_account_in_chromium() {
     phone.click("table.list a").await;
     phone.wait_for(".timeline").await;
     phone.screenshot("account-phone").await;
+    // Monday in the field: a visit report in a few taps.
+    phone
+        .fill("#log-subject", "Besuch: neue Verpackungslinie besprochen")
+        .await;
+    phone.fill("#log-summary", "Muster bis Freitag.").await;
+    phone.click(".quicklog button[type=submit]").await;
+    phone.wait_for(".notice").await;
+    assert!(
+        phone
+            .text("ul.activities li")
+            .await
+            .contains("neue Verpackungslinie")
+    );
+    phone.screenshot("account-visit-logged-phone").await;
     phone.click("a[href^='/contacts/new']").await;
     phone.wait_for("#last_name").await;
     phone.fill("#first_name", "Jonas").await;

@@ -2,6 +2,7 @@
 //! `TANDEM_TEST_POSTGRES_URL` is set) on PostgreSQL.
 
 mod accounts_api;
+mod activities;
 mod auth;
 mod bad_input;
 mod browser;

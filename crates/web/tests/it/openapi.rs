@@ -18,6 +18,8 @@ async fn the_openapi_document_describes_the_api() {
         "/accounts/{id}/history",
         "/contacts",
         "/contacts/{id}",
+        "/activities",
+        "/activities/{id}",
         "/me",
         "/search",
         "/users",
