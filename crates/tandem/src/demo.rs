@@ -2,13 +2,14 @@
 
 use anyhow::Context;
 use tandem_domain::{
-    AccountId, ContactId, Locale, Role, UserId, WorkspaceId,
+    AccountId, ActivityId, ContactId, Locale, Role, UserId, WorkspaceId,
     account::{AccountInput, Lifecycle},
+    activity::{ActivityData, ActivityInput},
     auth::new_secret,
     contact::{ContactData, ContactInput},
 };
 use tandem_store::{
-    Store, accounts,
+    Store, accounts, activities,
     audit::{self, Action, NewEntry},
     contacts, users, workspaces,
 };
@@ -319,6 +320,41 @@ fn demo_contact(
     input.validate(today).context("demo contact invalid")
 }
 
+const SUBJECTS: [(&str, &str); 8] = [
+    ("visit", "Besuch: neue Linie vorgestellt"),
+    ("visit", "Werksbesuch mit Einkauf und Technik"),
+    ("call", "Rückruf wegen Liefertermin"),
+    ("call", "Nachfrage zum Angebot"),
+    ("meeting", "Jahresgespräch, Rahmenvertrag"),
+    ("email", "Unterlagen zur Wartung geschickt"),
+    ("note", "Wettbewerber war letzte Woche vor Ort"),
+    ("call", "Reklamation aufgenommen"),
+];
+
+fn demo_activity(
+    rng: &mut Rng,
+    account: AccountId,
+    contact: ContactId,
+) -> anyhow::Result<ActivityData> {
+    let (kind, subject) = *rng.pick(&SUBJECTS);
+    let n = rng.next();
+    // Spread over the last year, before the demo's "today".
+    let at = 1_793_491_200_000 - (n % 365) as i64 * 86_400_000 - (n % 36_000) as i64 * 1_000;
+    let input = ActivityInput {
+        kind: kind.into(),
+        subject: subject.into(),
+        occurred_at: Some(tandem_domain::Instant(at).to_rfc3339()),
+        duration_minutes: (kind != "note").then(|| 15 + (n % 8) as i64 * 15),
+        key_conversation: n.is_multiple_of(7),
+        account_id: Some(account),
+        contact_id: Some(contact),
+        ..Default::default()
+    };
+    input
+        .validate(tandem_domain::Instant(at))
+        .context("demo activity invalid")
+}
+
 async fn seed_accounts(
     store: &Store,
     ws: WorkspaceId,
@@ -349,6 +385,7 @@ async fn seed_accounts(
             } else {
                 vec![]
             };
+            let owner = *rng.pick(owners);
             let input = AccountInput {
                 name: format!("{family} {trade}"),
                 legal_form: Some(form.to_string()),
@@ -370,7 +407,7 @@ async fn seed_accounts(
                 )),
                 tags,
                 lifecycle: Some(lifecycle.as_str().to_string()),
-                owner_id: Some(*rng.pick(owners)),
+                owner_id: Some(owner),
                 notes: None,
             };
             let data = input.validate().context("demo account invalid")?;
@@ -388,6 +425,12 @@ async fn seed_accounts(
                 let cid = ContactId::new();
                 contacts::insert(&mut tx.conn(), ws, cid, &contact, None).await?;
                 created(&mut tx, ws, "contact", cid.0, &contact).await?;
+                for _ in 0..(rng.next() % 3) {
+                    let activity = demo_activity(&mut rng, id, cid)?;
+                    let aid = ActivityId::new();
+                    activities::insert(&mut tx.conn(), ws, aid, &activity, Some(owner)).await?;
+                    created(&mut tx, ws, "activity", aid.0, &activity).await?;
+                }
             }
         }
         tx.commit().await?;
