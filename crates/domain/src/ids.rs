@@ -51,6 +51,7 @@ id_type!(
     AccountId,
     ContactId,
     ActivityId,
+    TaskId,
     AuditId,
     TokenId,
     JobId

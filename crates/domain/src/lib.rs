@@ -11,6 +11,7 @@ pub mod ids;
 pub mod jobs;
 pub mod locale;
 pub mod role;
+pub mod task;
 pub mod text;
 pub mod time;
 pub mod validation;

@@ -14,6 +14,7 @@ mod list;
 mod migrate;
 pub mod search;
 pub mod sessions;
+pub mod tasks;
 pub mod users;
 pub mod workspaces;
 

@@ -39,6 +39,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_activities.sql"),
         postgres: include_str!("../migrations/postgres/0004_activities.sql"),
     },
+    Migration {
+        version: 5,
+        name: "tasks",
+        sqlite: include_str!("../migrations/sqlite/0005_tasks.sql"),
+        postgres: include_str!("../migrations/postgres/0005_tasks.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -199,6 +199,41 @@ notice-logged = Aktivität erfasst.
 confirm-delete-activity = Diese Aktivität in den Papierkorb verschieben?
 error-unknown-contact = Diesen Kontakt gibt es nicht.
 
+## Tasks
+nav-tasks = Aufgaben
+tasks-title = Aufgaben
+tasks-new = Aufgabe anlegen
+tasks-overdue = Überfällig
+tasks-today = Heute
+tasks-later = Demnächst
+tasks-undated = Ohne Termin
+tasks-done = Erledigt
+tasks-open = Offene Aufgaben
+tasks-is-done = erledigt
+tasks-none = Keine offenen Aufgaben.
+tasks-none-done = Noch nichts erledigt.
+tasks-everyone = Alle
+tasks-complete = Erledigt
+tasks-reopen = Wieder öffnen
+tasks-title-placeholder = Neue Aufgabe …
+field-title-task = Aufgabe
+field-due-on = Fällig am
+field-priority = Priorität
+field-assignee = Zuständig
+field-assignee-id = Zuständig
+field-recurrence = Wiederholung
+field-done = Erledigt
+priority-high = Hoch
+priority-normal = Normal
+priority-low = Niedrig
+recurrence-none = Keine
+recurrence-daily = Täglich
+recurrence-weekly = Wöchentlich
+recurrence-monthly = Monatlich
+notice-done = Erledigt.
+confirm-delete-task = Diese Aufgabe in den Papierkorb verschieben?
+error-recurrence-needs-due-date = Eine wiederkehrende Aufgabe braucht ein Fälligkeitsdatum.
+
 ## Actions
 action-edit = Bearbeiten
 action-delete = Löschen

@@ -199,6 +199,41 @@ notice-logged = Activity logged.
 confirm-delete-activity = Move this activity to the trash?
 error-unknown-contact = No such contact.
 
+## Tasks
+nav-tasks = Tasks
+tasks-title = Tasks
+tasks-new = New task
+tasks-overdue = Overdue
+tasks-today = Today
+tasks-later = Coming up
+tasks-undated = No date
+tasks-done = Done
+tasks-open = Open tasks
+tasks-is-done = done
+tasks-none = No open tasks.
+tasks-none-done = Nothing done yet.
+tasks-everyone = Everyone
+tasks-complete = Done
+tasks-reopen = Reopen
+tasks-title-placeholder = New task …
+field-title-task = Task
+field-due-on = Due on
+field-priority = Priority
+field-assignee = Assignee
+field-assignee-id = Assignee
+field-recurrence = Repeats
+field-done = Done
+priority-high = High
+priority-normal = Normal
+priority-low = Low
+recurrence-none = Never
+recurrence-daily = Daily
+recurrence-weekly = Weekly
+recurrence-monthly = Monthly
+notice-done = Done.
+confirm-delete-task = Move this task to the trash?
+error-recurrence-needs-due-date = A repeating task needs a due date.
+
 ## Actions
 action-edit = Edit
 action-delete = Delete

@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod json;
 pub mod list;
 pub mod search;
+pub mod tasks;
 pub mod users;
 
 use crate::AppState;
@@ -50,6 +51,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(activities::router())
         .merge(contacts::router())
         .merge(search::router())
+        .merge(tasks::router())
         .merge(users::router())
         .split_for_parts()
 }

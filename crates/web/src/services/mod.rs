@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod jobs;
 pub mod search;
 pub mod settings;
+pub mod tasks;
 pub mod users;
 
 use crate::{auth::Auth, error::AppError};

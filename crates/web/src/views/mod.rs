@@ -9,6 +9,7 @@ mod history;
 pub mod profile;
 pub mod search;
 pub mod session;
+pub mod tasks;
 
 use crate::{AppState, auth::Auth, i18n::Tr};
 use axum::{
@@ -43,6 +44,12 @@ pub fn router() -> Router<AppState> {
         .route("/activities/{id}/edit", get(activities::edit))
         .route("/activities/{id}/delete", post(activities::delete))
         .route("/activities/{id}/restore", post(activities::restore))
+        .route("/tasks", get(tasks::index).post(tasks::create))
+        .route("/tasks/new", get(tasks::new))
+        .route("/tasks/{id}", get(tasks::show).post(tasks::update))
+        .route("/tasks/{id}/complete", post(tasks::complete))
+        .route("/tasks/{id}/reopen", post(tasks::reopen))
+        .route("/tasks/{id}/delete", post(tasks::delete))
         .route("/contacts", get(contacts::index).post(contacts::create))
         .route("/contacts/new", get(contacts::new))
         .route("/contacts/trash", get(contacts::trash))
@@ -102,7 +109,7 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 10] = [
+        const KNOWN: [&str; 11] = [
             "created",
             "saved",
             "deleted",
@@ -113,6 +120,7 @@ impl Layout {
             "signed-out",
             "verified",
             "logged",
+            "done",
         ];
         if let Some(k) = key.filter(|k| KNOWN.contains(k)) {
             self.notice = self.tr.t(&format!("notice-{k}"));

@@ -12,4 +12,5 @@ mod i18n;
 mod openapi;
 mod pages;
 mod search;
+mod tasks;
 mod tenancy;
