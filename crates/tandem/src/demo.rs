@@ -2,16 +2,17 @@
 
 use anyhow::Context;
 use tandem_domain::{
-    AccountId, ActivityId, ContactId, Locale, Role, UserId, WorkspaceId,
+    AccountId, ActivityId, ContactId, Locale, Role, TaskId, UserId, WorkspaceId,
     account::{AccountInput, Lifecycle},
     activity::{ActivityData, ActivityInput},
     auth::new_secret,
     contact::{ContactData, ContactInput},
+    task::TaskInput,
 };
 use tandem_store::{
     Store, accounts, activities,
     audit::{self, Action, NewEntry},
-    contacts, users, workspaces,
+    contacts, tasks, users, workspaces,
 };
 use tandem_web::services::auth::{NewUserInput, create_user};
 
@@ -129,7 +130,50 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
         }
     }
     println!();
-    seed_accounts(store, ws, &owners, size.accounts()).await
+    seed_accounts(store, ws, &owners, size.accounts()).await?;
+    seed_tasks(store, ws, &owners).await
+}
+
+const TASKS: [(&str, i64, &str, &str); 6] = [
+    ("Angebot nachfassen", -2, "high", "none"),
+    ("Muster an den Einkauf schicken", 0, "normal", "none"),
+    (
+        "Wochenbericht an die Vertriebsleitung",
+        0,
+        "normal",
+        "weekly",
+    ),
+    ("Besuchsplanung nächste Woche", 3, "normal", "weekly"),
+    ("Rahmenvertrag verlängern", 12, "high", "none"),
+    ("Messekontakte nachbearbeiten", 0, "low", "none"),
+];
+
+/// A few open tasks per rep, due around today, so that the task list looks like a day.
+async fn seed_tasks(store: &Store, ws: WorkspaceId, owners: &[UserId]) -> anyhow::Result<()> {
+    let today = tandem_web::services::contacts::today();
+    let mut tx = store.begin().await?;
+    for owner in owners {
+        for (i, (title, days, priority, recurrence)) in TASKS.iter().enumerate() {
+            let input = TaskInput {
+                title: title.to_string(),
+                due_on: (i != TASKS.len() - 1).then(|| {
+                    today
+                        .saturating_add(jiff::Span::new().days(*days))
+                        .to_string()
+                }),
+                priority: Some(priority.to_string()),
+                assignee_id: Some(*owner),
+                recurrence: Some(recurrence.to_string()),
+                ..Default::default()
+            };
+            let data = input.validate().context("demo task invalid")?;
+            let id = TaskId::new();
+            tasks::insert(&mut tx.conn(), ws, id, &data, Some(*owner)).await?;
+            created(&mut tx, ws, "task", id.0, &data).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A small deterministic generator (xorshift), so every demo looks the same.
