@@ -15,9 +15,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use tandem_domain::{
-    AccountId, ActivityId, ContactId, FieldError, Invalid, UserId, activity::ActivityInput,
-};
+use tandem_domain::{AccountId, ActivityId, ContactId, Invalid, UserId, activity::ActivityInput};
 use tandem_store::activities::{Activity, Filter};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -128,20 +126,6 @@ pub struct ListParams {
     deleted: Option<String>,
 }
 
-fn id_param<T: std::str::FromStr>(
-    field: &str,
-    v: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    match v {
-        None | Some("") => None,
-        Some(s) => s.parse().ok().or_else(|| {
-            errors.push(FieldError::new(field, "invalid_id"));
-            None
-        }),
-    }
-}
-
 fn activity_id(raw: &str) -> AppResult<ActivityId> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
@@ -156,9 +140,21 @@ async fn list_activities(
 ) -> AppResult<Json<ActivityList>> {
     let mut errors = vec![];
     let filter = Filter {
-        account_id: id_param::<AccountId>("account_id", p.account_id.as_deref(), &mut errors),
-        contact_id: id_param::<ContactId>("contact_id", p.contact_id.as_deref(), &mut errors),
-        created_by: id_param::<UserId>("created_by", p.created_by.as_deref(), &mut errors),
+        account_id: crate::api::list::id::<AccountId>(
+            "account_id",
+            p.account_id.as_deref(),
+            &mut errors,
+        ),
+        contact_id: crate::api::list::id::<ContactId>(
+            "contact_id",
+            p.contact_id.as_deref(),
+            &mut errors,
+        ),
+        created_by: crate::api::list::id::<UserId>(
+            "created_by",
+            p.created_by.as_deref(),
+            &mut errors,
+        ),
         key_conversations: crate::api::list::flag(
             "key_conversation",
             p.key_conversation.as_deref(),
@@ -166,13 +162,7 @@ async fn list_activities(
         ),
         deleted: crate::api::list::flag("deleted", p.deleted.as_deref(), &mut errors),
     };
-    let limit = match p.limit.as_deref() {
-        None | Some("") => 50,
-        Some(s) => s.parse().unwrap_or_else(|_| {
-            errors.push(FieldError::new("limit", "out_of_range"));
-            50
-        }),
-    };
+    let limit = crate::api::list::limit(p.limit.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }

@@ -143,13 +143,11 @@ impl ListParams {
     fn into_query(self) -> AppResult<ListQuery> {
         let mut errors: Vec<FieldError> = vec![];
         let basics = ListBasics::parse(self.limit, self.sort, self.deleted, &mut errors);
-        let account_id = match self.account_id.as_deref() {
-            None | Some("") => None,
-            Some(s) => s.parse::<AccountId>().ok().or_else(|| {
-                errors.push(FieldError::new("account_id", "invalid_id"));
-                None
-            }),
-        };
+        let account_id = crate::api::list::id::<AccountId>(
+            "account_id",
+            self.account_id.as_deref(),
+            &mut errors,
+        );
         let stale = crate::api::list::flag("stale", self.stale.as_deref(), &mut errors);
         if !errors.is_empty() {
             return Err(Invalid(errors).into());

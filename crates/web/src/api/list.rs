@@ -23,13 +23,7 @@ impl ListBasics {
         deleted: Option<String>,
         errors: &mut Vec<FieldError>,
     ) -> ListBasics {
-        let limit = match limit.as_deref() {
-            None | Some("") => 50,
-            Some(s) => s.parse().unwrap_or_else(|_| {
-                errors.push(FieldError::new("limit", "out_of_range"));
-                50
-            }),
-        };
+        let limit = self::limit(limit.as_deref(), errors);
         let sort = match sort.as_deref() {
             None | Some("") => Sort::default(),
             Some(s) => Sort::parse(s).unwrap_or_else(|| {
@@ -43,6 +37,32 @@ impl ListBasics {
             sort,
             deleted,
         }
+    }
+}
+
+/// A page size (default 50); a wrong one is added to `errors`.
+pub fn limit(value: Option<&str>, errors: &mut Vec<FieldError>) -> u64 {
+    match value {
+        None | Some("") => 50,
+        Some(s) => s.parse().unwrap_or_else(|_| {
+            errors.push(FieldError::new("limit", "out_of_range"));
+            50
+        }),
+    }
+}
+
+/// An id query parameter; a malformed one is added to `errors`.
+pub fn id<T: std::str::FromStr>(
+    field: &str,
+    value: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    match value {
+        None | Some("") => None,
+        Some(s) => s.parse().ok().or_else(|| {
+            errors.push(FieldError::new(field, "invalid_id"));
+            None
+        }),
     }
 }
 

@@ -15,7 +15,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use tandem_domain::{AccountId, ContactId, FieldError, Invalid, TaskId, UserId, task::TaskInput};
+use tandem_domain::{AccountId, ContactId, Invalid, TaskId, UserId, task::TaskInput};
 use tandem_store::tasks::{Filter, Task};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -124,20 +124,6 @@ pub struct ListParams {
     deleted: Option<String>,
 }
 
-fn id_param<T: std::str::FromStr>(
-    field: &str,
-    v: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    match v {
-        None | Some("") => None,
-        Some(s) => s.parse().ok().or_else(|| {
-            errors.push(FieldError::new(field, "invalid_id"));
-            None
-        }),
-    }
-}
-
 fn task_id(raw: &str) -> AppResult<TaskId> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
@@ -152,19 +138,25 @@ async fn list_tasks(
 ) -> AppResult<Json<TaskList>> {
     let mut errors = vec![];
     let filter = Filter {
-        assignee_id: id_param::<UserId>("assignee_id", p.assignee_id.as_deref(), &mut errors),
-        account_id: id_param::<AccountId>("account_id", p.account_id.as_deref(), &mut errors),
-        contact_id: id_param::<ContactId>("contact_id", p.contact_id.as_deref(), &mut errors),
+        assignee_id: crate::api::list::id::<UserId>(
+            "assignee_id",
+            p.assignee_id.as_deref(),
+            &mut errors,
+        ),
+        account_id: crate::api::list::id::<AccountId>(
+            "account_id",
+            p.account_id.as_deref(),
+            &mut errors,
+        ),
+        contact_id: crate::api::list::id::<ContactId>(
+            "contact_id",
+            p.contact_id.as_deref(),
+            &mut errors,
+        ),
         done: crate::api::list::flag("done", p.done.as_deref(), &mut errors),
         deleted: crate::api::list::flag("deleted", p.deleted.as_deref(), &mut errors),
     };
-    let limit = match p.limit.as_deref() {
-        None | Some("") => 50,
-        Some(s) => s.parse().unwrap_or_else(|_| {
-            errors.push(FieldError::new("limit", "out_of_range"));
-            50
-        }),
-    };
+    let limit = crate::api::list::limit(p.limit.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }

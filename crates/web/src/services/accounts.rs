@@ -28,7 +28,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page> {
-    let cursor = super::checked_cursor(q.limit, q.cursor.as_deref(), q.sort)?;
+    let cursor = super::checked_cursor(q.limit, q.cursor.as_deref(), q.sort.as_str())?;
     let mut c = store.read().await?;
     Ok(accounts::list(
         &mut c.conn(),

@@ -10,7 +10,6 @@ use tandem_domain::{
     ActivityId, FieldError, Instant, Invalid,
     activity::{ActivityData, ActivityInput},
     audit::diff,
-    cursor::Cursor,
 };
 use tandem_store::{
     Page, Store, Tx, accounts,
@@ -26,16 +25,7 @@ pub async fn list(
     limit: u64,
     cursor: Option<&str>,
 ) -> AppResult<Page<Activity>> {
-    if !(1..=super::accounts::MAX_LIMIT).contains(&limit) {
-        return Err(Invalid::one("limit", "out_of_range").into());
-    }
-    let cursor = match cursor.filter(|c| !c.is_empty()) {
-        None => None,
-        Some(raw) => match Cursor::decode(raw) {
-            Some(c) if c.s == TIMELINE => Some(c),
-            _ => return Err(Invalid::one("cursor", "invalid_cursor").into()),
-        },
-    };
+    let cursor = super::checked_cursor(limit, cursor, TIMELINE)?;
     let mut c = store.read().await?;
     Ok(activities::list(
         &mut c.conn(),

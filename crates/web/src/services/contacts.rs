@@ -43,7 +43,7 @@ pub async fn stale_days(store: &Store, auth: &Auth) -> AppResult<i64> {
 }
 
 pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page<Contact>> {
-    let cursor = super::checked_cursor(q.limit, q.cursor.as_deref(), q.sort)?;
+    let cursor = super::checked_cursor(q.limit, q.cursor.as_deref(), q.sort.as_str())?;
     let mut filter = q.filter.clone();
     if q.stale {
         let days = stale_days(store, auth).await?;

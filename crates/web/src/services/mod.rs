@@ -62,7 +62,7 @@ pub(crate) async fn record_change(
 pub(crate) fn checked_cursor(
     limit: u64,
     cursor: Option<&str>,
-    sort: tandem_store::Sort,
+    sort: &str,
 ) -> Result<Option<tandem_domain::cursor::Cursor>, AppError> {
     if !(1..=accounts::MAX_LIMIT).contains(&limit) {
         return Err(tandem_domain::Invalid::one("limit", "out_of_range").into());
@@ -70,7 +70,7 @@ pub(crate) fn checked_cursor(
     match cursor.filter(|c| !c.is_empty()) {
         None => Ok(None),
         Some(raw) => match tandem_domain::cursor::Cursor::decode(raw) {
-            Some(c) if c.s == sort.as_str() => Ok(Some(c)),
+            Some(c) if c.s == sort => Ok(Some(c)),
             _ => Err(tandem_domain::Invalid::one("cursor", "invalid_cursor").into()),
         },
     }

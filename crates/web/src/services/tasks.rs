@@ -10,7 +10,6 @@ use serde_json::{Map, Value};
 use tandem_domain::{
     FieldError, Instant, Invalid, TaskId,
     audit::diff,
-    cursor::Cursor,
     task::{TaskData, TaskInput},
 };
 use tandem_store::{
@@ -28,16 +27,7 @@ pub async fn list(
     limit: u64,
     cursor: Option<&str>,
 ) -> AppResult<Page<Task>> {
-    if !(1..=super::accounts::MAX_LIMIT).contains(&limit) {
-        return Err(Invalid::one("limit", "out_of_range").into());
-    }
-    let cursor = match cursor.filter(|c| !c.is_empty()) {
-        None => None,
-        Some(raw) => match Cursor::decode(raw) {
-            Some(c) if c.s == BY_DUE => Some(c),
-            _ => return Err(Invalid::one("cursor", "invalid_cursor").into()),
-        },
-    };
+    let cursor = super::checked_cursor(limit, cursor, BY_DUE)?;
     let mut c = store.read().await?;
     Ok(tasks::list(
         &mut c.conn(),
