@@ -120,6 +120,7 @@ nav-contacts = Kontakte
 contacts-title = Kontakte
 contacts-new = Neuer Kontakt
 contacts-edit = Kontakt bearbeiten
+contacts-none-yet = Noch keine Ansprechpartner.
 contacts-empty = Keine Kontakte gefunden.
 contacts-trash-title = Papierkorb: Kontakte
 contacts-of-account = Ansprechpartner

@@ -120,6 +120,7 @@ nav-contacts = Contacts
 contacts-title = Contacts
 contacts-new = New contact
 contacts-edit = Edit contact
+contacts-none-yet = No contacts yet.
 contacts-empty = No contacts found.
 contacts-trash-title = Trash: contacts
 contacts-of-account = Contacts
