@@ -29,11 +29,24 @@ pub fn date(date: jiff::civil::Date, locale: Locale) -> String {
     }
 }
 
+/// An instant on the clock of the company (the display zone).
+pub fn zoned(at: Instant) -> jiff::Zoned {
+    let tz = jiff::tz::TimeZone::get(DISPLAY_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+    at.timestamp().to_zoned(tz)
+}
+
+/// The company's calendar date at an instant.
+pub fn local_date(at: Instant) -> jiff::civil::Date {
+    zoned(at).date()
+}
+
+/// Today, in the company's zone.
+pub fn today() -> jiff::civil::Date {
+    local_date(Instant::now())
+}
+
 pub fn instant(at: Instant, locale: Locale) -> String {
-    let zoned = match jiff::tz::TimeZone::get(DISPLAY_ZONE) {
-        Ok(tz) => at.timestamp().to_zoned(tz),
-        Err(_) => at.timestamp().to_zoned(jiff::tz::TimeZone::UTC),
-    };
+    let zoned = zoned(at);
     match locale {
         Locale::De => zoned.strftime("%d.%m.%Y %H:%M").to_string(),
         Locale::En => zoned.strftime("%Y-%m-%d %H:%M").to_string(),

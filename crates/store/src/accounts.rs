@@ -1,7 +1,7 @@
 //! Accounts (companies): storage, keyset-paged lists, trash.
 
 pub use crate::list::Sort;
-use crate::{Conn, StoreError, StoreResult, list, search};
+use crate::{Conn, StoreResult, list, search};
 use sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use tandem_domain::{
     AccountId, Instant, UserId, WorkspaceId,
@@ -201,21 +201,13 @@ pub async fn update(
     before: &AccountData,
     data: &AccountData,
 ) -> StoreResult<()> {
-    if list::update_record(c, "accounts", ws, id.0, version, values(data)).await? {
-        let text = search_text(data);
-        // Most edits do not touch searchable text; the index is only rewritten when they do.
-        if text != search_text(before) {
-            search::index(c, ws, "account", id.0, Some(&text)).await?;
-        }
-        return Ok(());
+    list::update_record(c, "accounts", ws, id.0, version, values(data)).await?;
+    let text = search_text(data);
+    // Most edits do not touch searchable text; the index is only rewritten when they do.
+    if text != search_text(before) {
+        search::index(c, ws, "account", id.0, Some(&text)).await?;
     }
-    let current = get(c, ws, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(StoreError::NotFound);
-    }
-    Err(StoreError::Conflict {
-        current: current.version,
-    })
+    Ok(())
 }
 
 /// Moves to the trash (`deleted = true`) or back.

@@ -1,6 +1,6 @@
 //! Activities: storage and the timeline order (newest first, keyset-paged).
 
-use crate::{Conn, Page, StoreError, StoreResult, list};
+use crate::{Conn, Page, StoreResult, list};
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use tandem_domain::{
     AccountId, ActivityId, ContactId, Instant, UserId, WorkspaceId,
@@ -171,16 +171,8 @@ pub async fn update(
     version: i64,
     data: &ActivityData,
 ) -> StoreResult<()> {
-    if list::update_record(c, "activities", ws, id.0, version, values(data)).await? {
-        return Ok(());
-    }
-    let current = get(c, ws, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(StoreError::NotFound);
-    }
-    Err(StoreError::Conflict {
-        current: current.version,
-    })
+    list::update_record(c, "activities", ws, id.0, version, values(data)).await?;
+    Ok(())
 }
 
 pub async fn set_deleted(

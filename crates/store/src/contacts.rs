@@ -1,6 +1,6 @@
 //! Contacts (people at accounts): storage, keyset-paged lists, trash.
 
-use crate::{Conn, Page, Sort, StoreError, StoreResult, list, search};
+use crate::{Conn, Page, Sort, StoreResult, list, search};
 use sea_query::{Cond, Expr, ExprTrait, Query, SelectStatement};
 use tandem_domain::{
     AccountId, ContactId, Instant, UserId, WorkspaceId,
@@ -190,21 +190,13 @@ pub async fn update(
     before: &ContactData,
     data: &ContactData,
 ) -> StoreResult<()> {
-    if list::update_record(c, "contacts", ws, id.0, version, values(data)).await? {
-        let text = search_text(data);
-        // Most edits do not touch searchable text; the index is only rewritten when they do.
-        if text != search_text(before) {
-            search::index(c, ws, "contact", id.0, Some(&text)).await?;
-        }
-        return Ok(());
+    list::update_record(c, "contacts", ws, id.0, version, values(data)).await?;
+    let text = search_text(data);
+    // Most edits do not touch searchable text; the index is only rewritten when they do.
+    if text != search_text(before) {
+        search::index(c, ws, "contact", id.0, Some(&text)).await?;
     }
-    let current = get(c, ws, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(StoreError::NotFound);
-    }
-    Err(StoreError::Conflict {
-        current: current.version,
-    })
+    Ok(())
 }
 
 pub async fn set_deleted(

@@ -213,8 +213,9 @@ pub(crate) async fn insert_record(
     Ok(())
 }
 
-/// Writes `values` if the live record still has `version`; false if it has not (or is
-/// gone), so the caller can tell a conflict from a missing record.
+/// Writes `values` if the live record still has `version`. Otherwise: `NotFound` if the
+/// record is missing or in the trash, `Conflict` with the stored version if someone else
+/// changed it first.
 pub(crate) async fn update_record(
     c: &mut Conn<'_>,
     table: &'static str,
@@ -222,7 +223,7 @@ pub(crate) async fn update_record(
     id: Uuid,
     version: i64,
     values: Vec<(&'static str, sea_query::Value)>,
-) -> StoreResult<bool> {
+) -> StoreResult<()> {
     let mut q = Query::update();
     q.table(table);
     for (col, val) in values {
@@ -234,7 +235,31 @@ pub(crate) async fn update_record(
         .and_where(Expr::col("id").eq(id))
         .and_where(Expr::col("version").eq(version))
         .and_where(Expr::col("deleted_at").is_null());
-    Ok(c.exec(&q).await? == 1)
+    if c.exec(&q).await? == 1 {
+        return Ok(());
+    }
+    #[derive(sqlx::FromRow)]
+    struct Current {
+        version: i64,
+        deleted_at: Option<i64>,
+    }
+    let current: Option<Current> = c
+        .optional(
+            &Query::select()
+                .columns(["version", "deleted_at"])
+                .from(table)
+                .and_where(Expr::col("workspace_id").eq(ws.0))
+                .and_where(Expr::col("id").eq(id))
+                .to_owned(),
+        )
+        .await?;
+    match current {
+        Some(Current {
+            version,
+            deleted_at: None,
+        }) => Err(StoreError::Conflict { current: version }),
+        _ => Err(StoreError::NotFound),
+    }
 }
 
 /// Moves a record to the trash (`deleted = true`) or back; 404 if it is not there.

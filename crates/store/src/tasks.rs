@@ -1,6 +1,6 @@
 //! Tasks: storage, done/undone, and the "by due date" order.
 
-use crate::{Conn, Page, StoreError, StoreResult, list};
+use crate::{Conn, Page, StoreResult, list};
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use tandem_domain::{
     AccountId, ContactId, Instant, TaskId, UserId, WorkspaceId,
@@ -158,7 +158,7 @@ pub async fn update(
     version: i64,
     data: &TaskData,
 ) -> StoreResult<()> {
-    set(c, ws, id, version, values(data)).await
+    list::update_record(c, "tasks", ws, id.0, version, values(data)).await
 }
 
 /// Marks done (`Some(when)`) or open again (`None`), if the version still matches.
@@ -169,33 +169,15 @@ pub async fn set_done(
     version: i64,
     done: Option<Instant>,
 ) -> StoreResult<()> {
-    set(
+    list::update_record(
         c,
+        "tasks",
         ws,
-        id,
+        id.0,
         version,
         vec![("done_at", done.map(|d| d.0).into())],
     )
     .await
-}
-
-async fn set(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    id: TaskId,
-    version: i64,
-    values: Vec<(&'static str, sea_query::Value)>,
-) -> StoreResult<()> {
-    if list::update_record(c, "tasks", ws, id.0, version, values).await? {
-        return Ok(());
-    }
-    let current = get(c, ws, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(StoreError::NotFound);
-    }
-    Err(StoreError::Conflict {
-        current: current.version,
-    })
 }
 
 pub async fn set_deleted(

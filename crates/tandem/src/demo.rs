@@ -150,7 +150,7 @@ const TASKS: [(&str, i64, &str, &str); 6] = [
 
 /// A few open tasks per rep, due around today, so that the task list looks like a day.
 async fn seed_tasks(store: &Store, ws: WorkspaceId, owners: &[UserId]) -> anyhow::Result<()> {
-    let today = tandem_web::services::contacts::today();
+    let today = tandem_domain::format::today();
     let mut tx = store.begin().await?;
     for owner in owners {
         for (i, (title, days, priority, recurrence)) in TASKS.iter().enumerate() {

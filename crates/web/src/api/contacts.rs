@@ -55,7 +55,7 @@ pub struct ContactOut {
 }
 
 pub(crate) fn contact_out(c: Contact, stale_days: i64) -> ContactOut {
-    let stale = c.data.is_stale(svc::today(), stale_days);
+    let stale = c.data.is_stale(tandem_domain::format::today(), stale_days);
     let d = c.data;
     ContactOut {
         id: c.id.0,

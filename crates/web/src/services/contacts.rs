@@ -28,11 +28,7 @@ pub struct ListQuery {
 }
 
 /// Today in the zone the company works in.
-pub fn today() -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get(tandem_domain::format::DISPLAY_ZONE)
-        .unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned(tz).date()
-}
+pub use tandem_domain::format::today;
 
 /// After how many days the workspace counts contact data as stale.
 pub async fn stale_days(store: &Store, auth: &Auth) -> AppResult<i64> {

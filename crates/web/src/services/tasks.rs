@@ -177,7 +177,7 @@ pub async fn complete(
         serde_json::json!({"done": [false, true]}),
     )
     .await?;
-    let today = super::contacts::today();
+    let today = tandem_domain::format::today();
     let next = match task
         .data
         .due_on

@@ -162,13 +162,7 @@ async fn list_page(
         ("tag", tag.as_str()),
         ("sort", sort.as_str()),
     ];
-    let next_url = page.next.as_ref().map_or(String::new(), |c| {
-        let cursor = c.encode();
-        let mut pairs = common.to_vec();
-        pairs.push(("cursor", cursor.as_str()));
-        format!("{base}{}", super::query_string(&pairs))
-    });
-    let first_url = format!("{base}{}", super::query_string(&common));
+    let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
     let title = tr.t(if trash {
         "trash-title"
     } else {

@@ -41,7 +41,7 @@ pub struct Row {
 }
 
 pub fn rows(contacts: &[Contact], stale_days: i64) -> Vec<Row> {
-    let today = svc::today();
+    let today = tandem_domain::format::today();
     contacts
         .iter()
         .map(|c| Row {
@@ -129,13 +129,7 @@ async fn list_page(
         ("stale", if stale { "1" } else { "" }),
         ("sort", sort.as_str()),
     ];
-    let next_url = page.next.as_ref().map_or(String::new(), |c| {
-        let cursor = c.encode();
-        let mut pairs = common.to_vec();
-        pairs.push(("cursor", cursor.as_str()));
-        format!("{base}{}", super::query_string(&pairs))
-    });
-    let first_url = format!("{base}{}", super::query_string(&common));
+    let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
     let title = tr.t(if trash {
         "contacts-trash-title"
     } else {
@@ -261,7 +255,7 @@ pub async fn show(
         account: account_name.clone(),
         consent_on: date(contact.data.consent_on),
         verified_on: date(contact.data.verified_on),
-        stale: contact.data.is_stale(svc::today(), days),
+        stale: contact.data.is_stale(tandem_domain::format::today(), days),
         stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
         history: history_items(history, tr, |field, value| match field {
             "account_id" if value == account_id => Some(account_name.clone()),
@@ -422,7 +416,7 @@ fn form_page(
             .collect(),
         form,
         errors,
-        today: svc::today().to_string(),
+        today: tandem_domain::format::today().to_string(),
         tr,
     }
 }

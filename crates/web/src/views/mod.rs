@@ -229,6 +229,23 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     if s.is_empty() { s } else { format!("?{s}") }
 }
 
+/// The links of a list's pager: the first page, and the next one (empty on the last),
+/// both keeping the list's filters.
+pub fn pager_urls(
+    base: &str,
+    filters: &[(&str, &str)],
+    next: Option<&tandem_domain::cursor::Cursor>,
+) -> (String, String) {
+    let first = format!("{base}{}", query_string(filters));
+    let next = next.map_or(String::new(), |c| {
+        let cursor = c.encode();
+        let mut pairs = filters.to_vec();
+        pairs.push(("cursor", cursor.as_str()));
+        format!("{base}{}", query_string(&pairs))
+    });
+    (first, next)
+}
+
 /// The sort choices of a list, in the user's language.
 pub fn sort_options(tr: Tr, selected: tandem_store::Sort) -> Options {
     use tandem_store::Sort;

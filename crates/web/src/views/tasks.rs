@@ -99,7 +99,7 @@ pub async fn index(
         ..Default::default()
     };
     let page = svc::list(&state.store, &auth, &filter, 200, None).await?;
-    let today = crate::services::contacts::today();
+    let today = tandem_domain::format::today();
     let mut groups: Vec<Group> = [
         ("tasks-overdue", "overdue"),
         ("tasks-today", "today"),
