@@ -69,6 +69,8 @@ pub struct ActivityInput {
     pub account_id: Option<AccountId>,
     #[serde(default)]
     pub contact_id: Option<ContactId>,
+    #[serde(default)]
+    pub deal_id: Option<crate::DealId>,
 }
 
 /// A valid activity as it is stored.
@@ -84,6 +86,7 @@ pub struct ActivityData {
     pub key_conversation: bool,
     pub account_id: Option<AccountId>,
     pub contact_id: Option<ContactId>,
+    pub deal_id: Option<crate::DealId>,
 }
 
 impl ActivityData {
@@ -99,6 +102,7 @@ impl ActivityData {
             key_conversation: self.key_conversation,
             account_id: self.account_id,
             contact_id: self.contact_id,
+            deal_id: self.deal_id,
         }
     }
 }
@@ -182,6 +186,7 @@ impl ActivityInput {
             key_conversation: self.key_conversation,
             account_id: self.account_id,
             contact_id: self.contact_id,
+            deal_id: self.deal_id,
         })
     }
 }

@@ -52,6 +52,9 @@ id_type!(
     ContactId,
     ActivityId,
     TaskId,
+    PipelineId,
+    StageId,
+    DealId,
     AuditId,
     TokenId,
     JobId

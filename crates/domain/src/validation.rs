@@ -73,3 +73,37 @@ impl Checker {
         }
     }
 }
+
+impl Checker {
+    /// An optional `YYYY-MM-DD` date between 2000 and 2100.
+    pub fn date(&mut self, field: &str, value: Option<&str>) -> Option<jiff::civil::Date> {
+        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        match v.parse::<jiff::civil::Date>() {
+            Ok(d) if (2000..=2100).contains(&d.year()) => Some(d),
+            Ok(_) => {
+                self.add(field, "date_out_of_range");
+                None
+            }
+            Err(_) => {
+                self.add(field, "invalid_date");
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of values (`parse` knows them); empty gives the default.
+    pub fn choice<T: Default>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: fn(&str) -> Option<T>,
+    ) -> T {
+        match value.map(str::trim) {
+            None | Some("") => T::default(),
+            Some(s) => parse(s).unwrap_or_else(|| {
+                self.add(field, "invalid_choice");
+                T::default()
+            }),
+        }
+    }
+}

@@ -40,6 +40,7 @@ struct Row {
     account_id: Option<Uuid>,
     account_name: Option<String>,
     contact_id: Option<Uuid>,
+    deal_id: Option<Uuid>,
     contact_first: Option<String>,
     contact_last: Option<String>,
     created_by: Option<Uuid>,
@@ -65,6 +66,7 @@ impl From<Row> for Activity {
                 key_conversation: r.key_conversation,
                 account_id: r.account_id.map(AccountId),
                 contact_id: r.contact_id.map(ContactId),
+                deal_id: r.deal_id.map(tandem_domain::DealId),
             },
             account_name: r.account_name,
             contact_name: r.contact_last.map(|last| match r.contact_first {
@@ -81,7 +83,7 @@ impl From<Row> for Activity {
     }
 }
 
-const COLS: [&str; 17] = [
+const COLS: [&str; 18] = [
     "id",
     "kind",
     "subject",
@@ -93,6 +95,7 @@ const COLS: [&str; 17] = [
     "key_conversation",
     "account_id",
     "contact_id",
+    "deal_id",
     "created_by",
     "version",
     "created_at",
@@ -143,6 +146,7 @@ fn values(d: &ActivityData) -> Vec<(&'static str, sea_query::Value)> {
         ("key_conversation", d.key_conversation.into()),
         ("account_id", d.account_id.map(|a| a.0).into()),
         ("contact_id", d.contact_id.map(|c| c.0).into()),
+        ("deal_id", d.deal_id.map(|c| c.0).into()),
     ]
 }
 
@@ -188,6 +192,7 @@ pub async fn set_deleted(
 pub struct Filter {
     pub account_id: Option<AccountId>,
     pub contact_id: Option<ContactId>,
+    pub deal_id: Option<tandem_domain::DealId>,
     pub created_by: Option<UserId>,
     pub key_conversations: bool,
     pub deleted: bool,
@@ -209,6 +214,9 @@ pub async fn list(
     }
     if let Some(a) = f.account_id {
         q.and_where(Expr::col(("activities", "account_id")).eq(a.0));
+    }
+    if let Some(deal) = f.deal_id {
+        q.and_where(Expr::col(("activities", "deal_id")).eq(deal.0));
     }
     if let Some(ct) = f.contact_id {
         q.and_where(Expr::col(("activities", "contact_id")).eq(ct.0));

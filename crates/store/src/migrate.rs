@@ -45,6 +45,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_tasks.sql"),
         postgres: include_str!("../migrations/postgres/0005_tasks.sql"),
     },
+    Migration {
+        version: 6,
+        name: "deals",
+        sqlite: include_str!("../migrations/sqlite/0006_deals.sql"),
+        postgres: include_str!("../migrations/postgres/0006_deals.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -67,7 +67,13 @@ pub async fn get(c: &mut Conn<'_>, id: WorkspaceId) -> StoreResult<Workspace> {
     Ok(c.one::<Row>(&q).await?.into())
 }
 
-pub async fn create(c: &mut Conn<'_>, slug: &str, name: &str) -> StoreResult<Workspace> {
+/// A new workspace with the default pipeline, named in `locale`.
+pub async fn create(
+    c: &mut Conn<'_>,
+    slug: &str,
+    name: &str,
+    locale: tandem_domain::Locale,
+) -> StoreResult<Workspace> {
     let ws = Workspace {
         id: WorkspaceId::new(),
         slug: slug.to_string(),
@@ -90,6 +96,7 @@ pub async fn create(c: &mut Conn<'_>, slug: &str, name: &str) -> StoreResult<Wor
         }
         e => e,
     })?;
+    crate::pipelines::create_default(c, ws.id, locale, None).await?;
     Ok(ws)
 }
 

@@ -92,7 +92,13 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
     }
     let ws = {
         let mut tx = store.begin().await?;
-        let ws = workspaces::create(&mut tx.conn(), DEMO_SLUG, "Demo Maschinenbau GmbH").await?;
+        let ws = workspaces::create(
+            &mut tx.conn(),
+            DEMO_SLUG,
+            "Demo Maschinenbau GmbH",
+            tandem_domain::Locale::De,
+        )
+        .await?;
         tx.commit().await?;
         ws.id
     };

@@ -115,6 +115,15 @@ impl Page {
             .collect()
     }
 
+    /// The attribute of every element matching `css`, in document order.
+    pub fn select_all_attr(&self, css: &str, attr: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(css).expect("selector");
+        self.html
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
     pub fn attr(&self, css: &str, attr: &str) -> Option<String> {
         let sel = scraper::Selector::parse(css).expect("selector");
         self.html

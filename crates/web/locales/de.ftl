@@ -334,3 +334,115 @@ problem-rate-limited = Zu viele Anfragen
 problem-rate-limited-detail = Bitte warten Sie einen Moment.
 problem-internal = Interner Fehler
 problem-internal-detail = Etwas ist schiefgegangen. Ihre Daten sind unverändert; bitte versuchen Sie es erneut.
+
+## Deals and pipelines
+nav-deals = Deals
+deals-title = Deals
+deals-new = Neuer Deal
+deals-edit = Deal bearbeiten
+deals-empty = Keine passenden Deals.
+deals-back-to-list = Zurück zu den Deals
+deals-search-placeholder = Titel oder Wettbewerber
+deal-details = Details
+deal-contacts = Kontakte im Deal
+deal-no-contacts = Noch keine Kontakte. Wer entscheidet, wer beeinflusst, wer nutzt es?
+deal-add-contact = Hinzufügen
+deal-remove-contact = { $name } aus dem Deal entfernen
+deal-stages = Phasen
+deal-move-to = In „{ $stage }“ verschieben
+deal-mark-won = Gewonnen
+deal-mark-lost = Verloren
+deal-reopen = Wieder öffnen
+deal-rotting = liegt zu lange
+deal-days-in-stage = { $days ->
+    [one] 1 Tag in der Phase
+   *[other] { $days } Tage in der Phase
+}
+deal-days = { $days ->
+    [one] 1 Tag
+   *[other] { $days } Tage
+}
+deal-probability-from-stage = { $p } (Standard der Phase)
+deal-probability-hint = Leer: der Standard der Phase.
+deal-exit-refused = Der Deal kann „{ $stage }“ noch nicht verlassen. Es fehlt:
+deal-fill-in = Ergänzen
+deal-slips = { $count ->
+    [one] Abschlussdatum einmal verschoben
+   *[other] Abschlussdatum { $count }-mal verschoben
+}
+deal-stage-history = Phasenverlauf
+deal-entered = Erreicht
+deal-left = Verlassen
+deal-duration = Dauer
+deal-history = Verlauf
+deal-in-trash = Dieser Deal liegt im Papierkorb.
+deal-no-pipeline = Es gibt noch keine Pipeline. Ein Admin legt sie unter Verwaltung → Pipelines an.
+deal-lost-price = Preis
+deal-lost-competitor = Wettbewerber gewählt
+deal-lost-timing = Zeitpunkt / verschoben
+deal-lost-no-budget = Kein Budget
+deal-lost-no-decision = Keine Entscheidung
+deal-status-open = Offen
+deal-status-won = Gewonnen
+deal-status-lost = Verloren
+deal-source-existing_customer = Bestandskunde
+deal-source-referral = Empfehlung
+deal-source-trade_fair = Messe
+deal-source-website = Website
+deal-source-marketing = Marketing
+deal-source-cold_outreach = Kaltakquise
+deal-source-partner = Partner
+deal-source-other = Sonstiges
+deal-role-decision_maker = Entscheider
+deal-role-influencer = Beeinflusser
+deal-role-user = Anwender
+field-amount = Betrag
+field-currency = Währung
+field-probability = Wahrscheinlichkeit
+field-weighted = Gewichtet
+field-expected-close = Erwarteter Abschluss
+field-inside-partner = Innendienst-Partner
+field-next-step-due = Nächster Schritt fällig
+field-source = Quelle
+field-competitor = Wettbewerber
+field-lost-reason = Verlustgrund
+field-closed-at = Abgeschlossen
+field-contact = Kontakt
+field-pipeline = Pipeline
+field-stage = Phase
+field-rotting-days = Liegt zu lange nach (Tagen)
+field-exit-criteria = Pflicht vor dem Verlassen der Phase
+action-remove = Entfernen
+notice-moved = Deal verschoben.
+pipelines-title = Pipelines
+pipelines-intro = Phasen in ihrer Reihenfolge, mit der Wahrscheinlichkeit, für die ein Deal in der Phase steht, den Tagen, nach denen er zu lange liegt, und dem, was ein Deal braucht, bevor er weiter darf.
+pipelines-new = Neue Pipeline
+pipelines-new-hint = Eine neue Pipeline beginnt mit den Standardphasen; benennen, ordnen oder entfernen Sie sie nach Bedarf.
+pipelines-delete = Pipeline löschen
+stages-new = Neue Phase
+stage-move-up = { $stage } nach oben
+stage-move-down = { $stage } nach unten
+exit-amount = Betrag
+exit-expected-close = Erwartetes Abschlussdatum
+exit-next-step = Nächster Schritt
+exit-contact = Ein Kontakt
+exit-decision-maker = Ein Entscheider
+exit-inside-partner = Innendienst-Partner
+error-exit-needs-amount = Der Betrag fehlt.
+error-exit-needs-expected-close = Das erwartete Abschlussdatum fehlt.
+error-exit-needs-next-step = Der nächste Schritt fehlt.
+error-exit-needs-contact = Es ist kein Kontakt im Deal.
+error-exit-needs-decision-maker = Es ist kein Entscheider im Deal.
+error-exit-needs-inside-partner = Es ist kein Innendienst-Partner gesetzt.
+error-has-deals = Es liegen noch Deals darin. Verschieben Sie sie zuerst.
+error-last-pipeline = Der Arbeitsbereich braucht mindestens eine Pipeline.
+error-last-stage = Eine Pipeline braucht mindestens eine Phase.
+error-no-pipeline = Es gibt noch keine Pipeline.
+error-unknown-pipeline = Diese Pipeline gibt es nicht.
+error-unknown-stage = Diese Phase gehört nicht zur Pipeline.
+error-unknown-deal = Diesen Deal gibt es nicht.
+error-not-an-amount = Bitte einen Betrag angeben, z. B. 12.500,00.
+error-unknown-currency = Unbekannte Währung.
+error-duplicate = Ein Eintrag kommt doppelt vor.
+problem-in-use = Noch in Gebrauch
+problem-in-use-detail = Der Datensatz wird noch verwendet und kann nicht entfernt werden.

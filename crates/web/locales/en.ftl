@@ -334,3 +334,115 @@ problem-rate-limited = Too many requests
 problem-rate-limited-detail = Please wait a moment.
 problem-internal = Internal error
 problem-internal-detail = Something went wrong. Your data is unchanged; please try again.
+
+## Deals and pipelines
+nav-deals = Deals
+deals-title = Deals
+deals-new = New deal
+deals-edit = Edit deal
+deals-empty = No deals match.
+deals-back-to-list = Back to the deals
+deals-search-placeholder = Title or competitor
+deal-details = Details
+deal-contacts = Contacts on the deal
+deal-no-contacts = No contacts yet. Who decides, who influences, who uses it?
+deal-add-contact = Add
+deal-remove-contact = Remove { $name } from the deal
+deal-stages = Stages
+deal-move-to = Move to { $stage }
+deal-mark-won = Won
+deal-mark-lost = Lost
+deal-reopen = Reopen
+deal-rotting = rotting
+deal-days-in-stage = { $days ->
+    [one] 1 day in stage
+   *[other] { $days } days in stage
+}
+deal-days = { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}
+deal-probability-from-stage = { $p } (stage default)
+deal-probability-hint = Empty: the stage's default.
+deal-exit-refused = The deal cannot leave "{ $stage }" yet. Missing:
+deal-fill-in = Fill in
+deal-slips = { $count ->
+    [one] Close date moved once
+   *[other] Close date moved { $count } times
+}
+deal-stage-history = Stage history
+deal-entered = Entered
+deal-left = Left
+deal-duration = Duration
+deal-history = History
+deal-in-trash = This deal is in the trash.
+deal-no-pipeline = There is no pipeline yet. An admin sets one up under Administration → Pipelines.
+deal-lost-price = Price
+deal-lost-competitor = Competitor chosen
+deal-lost-timing = Timing / postponed
+deal-lost-no-budget = No budget
+deal-lost-no-decision = No decision
+deal-status-open = Open
+deal-status-won = Won
+deal-status-lost = Lost
+deal-source-existing_customer = Existing customer
+deal-source-referral = Referral
+deal-source-trade_fair = Trade fair
+deal-source-website = Website
+deal-source-marketing = Marketing
+deal-source-cold_outreach = Cold outreach
+deal-source-partner = Partner
+deal-source-other = Other
+deal-role-decision_maker = Decision maker
+deal-role-influencer = Influencer
+deal-role-user = User
+field-amount = Amount
+field-currency = Currency
+field-probability = Probability
+field-weighted = Weighted
+field-expected-close = Expected close
+field-inside-partner = Inside sales partner
+field-next-step-due = Next step due
+field-source = Source
+field-competitor = Competitor
+field-lost-reason = Reason lost
+field-closed-at = Closed
+field-contact = Contact
+field-pipeline = Pipeline
+field-stage = Stage
+field-rotting-days = Rotting after (days)
+field-exit-criteria = Required to leave the stage
+action-remove = Remove
+notice-moved = Deal moved.
+pipelines-title = Pipelines
+pipelines-intro = Stages in order, with the probability a deal in the stage stands for, the days after which it counts as rotting, and what a deal needs before it may move on.
+pipelines-new = New pipeline
+pipelines-new-hint = A new pipeline starts with the standard stages; rename, reorder or remove them as you need.
+pipelines-delete = Delete pipeline
+stages-new = New stage
+stage-move-up = Move { $stage } up
+stage-move-down = Move { $stage } down
+exit-amount = Amount
+exit-expected-close = Expected close date
+exit-next-step = Next step
+exit-contact = A contact
+exit-decision-maker = A decision maker
+exit-inside-partner = Inside sales partner
+error-exit-needs-amount = The amount is missing.
+error-exit-needs-expected-close = The expected close date is missing.
+error-exit-needs-next-step = The next step is missing.
+error-exit-needs-contact = No contact is on the deal.
+error-exit-needs-decision-maker = No decision maker is on the deal.
+error-exit-needs-inside-partner = No inside sales partner is set.
+error-has-deals = Deals are still in it. Move them first.
+error-last-pipeline = The workspace needs at least one pipeline.
+error-last-stage = A pipeline needs at least one stage.
+error-no-pipeline = There is no pipeline yet.
+error-unknown-pipeline = No such pipeline.
+error-unknown-stage = This stage is not part of the pipeline.
+error-unknown-deal = No such deal.
+error-not-an-amount = Please enter an amount, e.g. 12.500,00.
+error-unknown-currency = Unknown currency.
+error-duplicate = An entry appears twice.
+problem-in-use = Still in use
+problem-in-use-detail = The record is still used by others and cannot be removed.

@@ -25,6 +25,9 @@ pub enum AppError {
     Invalid(#[from] Invalid),
     #[error("version conflict")]
     Conflict { current_version: i64 },
+    /// The record is still used (a stage with deals): 409 naming the field and why.
+    #[error("still in use: {0}")]
+    InUse(Invalid),
     #[error("malformed request: {0}")]
     BadRequest(String),
     #[error("request body too large")]
@@ -83,7 +86,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::InUse(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -100,6 +103,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict { .. } => "conflict",
+            AppError::InUse(_) => "in-use",
             AppError::BadRequest(_) => "malformed",
             AppError::TooLarge => "too-large",
             AppError::UnsupportedMediaType => "unsupported-media-type",
@@ -111,7 +115,9 @@ impl AppError {
     pub fn problem(&self, locale: Locale) -> Problem {
         let tr = Tr::new(locale);
         let errors = match self {
-            AppError::Invalid(Invalid(errs)) => errs.iter().map(|e| field(e, tr)).collect(),
+            AppError::Invalid(Invalid(errs)) | AppError::InUse(Invalid(errs)) => {
+                errs.iter().map(|e| field(e, tr)).collect()
+            }
             _ => vec![],
         };
         let detail = match self {

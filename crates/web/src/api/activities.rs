@@ -38,6 +38,8 @@ pub struct ActivityOut {
     pub account_name: Option<String>,
     pub contact_id: Option<uuid::Uuid>,
     pub contact_name: Option<String>,
+    /// The deal the activity is about.
+    pub deal_id: Option<uuid::Uuid>,
     pub created_by: Option<uuid::Uuid>,
     pub created_by_name: Option<String>,
     pub version: i64,
@@ -63,6 +65,7 @@ impl From<Activity> for ActivityOut {
             account_name: a.account_name,
             contact_id: d.contact_id.map(|x| x.0),
             contact_name: a.contact_name,
+            deal_id: d.deal_id.map(|x| x.0),
             created_by: a.created_by.map(|x| x.0),
             created_by_name: a.created_by_name,
             version: a.version,
@@ -92,6 +95,8 @@ pub struct ActivityWrite {
     account_id: Option<uuid::Uuid>,
     /// the contact's account is used when `account_id` is not given
     contact_id: Option<uuid::Uuid>,
+    /// the deal's account is used when neither `account_id` nor `contact_id` is given
+    deal_id: Option<uuid::Uuid>,
 }
 
 /// Any fields of `ActivityWrite`, plus the version last read.
@@ -118,6 +123,7 @@ pub struct ListParams {
     cursor: Option<String>,
     account_id: Option<String>,
     contact_id: Option<String>,
+    deal_id: Option<String>,
     /// the author
     created_by: Option<String>,
     /// true: only key conversations
@@ -150,6 +156,7 @@ async fn list_activities(
             p.contact_id.as_deref(),
             &mut errors,
         ),
+        deal_id: crate::api::list::id("deal_id", p.deal_id.as_deref(), &mut errors),
         created_by: crate::api::list::id::<UserId>(
             "created_by",
             p.created_by.as_deref(),

@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod activities;
 pub mod contacts;
+pub mod deals;
 pub mod json;
 pub mod list;
+pub mod pipelines;
 pub mod search;
 pub mod tasks;
 pub mod users;
@@ -50,6 +52,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(accounts::router())
         .merge(activities::router())
         .merge(contacts::router())
+        .merge(deals::router())
+        .merge(pipelines::router())
         .merge(search::router())
         .merge(tasks::router())
         .merge(users::router())

@@ -1,4 +1,4 @@
-//! `GET /search`: accounts and contacts matching a query, grouped.
+//! `GET /search`: accounts, contacts and deals matching a query, grouped.
 
 use crate::{
     AppState,
@@ -35,9 +35,21 @@ pub struct ContactHit {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct DealHit {
+    pub id: uuid::Uuid,
+    pub title: String,
+    pub account_name: String,
+    pub stage_name: String,
+    /// open, won or lost
+    pub status: String,
+    pub amount: Option<crate::api::deals::MoneyOut>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct SearchResults {
     pub accounts: Vec<AccountHit>,
     pub contacts: Vec<ContactHit>,
+    pub deals: Vec<DealHit>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -49,7 +61,7 @@ pub struct SearchParams {
     limit: Option<String>,
 }
 
-/// Search accounts and contacts.
+/// Search accounts, contacts and deals.
 #[utoipa::path(get, path = "/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchResults), (status = 422, body = Problem)))]
 async fn search(
@@ -84,6 +96,18 @@ async fn search(
                 position: c.data.position,
                 account_id: c.data.account_id.map(|a| a.0),
                 account_name: c.account_name,
+            })
+            .collect(),
+        deals: r
+            .deals
+            .into_iter()
+            .map(|d| DealHit {
+                id: d.id.0,
+                title: d.data.title,
+                account_name: d.account_name,
+                stage_name: d.stage_name,
+                status: d.data.status.as_str().into(),
+                amount: d.data.amount.map(Into::into),
             })
             .collect(),
     }))

@@ -63,6 +63,12 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &ActivityInput) -> AppResult
             _ => errors.push(FieldError::new("contact_id", "unknown_contact")),
         }
     }
+    if let Some(deal) = input.deal_id {
+        match tandem_store::deals::get(&mut tx.conn(), ws, deal).await {
+            Ok(d) if d.deleted_at.is_none() => account_id = account_id.or(Some(d.data.account_id)),
+            _ => errors.push(FieldError::new("deal_id", "unknown_deal")),
+        }
+    }
     if let Some(account) = input.account_id {
         let found = accounts::get(&mut tx.conn(), ws, account).await;
         if !matches!(found, Ok(ref a) if a.deleted_at.is_none()) {

@@ -93,13 +93,23 @@ pub struct SetupInput {
     pub locale: Locale,
 }
 
-/// Finds or creates the workspace with this slug.
+/// Finds or creates the workspace with this slug (a new one starts with the standard
+/// pipeline, named in German).
 pub async fn ensure_workspace(store: &Store, slug: &str, name: &str) -> AppResult<WorkspaceId> {
+    ensure_workspace_in(store, slug, name, Locale::De).await
+}
+
+async fn ensure_workspace_in(
+    store: &Store,
+    slug: &str,
+    name: &str,
+    locale: Locale,
+) -> AppResult<WorkspaceId> {
     let mut tx = store.begin().await?;
     if let Some(ws) = workspaces::by_slug(&mut tx.conn(), slug).await? {
         return Ok(ws.id);
     }
-    let ws = workspaces::create(&mut tx.conn(), slug, name).await?;
+    let ws = workspaces::create(&mut tx.conn(), slug, name, locale).await?;
     tx.commit().await?;
     Ok(ws.id)
 }
@@ -121,7 +131,7 @@ pub async fn setup(store: &Store, input: SetupInput) -> AppResult<(WorkspaceId, 
         c.add("password", code);
     }
     c.finish()?;
-    let ws = ensure_workspace(store, &slug, &ws_name).await?;
+    let ws = ensure_workspace_in(store, &slug, &ws_name, input.locale).await?;
     let user = create_user(
         store,
         ws,

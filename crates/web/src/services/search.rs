@@ -1,12 +1,13 @@
-//! Global search over accounts and contacts.
+//! Global search over accounts, contacts and deals.
 
 use crate::{auth::Auth, error::AppResult};
-use tandem_domain::{AccountId, ContactId, Invalid};
-use tandem_store::{Store, accounts::Account, contacts::Contact, search};
+use tandem_domain::{AccountId, ContactId, DealId, Invalid};
+use tandem_store::{Store, accounts::Account, contacts::Contact, deals::Deal, search};
 
 pub struct Results {
     pub accounts: Vec<Account>,
     pub contacts: Vec<Contact>,
+    pub deals: Vec<Deal>,
 }
 
 /// The best `limit` matches of each kind; every word of `q` matches as a prefix.
@@ -27,5 +28,13 @@ pub async fn search(store: &Store, auth: &Auth, q: &str, limit: u32) -> AppResul
     for id in search::find(&mut c.conn(), ws, "contact", q, limit).await? {
         contacts.push(tandem_store::contacts::get(&mut c.conn(), ws, ContactId(id)).await?);
     }
-    Ok(Results { accounts, contacts })
+    let mut deals = vec![];
+    for id in search::find(&mut c.conn(), ws, "deal", q, limit).await? {
+        deals.push(tandem_store::deals::get(&mut c.conn(), ws, DealId(id)).await?);
+    }
+    Ok(Results {
+        accounts,
+        contacts,
+        deals,
+    })
 }

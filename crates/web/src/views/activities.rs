@@ -105,6 +105,8 @@ pub struct ActivityForm {
     account_id: String,
     #[serde(default)]
     contact_id: String,
+    #[serde(default)]
+    deal_id: String,
     /// The page to go back to after saving (a local path).
     #[serde(default)]
     return_to: String,
@@ -131,6 +133,7 @@ impl ActivityForm {
             key_conversation: self.key_conversation.is_some(),
             account_id: self.account_id.parse::<AccountId>().ok(),
             contact_id: self.contact_id.parse::<ContactId>().ok(),
+            deal_id: self.deal_id.parse().ok(),
         })
     }
 
@@ -152,6 +155,7 @@ impl ActivityForm {
             key_conversation: d.key_conversation.then(|| "on".into()),
             account_id: d.account_id.map(|x| x.to_string()).unwrap_or_default(),
             contact_id: d.contact_id.map(|x| x.to_string()).unwrap_or_default(),
+            deal_id: d.deal_id.map(|x| x.to_string()).unwrap_or_default(),
             return_to: String::new(),
         }
     }

@@ -190,6 +190,7 @@ struct ShowPage {
     kinds: Options,
     log_account: String,
     log_contact: String,
+    log_deal: String,
     log_return: String,
 }
 
@@ -243,6 +244,7 @@ pub async fn show(
         kinds: super::activities::kind_options(tr, "call"),
         log_account: account_id.clone(),
         log_contact: id.to_string(),
+        log_deal: String::new(),
         log_return: format!("/contacts/{id}"),
         layout: Layout::new(&auth, "contacts", contact.data.display_name())
             .with_notice(n.notice.as_deref()),

@@ -4,8 +4,10 @@ pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod contacts;
+pub mod deals;
 pub mod errors;
 mod history;
+pub mod pipelines;
 pub mod profile;
 pub mod search;
 pub mod session;
@@ -58,6 +60,20 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/verify", post(contacts::verify))
         .route("/contacts/{id}/delete", post(contacts::delete))
         .route("/contacts/{id}/restore", post(contacts::restore))
+        .route("/deals", get(deals::index).post(deals::create))
+        .route("/deals/new", get(deals::new))
+        .route("/deals/trash", get(deals::trash))
+        .route("/deals/{id}", get(deals::show).post(deals::update))
+        .route("/deals/{id}/edit", get(deals::edit))
+        .route("/deals/{id}/stage", post(deals::move_stage))
+        .route("/deals/{id}/close", post(deals::close))
+        .route("/deals/{id}/contacts", post(deals::add_contact))
+        .route(
+            "/deals/{id}/contacts/{contact}/remove",
+            post(deals::remove_contact),
+        )
+        .route("/deals/{id}/delete", post(deals::delete))
+        .route("/deals/{id}/restore", post(deals::restore))
         .route("/search", get(search::search))
         .route("/profile", get(profile::show).post(profile::update_locale))
         .route("/profile/password", post(profile::change_password))
@@ -72,6 +88,17 @@ pub fn router() -> Router<AppState> {
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
         .route("/admin/teams/{id}", post(admin::rename_team))
         .route("/admin/teams/{id}/delete", post(admin::delete_team))
+        .route(
+            "/admin/pipelines",
+            get(pipelines::index).post(pipelines::create),
+        )
+        .route("/admin/pipelines/{id}", post(pipelines::rename))
+        .route("/admin/pipelines/{id}/delete", post(pipelines::delete))
+        .route("/admin/pipelines/{id}/stages", post(pipelines::add_stage))
+        .route("/admin/stages/{id}", post(pipelines::update_stage))
+        .route("/admin/stages/{id}/delete", post(pipelines::delete_stage))
+        .route("/admin/stages/{id}/up", post(pipelines::stage_up))
+        .route("/admin/stages/{id}/down", post(pipelines::stage_down))
         .route("/admin/jobs", get(admin::jobs))
         .route(
             "/admin/settings",
@@ -109,7 +136,7 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 11] = [
+        const KNOWN: [&str; 12] = [
             "created",
             "saved",
             "deleted",
@@ -121,6 +148,7 @@ impl Layout {
             "verified",
             "logged",
             "done",
+            "moved",
         ];
         if let Some(k) = key.filter(|k| KNOWN.contains(k)) {
             self.notice = self.tr.t(&format!("notice-{k}"));

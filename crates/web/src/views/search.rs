@@ -23,6 +23,7 @@ struct SearchPage {
     q: String,
     accounts: Vec<Hit>,
     contacts: Vec<Hit>,
+    deals: Vec<Hit>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +66,27 @@ pub async fn search(
                 detail: [
                     c.data.position.unwrap_or_default(),
                     c.account_name.unwrap_or_default(),
+                ]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
+            })
+            .collect(),
+        deals: r
+            .deals
+            .into_iter()
+            .map(|d| Hit {
+                href: format!("/deals/{}", d.id),
+                title: d.data.title.clone(),
+                detail: [
+                    d.account_name.clone(),
+                    d.stage_name.clone(),
+                    d.data
+                        .amount
+                        .as_ref()
+                        .map(|m| m.format(auth.user.locale))
+                        .unwrap_or_default(),
                 ]
                 .into_iter()
                 .filter(|s| !s.is_empty())

@@ -66,10 +66,25 @@ fn every_generated_key_exists() {
         "too-large",
         "unsupported-media-type",
         "rate-limited",
+        "in-use",
         "internal",
     ] {
         wanted.push(format!("problem-{slug}"));
         wanted.push(format!("problem-{slug}-detail"));
+    }
+    use tandem_domain::{deal, pipeline::ExitCriterion};
+    for x in deal::DealStatus::ALL {
+        wanted.push(format!("deal-status-{}", x.as_str()));
+    }
+    for x in deal::Source::ALL {
+        wanted.push(format!("deal-source-{}", x.as_str()));
+    }
+    for x in deal::ContactRole::ALL {
+        wanted.push(format!("deal-role-{}", x.as_str()));
+    }
+    for c in ExitCriterion::ALL {
+        wanted.push(format!("exit-{}", c.as_str().replace('_', "-")));
+        wanted.push(format!("error-{}", deal::exit_code(c).replace('_', "-")));
     }
     for a in ["create", "update", "delete", "restore"] {
         wanted.push(format!("history-{a}"));

@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod browser;
 mod contacts;
+mod deals;
 mod events;
 mod i18n;
 mod openapi;

@@ -1,0 +1,439 @@
+//! `/api/v1/deals`
+
+use crate::{
+    AppState,
+    api::{
+        accounts::AuditOut,
+        json::ApiJson,
+        list::{ListBasics, created, id},
+    },
+    auth::CurrentUser,
+    error::{AppError, AppResult, Problem},
+    services::deals::{self as svc, ListQuery},
+};
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tandem_domain::{
+    DealId, FieldError, Instant, Invalid,
+    deal::{DealInput, DealStatus, days_since, rotting},
+    money::Money,
+};
+use tandem_store::deals::{Deal, Filter};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// An amount in minor units (cents) and its ISO 4217 currency.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct MoneyOut {
+    /// e.g. 123450 for 1.234,50
+    pub minor: i64,
+    /// EUR, CHF, USD, GBP, PLN, CZK, DKK, SEK, NOK, HUF, CNY or JPY
+    pub currency: String,
+}
+
+impl From<Money> for MoneyOut {
+    fn from(m: Money) -> Self {
+        MoneyOut {
+            minor: m.minor,
+            currency: m.currency,
+        }
+    }
+}
+
+/// A contact on a deal and the part they play.
+#[derive(Serialize, ToSchema)]
+pub struct DealContactOut {
+    pub contact_id: uuid::Uuid,
+    /// decision_maker, influencer or user
+    pub role: String,
+    pub name: String,
+}
+
+/// An opportunity with an account, in a stage of a pipeline.
+#[derive(Serialize, ToSchema)]
+pub struct DealOut {
+    pub id: uuid::Uuid,
+    pub title: String,
+    pub account_id: uuid::Uuid,
+    pub account_name: String,
+    pub pipeline_id: uuid::Uuid,
+    pub stage_id: uuid::Uuid,
+    pub stage_name: String,
+    pub amount: Option<MoneyOut>,
+    /// The deal's own probability in basis points (2500 = 25 %); null: the stage's.
+    pub probability_bp: Option<i64>,
+    /// The probability that counts: won 10000, lost 0, else own or the stage's.
+    pub effective_probability_bp: i64,
+    /// amount × effective probability
+    pub weighted_amount: Option<MoneyOut>,
+    /// YYYY-MM-DD
+    pub expected_close: Option<String>,
+    pub owner_id: Option<uuid::Uuid>,
+    pub owner_name: Option<String>,
+    pub inside_partner_id: Option<uuid::Uuid>,
+    pub inside_partner_name: Option<String>,
+    pub next_step: Option<String>,
+    pub next_step_due: Option<String>,
+    /// existing_customer, referral, trade_fair, website, marketing, cold_outreach, partner, other
+    pub source: Option<String>,
+    /// open, won or lost
+    pub status: String,
+    pub lost_reason: Option<String>,
+    pub competitor: Option<String>,
+    pub contacts: Vec<DealContactOut>,
+    pub notes: Option<String>,
+    /// When the deal entered its current stage.
+    pub stage_entered_at: String,
+    pub days_in_stage: i64,
+    /// Longer in the stage than the stage's rotting age.
+    pub rotting: bool,
+    pub closed_at: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+impl From<Deal> for DealOut {
+    fn from(deal: Deal) -> Self {
+        let now = Instant::now();
+        let effective = deal.probability_bp();
+        let open = deal.data.status == DealStatus::Open;
+        let d = deal.data;
+        DealOut {
+            id: deal.id.0,
+            title: d.title,
+            account_id: d.account_id.0,
+            account_name: deal.account_name,
+            pipeline_id: d.pipeline_id.0,
+            stage_id: d.stage_id.0,
+            stage_name: deal.stage_name,
+            weighted_amount: d.amount.as_ref().map(|m| m.weighted(effective).into()),
+            amount: d.amount.map(Into::into),
+            probability_bp: d.probability_bp,
+            effective_probability_bp: effective,
+            expected_close: d.expected_close.map(|x| x.to_string()),
+            owner_id: d.owner_id.map(|o| o.0),
+            owner_name: deal.owner_name,
+            inside_partner_id: d.inside_partner_id.map(|o| o.0),
+            inside_partner_name: deal.partner_name,
+            next_step: d.next_step,
+            next_step_due: d.next_step_due.map(|x| x.to_string()),
+            source: d.source.map(|s| s.as_str().into()),
+            status: d.status.as_str().into(),
+            lost_reason: d.lost_reason,
+            competitor: d.competitor,
+            contacts: d
+                .contacts
+                .iter()
+                .zip(deal.contact_names)
+                .map(|(c, name)| DealContactOut {
+                    contact_id: c.contact_id.0,
+                    role: c.role.as_str().into(),
+                    name,
+                })
+                .collect(),
+            notes: d.notes,
+            stage_entered_at: deal.stage_entered_at.to_rfc3339(),
+            days_in_stage: days_since(deal.stage_entered_at, now),
+            rotting: open && rotting(deal.stage_entered_at, deal.stage_rotting_days, now),
+            closed_at: deal.closed_at.map(|c| c.to_rfc3339()),
+            version: deal.version,
+            created_at: deal.created_at.to_rfc3339(),
+            updated_at: deal.updated_at.to_rfc3339(),
+            deleted_at: deal.deleted_at.map(|d| d.to_rfc3339()),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // documents the body
+pub struct DealContactWrite {
+    contact_id: uuid::Uuid,
+    /// decision_maker, influencer (default) or user
+    role: Option<String>,
+}
+
+/// The fields a client may set. `title` and `account_id` are required on create.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // documents the body; parsing uses `DealInput`
+pub struct DealWrite {
+    #[schema(max_length = 200)]
+    title: String,
+    account_id: uuid::Uuid,
+    /// default: the first pipeline (or the one of `stage_id`)
+    pipeline_id: Option<uuid::Uuid>,
+    /// default: the pipeline's first stage. Moving forward (or winning) checks the exit
+    /// criteria of the stage left: 422 names each missing field.
+    stage_id: Option<uuid::Uuid>,
+    amount: Option<MoneyOut>,
+    #[schema(minimum = 0, maximum = 10000)]
+    probability_bp: Option<i64>,
+    /// YYYY-MM-DD; a later date on an open deal is recorded as a slip
+    expected_close: Option<String>,
+    /// default: the caller
+    owner_id: Option<uuid::Uuid>,
+    inside_partner_id: Option<uuid::Uuid>,
+    next_step: Option<String>,
+    next_step_due: Option<String>,
+    source: Option<String>,
+    /// open (default), won or lost (needs `lost_reason`)
+    status: Option<String>,
+    lost_reason: Option<String>,
+    competitor: Option<String>,
+    contacts: Option<Vec<DealContactWrite>>,
+    notes: Option<String>,
+}
+
+/// Any fields of `DealWrite`, plus the version last read.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)] // documents the body; parsing merges it into the stored deal
+pub struct DealPatch {
+    version: i64,
+    stage_id: Option<uuid::Uuid>,
+    status: Option<String>,
+    amount: Option<MoneyOut>,
+    expected_close: Option<String>,
+    next_step: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DealList {
+    pub items: Vec<DealOut>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// 1 to 200, default 50
+    limit: Option<String>,
+    cursor: Option<String>,
+    /// name (title), -name, created_at, -created_at, updated_at, -updated_at
+    sort: Option<String>,
+    /// Search in title and competitor.
+    q: Option<String>,
+    pipeline_id: Option<String>,
+    stage_id: Option<String>,
+    /// open, won or lost
+    status: Option<String>,
+    owner_id: Option<String>,
+    account_id: Option<String>,
+    contact_id: Option<String>,
+    /// true lists the trash
+    deleted: Option<String>,
+}
+
+impl ListParams {
+    fn into_query(self) -> AppResult<ListQuery> {
+        let mut errors: Vec<FieldError> = vec![];
+        let basics = ListBasics::parse(self.limit, self.sort, self.deleted, &mut errors);
+        let status = match self.status.as_deref() {
+            None | Some("") => None,
+            Some(s) => DealStatus::parse(s).or_else(|| {
+                errors.push(FieldError::new("status", "invalid_choice"));
+                None
+            }),
+        };
+        let filter = Filter {
+            q: self.q,
+            pipeline_id: id("pipeline_id", self.pipeline_id.as_deref(), &mut errors),
+            stage_id: id("stage_id", self.stage_id.as_deref(), &mut errors),
+            status,
+            owner_id: id("owner_id", self.owner_id.as_deref(), &mut errors),
+            account_id: id("account_id", self.account_id.as_deref(), &mut errors),
+            contact_id: id("contact_id", self.contact_id.as_deref(), &mut errors),
+            deleted: basics.deleted,
+        };
+        if !errors.is_empty() {
+            return Err(Invalid(errors).into());
+        }
+        Ok(ListQuery {
+            filter,
+            sort: basics.sort,
+            limit: basics.limit,
+            cursor: self.cursor,
+        })
+    }
+}
+
+fn deal_id(raw: &str) -> AppResult<DealId> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// List deals, filtered and sorted, one page at a time.
+#[utoipa::path(get, path = "/deals", tag = "deals", params(ListParams),
+    responses((status = 200, body = DealList), (status = 422, body = Problem)))]
+async fn list_deals(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(params): Query<ListParams>,
+) -> AppResult<Json<DealList>> {
+    let page = svc::list(&state.store, &auth, &params.into_query()?).await?;
+    Ok(Json(DealList {
+        items: page.items.into_iter().map(Into::into).collect(),
+        next_cursor: page.next.map(|c| c.encode()),
+    }))
+}
+
+/// Create a deal.
+#[utoipa::path(post, path = "/deals", tag = "deals", request_body = DealWrite,
+    responses((status = 201, body = DealOut, headers(("Location" = String))),
+              (status = 400, body = Problem), (status = 422, body = Problem)))]
+async fn create_deal(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    ApiJson(input): ApiJson<DealInput>,
+) -> AppResult<Response> {
+    let deal = svc::create(&state.store, &auth, input).await?;
+    let location = format!("/api/v1/deals/{}", deal.id);
+    Ok(created(&location, DealOut::from(deal)))
+}
+
+/// One deal (also from the trash, with `deleted_at` set).
+#[utoipa::path(get, path = "/deals/{id}", tag = "deals",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = DealOut), (status = 404, body = Problem)))]
+async fn get_deal(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<DealOut>> {
+    Ok(Json(
+        svc::get(&state.store, &auth, deal_id(&id)?).await?.into(),
+    ))
+}
+
+/// Change some fields (move the stage, win or lose); `version` must be the one last read.
+#[utoipa::path(patch, path = "/deals/{id}", tag = "deals",
+    params(("id" = uuid::Uuid, Path)), request_body = DealPatch,
+    responses((status = 200, body = DealOut), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn patch_deal(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<Map<String, Value>>,
+) -> AppResult<Json<DealOut>> {
+    let id = deal_id(&id)?;
+    Ok(Json(
+        svc::patch(&state.store, &auth, id, patch).await?.into(),
+    ))
+}
+
+/// Move a deal to the trash.
+#[utoipa::path(delete, path = "/deals/{id}", tag = "deals",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn delete_deal(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    svc::delete(&state.store, &auth, deal_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Take a deal back out of the trash.
+#[utoipa::path(post, path = "/deals/{id}/restore", tag = "deals",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = DealOut), (status = 404, body = Problem)))]
+async fn restore_deal(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<DealOut>> {
+    let id = deal_id(&id)?;
+    svc::restore(&state.store, &auth, id).await?;
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
+}
+
+/// The audit log of a deal, newest first.
+#[utoipa::path(get, path = "/deals/{id}/history", tag = "deals",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Vec<AuditOut>), (status = 404, body = Problem)))]
+async fn deal_history(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<AuditOut>>> {
+    let entries = svc::history(&state.store, &auth, deal_id(&id)?).await?;
+    Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
+}
+
+/// One stay of a deal in a stage.
+#[derive(Serialize, ToSchema)]
+pub struct StageVisitOut {
+    pub stage_id: uuid::Uuid,
+    pub stage_name: String,
+    pub entered_at: String,
+    /// null while the deal is still in the stage
+    pub left_at: Option<String>,
+    pub moved_by: Option<String>,
+}
+
+/// A later expected close date.
+#[derive(Serialize, ToSchema)]
+pub struct SlipOut {
+    pub from: String,
+    pub to: String,
+    pub at: String,
+    pub by: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DealTimeline {
+    /// Oldest first.
+    pub stages: Vec<StageVisitOut>,
+    /// Oldest first.
+    pub close_date_slips: Vec<SlipOut>,
+}
+
+/// The stages a deal went through (entered/left) and the slips of its close date.
+#[utoipa::path(get, path = "/deals/{id}/stages", tag = "deals",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = DealTimeline), (status = 404, body = Problem)))]
+async fn deal_stages(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<DealTimeline>> {
+    let (visits, slips) = svc::timeline(&state.store, &auth, deal_id(&id)?).await?;
+    Ok(Json(DealTimeline {
+        stages: visits
+            .into_iter()
+            .map(|v| StageVisitOut {
+                stage_id: v.stage_id.0,
+                stage_name: v.stage_name,
+                entered_at: v.entered_at.to_rfc3339(),
+                left_at: v.left_at.map(|l| l.to_rfc3339()),
+                moved_by: v.actor_name,
+            })
+            .collect(),
+        close_date_slips: slips
+            .into_iter()
+            .map(|s| SlipOut {
+                from: s.from.to_string(),
+                to: s.to.to_string(),
+                at: s.at.to_rfc3339(),
+                by: s.actor_name,
+            })
+            .collect(),
+    }))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_deals, create_deal))
+        .routes(routes!(get_deal, patch_deal, delete_deal))
+        .routes(routes!(restore_deal))
+        .routes(routes!(deal_history))
+        .routes(routes!(deal_stages))
+}

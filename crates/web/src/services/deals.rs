@@ -1,0 +1,284 @@
+//! Deals: list, read, create, change (stage moves with exit criteria), win or lose,
+//! trash and restore; audited and announced.
+
+use crate::{
+    auth::Auth,
+    error::{AppError, AppResult},
+    services::require,
+};
+use serde_json::{Map, Value};
+use tandem_domain::{
+    DealId, FieldError, Invalid,
+    audit::diff,
+    deal::{DealData, DealInput, DealStatus},
+};
+use tandem_store::{
+    Page, Sort, Store, Tx, accounts,
+    audit::{self, Action, AuditEntry},
+    contacts,
+    deals::{self, Deal, Filter, Slip, StageVisit},
+    pipelines, users,
+};
+
+pub struct ListQuery {
+    pub filter: Filter,
+    pub sort: Sort,
+    pub limit: u64,
+    pub cursor: Option<String>,
+}
+
+pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page<Deal>> {
+    let cursor = super::checked_cursor(q.limit, q.cursor.as_deref(), q.sort.as_str())?;
+    let mut c = store.read().await?;
+    Ok(deals::list(
+        &mut c.conn(),
+        auth.user.workspace_id,
+        &q.filter,
+        q.sort,
+        q.limit,
+        cursor.as_ref(),
+    )
+    .await?)
+}
+
+pub async fn get(store: &Store, auth: &Auth, id: DealId) -> AppResult<Deal> {
+    let mut c = store.read().await?;
+    Ok(deals::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+}
+
+pub async fn history(store: &Store, auth: &Auth, id: DealId) -> AppResult<Vec<AuditEntry>> {
+    let mut c = store.read().await?;
+    deals::get(&mut c.conn(), auth.user.workspace_id, id).await?;
+    Ok(audit::for_entity(&mut c.conn(), auth.user.workspace_id, "deal", id.0, 200).await?)
+}
+
+/// The stages the deal went through and the slips of its close date.
+pub async fn timeline(
+    store: &Store,
+    auth: &Auth,
+    id: DealId,
+) -> AppResult<(Vec<StageVisit>, Vec<Slip>)> {
+    let ws = auth.user.workspace_id;
+    let mut c = store.read().await?;
+    deals::get(&mut c.conn(), ws, id).await?;
+    let visits = deals::stage_history(&mut c.conn(), ws, id).await?;
+    let slips = deals::slips(&mut c.conn(), ws, id).await?;
+    Ok((visits, slips))
+}
+
+/// Fills in the default pipeline and stage, validates, checks every referenced record,
+/// and, when the deal leaves its stage forwards or is won, the stage's exit criteria.
+async fn validated(
+    tx: &mut Tx,
+    auth: &Auth,
+    mut input: DealInput,
+    before: Option<&Deal>,
+) -> AppResult<DealData> {
+    let ws = auth.user.workspace_id;
+    let all = pipelines::list(&mut tx.conn(), ws).await?;
+    let mut errors: Vec<FieldError> = vec![];
+    if input.pipeline_id.is_none() {
+        input.pipeline_id = match input.stage_id {
+            Some(s) => all.iter().find(|p| p.stage(s).is_some()).map(|p| p.id),
+            None => all.first().map(|p| p.id),
+        };
+    }
+    let pipeline = input
+        .pipeline_id
+        .and_then(|id| all.iter().find(|p| p.id == id));
+    match (input.pipeline_id, pipeline) {
+        (None, _) if input.stage_id.is_some() => {
+            errors.push(FieldError::new("stage_id", "unknown_stage"));
+        }
+        (None, _) => errors.push(FieldError::new("pipeline_id", "no_pipeline")),
+        (Some(_), None) => errors.push(FieldError::new("pipeline_id", "unknown_pipeline")),
+        _ => {}
+    }
+    if let Some(p) = pipeline {
+        match input.stage_id {
+            None => input.stage_id = p.stages.first().map(|s| s.id),
+            Some(s) if p.stage(s).is_none() => {
+                errors.push(FieldError::new("stage_id", "unknown_stage"));
+            }
+            Some(_) => {}
+        }
+    }
+    let data =
+        match input.validate() {
+            Ok(d) => Some(d),
+            Err(Invalid(e)) => {
+                // A missing pipeline or stage is reported above already, more precisely.
+                let reported = !errors.is_empty();
+                errors.extend(e.into_iter().filter(|f| {
+                    !(reported && matches!(f.field.as_str(), "pipeline_id" | "stage_id"))
+                }));
+                None
+            }
+        };
+    if let Some(account) = input.account_id {
+        let found = accounts::get(&mut tx.conn(), ws, account).await;
+        if !matches!(found, Ok(ref a) if a.deleted_at.is_none()) {
+            errors.push(FieldError::new("account_id", "unknown_account"));
+        }
+    }
+    for (field, user) in [
+        ("owner_id", input.owner_id),
+        ("inside_partner_id", input.inside_partner_id),
+    ] {
+        if let Some(u) = user
+            && users::get(&mut tx.conn(), ws, u).await.is_err()
+        {
+            errors.push(FieldError::new(field, "unknown_user"));
+        }
+    }
+    for dc in &input.contacts {
+        let found = contacts::get(&mut tx.conn(), ws, dc.contact_id).await;
+        if !matches!(found, Ok(ref c) if c.deleted_at.is_none()) {
+            errors.push(FieldError::new("contacts", "unknown_contact"));
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Invalid(errors).into());
+    }
+    let data = data.ok_or_else(|| AppError::Internal("validation without data".into()))?;
+    if let Some(before) = before
+        && before.data.status == DealStatus::Open
+    {
+        let old_pipeline = all.iter().find(|p| p.id == before.data.pipeline_id);
+        let old_stage = old_pipeline.and_then(|p| p.stage(before.data.stage_id));
+        let new_stage = pipeline.and_then(|p| p.stage(data.stage_id));
+        let forward = match (old_stage, new_stage) {
+            (Some(o), Some(n)) => o.pipeline_id == n.pipeline_id && n.position > o.position,
+            _ => false,
+        };
+        if let Some(old) = old_stage
+            && (forward || data.status == DealStatus::Won)
+        {
+            let missing = data.missing_to_leave(&old.data.exit_criteria);
+            if !missing.is_empty() {
+                return Err(Invalid(missing).into());
+            }
+        }
+    }
+    Ok(data)
+}
+
+pub async fn create(store: &Store, auth: &Auth, mut input: DealInput) -> AppResult<Deal> {
+    require(auth.user.role.can_write_records())?;
+    if input.owner_id.is_none() {
+        input.owner_id = Some(auth.user.id);
+    }
+    let mut tx = store.begin().await?;
+    let data = validated(&mut tx, auth, input, None).await?;
+    let id = DealId::new();
+    let ws = auth.user.workspace_id;
+    deals::insert(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
+    record(
+        &mut tx,
+        auth,
+        id,
+        Action::Create,
+        diff(None, Some(&data), &[]),
+    )
+    .await?;
+    let deal = deals::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(deal)
+}
+
+pub async fn update(
+    store: &Store,
+    auth: &Auth,
+    id: DealId,
+    version: i64,
+    input: DealInput,
+) -> AppResult<Deal> {
+    require(auth.user.role.can_write_records())?;
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    let before = deals::get(&mut tx.conn(), ws, id).await?;
+    if before.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    if before.version != version {
+        return Err(AppError::Conflict {
+            current_version: before.version,
+        });
+    }
+    let data = validated(&mut tx, auth, input, Some(&before)).await?;
+    deals::update(&mut tx.conn(), ws, &before, &data, Some(auth.user.id)).await?;
+    let changes = diff(Some(&before.data), Some(&data), &[]);
+    if changes.as_object().is_some_and(|m| !m.is_empty()) {
+        record(&mut tx, auth, id, Action::Update, changes).await?;
+    }
+    let deal = deals::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(deal)
+}
+
+/// A partial update: the fields in `patch` replace the stored ones; `version` is required.
+pub async fn patch(
+    store: &Store,
+    auth: &Auth,
+    id: DealId,
+    patch: Map<String, Value>,
+) -> AppResult<Deal> {
+    let current = get(store, auth, id).await?;
+    if current.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let (version, input) = super::merge_patch(&current.data.to_input(), patch)?;
+    update(store, auth, id, version, input).await
+}
+
+/// Applies `change` to the stored deal and saves it (stage moves, win/lose, contacts).
+pub async fn change(
+    store: &Store,
+    auth: &Auth,
+    id: DealId,
+    version: i64,
+    change: impl FnOnce(&mut DealInput),
+) -> AppResult<Deal> {
+    let current = get(store, auth, id).await?;
+    if current.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let mut input = current.data.to_input();
+    change(&mut input);
+    update(store, auth, id, version, input).await
+}
+
+pub async fn delete(store: &Store, auth: &Auth, id: DealId) -> AppResult<()> {
+    set_deleted(store, auth, id, true).await
+}
+
+pub async fn restore(store: &Store, auth: &Auth, id: DealId) -> AppResult<()> {
+    set_deleted(store, auth, id, false).await
+}
+
+async fn set_deleted(store: &Store, auth: &Auth, id: DealId, deleted: bool) -> AppResult<()> {
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    deals::get(&mut tx.conn(), ws, id).await?;
+    require(auth.user.role.can_delete_records())?;
+    deals::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
+    let action = if deleted {
+        Action::Delete
+    } else {
+        Action::Restore
+    };
+    record(&mut tx, auth, id, action, serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record(
+    tx: &mut Tx,
+    auth: &Auth,
+    id: DealId,
+    action: Action,
+    diff: Value,
+) -> AppResult<()> {
+    super::record_change(tx, auth, "deal", "deals", id.0, action, diff).await
+}

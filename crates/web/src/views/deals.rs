@@ -1,0 +1,1200 @@
+//! Deal pages: the list with filters, the deal page (stage moves, win/lose, contacts
+//! with roles, stage history, audit history), the form, and the trash.
+
+use super::history::{HistoryItem, history_items};
+use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::{
+    AppState,
+    auth::{Auth, CurrentUser},
+    error::{AppError, AppResult},
+    i18n::Tr,
+    services::{
+        deals::{self as svc, ListQuery},
+        pipelines as pipeline_svc, users as user_svc,
+    },
+};
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde::Deserialize;
+use tandem_domain::{
+    AccountId, ContactId, DealId, FieldError, Instant, Invalid, Locale, PipelineId, StageId,
+    UserId,
+    deal::{ContactRole, DealContactInput, DealInput, DealStatus, Source, days_since, rotting},
+    format,
+    money::{CURRENCIES, Money, edit_amount, parse_amount},
+};
+use tandem_store::{
+    Sort,
+    deals::{Deal, Filter},
+    pipelines::Pipeline,
+    users::User,
+};
+
+const PAGE_SIZE: u64 = 50;
+
+fn status_label(tr: Tr, s: DealStatus) -> String {
+    tr.t(&format!("deal-status-{}", s.as_str()))
+}
+
+fn percent(bp: i64, locale: Locale) -> String {
+    if bp % 100 == 0 {
+        format!("{} %", bp / 100)
+    } else {
+        let sep = if locale == Locale::De { ',' } else { '.' };
+        format!("{}{sep}{:02} %", bp / 100, bp % 100)
+    }
+}
+
+/// A row of the list, formatted for display.
+pub struct Row {
+    pub id: String,
+    pub title: String,
+    pub account_id: String,
+    pub account: String,
+    pub stage: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub rotting: bool,
+    pub days_in_stage: String,
+    pub amount: String,
+    pub close: String,
+    pub close_overdue: bool,
+    pub owner: String,
+}
+
+pub fn rows(deals: &[Deal], tr: Tr) -> Vec<Row> {
+    let now = Instant::now();
+    let today = format::today();
+    let locale = if tr.lang() == "de" {
+        Locale::De
+    } else {
+        Locale::En
+    };
+    deals
+        .iter()
+        .map(|d| {
+            let open = d.data.status == DealStatus::Open;
+            Row {
+                id: d.id.to_string(),
+                title: d.data.title.clone(),
+                account_id: d.data.account_id.to_string(),
+                account: d.account_name.clone(),
+                stage: d.stage_name.clone(),
+                status: d.data.status.as_str(),
+                status_label: status_label(tr, d.data.status),
+                rotting: open && rotting(d.stage_entered_at, d.stage_rotting_days, now),
+                days_in_stage: tr.t1(
+                    "deal-days-in-stage",
+                    "days",
+                    &days_since(d.stage_entered_at, now).to_string(),
+                ),
+                amount: d
+                    .data
+                    .amount
+                    .as_ref()
+                    .map(|m| m.format(locale))
+                    .unwrap_or_default(),
+                close: d
+                    .data
+                    .expected_close
+                    .map(|c| format::date(c, locale))
+                    .unwrap_or_default(),
+                close_overdue: open && d.data.expected_close.is_some_and(|c| c < today),
+                owner: d.owner_name.clone().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    q: Option<String>,
+    pipeline: Option<String>,
+    stage: Option<String>,
+    status: Option<String>,
+    owner: Option<String>,
+    sort: Option<String>,
+    cursor: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "deals/index.html")]
+struct IndexPage {
+    tr: Tr,
+    layout: Layout,
+    rows: Vec<Row>,
+    q: String,
+    pipelines: Options,
+    stages: Vec<(String, Options)>,
+    statuses: Options,
+    owners: Options,
+    sorts: Options,
+    next_url: String,
+    first_url: String,
+    paged: bool,
+    filtered: bool,
+    can_write: bool,
+    trash: bool,
+}
+
+fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
+    users
+        .iter()
+        .map(|u| (u.id.to_string(), u.name.clone(), Some(u.id) == selected))
+        .collect()
+}
+
+/// Stages grouped by pipeline, for `<optgroup>`s.
+fn stage_groups(pipelines: &[Pipeline], selected: Option<StageId>) -> Vec<(String, Options)> {
+    pipelines
+        .iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.stages
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.id.to_string(),
+                            s.data.name.clone(),
+                            Some(s.id) == selected,
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+async fn list_page(
+    state: &AppState,
+    auth: &Auth,
+    p: ListParams,
+    trash: bool,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let pipeline = p
+        .pipeline
+        .as_deref()
+        .and_then(|x| x.parse::<PipelineId>().ok());
+    let stage = p.stage.as_deref().and_then(|x| x.parse::<StageId>().ok());
+    // Open deals unless the user asks for won, lost or all (`status=all`).
+    let status = match p.status.as_deref() {
+        None | Some("") if !trash => Some(DealStatus::Open),
+        Some(s) => DealStatus::parse(s),
+        None => None,
+    };
+    let owner = p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
+    let sort = p
+        .sort
+        .as_deref()
+        .and_then(Sort::parse)
+        .unwrap_or(Sort::UpdatedDesc);
+    let query = ListQuery {
+        filter: Filter {
+            q: p.q.clone(),
+            pipeline_id: pipeline,
+            stage_id: stage,
+            status,
+            owner_id: owner,
+            deleted: trash,
+            ..Default::default()
+        },
+        sort,
+        limit: PAGE_SIZE,
+        cursor: p.cursor.clone(),
+    };
+    let page = match svc::list(&state.store, auth, &query).await {
+        Err(AppError::Invalid(_)) => {
+            svc::list(
+                &state.store,
+                auth,
+                &ListQuery {
+                    cursor: None,
+                    ..query
+                },
+            )
+            .await?
+        }
+        other => other?,
+    };
+    let users = user_svc::list(&state.store, auth).await?;
+    let pipelines = pipeline_svc::list(&state.store, auth).await?;
+    let base = if trash { "/deals/trash" } else { "/deals" };
+    let q = p.q.clone().unwrap_or_default();
+    let pipeline_s = pipeline.map(|x| x.to_string()).unwrap_or_default();
+    let stage_s = stage.map(|x| x.to_string()).unwrap_or_default();
+    let status_s = match (status, trash) {
+        (Some(s), _) => s.as_str(),
+        (None, false) => "all",
+        (None, true) => "",
+    };
+    let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
+    let common = [
+        ("q", q.as_str()),
+        ("pipeline", pipeline_s.as_str()),
+        ("stage", stage_s.as_str()),
+        ("status", status_s),
+        ("owner", owner_s.as_str()),
+        ("sort", sort.as_str()),
+    ];
+    let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
+    let mut statuses: Options = DealStatus::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                status_label(tr, *s),
+                Some(*s) == status,
+            )
+        })
+        .collect();
+    statuses.push(("all".into(), tr.t("filter-all"), status.is_none()));
+    let page = IndexPage {
+        layout: Layout::new(
+            auth,
+            "deals",
+            tr.t(if trash { "trash-title" } else { "deals-title" }),
+        )
+        .with_notice(p.notice.as_deref()),
+        rows: rows(&page.items, tr),
+        q,
+        pipelines: pipelines
+            .iter()
+            .map(|x| (x.id.to_string(), x.name.clone(), Some(x.id) == pipeline))
+            .collect(),
+        stages: stage_groups(&pipelines, stage),
+        statuses,
+        owners: owner_options(&users, owner),
+        sorts: super::sort_options(tr, sort),
+        next_url,
+        first_url,
+        paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
+        filtered: pipeline.is_some()
+            || stage.is_some()
+            || owner.is_some()
+            || status != Some(DealStatus::Open),
+        can_write: auth.user.role.can_write_records(),
+        trash,
+        tr,
+    };
+    Ok(render(page))
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list_page(&state, &auth, p, false).await
+}
+
+pub async fn trash(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
+    list_page(&state, &auth, p, true).await
+}
+
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+/// A stage in the progress bar at the top of the deal page.
+pub struct StageStep {
+    pub id: String,
+    pub name: String,
+    pub current: bool,
+    pub done: bool,
+}
+
+pub struct ContactLine {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+}
+
+pub struct Visit {
+    pub stage: String,
+    pub entered: String,
+    pub left: String,
+    pub days: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "deals/show.html")]
+struct ShowPage {
+    tr: Tr,
+    layout: Layout,
+    id: String,
+    version: i64,
+    title: String,
+    account_id: String,
+    account_name: String,
+    status: &'static str,
+    status_label: String,
+    open: bool,
+    amount: String,
+    rotting: bool,
+    days_in_stage: String,
+    pipeline_name: String,
+    steps: Vec<StageStep>,
+    facts: Vec<Fact>,
+    notes: String,
+    contacts: Vec<ContactLine>,
+    contact_choices: Options,
+    roles: Options,
+    visits: Vec<Visit>,
+    slips: Vec<String>,
+    history: Vec<HistoryItem>,
+    activities: Vec<super::activities::Row>,
+    kinds: Options,
+    log_account: String,
+    log_contact: String,
+    log_deal: String,
+    log_return: String,
+    /// What is missing to leave the stage (after a refused move), in words.
+    missing: Vec<String>,
+    refused_stage: String,
+    deleted: bool,
+    can_write: bool,
+    can_delete: bool,
+}
+
+fn parse_id(raw: &str) -> AppResult<DealId> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    notice: Option<String>,
+    account: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    auth: &Auth,
+    id: DealId,
+    notice: Option<&str>,
+    missing: Vec<String>,
+) -> AppResult<ShowPage> {
+    let tr = Tr::new(auth.user.locale);
+    let locale = auth.user.locale;
+    let deal = svc::get(&state.store, auth, id).await?;
+    let history = svc::history(&state.store, auth, id).await?;
+    let (visits, slips) = svc::timeline(&state.store, auth, id).await?;
+    let users = user_svc::list(&state.store, auth).await?;
+    let pipelines = pipeline_svc::list(&state.store, auth).await?;
+    let pipeline = pipelines.iter().find(|p| p.id == deal.data.pipeline_id);
+    let now = Instant::now();
+    let d = &deal.data;
+    let open = d.status == DealStatus::Open;
+    let current_pos = pipeline
+        .and_then(|p| p.stage(d.stage_id))
+        .map_or(0, |s| s.position);
+    let steps = pipeline
+        .map(|p| {
+            p.stages
+                .iter()
+                .map(|s| StageStep {
+                    id: s.id.to_string(),
+                    name: s.data.name.clone(),
+                    current: s.id == d.stage_id,
+                    done: s.position < current_pos,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let effective = deal.probability_bp();
+    let date =
+        |x: Option<jiff::civil::Date>| x.map(|x| format::date(x, locale)).unwrap_or_default();
+    let mut facts = vec![
+        (
+            "field-probability",
+            if d.probability_bp.is_some() || !open {
+                percent(effective, locale)
+            } else {
+                tr.t1(
+                    "deal-probability-from-stage",
+                    "p",
+                    &percent(effective, locale),
+                )
+            },
+        ),
+        (
+            "field-weighted",
+            d.amount
+                .as_ref()
+                .map(|m| m.weighted(effective).format(locale))
+                .unwrap_or_default(),
+        ),
+        ("field-expected-close", date(d.expected_close)),
+        ("field-owner", deal.owner_name.clone().unwrap_or_default()),
+        (
+            "field-inside-partner",
+            deal.partner_name.clone().unwrap_or_default(),
+        ),
+        (
+            "field-next-step",
+            match (&d.next_step, d.next_step_due) {
+                (Some(s), Some(due)) => format!("{s} ({})", format::date(due, locale)),
+                (Some(s), None) => s.clone(),
+                _ => String::new(),
+            },
+        ),
+        (
+            "field-source",
+            d.source
+                .map(|s| tr.t(&format!("deal-source-{}", s.as_str())))
+                .unwrap_or_default(),
+        ),
+        ("field-competitor", d.competitor.clone().unwrap_or_default()),
+        (
+            "field-lost-reason",
+            d.lost_reason.clone().unwrap_or_default(),
+        ),
+    ];
+    if let Some(closed) = deal.closed_at {
+        facts.push(("field-closed-at", tr.instant(&closed)));
+    }
+    let facts = facts
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| Fact {
+            label: tr.t(k),
+            value: v,
+        })
+        .collect();
+    let account_contacts = crate::services::contacts::list(
+        &state.store,
+        auth,
+        &crate::services::contacts::ListQuery {
+            filter: tandem_store::contacts::Filter {
+                account_id: Some(d.account_id),
+                ..Default::default()
+            },
+            stale: false,
+            sort: Sort::NameAsc,
+            limit: 200,
+            cursor: None,
+        },
+    )
+    .await?;
+    let contact_choices = account_contacts
+        .items
+        .iter()
+        .filter(|c| !d.contacts.iter().any(|dc| dc.contact_id == c.id))
+        .map(|c| (c.id.to_string(), c.data.display_name(), false))
+        .collect();
+    let activities = super::activities::timeline(
+        state,
+        auth,
+        tandem_store::activities::Filter {
+            deal_id: Some(id),
+            ..Default::default()
+        },
+        tr,
+    )
+    .await?;
+    let stage_name = |v: &str| {
+        pipelines
+            .iter()
+            .flat_map(|p| p.stages.iter())
+            .find(|s| s.id.to_string() == v)
+            .map(|s| s.data.name.clone())
+    };
+    let user_name = |v: &str| {
+        users
+            .iter()
+            .find(|u| u.id.to_string() == v)
+            .map(|u| u.name.clone())
+    };
+    Ok(ShowPage {
+        layout: Layout::new(auth, "deals", d.title.clone()).with_notice(notice),
+        id: deal.id.to_string(),
+        version: deal.version,
+        title: d.title.clone(),
+        account_id: d.account_id.to_string(),
+        account_name: deal.account_name.clone(),
+        status: d.status.as_str(),
+        status_label: status_label(tr, d.status),
+        open,
+        amount: d
+            .amount
+            .as_ref()
+            .map(|m| m.format(locale))
+            .unwrap_or_default(),
+        rotting: open && rotting(deal.stage_entered_at, deal.stage_rotting_days, now),
+        days_in_stage: tr.t1(
+            "deal-days-in-stage",
+            "days",
+            &days_since(deal.stage_entered_at, now).to_string(),
+        ),
+        pipeline_name: pipeline.map(|p| p.name.clone()).unwrap_or_default(),
+        steps,
+        facts,
+        notes: d.notes.clone().unwrap_or_default(),
+        contacts: d
+            .contacts
+            .iter()
+            .zip(&deal.contact_names)
+            .map(|(c, name)| ContactLine {
+                id: c.contact_id.to_string(),
+                name: name.clone(),
+                role: tr.t(&format!("deal-role-{}", c.role.as_str())),
+            })
+            .collect(),
+        contact_choices,
+        roles: ContactRole::ALL
+            .iter()
+            .map(|r| {
+                (
+                    r.as_str().to_string(),
+                    tr.t(&format!("deal-role-{}", r.as_str())),
+                    *r == ContactRole::DecisionMaker,
+                )
+            })
+            .collect(),
+        visits: visits
+            .iter()
+            .rev()
+            .map(|v| Visit {
+                stage: v.stage_name.clone(),
+                entered: tr.instant(&v.entered_at),
+                left: v.left_at.map(|l| tr.instant(&l)).unwrap_or_default(),
+                days: tr.t1(
+                    "deal-days",
+                    "days",
+                    &days_since(v.entered_at, v.left_at.unwrap_or(now)).to_string(),
+                ),
+                by: v.actor_name.clone().unwrap_or_default(),
+            })
+            .collect(),
+        slips: slips
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} → {} ({}, {})",
+                    format::date(s.from, locale),
+                    format::date(s.to, locale),
+                    tr.instant(&s.at),
+                    s.actor_name.clone().unwrap_or_default()
+                )
+            })
+            .collect(),
+        history: history_items(history, tr, |field, value| match field {
+            "owner_id" | "inside_partner_id" => user_name(value),
+            "stage_id" => stage_name(value),
+            "status" => Some(tr.t(&format!("deal-status-{value}"))),
+            "source" => Some(tr.t(&format!("deal-source-{value}"))),
+            _ => None,
+        }),
+        activities,
+        kinds: super::activities::kind_options(tr, "call"),
+        log_account: d.account_id.to_string(),
+        log_contact: String::new(),
+        log_deal: id.to_string(),
+        log_return: format!("/deals/{id}"),
+        refused_stage: if missing.is_empty() {
+            String::new()
+        } else {
+            deal.stage_name.clone()
+        },
+        missing,
+        deleted: deal.deleted_at.is_some(),
+        can_write: auth.user.role.can_write_records(),
+        can_delete: auth.user.role.can_delete_records(),
+        tr,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Query(n): Query<NoticeParam>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    Ok(render(
+        show_page(&state, &auth, id, n.notice.as_deref(), vec![]).await?,
+    ))
+}
+
+/// After a refused change on the deal page: the page again, saying what is missing
+/// (422), or the conflict message (409).
+async fn refused(state: &AppState, auth: &Auth, id: DealId, err: AppError) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    match err {
+        AppError::Invalid(Invalid(errors)) => {
+            let missing = errors.iter().map(|e| tr.error(e.code)).collect();
+            let page = show_page(state, auth, id, None, missing).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        AppError::Conflict { .. } => {
+            let mut page = show_page(state, auth, id, None, vec![]).await?;
+            page.layout.notice = tr.t("conflict-reload");
+            Ok(render_with(StatusCode::CONFLICT, page))
+        }
+        e => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    stage_id: String,
+}
+
+/// Moves the deal to another stage (the menu alternative to dragging on the board).
+pub async fn move_stage(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let version = form.version.parse().unwrap_or(-1);
+    let Ok(stage) = form.stage_id.parse::<StageId>() else {
+        return refused(
+            &state,
+            &auth,
+            id,
+            Invalid::one("stage_id", "unknown_stage").into(),
+        )
+        .await;
+    };
+    match svc::change(&state.store, &auth, id, version, |i| {
+        i.stage_id = Some(stage);
+        i.pipeline_id = None;
+    })
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/deals/{id}?notice=moved"))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    lost_reason: String,
+    #[serde(default)]
+    competitor: String,
+}
+
+/// Wins, loses or reopens the deal.
+pub async fn close(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<CloseForm>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let version = form.version.parse().unwrap_or(-1);
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let status = form.status.clone();
+    let result = svc::change(&state.store, &auth, id, version, |i| {
+        i.status = Some(status.clone());
+        if status == "lost" {
+            i.lost_reason = opt(&form.lost_reason);
+            i.competitor = opt(&form.competitor).or(i.competitor.take());
+        }
+        if status == "open" {
+            i.lost_reason = None;
+        }
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/deals/{id}?notice=saved"))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    contact_id: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// Adds a contact with a role (or changes the role of one already on the deal).
+pub async fn add_contact(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ContactForm>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let version = form.version.parse().unwrap_or(-1);
+    let Ok(contact) = form.contact_id.parse::<ContactId>() else {
+        return refused(
+            &state,
+            &auth,
+            id,
+            Invalid::one("contacts", "unknown_contact").into(),
+        )
+        .await;
+    };
+    let role = Some(form.role.clone());
+    let result = svc::change(&state.store, &auth, id, version, |i| {
+        i.contacts.retain(|c| c.contact_id != contact);
+        i.contacts.push(DealContactInput {
+            contact_id: contact,
+            role,
+        });
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/deals/{id}?notice=saved"))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
+pub async fn remove_contact(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path((id, contact)): Path<(String, String)>,
+    Form(form): Form<MoveForm>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let contact: ContactId = contact.parse().map_err(|_| AppError::NotFound)?;
+    let version = form.version.parse().unwrap_or(-1);
+    let result = svc::change(&state.store, &auth, id, version, |i| {
+        i.contacts.retain(|c| c.contact_id != contact);
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/deals/{id}?notice=saved"))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
+/// The form as typed: every value a string, so that a wrong one can be shown again.
+#[derive(Deserialize, Default, Clone)]
+pub struct DealForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    account_id: String,
+    #[serde(default)]
+    account_name: String,
+    #[serde(default)]
+    stage_id: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    probability: String,
+    #[serde(default)]
+    expected_close: String,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    inside_partner_id: String,
+    #[serde(default)]
+    next_step: String,
+    #[serde(default)]
+    next_step_due: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    competitor: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl DealForm {
+    fn from_deal(deal: &Deal, locale: Locale) -> DealForm {
+        let d = &deal.data;
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        DealForm {
+            version: deal.version.to_string(),
+            title: d.title.clone(),
+            account_id: d.account_id.to_string(),
+            account_name: deal.account_name.clone(),
+            stage_id: d.stage_id.to_string(),
+            amount: d
+                .amount
+                .as_ref()
+                .map(|m| edit_amount(m.minor, &m.currency, locale))
+                .unwrap_or_default(),
+            currency: d
+                .amount
+                .as_ref()
+                .map_or("EUR".into(), |m| m.currency.clone()),
+            probability: d
+                .probability_bp
+                .map(|p| {
+                    edit_amount(p, "EUR", locale)
+                        .trim_end_matches(",00")
+                        .trim_end_matches(".00")
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            expected_close: d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
+            owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+            inside_partner_id: d
+                .inside_partner_id
+                .map(|o| o.to_string())
+                .unwrap_or_default(),
+            next_step: s(&d.next_step),
+            next_step_due: d.next_step_due.map(|x| x.to_string()).unwrap_or_default(),
+            source: d.source.map(|x| x.as_str().to_string()).unwrap_or_default(),
+            competitor: s(&d.competitor),
+            notes: s(&d.notes),
+        }
+    }
+
+    /// Writes the form's fields into `input` (the stored deal's, or an empty one).
+    async fn apply(
+        &self,
+        state: &AppState,
+        auth: &Auth,
+        known_account: Option<&str>,
+        input: &mut DealInput,
+    ) -> AppResult<()> {
+        let locale = auth.user.locale;
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let mut errors = vec![];
+        let typed = self.account_name.trim();
+        input.account_id = if typed.is_empty() {
+            None
+        } else if known_account.is_some_and(|k| k == typed) && !self.account_id.is_empty() {
+            self.account_id.parse::<AccountId>().ok()
+        } else {
+            match crate::services::contacts::resolve_account(&state.store, auth, typed).await {
+                Ok(a) => Some(a),
+                Err(AppError::Invalid(Invalid(e))) => {
+                    errors.extend(e);
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let stage = self.stage_id.parse::<StageId>().ok();
+        if stage != input.stage_id {
+            input.stage_id = stage;
+            input.pipeline_id = None;
+        }
+        let currency = opt(&self.currency).unwrap_or_else(|| "EUR".into());
+        input.amount = match self.amount.trim() {
+            "" => None,
+            typed => match parse_amount(typed, &currency, locale) {
+                Some(minor) => Some(Money::new(minor, &currency)),
+                None => {
+                    errors.push(FieldError::new("amount", "not_an_amount"));
+                    None
+                }
+            },
+        };
+        input.probability_bp = match self.probability.trim().trim_end_matches('%').trim() {
+            "" => None,
+            typed => match parse_amount(typed, "EUR", locale) {
+                Some(bp) => Some(bp),
+                None => {
+                    errors.push(FieldError::new("probability_bp", "not_a_number"));
+                    None
+                }
+            },
+        };
+        input.expected_close = opt(&self.expected_close);
+        input.owner_id = self.owner_id.parse().ok();
+        input.inside_partner_id = self.inside_partner_id.parse().ok();
+        input.next_step = opt(&self.next_step);
+        input.next_step_due = opt(&self.next_step_due);
+        input.source = opt(&self.source);
+        input.competitor = opt(&self.competitor);
+        input.notes = opt(&self.notes);
+        input.title = self.title.clone();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid(errors).into())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "deals/form.html")]
+struct FormPage {
+    tr: Tr,
+    layout: Layout,
+    id: String,
+    form: DealForm,
+    errors: FormErrors,
+    stages: Vec<(String, Options)>,
+    currencies: Options,
+    owners: Options,
+    partners: Options,
+    sources: Options,
+    conflicts: Vec<(String, String)>,
+    no_pipeline: bool,
+}
+
+async fn form_page(
+    state: &AppState,
+    auth: &Auth,
+    id: Option<DealId>,
+    form: DealForm,
+    errors: FormErrors,
+    conflicts: Vec<(String, String)>,
+) -> AppResult<FormPage> {
+    let tr = Tr::new(auth.user.locale);
+    let users = user_svc::list(&state.store, auth).await?;
+    let pipelines = pipeline_svc::list(&state.store, auth).await?;
+    let title = if id.is_some() {
+        form.title.clone()
+    } else {
+        tr.t("deals-new")
+    };
+    let pick = |raw: &str| raw.parse::<UserId>().ok();
+    Ok(FormPage {
+        layout: Layout::new(auth, "deals", title),
+        id: id.map(|i| i.to_string()).unwrap_or_default(),
+        stages: stage_groups(&pipelines, form.stage_id.parse().ok()),
+        currencies: CURRENCIES
+            .iter()
+            .map(|(c, _)| (c.to_string(), c.to_string(), *c == form.currency))
+            .collect(),
+        owners: owner_options(&users, pick(&form.owner_id)),
+        partners: owner_options(&users, pick(&form.inside_partner_id)),
+        sources: Source::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str().to_string(),
+                    tr.t(&format!("deal-source-{}", s.as_str())),
+                    s.as_str() == form.source,
+                )
+            })
+            .collect(),
+        no_pipeline: pipelines.iter().all(|p| p.stages.is_empty()),
+        form,
+        errors,
+        conflicts,
+        tr,
+    })
+}
+
+/// Field errors for the form: ids show at the inputs the user sees.
+fn form_errors(invalid: &Invalid, tr: Tr) -> FormErrors {
+    let renamed = Invalid(
+        invalid
+            .0
+            .iter()
+            .map(|e| match e.field.as_str() {
+                "account_id" => FieldError::new("account_name", e.code),
+                "pipeline_id" => FieldError::new("stage_id", e.code),
+                "probability_bp" => FieldError::new("probability", e.code),
+                _ => e.clone(),
+            })
+            .collect(),
+    );
+    FormErrors::from_invalid(&renamed, tr)
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(n): Query<NoticeParam>,
+) -> AppResult<Response> {
+    if !auth.user.role.can_write_records() {
+        return Err(AppError::Forbidden);
+    }
+    let mut form = DealForm {
+        currency: "EUR".into(),
+        owner_id: auth.user.id.to_string(),
+        ..Default::default()
+    };
+    if let Some(account) = n
+        .account
+        .as_deref()
+        .and_then(|a| a.parse::<AccountId>().ok())
+    {
+        let a = crate::services::accounts::get(&state.store, &auth, account).await?;
+        form.account_id = a.id.to_string();
+        form.account_name = a.data.name;
+    }
+    Ok(render(
+        form_page(&state, &auth, None, form, FormErrors::default(), vec![]).await?,
+    ))
+}
+
+async fn known_account_name(state: &AppState, auth: &Auth, raw: &str) -> Option<String> {
+    let id = raw.parse::<AccountId>().ok()?;
+    crate::services::accounts::get(&state.store, auth, id)
+        .await
+        .ok()
+        .map(|a| a.data.name)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(form): Form<DealForm>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let known = known_account_name(&state, &auth, &form.account_id).await;
+    let mut input = DealInput::default();
+    let result = match form
+        .apply(&state, &auth, known.as_deref(), &mut input)
+        .await
+    {
+        Ok(()) => svc::create(&state.store, &auth, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(deal) => Ok(see_other(&format!("/deals/{}?notice=created", deal.id))),
+        Err(AppError::Invalid(invalid)) => {
+            let errors = form_errors(&invalid, tr);
+            let page = form_page(&state, &auth, None, form, errors, vec![]).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let deal = svc::get(&state.store, &auth, id).await?;
+    if deal.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    if !auth.user.role.can_write_records() {
+        return Err(AppError::Forbidden);
+    }
+    let form = DealForm::from_deal(&deal, auth.user.locale);
+    Ok(render(
+        form_page(&state, &auth, Some(id), form, FormErrors::default(), vec![]).await?,
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(mut form): Form<DealForm>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let id = parse_id(&id)?;
+    let version = form.version.parse::<i64>().unwrap_or(-1);
+    let current = svc::get(&state.store, &auth, id).await?;
+    let known = known_account_name(&state, &auth, &form.account_id).await;
+    let mut input = current.data.to_input();
+    let result = match form
+        .apply(&state, &auth, known.as_deref(), &mut input)
+        .await
+    {
+        Ok(()) => svc::update(&state.store, &auth, id, version, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/deals/{id}?notice=saved"))),
+        Err(AppError::Invalid(invalid)) => {
+            let errors = form_errors(&invalid, tr);
+            let page = form_page(&state, &auth, Some(id), form, errors, vec![]).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(AppError::Conflict { .. }) => {
+            // Keep what the user typed; show what the other person changed meanwhile.
+            let stored = DealForm::from_deal(&current, auth.user.locale);
+            let conflicts = conflicts(&form, &stored, &current, tr);
+            form.version = stored.version.clone();
+            let mut errors = FormErrors::default();
+            errors
+                .by_field
+                .insert("version".into(), tr.t("conflict-explained"));
+            let page = form_page(&state, &auth, Some(id), form, errors, conflicts).await?;
+            Ok(render_with(StatusCode::CONFLICT, page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn conflicts(mine: &DealForm, stored: &DealForm, current: &Deal, tr: Tr) -> Vec<(String, String)> {
+    let pairs: [(&str, &String, &String); 13] = [
+        ("title", &mine.title, &stored.title),
+        ("account", &mine.account_name, &stored.account_name),
+        ("stage", &mine.stage_id, &stored.stage_id),
+        ("amount", &mine.amount, &stored.amount),
+        ("probability", &mine.probability, &stored.probability),
+        (
+            "expected-close",
+            &mine.expected_close,
+            &stored.expected_close,
+        ),
+        ("owner", &mine.owner_id, &stored.owner_id),
+        (
+            "inside-partner",
+            &mine.inside_partner_id,
+            &stored.inside_partner_id,
+        ),
+        ("next-step", &mine.next_step, &stored.next_step),
+        ("next-step-due", &mine.next_step_due, &stored.next_step_due),
+        ("source", &mine.source, &stored.source),
+        ("competitor", &mine.competitor, &stored.competitor),
+        ("notes", &mine.notes, &stored.notes),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(key, _, b)| {
+            let shown = match key {
+                "owner" => current.owner_name.clone().unwrap_or_default(),
+                "inside-partner" => current.partner_name.clone().unwrap_or_default(),
+                "stage" => current.stage_name.clone(),
+                "source" if !b.is_empty() => tr.t(&format!("deal-source-{b}")),
+                _ => b.clone(),
+            };
+            let shown = if shown.is_empty() {
+                "–".to_string()
+            } else {
+                shown
+            };
+            (tr.t(&format!("field-{key}")), shown)
+        })
+        .collect()
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    svc::delete(&state.store, &auth, parse_id(&id)?).await?;
+    Ok(see_other("/deals?notice=deleted"))
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    svc::restore(&state.store, &auth, id).await?;
+    Ok(see_other(&format!("/deals/{id}?notice=restored")))
+}

@@ -1,0 +1,334 @@
+//! Administration of pipelines and stages: names, order, default probability, rotting
+//! age and exit criteria. Every change is a plain form; errors show on the page.
+
+use super::{Form, Layout, render, render_with, see_other};
+use crate::{
+    AppState,
+    auth::{Auth, CurrentUser},
+    error::{AppError, AppResult},
+    i18n::Tr,
+    services::{pipelines as svc, require_admin},
+};
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde::Deserialize;
+use tandem_domain::{
+    Invalid, PipelineId, StageId,
+    money::{edit_amount, parse_amount},
+    pipeline::{ExitCriterion, StageInput},
+};
+
+pub struct StageRow {
+    pub id: String,
+    pub name: String,
+    pub probability: String,
+    pub rotting_days: String,
+    pub version: i64,
+    /// `(value, label, checked)` for each exit criterion.
+    pub criteria: Vec<(String, String, bool)>,
+    pub first: bool,
+    pub last: bool,
+}
+
+pub struct PipelineView {
+    pub id: String,
+    pub name: String,
+    pub version: i64,
+    pub stages: Vec<StageRow>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/pipelines.html")]
+struct PipelinesPage {
+    tr: Tr,
+    layout: Layout,
+    pipelines: Vec<PipelineView>,
+    /// Messages of a refused change.
+    problems: Vec<String>,
+}
+
+fn criterion_label(tr: Tr, c: ExitCriterion) -> String {
+    tr.t(&format!("exit-{}", c.as_str().replace('_', "-")))
+}
+
+async fn page(
+    state: &AppState,
+    auth: &Auth,
+    notice: Option<&str>,
+    problems: Vec<String>,
+) -> AppResult<PipelinesPage> {
+    require_admin(auth)?;
+    let tr = Tr::new(auth.user.locale);
+    let all = svc::list(&state.store, auth).await?;
+    let pipelines = all
+        .into_iter()
+        .map(|p| {
+            let n = p.stages.len();
+            PipelineView {
+                id: p.id.to_string(),
+                name: p.name,
+                version: p.version,
+                stages: p
+                    .stages
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| StageRow {
+                        id: s.id.to_string(),
+                        probability: edit_amount(s.data.probability_bp, "EUR", auth.user.locale)
+                            .trim_end_matches(",00")
+                            .trim_end_matches(".00")
+                            .to_string(),
+                        rotting_days: s
+                            .data
+                            .rotting_days
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                        criteria: ExitCriterion::ALL
+                            .iter()
+                            .map(|c| {
+                                (
+                                    c.as_str().to_string(),
+                                    criterion_label(tr, *c),
+                                    s.data.exit_criteria.contains(c),
+                                )
+                            })
+                            .collect(),
+                        name: s.data.name,
+                        version: s.version,
+                        first: i == 0,
+                        last: i + 1 == n,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(PipelinesPage {
+        layout: Layout::new(auth, "admin", tr.t("pipelines-title"))
+            .within("pipelines")
+            .with_notice(notice),
+        pipelines,
+        problems,
+        tr,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    notice: Option<String>,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(n): Query<NoticeParam>,
+) -> AppResult<Response> {
+    Ok(render(
+        page(&state, &auth, n.notice.as_deref(), vec![]).await?,
+    ))
+}
+
+/// Back to the page after a change, or the page with what went wrong.
+async fn done(state: &AppState, auth: &Auth, result: AppResult<()>) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let (status, problems) = match result {
+        Ok(()) => return Ok(see_other("/admin/pipelines?notice=saved")),
+        Err(AppError::Invalid(Invalid(e))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.iter()
+                .map(|f| {
+                    let field = match f.field.as_str() {
+                        "probability_bp" => "probability".to_string(),
+                        other => other.replace('_', "-"),
+                    };
+                    format!("{}: {}", tr.t(&format!("field-{field}")), tr.error(f.code))
+                })
+                .collect(),
+        ),
+        Err(AppError::InUse(Invalid(e))) => (
+            StatusCode::CONFLICT,
+            e.iter().map(|f| tr.error(f.code)).collect(),
+        ),
+        Err(AppError::Conflict { .. }) => (StatusCode::CONFLICT, vec![tr.t("conflict-reload")]),
+        Err(e) => return Err(e),
+    };
+    Ok(render_with(
+        status,
+        page(state, auth, None, problems).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(form): Form<NameForm>,
+) -> AppResult<Response> {
+    let input = svc::NewPipeline {
+        name: form.name,
+        stages: vec![],
+    };
+    let result = svc::create(&state.store, &auth, input).await.map(|_| ());
+    done(&state, &auth, result).await
+}
+
+fn pipeline_id(raw: &str) -> AppResult<PipelineId> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+fn stage_id(raw: &str) -> AppResult<StageId> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+pub async fn rename(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<NameForm>,
+) -> AppResult<Response> {
+    let version = form.version.parse().unwrap_or(-1);
+    let result = svc::rename(&state.store, &auth, pipeline_id(&id)?, version, &form.name)
+        .await
+        .map(|_| ());
+    done(&state, &auth, result).await
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let result = svc::delete(&state.store, &auth, pipeline_id(&id)?).await;
+    done(&state, &auth, result).await
+}
+
+/// A stage form. Checkboxes arrive as repeated `exit` fields, which `serde_urlencoded`
+/// cannot gather into a list; the body is read as pairs instead.
+struct StageForm {
+    version: String,
+    name: String,
+    probability: String,
+    rotting_days: String,
+    exit: Vec<String>,
+}
+
+impl StageForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> StageForm {
+        let mut f = StageForm {
+            version: String::new(),
+            name: String::new(),
+            probability: String::new(),
+            rotting_days: String::new(),
+            exit: vec![],
+        };
+        for (k, v) in pairs {
+            match k.as_str() {
+                "version" => f.version = v,
+                "name" => f.name = v,
+                "probability" => f.probability = v,
+                "rotting_days" => f.rotting_days = v,
+                "exit" => f.exit.push(v),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn to_input(&self, auth: &Auth) -> Result<StageInput, Invalid> {
+        let probability = self.probability.trim().trim_end_matches('%').trim();
+        let probability_bp = match probability {
+            "" => Some(0),
+            p => Some(
+                parse_amount(p, "EUR", auth.user.locale)
+                    .ok_or_else(|| Invalid::one("probability_bp", "not_a_number"))?,
+            ),
+        };
+        let rotting_days = match self.rotting_days.trim() {
+            "" => None,
+            d => Some(
+                d.parse()
+                    .map_err(|_| Invalid::one("rotting_days", "not_a_number"))?,
+            ),
+        };
+        Ok(StageInput {
+            name: self.name.clone(),
+            probability_bp,
+            rotting_days,
+            exit_criteria: self.exit.clone(),
+        })
+    }
+}
+
+pub async fn add_stage(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let form = StageForm::from_pairs(pairs);
+    let result = match form.to_input(&auth) {
+        Ok(input) => svc::add_stage(&state.store, &auth, pipeline_id(&id)?, input)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    done(&state, &auth, result).await
+}
+
+pub async fn update_stage(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let form = StageForm::from_pairs(pairs);
+    let version = form.version.parse().unwrap_or(-1);
+    let result = match form.to_input(&auth) {
+        Ok(input) => svc::update_stage(&state.store, &auth, stage_id(&id)?, version, input)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    done(&state, &auth, result).await
+}
+
+pub async fn delete_stage(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let result = svc::delete_stage(&state.store, &auth, stage_id(&id)?).await;
+    done(&state, &auth, result).await
+}
+
+pub async fn stage_up(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let result = svc::move_stage(&state.store, &auth, stage_id(&id)?, -1)
+        .await
+        .map(|_| ());
+    done(&state, &auth, result).await
+}
+
+pub async fn stage_down(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let result = svc::move_stage(&state.store, &auth, stage_id(&id)?, 1)
+        .await
+        .map(|_| ());
+    done(&state, &auth, result).await
+}
