@@ -44,15 +44,12 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(args.connections)
         .build()?;
-    let ids = account_ids(&http, &base, &token).await?;
+    let ids = deal_ids(&http, &base, &token).await?;
     let scenarios: [(&str, Scenario); 4] = [
-        (
-            "API deal list stand-in: accounts, 50, filtered, sorted",
-            Scenario::List,
-        ),
-        ("record page: account with history", Scenario::Page),
+        ("API deal list: 50, filtered, sorted", Scenario::List),
+        ("record page: deal with timeline", Scenario::Page),
         ("global search: /api/v1/search?q=", Scenario::Search),
-        ("update: PATCH account", Scenario::Update),
+        ("update: PATCH deal", Scenario::Update),
     ];
     for (name, scenario) in scenarios {
         let r = run(
@@ -125,13 +122,9 @@ async fn wait_ready(base: &str) -> anyhow::Result<()> {
     bail!("the server did not become ready")
 }
 
-async fn account_ids(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-) -> anyhow::Result<Vec<String>> {
+async fn deal_ids(http: &reqwest::Client, base: &str, token: &str) -> anyhow::Result<Vec<String>> {
     let r: serde_json::Value = http
-        .get(format!("{base}/api/v1/accounts?limit=200"))
+        .get(format!("{base}/api/v1/deals?limit=200&status=open"))
         .bearer_auth(token)
         .send()
         .await?
@@ -162,10 +155,10 @@ struct Report {
 }
 
 const FILTERS: [&str; 4] = [
-    "lifecycle=customer&sort=name",
-    "lifecycle=prospect&sort=-updated_at",
-    "tag=Messe%202026&sort=name",
-    "sort=-created_at",
+    "status=open&sort=-updated_at",
+    "status=won&sort=name",
+    "status=open&sort=-created_at",
+    "status=lost&sort=-updated_at",
 ];
 const WORDS: [&str; 6] = [
     "mueller",
@@ -200,7 +193,7 @@ async fn run(
             let mut times = vec![];
             let mut errors = 0;
             let mut i = w;
-            // Each worker updates its own account, so updates do not conflict.
+            // Each worker updates its own deal, so updates do not conflict.
             let own = ids[w % ids.len()].clone();
             let mut version = None;
             while Instant::now() < deadline {
@@ -211,7 +204,7 @@ async fn run(
                         get(
                             &http,
                             &format!(
-                                "{base}/api/v1/accounts?limit=50&{}",
+                                "{base}/api/v1/deals?limit=50&{}",
                                 FILTERS[i % FILTERS.len()]
                             ),
                             &token,
@@ -221,7 +214,7 @@ async fn run(
                     Scenario::Page => {
                         get(
                             &http,
-                            &format!("{base}/accounts/{}", ids[i % ids.len()]),
+                            &format!("{base}/deals/{}", ids[i % ids.len()]),
                             &token,
                         )
                         .await
@@ -286,7 +279,7 @@ async fn update(
     version: &mut Option<i64>,
     i: usize,
 ) -> bool {
-    let url = format!("{base}/api/v1/accounts/{id}");
+    let url = format!("{base}/api/v1/deals/{id}");
     let v = match *version {
         Some(v) => v,
         None => {
@@ -299,7 +292,7 @@ async fn update(
             body["version"].as_i64().unwrap_or(1)
         }
     };
-    let body = serde_json::json!({"version": v, "employees": 10 + (i % 1000) as i64});
+    let body = serde_json::json!({"version": v, "next_step": format!("Nachfassen, Runde {i}")});
     match http.patch(&url).bearer_auth(token).json(&body).send().await {
         Ok(r) if r.status().is_success() => {
             let body: serde_json::Value = r.json().await.unwrap_or_default();

@@ -392,6 +392,50 @@ async fn leave_stage(
     Ok(())
 }
 
+/// A deal's past, for importing deals that did not start today (demo data, imports):
+/// when it was created, the stages it went through (stage, entered, left) and when it
+/// was closed. The last visit is the deal's current stage.
+pub struct Past {
+    pub created_at: Instant,
+    pub visits: Vec<(StageId, Instant, Option<Instant>)>,
+    pub closed_at: Option<Instant>,
+}
+
+/// Inserts a deal with its past.
+pub async fn insert_with_past(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: DealId,
+    data: &DealData,
+    actor: Option<UserId>,
+    past: &Past,
+) -> StoreResult<()> {
+    let entered = past.visits.last().map_or(past.created_at, |v| v.1);
+    let mut vals = values(data);
+    vals.push(("stage_entered_at", entered.0.into()));
+    vals.push(("closed_at", past.closed_at.map(|c| c.0).into()));
+    list::insert_record(c, "deals", ws, id.0, vals, actor).await?;
+    let last = past.closed_at.unwrap_or(entered);
+    c.exec(
+        &Query::update()
+            .table("deals")
+            .value("created_at", past.created_at.0)
+            .value("updated_at", last.0)
+            .and_where(Expr::col("workspace_id").eq(ws.0))
+            .and_where(Expr::col("id").eq(id.0))
+            .to_owned(),
+    )
+    .await?;
+    write_contacts(c, ws, id, &data.contacts).await?;
+    for (stage, entered, left) in &past.visits {
+        enter_stage(c, ws, id, *stage, *entered, actor).await?;
+        if let Some(left) = left {
+            leave_stage(c, ws, id, *left).await?;
+        }
+    }
+    search::index(c, ws, "deal", id.0, Some(&search_text(data))).await
+}
+
 pub async fn insert(
     c: &mut Conn<'_>,
     ws: WorkspaceId,

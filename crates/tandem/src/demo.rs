@@ -413,6 +413,14 @@ async fn seed_accounts(
 ) -> anyhow::Result<()> {
     let mut rng = Rng(0x7A4D_E1A5_0000_0001);
     let today = jiff::civil::date(2026, 11, 1);
+    let pipeline = {
+        let mut c = store.read().await?;
+        tandem_store::pipelines::list(&mut c.conn(), ws)
+            .await?
+            .into_iter()
+            .next()
+            .context("the demo workspace has no pipeline")?
+    };
     let mut done = 0;
     while done < count {
         let batch = (count - done).min(1_000);
@@ -470,9 +478,11 @@ async fn seed_accounts(
                 .unwrap_or("")
                 .trim_start_matches("https://www.")
                 .to_string();
+            let mut account_contacts = vec![];
             for _ in 0..(1 + rng.next() % 3) {
                 let contact = demo_contact(&mut rng, id, &domain, today)?;
                 let cid = ContactId::new();
+                account_contacts.push(cid);
                 contacts::insert(&mut tx.conn(), ws, cid, &contact, None).await?;
                 created(&mut tx, ws, "contact", cid.0, &contact).await?;
                 for _ in 0..(rng.next() % 3) {
@@ -482,10 +492,170 @@ async fn seed_accounts(
                     created(&mut tx, ws, "activity", aid.0, &activity).await?;
                 }
             }
+            for _ in 0..(rng.next() % 4) {
+                demo_deal(
+                    &mut tx,
+                    &mut rng,
+                    ws,
+                    &pipeline,
+                    id,
+                    owner,
+                    &account_contacts,
+                )
+                .await?;
+            }
         }
         tx.commit().await?;
         done += batch;
     }
     tracing::info!(accounts = count, "demo accounts created");
     Ok(())
+}
+
+const DEAL_TITLES: [&str; 10] = [
+    "CNC-Bearbeitungszentrum",
+    "Wartungsvertrag 2027",
+    "Ersatzteilpaket",
+    "Retrofit Steuerung",
+    "Förderanlage Halle 3",
+    "Rahmenvertrag Verschleißteile",
+    "Schulungspaket Bediener",
+    "Verpackungslinie",
+    "Prüfstand Endkontrolle",
+    "Roboterzelle Schweißen",
+];
+const LOST_REASONS: [(&str, Option<&str>); 4] = [
+    ("Preis", Some("DMG Mori")),
+    ("Wettbewerber gewählt", Some("Trumpf")),
+    ("Kein Budget", None),
+    ("Projekt verschoben", None),
+];
+const SOURCES: [&str; 6] = [
+    "existing_customer",
+    "referral",
+    "trade_fair",
+    "website",
+    "marketing",
+    "cold_outreach",
+];
+
+/// A deal with a consistent past: created up to two years ago, through the stages in
+/// order, open (a third of them rotting), won or lost.
+async fn demo_deal(
+    tx: &mut tandem_store::Tx,
+    rng: &mut Rng,
+    ws: WorkspaceId,
+    pipeline: &tandem_store::pipelines::Pipeline,
+    account: AccountId,
+    owner: UserId,
+    contacts: &[ContactId],
+) -> anyhow::Result<()> {
+    use tandem_domain::{
+        DealId, Instant,
+        deal::{DealContactInput, DealInput},
+        money::Money,
+    };
+    const DAY: i64 = 86_400_000;
+    let now = Instant::now();
+    let today = tandem_domain::format::today();
+    let n = rng.next();
+    let status = match n % 10 {
+        0..=4 => "open",
+        5..=7 => "won",
+        _ => "lost",
+    };
+    let stages = &pipeline.stages;
+    let last = stages.len() - 1;
+    let reached = match status {
+        "won" => last,
+        _ => (rng.next() % stages.len() as u64) as usize,
+    };
+    let created_ms = now.0 - (20 + (rng.next() % 700) as i64) * DAY;
+    let end = match status {
+        // Open deals entered their stage within the last six weeks.
+        "open" => now.0 - (rng.next() % 42) as i64 * DAY,
+        _ => {
+            created_ms
+                + ((now.0 - created_ms) as f64 * 0.3 + (rng.next() % 60) as f64 * DAY as f64)
+                    .min((now.0 - created_ms) as f64) as i64
+        }
+    };
+    let step = (end - created_ms) / (reached as i64 + 1).max(1);
+    let mut visits = vec![];
+    for (i, stage) in stages.iter().take(reached + 1).enumerate() {
+        let entered = Instant(created_ms + step * i as i64);
+        let left = if i < reached {
+            Some(Instant(created_ms + step * (i as i64 + 1)))
+        } else if status == "open" {
+            None
+        } else {
+            Some(Instant(end))
+        };
+        let entered = if i == reached && status == "open" {
+            Instant(end)
+        } else {
+            entered
+        };
+        visits.push((stage.id, entered, left));
+    }
+    let closed_at = (status != "open").then_some(Instant(end));
+    let close_date = match closed_at {
+        Some(c) => tandem_domain::format::local_date(c),
+        None => today.saturating_add(jiff::Span::new().days(10 + (rng.next() % 170) as i64)),
+    };
+    let (lost_reason, competitor) = if status == "lost" {
+        let (r, c) = *rng.pick(&LOST_REASONS);
+        (Some(r.to_string()), c.map(str::to_string))
+    } else {
+        (None, None)
+    };
+    let input = DealInput {
+        title: rng.pick(&DEAL_TITLES).to_string(),
+        account_id: Some(account),
+        pipeline_id: Some(pipeline.id),
+        stage_id: Some(stages[reached].id),
+        amount: Some(Money::new(
+            (5_000 + (rng.next() % 495) as i64 * 1_000) * 100,
+            "EUR",
+        )),
+        expected_close: Some(close_date.to_string()),
+        owner_id: Some(owner),
+        next_step: (status == "open").then(|| "Angebot nachfassen".to_string()),
+        next_step_due: (status == "open").then(|| {
+            today
+                .saturating_add(jiff::Span::new().days((rng.next() % 14) as i64 - 3))
+                .to_string()
+        }),
+        source: Some(rng.pick(&SOURCES).to_string()),
+        status: Some(status.into()),
+        lost_reason,
+        competitor,
+        contacts: contacts
+            .iter()
+            .take(2)
+            .enumerate()
+            .map(|(i, c)| DealContactInput {
+                contact_id: *c,
+                role: Some(
+                    if i == 0 {
+                        "decision_maker"
+                    } else {
+                        "influencer"
+                    }
+                    .into(),
+                ),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let data = input.validate().context("demo deal invalid")?;
+    let id = DealId::new();
+    let past = tandem_store::deals::Past {
+        created_at: Instant(created_ms),
+        visits,
+        closed_at,
+    };
+    tandem_store::deals::insert_with_past(&mut tx.conn(), ws, id, &data, Some(owner), &past)
+        .await?;
+    created(tx, ws, "deal", id.0, &data).await
 }

@@ -92,8 +92,16 @@ impl Browser {
     }
 
     pub async fn click(&self, css: &str) {
-        let el = self.client.find(Locator::Css(css)).await.expect(css);
-        el.click().await.expect("click");
+        let mut last = None;
+        for _ in 0..20 {
+            let el = self.client.find(Locator::Css(css)).await.expect(css);
+            match el.click().await {
+                Ok(()) => return,
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("click on {css}: {last:?}")
     }
 
     /// Waits (up to the driver's default) until an element matches.
@@ -105,9 +113,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{css} did not appear: {e}"));
     }
 
+    /// The text of the element matching `css`. Live pages swap fragments when events
+    /// arrive, so an element found a moment ago may be gone: it is looked up again.
     pub async fn text(&self, css: &str) -> String {
-        let el = self.client.find(Locator::Css(css)).await.expect(css);
-        el.text().await.expect("text")
+        let mut last = None;
+        for _ in 0..20 {
+            let el = self.client.find(Locator::Css(css)).await.expect(css);
+            match el.text().await {
+                Ok(t) => return t,
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("text of {css}: {last:?}")
     }
 
     pub async fn count(&self, css: &str) -> usize {
