@@ -446,3 +446,7 @@ error-unknown-currency = Unbekannte Währung.
 error-duplicate = Ein Eintrag kommt doppelt vor.
 problem-in-use = Noch in Gebrauch
 problem-in-use-detail = Der Datensatz wird noch verwendet und kann nicht entfernt werden.
+deals-none-yet = Noch keine Deals.
+deals-add-to-account = Deal anlegen
+yes = Ja
+no = Nein

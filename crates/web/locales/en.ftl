@@ -446,3 +446,7 @@ error-unknown-currency = Unknown currency.
 error-duplicate = An entry appears twice.
 problem-in-use = Still in use
 problem-in-use-detail = The record is still used by others and cannot be removed.
+deals-none-yet = No deals yet.
+deals-add-to-account = New deal
+yes = Yes
+no = No

@@ -227,6 +227,7 @@ struct ShowPage {
     notes: String,
     history: Vec<HistoryItem>,
     contacts: Vec<super::contacts::Row>,
+    deals: Vec<super::deals::Row>,
     stale_hint: String,
     activities: Vec<super::activities::Row>,
     kinds: Options,
@@ -332,6 +333,20 @@ pub async fn show(
     )
     .await?;
     let stale_days = crate::services::contacts::stale_days(&state.store, &auth).await?;
+    let deals = crate::services::deals::list(
+        &state.store,
+        &auth,
+        &crate::services::deals::ListQuery {
+            filter: tandem_store::deals::Filter {
+                account_id: Some(id),
+                ..Default::default()
+            },
+            sort: Sort::UpdatedDesc,
+            limit: 50,
+            cursor: None,
+        },
+    )
+    .await?;
     let activities = super::activities::timeline(
         &state,
         &auth,
@@ -361,6 +376,7 @@ pub async fn show(
             _ => None,
         }),
         contacts: super::contacts::rows(&contacts.items, stale_days),
+        deals: super::deals::rows(&deals.items, tr),
         stale_hint: tr.t1("contact-stale-hint", "days", &stale_days.to_string()),
         activities,
         kinds: super::activities::kind_options(tr, "visit"),
@@ -628,36 +644,31 @@ fn conflicts(
     owner_name: Option<&str>,
     tr: Tr,
 ) -> Vec<(String, String)> {
-    let pairs: [(&str, &String, &String); 15] = [
-        ("name", &mine.name, &stored.name),
-        ("legal-form", &mine.legal_form, &stored.legal_form),
-        ("industry", &mine.industry, &stored.industry),
-        ("employees", &mine.employees, &stored.employees),
-        ("street", &mine.street, &stored.street),
-        ("postal-code", &mine.postal_code, &stored.postal_code),
-        ("city", &mine.city, &stored.city),
-        ("vat-id", &mine.vat_id, &stored.vat_id),
-        ("website", &mine.website, &stored.website),
-        ("phone", &mine.phone, &stored.phone),
-        ("email", &mine.email, &stored.email),
-        ("tags", &mine.tags, &stored.tags),
-        ("lifecycle", &mine.lifecycle, &stored.lifecycle),
-        ("owner", &mine.owner_id, &stored.owner_id),
-        ("notes", &mine.notes, &stored.notes),
-    ];
-    pairs
-        .into_iter()
-        .filter(|(_, a, b)| a.trim() != b.trim())
-        .map(|(key, _, b)| {
-            let shown = match key {
-                "owner" => owner_name.unwrap_or("–").to_string(),
-                "lifecycle" => tr.t(&format!("lifecycle-{b}")),
-                _ if b.is_empty() => "–".to_string(),
-                _ => b.clone(),
-            };
-            (tr.t(&format!("field-{key}")), shown)
-        })
-        .collect()
+    super::conflicts(
+        tr,
+        &[
+            ("name", &mine.name, &stored.name),
+            ("legal-form", &mine.legal_form, &stored.legal_form),
+            ("industry", &mine.industry, &stored.industry),
+            ("employees", &mine.employees, &stored.employees),
+            ("street", &mine.street, &stored.street),
+            ("postal-code", &mine.postal_code, &stored.postal_code),
+            ("city", &mine.city, &stored.city),
+            ("vat-id", &mine.vat_id, &stored.vat_id),
+            ("website", &mine.website, &stored.website),
+            ("phone", &mine.phone, &stored.phone),
+            ("email", &mine.email, &stored.email),
+            ("tags", &mine.tags, &stored.tags),
+            ("lifecycle", &mine.lifecycle, &stored.lifecycle),
+            ("owner", &mine.owner_id, &stored.owner_id),
+            ("notes", &mine.notes, &stored.notes),
+        ],
+        |key, value| match key {
+            "owner" => owner_name.map(str::to_string),
+            "lifecycle" => Some(tr.t(&format!("lifecycle-{value}"))),
+            _ => None,
+        },
+    )
 }
 
 pub async fn delete(

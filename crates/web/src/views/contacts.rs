@@ -389,6 +389,8 @@ struct FormPage {
     errors: FormErrors,
     salutations: Options,
     today: String,
+    /// After a conflict: the fields someone else changed, with their current values.
+    conflicts: Vec<(String, String)>,
 }
 
 fn form_page(
@@ -419,6 +421,7 @@ fn form_page(
         form,
         errors,
         today: tandem_domain::format::today().to_string(),
+        conflicts: vec![],
         tr,
     }
 }
@@ -533,16 +536,59 @@ pub async fn update(
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(&auth, Some(id), form, form_errors(invalid, tr)),
         )),
-        Err(AppError::Conflict { current_version }) => {
-            form.version = current_version.to_string();
+        Err(AppError::Conflict { .. }) => {
+            // Keep what the user typed; show what the other person saved meanwhile.
+            let current = svc::get(&state.store, &auth, id).await?;
+            let stored = ContactForm::from_contact(&current);
+            let check = |v: &Option<String>| if v.is_some() { "on" } else { "" };
+            let conflicts = super::conflicts(
+                tr,
+                &[
+                    ("salutation", &form.salutation, &stored.salutation),
+                    ("title", &form.title, &stored.title),
+                    ("first-name", &form.first_name, &stored.first_name),
+                    ("last-name", &form.last_name, &stored.last_name),
+                    ("position", &form.position, &stored.position),
+                    ("account", &form.account_name, &stored.account_name),
+                    ("emails", &form.emails, &stored.emails),
+                    ("phones", &form.phones, &stored.phones),
+                    (
+                        "consent-email",
+                        check(&form.consent_email),
+                        check(&stored.consent_email),
+                    ),
+                    (
+                        "consent-phone",
+                        check(&form.consent_phone),
+                        check(&stored.consent_phone),
+                    ),
+                    ("consent-on", &form.consent_on, &stored.consent_on),
+                    (
+                        "consent-source",
+                        &form.consent_source,
+                        &stored.consent_source,
+                    ),
+                    ("verified-on", &form.verified_on, &stored.verified_on),
+                    ("notes", &form.notes, &stored.notes),
+                ],
+                |key, value| match key {
+                    "consent-email" | "consent-phone" => {
+                        Some(tr.t(if value == "on" { "yes" } else { "no" }))
+                    }
+                    "salutation" if !value.is_empty() => {
+                        Salutation::parse(value).map(|s| salutation_label(tr, s))
+                    }
+                    _ => None,
+                },
+            );
+            form.version = stored.version.clone();
             let mut errors = FormErrors::default();
             errors
                 .by_field
-                .insert("version".into(), tr.t("conflict-reload"));
-            Ok(render_with(
-                StatusCode::CONFLICT,
-                form_page(&auth, Some(id), form, errors),
-            ))
+                .insert("version".into(), tr.t("conflict-explained"));
+            let mut page = form_page(&auth, Some(id), form, errors);
+            page.conflicts = conflicts;
+            Ok(render_with(StatusCode::CONFLICT, page))
         }
         Err(e) => Err(e),
     }

@@ -1136,48 +1136,39 @@ pub async fn update(
 }
 
 fn conflicts(mine: &DealForm, stored: &DealForm, current: &Deal, tr: Tr) -> Vec<(String, String)> {
-    let pairs: [(&str, &String, &String); 13] = [
-        ("title", &mine.title, &stored.title),
-        ("account", &mine.account_name, &stored.account_name),
-        ("stage", &mine.stage_id, &stored.stage_id),
-        ("amount", &mine.amount, &stored.amount),
-        ("probability", &mine.probability, &stored.probability),
-        (
-            "expected-close",
-            &mine.expected_close,
-            &stored.expected_close,
-        ),
-        ("owner", &mine.owner_id, &stored.owner_id),
-        (
-            "inside-partner",
-            &mine.inside_partner_id,
-            &stored.inside_partner_id,
-        ),
-        ("next-step", &mine.next_step, &stored.next_step),
-        ("next-step-due", &mine.next_step_due, &stored.next_step_due),
-        ("source", &mine.source, &stored.source),
-        ("competitor", &mine.competitor, &stored.competitor),
-        ("notes", &mine.notes, &stored.notes),
-    ];
-    pairs
-        .into_iter()
-        .filter(|(_, a, b)| a.trim() != b.trim())
-        .map(|(key, _, b)| {
-            let shown = match key {
-                "owner" => current.owner_name.clone().unwrap_or_default(),
-                "inside-partner" => current.partner_name.clone().unwrap_or_default(),
-                "stage" => current.stage_name.clone(),
-                "source" if !b.is_empty() => tr.t(&format!("deal-source-{b}")),
-                _ => b.clone(),
-            };
-            let shown = if shown.is_empty() {
-                "–".to_string()
-            } else {
-                shown
-            };
-            (tr.t(&format!("field-{key}")), shown)
-        })
-        .collect()
+    super::conflicts(
+        tr,
+        &[
+            ("title", &mine.title, &stored.title),
+            ("account", &mine.account_name, &stored.account_name),
+            ("stage", &mine.stage_id, &stored.stage_id),
+            ("amount", &mine.amount, &stored.amount),
+            ("probability", &mine.probability, &stored.probability),
+            (
+                "expected-close",
+                &mine.expected_close,
+                &stored.expected_close,
+            ),
+            ("owner", &mine.owner_id, &stored.owner_id),
+            (
+                "inside-partner",
+                &mine.inside_partner_id,
+                &stored.inside_partner_id,
+            ),
+            ("next-step", &mine.next_step, &stored.next_step),
+            ("next-step-due", &mine.next_step_due, &stored.next_step_due),
+            ("source", &mine.source, &stored.source),
+            ("competitor", &mine.competitor, &stored.competitor),
+            ("notes", &mine.notes, &stored.notes),
+        ],
+        |key, value| match key {
+            "owner" => current.owner_name.clone(),
+            "inside-partner" => current.partner_name.clone(),
+            "stage" => Some(current.stage_name.clone()),
+            "source" if !value.is_empty() => Some(tr.t(&format!("deal-source-{value}"))),
+            _ => None,
+        },
+    )
 }
 
 pub async fn delete(

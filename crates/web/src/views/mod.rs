@@ -295,3 +295,26 @@ pub fn sort_options(tr: Tr, selected: tandem_store::Sort) -> Options {
 
 /// Values for select boxes: `(value, label, selected)`.
 pub type Options = Vec<(String, String, bool)>;
+
+/// After an edit conflict: the fields where the stored record differs from what the
+/// user typed, as `(label, stored value)`. `pairs` are `(field key, mine, stored)`,
+/// labelled by `field-<key>`; `shown` may turn a stored value into words (ids, choices).
+pub fn conflicts(
+    tr: Tr,
+    pairs: &[(&str, &str, &str)],
+    shown: impl Fn(&str, &str) -> Option<String>,
+) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .filter(|(_, mine, stored)| mine.trim() != stored.trim())
+        .map(|(key, _, stored)| {
+            let value = shown(key, stored).unwrap_or_else(|| stored.to_string());
+            let value = if value.trim().is_empty() {
+                "–".to_string()
+            } else {
+                value
+            };
+            (tr.t(&format!("field-{key}")), value)
+        })
+        .collect()
+}

@@ -330,3 +330,57 @@ async fn admins_set_when_contact_data_counts_as_stale() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_contact_edit_conflict_lists_what_the_colleague_saved() {
+    for db in tandem_testkit::backends() {
+        let server = tandem_testkit::TestServer::start(&db).await;
+        let me = server.user(tandem_domain::Role::Field).await;
+        let api = server.api_for(&me).await;
+        let contact = api
+            .post(
+                "/api/v1/contacts",
+                serde_json::json!({"last_name": "Wendt", "first_name": "Ute", "position": "Einkauf"}),
+            )
+            .await
+            .body;
+        let path = format!("/contacts/{}", contact["id"].as_str().unwrap());
+        let web = server.web(&me).await;
+        let form = web.get(&format!("{path}/edit")).await;
+        // A colleague changes the position meanwhile.
+        api.patch(
+            &format!("/api/v1{path}"),
+            serde_json::json!({"version": 1, "position": "Einkaufsleitung"}),
+        )
+        .await;
+        let conflict = web
+            .post_form(
+                &path,
+                &form.csrf(),
+                &[
+                    ("version", "1"),
+                    ("first_name", "Ute"),
+                    ("last_name", "Wendt-Berger"),
+                    ("position", "Einkauf"),
+                ],
+            )
+            .await;
+        assert_eq!(conflict.status, reqwest::StatusCode::CONFLICT, "{db}");
+        let alert = conflict.select_text(".alert").unwrap();
+        assert!(alert.contains("Einkaufsleitung"), "{db}: {alert}");
+        assert!(
+            !alert.contains("Ute"),
+            "{db}: fields that agree are not listed"
+        );
+        assert_eq!(
+            conflict.attr("#last_name", "value").as_deref(),
+            Some("Wendt-Berger"),
+            "my input is kept"
+        );
+        assert_eq!(
+            conflict.attr("input[name=version]", "value").as_deref(),
+            Some("2")
+        );
+        server.stop().await;
+    }
+}

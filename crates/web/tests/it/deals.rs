@@ -429,6 +429,16 @@ async fn the_deal_pages_create_move_and_explain_what_is_missing() {
         assert!(alert.contains("Erstkontakt"), "{alert}");
         assert!(alert.contains("Kontakt"), "{alert}");
 
+        // The account page lists its deals.
+        let account_page = web.get(&format!("/accounts/{account_id}")).await;
+        assert!(
+            account_page
+                .select_text("#deals-h + ul")
+                .unwrap_or_default()
+                .contains("Backofen-Linie"),
+            "{db}"
+        );
+
         // The list shows the open deal with its amount.
         let list = web.get("/deals").await;
         assert!(list.text.contains("Backofen-Linie"));
