@@ -55,6 +55,42 @@ impl Role {
     }
 }
 
+/// Which customer records a role sees: its users' own, their team's, or all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Own,
+    Team,
+    All,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Own, Scope::Team, Scope::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Own => "own",
+            Scope::Team => "team",
+            Scope::All => "all",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+impl Role {
+    /// What a role sees unless the admin chose otherwise: admins and marketing all,
+    /// everyone else their team.
+    pub fn default_scope(self) -> Scope {
+        match self {
+            Role::Admin | Role::Marketing => Scope::All,
+            Role::Manager | Role::Field | Role::Inside | Role::ReadOnly => Scope::Team,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -233,6 +233,8 @@ pub struct Filter {
     pub tag: Option<String>,
     /// The trash instead of the live records.
     pub deleted: bool,
+    /// Whose records the caller may see.
+    pub seen: crate::Seen,
 }
 
 pub type Page = list::Page<Account>;
@@ -265,6 +267,7 @@ pub async fn list(
             Func::lower(Expr::col(("accounts", "tags"))).like(LikeExpr::new(pattern).escape('\\')),
         );
     }
+    f.seen.restrict(&mut q, "accounts", &["owner_id"]);
     list::keyset(&mut q, "accounts", sort, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
     let rows = rows.into_iter().map(|r| {

@@ -196,6 +196,8 @@ pub struct Filter {
     pub created_by: Option<UserId>,
     pub key_conversations: bool,
     pub deleted: bool,
+    /// Whose records the caller may see.
+    pub seen: crate::Seen,
 }
 
 /// The timeline: newest first.
@@ -227,6 +229,7 @@ pub async fn list(
     if f.key_conversations {
         q.and_where(Expr::col(("activities", "key_conversation")).eq(true));
     }
+    f.seen.restrict_by_account(&mut q, "activities", ws);
     list::keyset_on(&mut q, "activities", "occurred_at", true, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
     let rows = rows.into_iter().map(|r| {

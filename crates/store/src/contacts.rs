@@ -221,6 +221,8 @@ pub struct Filter {
     pub stale_before: Option<jiff::civil::Date>,
     /// The trash instead of the live records.
     pub deleted: bool,
+    /// Whose records the caller may see.
+    pub seen: crate::Seen,
 }
 
 pub async fn list(
@@ -249,6 +251,7 @@ pub async fn list(
                 .add(Expr::col(("contacts", "verified_on")).lt(before.to_string())),
         );
     }
+    f.seen.restrict_by_account(&mut q, "contacts", ws);
     list::keyset(&mut q, "contacts", sort, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
     let rows = rows.into_iter().map(|r| {

@@ -657,6 +657,8 @@ pub struct Filter {
     pub contact_id: Option<ContactId>,
     /// The trash instead of the live records.
     pub deleted: bool,
+    /// Whose records the caller may see.
+    pub seen: crate::Seen,
 }
 
 pub type Page = list::Page<Deal>;
@@ -703,6 +705,8 @@ pub async fn list(
             ),
         );
     }
+    f.seen
+        .restrict(&mut q, "deals", &["owner_id", "inside_partner_id"]);
     list::keyset(&mut q, "deals", sort, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
     let mut page = list::page(

@@ -23,5 +23,5 @@ pub mod workspaces;
 pub use db::{Backend, Conn, Store, Tx};
 pub use error::{StoreError, StoreResult};
 pub use events::Event;
-pub use list::{Page, Sort};
+pub use list::{Page, Seen, Sort};
 pub use migrate::MIGRATIONS;

@@ -70,6 +70,74 @@ impl Sort {
     }
 }
 
+/// Whose records a caller may see: `None` everybody's; otherwise the records owned by
+/// one of these users, and records without an owner.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Seen(pub Option<Vec<tandem_domain::UserId>>);
+
+impl Seen {
+    pub fn all() -> Seen {
+        Seen(None)
+    }
+
+    /// Whether a record with these owners (owner, partner, …) is visible. A record
+    /// without any owner belongs to everybody.
+    pub fn sees(&self, owners: &[Option<tandem_domain::UserId>]) -> bool {
+        match &self.0 {
+            None => true,
+            Some(ids) => {
+                owners.iter().all(Option::is_none)
+                    || owners.iter().flatten().any(|o| ids.contains(o))
+            }
+        }
+    }
+
+    /// Restricts `q` to rows of `table` whose owner columns name a visible user (the
+    /// first column empty counts as nobody's, so visible).
+    pub(crate) fn restrict(
+        &self,
+        q: &mut SelectStatement,
+        table: &'static str,
+        cols: &[&'static str],
+    ) {
+        if let Some(cond) = self.cond(table, cols) {
+            q.cond_where(cond);
+        }
+    }
+
+    fn cond(&self, table: &'static str, cols: &[&'static str]) -> Option<Cond> {
+        let ids: Vec<Uuid> = self.0.as_ref()?.iter().map(|u| u.0).collect();
+        let mut any = Cond::any().add(Expr::col((table, cols[0])).is_null());
+        for col in cols {
+            any = any.add(Expr::col((table, *col)).is_in(ids.clone()));
+        }
+        Some(any)
+    }
+
+    /// Restricts `q` to rows of `table` whose account is visible (or that have none).
+    pub(crate) fn restrict_by_account(
+        &self,
+        q: &mut SelectStatement,
+        table: &'static str,
+        ws: WorkspaceId,
+    ) {
+        let Some(cond) = self.cond("accounts", &["owner_id"]) else {
+            return;
+        };
+        let visible = Query::select()
+            .column(("accounts", "id"))
+            .from("accounts")
+            .and_where(Expr::col(("accounts", "workspace_id")).eq(ws.0))
+            .cond_where(cond)
+            .to_owned();
+        q.cond_where(
+            Cond::any()
+                .add(Expr::col((table, "account_id")).is_null())
+                .add(Expr::col((table, "account_id")).in_subquery(visible)),
+        );
+    }
+}
+
 /// One page of a list and the cursor of the next, if there is one.
 pub struct Page<T> {
     pub items: Vec<T>,

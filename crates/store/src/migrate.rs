@@ -51,6 +51,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_deals.sql"),
         postgres: include_str!("../migrations/postgres/0006_deals.sql"),
     },
+    Migration {
+        version: 7,
+        name: "visibility",
+        sqlite: include_str!("../migrations/sqlite/0007_visibility.sql"),
+        postgres: include_str!("../migrations/postgres/0007_visibility.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

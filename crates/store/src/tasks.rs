@@ -197,6 +197,8 @@ pub struct Filter {
     /// Done tasks instead of open ones.
     pub done: bool,
     pub deleted: bool,
+    /// Whose records the caller may see.
+    pub seen: crate::Seen,
 }
 
 /// Tasks by due date (undated last).
@@ -227,6 +229,7 @@ pub async fn list(
     if let Some(ct) = f.contact_id {
         q.and_where(Expr::col(("tasks", "contact_id")).eq(ct.0));
     }
+    f.seen.restrict(&mut q, "tasks", &["assignee_id"]);
     list::keyset_on(&mut q, "tasks", "due_key", false, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
     let rows = rows.into_iter().map(|r| {

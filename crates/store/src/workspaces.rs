@@ -12,6 +12,18 @@ pub struct Workspace {
     pub name: String,
     /// Contacts not verified for longer than this count as stale.
     pub contact_stale_days: i64,
+    /// The scope the admin chose per role (roles not listed use their default).
+    pub visibility: std::collections::BTreeMap<String, String>,
+}
+
+impl Workspace {
+    /// Which records users of `role` see.
+    pub fn scope(&self, role: tandem_domain::Role) -> tandem_domain::role::Scope {
+        self.visibility
+            .get(role.as_str())
+            .and_then(|s| tandem_domain::role::Scope::parse(s))
+            .unwrap_or_else(|| role.default_scope())
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -20,6 +32,7 @@ struct Row {
     slug: String,
     name: String,
     contact_stale_days: i64,
+    visibility: String,
 }
 
 impl From<Row> for Workspace {
@@ -29,11 +42,34 @@ impl From<Row> for Workspace {
             slug: r.slug,
             name: r.name,
             contact_stale_days: r.contact_stale_days,
+            visibility: serde_json::from_str(&r.visibility).unwrap_or_default(),
         }
     }
 }
 
-const COLS: [&str; 4] = ["id", "slug", "name", "contact_stale_days"];
+const COLS: [&str; 5] = ["id", "slug", "name", "contact_stale_days", "visibility"];
+
+/// Stores the scope per role.
+pub async fn set_visibility(
+    c: &mut Conn<'_>,
+    id: WorkspaceId,
+    scopes: &[(tandem_domain::Role, tandem_domain::role::Scope)],
+) -> StoreResult<()> {
+    let map: std::collections::BTreeMap<&str, &str> = scopes
+        .iter()
+        .map(|(r, s)| (r.as_str(), s.as_str()))
+        .collect();
+    let q = Query::update()
+        .table("workspaces")
+        .value(
+            "visibility",
+            serde_json::to_string(&map).unwrap_or_else(|_| "{}".into()),
+        )
+        .and_where(Expr::col("id").eq(id.0))
+        .to_owned();
+    c.exec(&q).await?;
+    Ok(())
+}
 
 pub async fn set_contact_stale_days(
     c: &mut Conn<'_>,
@@ -79,6 +115,7 @@ pub async fn create(
         slug: slug.to_string(),
         name: name.to_string(),
         contact_stale_days: 365,
+        visibility: Default::default(),
     };
     let q = Query::insert()
         .into_table("workspaces")

@@ -210,11 +210,45 @@ impl TestServer {
     }
 
     /// Creates a user with a role in the server's workspace.
+    /// A new user of the test workspace. Everyone is in the team "Vertrieb", so that
+    /// colleagues see each other's records as a small sales team does.
     pub async fn user(&self, role: Role) -> TestUser {
-        self.user_in(self.workspace, role).await
+        self.user_in_team(role, "Vertrieb").await
+    }
+
+    /// A new user of the test workspace in the named team (created on first use).
+    pub async fn user_in_team(&self, role: Role, team: &str) -> TestUser {
+        let team_id = {
+            let mut tx = self.store.begin().await.expect("tx");
+            let existing = tandem_store::users::teams(&mut tx.conn(), self.workspace)
+                .await
+                .expect("teams")
+                .into_iter()
+                .find(|t| t.name == team);
+            let id = match existing {
+                Some(t) => t.id,
+                None => {
+                    tandem_store::users::create_team(&mut tx.conn(), self.workspace, team, None)
+                        .await
+                        .expect("team")
+                }
+            };
+            tx.commit().await.expect("commit");
+            id
+        };
+        self.new_user(self.workspace, role, Some(team_id)).await
     }
 
     pub async fn user_in(&self, workspace: WorkspaceId, role: Role) -> TestUser {
+        self.new_user(workspace, role, None).await
+    }
+
+    async fn new_user(
+        &self,
+        workspace: WorkspaceId,
+        role: Role,
+        team_id: Option<tandem_domain::TeamId>,
+    ) -> TestUser {
         let email = format!(
             "{}-{}@example.test",
             role.as_str(),
@@ -228,7 +262,7 @@ impl TestServer {
                 email: email.clone(),
                 name: format!("Test {}", role.as_str()),
                 role,
-                team_id: None,
+                team_id,
                 locale: Locale::De,
                 password: password.clone(),
             },

@@ -22,6 +22,8 @@ pub struct Auth {
     pub user: User,
     /// Set for browser sessions; API tokens have none.
     pub session: Option<SessionInfo>,
+    /// Whose records the caller sees; worked out on first use (`services::seen`).
+    pub seen: std::sync::OnceLock<tandem_store::Seen>,
 }
 
 #[derive(Clone, Debug)]
@@ -191,6 +193,7 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, 
         return Ok(Some(Auth {
             user,
             session: None,
+            seen: Default::default(),
         }));
     }
     let Some(secret) = cookie(headers, session_cookie_name(state.config.secure_cookies)) else {
@@ -219,6 +222,7 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, 
             token_hash,
             csrf: s.csrf_token,
         }),
+        seen: Default::default(),
     }))
 }
 

@@ -181,6 +181,7 @@ impl ListParams {
                 owner_id,
                 tag: self.tag,
                 deleted: basics.deleted,
+                seen: Default::default(),
             },
             sort: basics.sort,
             limit: basics.limit,

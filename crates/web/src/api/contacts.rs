@@ -158,6 +158,7 @@ impl ListParams {
                 account_id,
                 stale_before: None,
                 deleted: basics.deleted,
+                seen: Default::default(),
             },
             stale,
             sort: basics.sort,

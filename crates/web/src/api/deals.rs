@@ -251,6 +251,7 @@ impl ListParams {
             account_id: id("account_id", self.account_id.as_deref(), &mut errors),
             contact_id: id("contact_id", self.contact_id.as_deref(), &mut errors),
             deleted: basics.deleted,
+            seen: Default::default(),
         };
         if !errors.is_empty() {
             return Err(Invalid(errors).into());

@@ -155,6 +155,7 @@ async fn list_tasks(
         ),
         done: crate::api::list::flag("done", p.done.as_deref(), &mut errors),
         deleted: crate::api::list::flag("deleted", p.deleted.as_deref(), &mut errors),
+        seen: Default::default(),
     };
     let limit = crate::api::list::limit(p.limit.as_deref(), &mut errors);
     if !errors.is_empty() {

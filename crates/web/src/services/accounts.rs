@@ -29,11 +29,13 @@ pub struct ListQuery {
 
 pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page> {
     let cursor = super::checked_cursor(q.limit, q.cursor.as_deref(), q.sort.as_str())?;
+    let mut filter = q.filter.clone();
+    filter.seen = super::seen(store, auth).await?;
     let mut c = store.read().await?;
     Ok(accounts::list(
         &mut c.conn(),
         auth.user.workspace_id,
-        &q.filter,
+        &filter,
         q.sort,
         q.limit,
         cursor.as_ref(),
@@ -42,14 +44,18 @@ pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page> 
 }
 
 pub async fn get(store: &Store, auth: &Auth, id: AccountId) -> AppResult<Account> {
-    let mut c = store.read().await?;
-    Ok(accounts::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+    let account = {
+        let mut c = store.read().await?;
+        accounts::get(&mut c.conn(), auth.user.workspace_id, id).await?
+    };
+    super::ensure_sees(store, auth, &[account.data.owner_id]).await?;
+    Ok(account)
 }
 
 pub async fn history(store: &Store, auth: &Auth, id: AccountId) -> AppResult<Vec<AuditEntry>> {
+    // Existence check first: another workspace's or an invisible id is a plain 404.
+    get(store, auth, id).await?;
     let mut c = store.read().await?;
-    // Existence check first: another workspace's id is a plain 404.
-    accounts::get(&mut c.conn(), auth.user.workspace_id, id).await?;
     Ok(audit::for_entity(&mut c.conn(), auth.user.workspace_id, "account", id.0, 200).await?)
 }
 
@@ -104,6 +110,7 @@ pub async fn update(
 ) -> AppResult<Account> {
     require(auth.user.role.can_write_records())?;
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
     let before = accounts::get(&mut tx.conn(), ws, id).await?;
     if before.deleted_at.is_some() {
@@ -150,9 +157,9 @@ pub async fn restore(store: &Store, auth: &Auth, id: AccountId) -> AppResult<()>
 
 async fn set_deleted(store: &Store, auth: &Auth, id: AccountId, deleted: bool) -> AppResult<()> {
     let ws = auth.user.workspace_id;
-    let mut tx = store.begin().await?;
     // 404 before 403: never reveal whether another workspace's record exists.
-    accounts::get(&mut tx.conn(), ws, id).await?;
+    get(store, auth, id).await?;
+    let mut tx = store.begin().await?;
     require(auth.user.role.can_delete_records())?;
     accounts::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
     let action = if deleted {

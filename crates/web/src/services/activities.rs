@@ -26,11 +26,13 @@ pub async fn list(
     cursor: Option<&str>,
 ) -> AppResult<Page<Activity>> {
     let cursor = super::checked_cursor(limit, cursor, TIMELINE)?;
+    let mut filter = filter.clone();
+    filter.seen = super::seen(store, auth).await?;
     let mut c = store.read().await?;
     Ok(activities::list(
         &mut c.conn(),
         auth.user.workspace_id,
-        filter,
+        &filter,
         limit,
         cursor.as_ref(),
     )
@@ -38,13 +40,17 @@ pub async fn list(
 }
 
 pub async fn get(store: &Store, auth: &Auth, id: ActivityId) -> AppResult<Activity> {
-    let mut c = store.read().await?;
-    Ok(activities::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+    let activity = {
+        let mut c = store.read().await?;
+        activities::get(&mut c.conn(), auth.user.workspace_id, id).await?
+    };
+    super::ensure_sees_account(store, auth, activity.data.account_id).await?;
+    Ok(activity)
 }
 
 pub async fn history(store: &Store, auth: &Auth, id: ActivityId) -> AppResult<Vec<AuditEntry>> {
+    get(store, auth, id).await?;
     let mut c = store.read().await?;
-    activities::get(&mut c.conn(), auth.user.workspace_id, id).await?;
     Ok(audit::for_entity(&mut c.conn(), auth.user.workspace_id, "activity", id.0, 200).await?)
 }
 
@@ -117,6 +123,7 @@ pub async fn update(
     input: ActivityInput,
 ) -> AppResult<Activity> {
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
     let before = activities::get(&mut tx.conn(), ws, id).await?;
     if before.deleted_at.is_some() {
@@ -160,6 +167,7 @@ pub async fn set_deleted(
     deleted: bool,
 ) -> AppResult<()> {
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
     let current = activities::get(&mut tx.conn(), ws, id).await?;
     may_change(auth, &current)?;

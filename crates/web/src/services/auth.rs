@@ -236,6 +236,7 @@ pub async fn login(store: &Store, email: &str, password: &str) -> Result<NewSess
         auth: Auth {
             user,
             session: Some(SessionInfo { token_hash, csrf }),
+            seen: Default::default(),
         },
     })
 }

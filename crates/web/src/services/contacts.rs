@@ -45,6 +45,7 @@ pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page<C
         let days = stale_days(store, auth).await?;
         filter.stale_before = Some(today().saturating_sub(jiff::Span::new().days(days)));
     }
+    filter.seen = super::seen(store, auth).await?;
     let mut c = store.read().await?;
     Ok(contacts::list(
         &mut c.conn(),
@@ -58,13 +59,17 @@ pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page<C
 }
 
 pub async fn get(store: &Store, auth: &Auth, id: ContactId) -> AppResult<Contact> {
-    let mut c = store.read().await?;
-    Ok(contacts::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+    let contact = {
+        let mut c = store.read().await?;
+        contacts::get(&mut c.conn(), auth.user.workspace_id, id).await?
+    };
+    super::ensure_sees_account(store, auth, contact.data.account_id).await?;
+    Ok(contact)
 }
 
 pub async fn history(store: &Store, auth: &Auth, id: ContactId) -> AppResult<Vec<AuditEntry>> {
+    get(store, auth, id).await?;
     let mut c = store.read().await?;
-    contacts::get(&mut c.conn(), auth.user.workspace_id, id).await?;
     Ok(audit::for_entity(&mut c.conn(), auth.user.workspace_id, "contact", id.0, 200).await?)
 }
 
@@ -115,6 +120,7 @@ pub async fn update(
 ) -> AppResult<Contact> {
     require(auth.user.role.can_write_records())?;
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
     let before = contacts::get(&mut tx.conn(), ws, id).await?;
     if before.deleted_at.is_some() {
@@ -157,8 +163,8 @@ pub async fn set_deleted(
     deleted: bool,
 ) -> AppResult<()> {
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
-    contacts::get(&mut tx.conn(), ws, id).await?;
     require(auth.user.role.can_delete_records())?;
     contacts::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
     let action = if deleted {

@@ -29,11 +29,13 @@ pub struct ListQuery {
 
 pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page<Deal>> {
     let cursor = super::checked_cursor(q.limit, q.cursor.as_deref(), q.sort.as_str())?;
+    let mut filter = q.filter.clone();
+    filter.seen = super::seen(store, auth).await?;
     let mut c = store.read().await?;
     Ok(deals::list(
         &mut c.conn(),
         auth.user.workspace_id,
-        &q.filter,
+        &filter,
         q.sort,
         q.limit,
         cursor.as_ref(),
@@ -42,13 +44,22 @@ pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page<D
 }
 
 pub async fn get(store: &Store, auth: &Auth, id: DealId) -> AppResult<Deal> {
-    let mut c = store.read().await?;
-    Ok(deals::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+    let deal = {
+        let mut c = store.read().await?;
+        deals::get(&mut c.conn(), auth.user.workspace_id, id).await?
+    };
+    super::ensure_sees(
+        store,
+        auth,
+        &[deal.data.owner_id, deal.data.inside_partner_id],
+    )
+    .await?;
+    Ok(deal)
 }
 
 pub async fn history(store: &Store, auth: &Auth, id: DealId) -> AppResult<Vec<AuditEntry>> {
+    get(store, auth, id).await?;
     let mut c = store.read().await?;
-    deals::get(&mut c.conn(), auth.user.workspace_id, id).await?;
     Ok(audit::for_entity(&mut c.conn(), auth.user.workspace_id, "deal", id.0, 200).await?)
 }
 
@@ -59,8 +70,8 @@ pub async fn timeline(
     id: DealId,
 ) -> AppResult<(Vec<StageVisit>, Vec<Slip>)> {
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut c = store.read().await?;
-    deals::get(&mut c.conn(), ws, id).await?;
     let visits = deals::stage_history(&mut c.conn(), ws, id).await?;
     let slips = deals::slips(&mut c.conn(), ws, id).await?;
     Ok((visits, slips))
@@ -196,6 +207,7 @@ pub async fn update(
 ) -> AppResult<Deal> {
     require(auth.user.role.can_write_records())?;
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
     let before = deals::get(&mut tx.conn(), ws, id).await?;
     if before.deleted_at.is_some() {
@@ -259,8 +271,8 @@ pub async fn restore(store: &Store, auth: &Auth, id: DealId) -> AppResult<()> {
 
 async fn set_deleted(store: &Store, auth: &Auth, id: DealId, deleted: bool) -> AppResult<()> {
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
-    deals::get(&mut tx.conn(), ws, id).await?;
     require(auth.user.role.can_delete_records())?;
     deals::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
     let action = if deleted {

@@ -105,3 +105,73 @@ pub(crate) fn merge_patch<I: serde::Serialize + serde::de::DeserializeOwned>(
         crate::api::json::from_value(Value::Object(merged))?,
     ))
 }
+
+/// Whose records the caller sees, by the workspace's rule for the caller's role (worked
+/// out once per request).
+pub(crate) async fn seen(
+    store: &tandem_store::Store,
+    auth: &Auth,
+) -> Result<tandem_store::Seen, AppError> {
+    use tandem_domain::role::Scope;
+    use tandem_store::Seen;
+    if let Some(s) = auth.seen.get() {
+        return Ok(s.clone());
+    }
+    let mut c = store.read().await?;
+    let ws = tandem_store::workspaces::get(&mut c.conn(), auth.user.workspace_id).await?;
+    let seen = match (ws.scope(auth.user.role), auth.user.team_id) {
+        (Scope::All, _) => Seen::all(),
+        (Scope::Own, _) | (Scope::Team, None) => Seen(Some(vec![auth.user.id])),
+        (Scope::Team, Some(team)) => {
+            let mut ids: Vec<_> = tandem_store::users::list(&mut c.conn(), auth.user.workspace_id)
+                .await?
+                .into_iter()
+                .filter(|u| u.team_id == Some(team))
+                .map(|u| u.id)
+                .collect();
+            if !ids.contains(&auth.user.id) {
+                ids.push(auth.user.id);
+            }
+            Seen(Some(ids))
+        }
+    };
+    let _ = auth.seen.set(seen.clone());
+    Ok(seen)
+}
+
+/// 404 unless the caller sees a record with these owners: an invisible record is
+/// treated exactly like a missing one.
+pub(crate) async fn ensure_sees(
+    store: &tandem_store::Store,
+    auth: &Auth,
+    owners: &[Option<tandem_domain::UserId>],
+) -> Result<(), AppError> {
+    if seen(store, auth).await?.sees(owners) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// 404 unless the caller sees the account (records filed under an account share its
+/// visibility; records without one are everybody's).
+pub(crate) async fn ensure_sees_account(
+    store: &tandem_store::Store,
+    auth: &Auth,
+    account: Option<tandem_domain::AccountId>,
+) -> Result<(), AppError> {
+    let Some(account) = account else {
+        return Ok(());
+    };
+    let seen = seen(store, auth).await?;
+    if seen.0.is_none() {
+        return Ok(());
+    }
+    let mut c = store.read().await?;
+    let a = tandem_store::accounts::get(&mut c.conn(), auth.user.workspace_id, account).await?;
+    if seen.sees(&[a.data.owner_id]) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

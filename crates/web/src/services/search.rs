@@ -19,18 +19,37 @@ pub async fn search(store: &Store, auth: &Auth, q: &str, limit: u32) -> AppResul
         return Err(Invalid::one("limit", "out_of_range").into());
     }
     let ws = auth.user.workspace_id;
+    let seen = super::seen(store, auth).await?;
     let mut c = store.read().await?;
     let mut accounts = vec![];
     for id in search::find(&mut c.conn(), ws, "account", q, limit).await? {
-        accounts.push(tandem_store::accounts::get(&mut c.conn(), ws, AccountId(id)).await?);
+        let a = tandem_store::accounts::get(&mut c.conn(), ws, AccountId(id)).await?;
+        if seen.sees(&[a.data.owner_id]) {
+            accounts.push(a);
+        }
     }
     let mut contacts = vec![];
     for id in search::find(&mut c.conn(), ws, "contact", q, limit).await? {
-        contacts.push(tandem_store::contacts::get(&mut c.conn(), ws, ContactId(id)).await?);
+        let contact = tandem_store::contacts::get(&mut c.conn(), ws, ContactId(id)).await?;
+        let owner = match contact.data.account_id {
+            Some(a) => {
+                tandem_store::accounts::get(&mut c.conn(), ws, a)
+                    .await?
+                    .data
+                    .owner_id
+            }
+            None => None,
+        };
+        if seen.sees(&[owner]) {
+            contacts.push(contact);
+        }
     }
     let mut deals = vec![];
     for id in search::find(&mut c.conn(), ws, "deal", q, limit).await? {
-        deals.push(tandem_store::deals::get(&mut c.conn(), ws, DealId(id)).await?);
+        let d = tandem_store::deals::get(&mut c.conn(), ws, DealId(id)).await?;
+        if seen.sees(&[d.data.owner_id, d.data.inside_partner_id]) {
+            deals.push(d);
+        }
     }
     Ok(Results {
         accounts,

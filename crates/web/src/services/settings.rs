@@ -36,3 +36,47 @@ pub async fn set_contact_stale_days(store: &Store, auth: &Auth, days: i64) -> Ap
     tx.commit().await?;
     Ok(())
 }
+
+/// Which records each role sees (own, team or all). Roles not given keep their scope.
+pub async fn set_visibility(
+    store: &Store,
+    auth: &Auth,
+    scopes: &[(tandem_domain::Role, tandem_domain::role::Scope)],
+) -> AppResult<()> {
+    require_admin(auth)?;
+    let before = workspace(store, auth).await?;
+    let all: Vec<_> = tandem_domain::Role::ALL
+        .iter()
+        .map(|r| {
+            let scope = scopes
+                .iter()
+                .find(|(x, _)| x == r)
+                .map_or_else(|| before.scope(*r), |(_, s)| *s);
+            (*r, scope)
+        })
+        .collect();
+    let mut diff = serde_json::Map::new();
+    for (role, scope) in &all {
+        let old = before.scope(*role);
+        if old != *scope {
+            diff.insert(
+                format!("visibility.{}", role.as_str()),
+                serde_json::json!([old.as_str(), scope.as_str()]),
+            );
+        }
+    }
+    let mut tx = store.begin().await?;
+    workspaces::set_visibility(&mut tx.conn(), auth.user.workspace_id, &all).await?;
+    record_change(
+        &mut tx,
+        auth,
+        "workspace",
+        "settings",
+        auth.user.workspace_id.0,
+        Action::Update,
+        serde_json::Value::Object(diff),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

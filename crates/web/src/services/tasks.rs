@@ -28,11 +28,13 @@ pub async fn list(
     cursor: Option<&str>,
 ) -> AppResult<Page<Task>> {
     let cursor = super::checked_cursor(limit, cursor, BY_DUE)?;
+    let mut filter = filter.clone();
+    filter.seen = super::seen(store, auth).await?;
     let mut c = store.read().await?;
     Ok(tasks::list(
         &mut c.conn(),
         auth.user.workspace_id,
-        filter,
+        &filter,
         limit,
         cursor.as_ref(),
     )
@@ -40,13 +42,17 @@ pub async fn list(
 }
 
 pub async fn get(store: &Store, auth: &Auth, id: TaskId) -> AppResult<Task> {
-    let mut c = store.read().await?;
-    Ok(tasks::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+    let task = {
+        let mut c = store.read().await?;
+        tasks::get(&mut c.conn(), auth.user.workspace_id, id).await?
+    };
+    super::ensure_sees(store, auth, &[task.data.assignee_id]).await?;
+    Ok(task)
 }
 
 pub async fn history(store: &Store, auth: &Auth, id: TaskId) -> AppResult<Vec<AuditEntry>> {
+    get(store, auth, id).await?;
     let mut c = store.read().await?;
-    tasks::get(&mut c.conn(), auth.user.workspace_id, id).await?;
     Ok(audit::for_entity(&mut c.conn(), auth.user.workspace_id, "task", id.0, 200).await?)
 }
 
@@ -112,6 +118,7 @@ pub async fn update(
 ) -> AppResult<Task> {
     require(auth.user.role.can_write_records())?;
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
     let before = live(&mut tx, auth, id).await?;
     if before.version != version {
@@ -162,6 +169,7 @@ pub async fn complete(
 ) -> AppResult<Option<Task>> {
     require(auth.user.role.can_write_records())?;
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
     let task = live(&mut tx, auth, id).await?;
     if task.done_at.is_some() {
@@ -199,6 +207,7 @@ pub async fn complete(
 
 pub async fn reopen(store: &Store, auth: &Auth, id: TaskId, version: i64) -> AppResult<()> {
     require(auth.user.role.can_write_records())?;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
     live(&mut tx, auth, id).await?;
     tasks::set_done(&mut tx.conn(), auth.user.workspace_id, id, version, None).await?;
@@ -217,8 +226,8 @@ pub async fn reopen(store: &Store, auth: &Auth, id: TaskId, version: i64) -> App
 pub async fn set_deleted(store: &Store, auth: &Auth, id: TaskId, deleted: bool) -> AppResult<()> {
     require(auth.user.role.can_write_records())?;
     let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
     let mut tx = store.begin().await?;
-    tasks::get(&mut tx.conn(), ws, id).await?;
     tasks::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
     let action = if deleted {
         Action::Delete

@@ -125,6 +125,7 @@ async fn list_page(
             owner_id: owner,
             tag: p.tag.clone(),
             deleted: trash,
+            seen: Default::default(),
         },
         sort,
         limit: PAGE_SIZE,

@@ -434,6 +434,54 @@ struct SettingsPage {
     layout: Layout,
     contact_stale_days: String,
     errors: FormErrors,
+    /// Per role: `(role, label, [(scope, label, selected)])`.
+    scopes: Vec<(String, String, Options)>,
+}
+
+fn scope_options(
+    tr: Tr,
+    ws: &tandem_store::workspaces::Workspace,
+) -> Vec<(String, String, Options)> {
+    use tandem_domain::role::Scope;
+    Role::ALL
+        .iter()
+        .map(|r| {
+            let current = ws.scope(*r);
+            (
+                r.as_str().to_string(),
+                tr.t(&format!("role-{}", r.as_str().replace('_', "-"))),
+                Scope::ALL
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.as_str().to_string(),
+                            tr.t(&format!("scope-{}", s.as_str())),
+                            *s == current,
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// `POST /admin/settings/visibility`: one `scope_<role>` field per role.
+pub async fn save_visibility(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let mut scopes = vec![];
+    for (k, v) in pairs {
+        let Some(role) = k.strip_prefix("scope_").and_then(Role::parse) else {
+            continue;
+        };
+        let scope = tandem_domain::role::Scope::parse(&v)
+            .ok_or_else(|| tandem_domain::Invalid::one(k.clone(), "invalid_choice"))?;
+        scopes.push((role, scope));
+    }
+    crate::services::settings::set_visibility(&state.store, &auth, &scopes).await?;
+    Ok(see_other("/admin/settings?notice=saved"))
 }
 
 pub async fn settings(
@@ -450,6 +498,7 @@ pub async fn settings(
             .with_notice(n.notice.as_deref()),
         contact_stale_days: ws.contact_stale_days.to_string(),
         errors: FormErrors::default(),
+        scopes: scope_options(tr, &ws),
         tr,
     }))
 }
@@ -476,6 +525,10 @@ pub async fn save_settings(
         Err(AppError::Invalid(invalid)) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             SettingsPage {
+                scopes: scope_options(
+                    tr,
+                    &crate::services::settings::workspace(&state.store, &auth).await?,
+                ),
                 layout: Layout::new(&auth, "admin", tr.t("settings-title")).within("settings"),
                 contact_stale_days: f.contact_stale_days,
                 errors: FormErrors::from_invalid(&invalid, tr),

@@ -99,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/stages/{id}/delete", post(pipelines::delete_stage))
         .route("/admin/stages/{id}/up", post(pipelines::stage_up))
         .route("/admin/stages/{id}/down", post(pipelines::stage_down))
+        .route("/admin/settings/visibility", post(admin::save_visibility))
         .route("/admin/jobs", get(admin::jobs))
         .route(
             "/admin/settings",

@@ -15,3 +15,4 @@ mod pages;
 mod search;
 mod tasks;
 mod tenancy;
+mod visibility;

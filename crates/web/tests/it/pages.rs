@@ -248,9 +248,9 @@ async fn admins_manage_users_and_teams_others_may_not() {
             Some("Dieser Wert ist bereits vergeben.")
         );
         let team_id = team
-            .attr("form[action^='/admin/teams/']", "action")
+            .attr("input[value='Vertrieb Süd']", "id")
             .unwrap()
-            .trim_start_matches("/admin/teams/")
+            .trim_start_matches("team-")
             .to_string();
 
         let form = web.get("/admin/users/new").await;
