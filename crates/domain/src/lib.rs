@@ -7,6 +7,7 @@ pub mod auth;
 pub mod contact;
 pub mod cursor;
 pub mod deal;
+pub mod dedupe;
 pub mod format;
 pub mod ids;
 pub mod jobs;

@@ -21,6 +21,8 @@ pub struct Account {
     pub updated_at: Instant,
     pub created_by: Option<UserId>,
     pub deleted_at: Option<Instant>,
+    /// Set when the record was merged into another one (and went to the trash).
+    pub merged_into: Option<AccountId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -49,6 +51,7 @@ struct Row {
     updated_at: i64,
     created_by: Option<Uuid>,
     deleted_at: Option<i64>,
+    merged_into: Option<Uuid>,
 }
 
 impl Row {
@@ -80,6 +83,7 @@ impl Row {
                 updated_at: Instant(self.updated_at),
                 created_by: self.created_by.map(UserId),
                 deleted_at: self.deleted_at.map(Instant),
+                merged_into: self.merged_into.map(AccountId),
             },
             self.name_key,
         )
@@ -115,6 +119,7 @@ fn select(ws: WorkspaceId) -> SelectStatement {
         "updated_at",
         "created_by",
         "deleted_at",
+        "merged_into",
     ]) {
         q.column(("accounts", *col));
     }
@@ -171,6 +176,7 @@ fn values(d: &AccountData) -> Vec<(&'static str, sea_query::Value)> {
         ("notes", d.notes.clone().into()),
         ("name_key", fold(&d.name).into()),
         ("search_text", search.into()),
+        ("match_keys", tandem_domain::dedupe::account_keys(d).into()),
     ]
 }
 

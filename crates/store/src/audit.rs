@@ -12,6 +12,8 @@ pub enum Action {
     Update,
     Delete,
     Restore,
+    /// Another record was merged into this one.
+    Merge,
 }
 
 impl Action {
@@ -21,6 +23,7 @@ impl Action {
             Action::Update => "update",
             Action::Delete => "delete",
             Action::Restore => "restore",
+            Action::Merge => "merge",
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct Contact {
     pub updated_at: Instant,
     pub created_by: Option<UserId>,
     pub deleted_at: Option<Instant>,
+    /// Set when the record was merged into another one (and went to the trash).
+    pub merged_into: Option<ContactId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -46,6 +48,7 @@ struct Row {
     updated_at: i64,
     created_by: Option<Uuid>,
     deleted_at: Option<i64>,
+    merged_into: Option<Uuid>,
 }
 
 impl Row {
@@ -76,13 +79,14 @@ impl Row {
                 updated_at: Instant(self.updated_at),
                 created_by: self.created_by.map(UserId),
                 deleted_at: self.deleted_at.map(Instant),
+                merged_into: self.merged_into.map(ContactId),
             },
             self.name_key,
         )
     }
 }
 
-const COLS: [&str; 22] = [
+const COLS: [&str; 23] = [
     "id",
     "salutation",
     "title",
@@ -104,6 +108,7 @@ const COLS: [&str; 22] = [
     "updated_at",
     "created_by",
     "deleted_at",
+    "merged_into",
     "workspace_id",
 ];
 
@@ -160,6 +165,7 @@ fn values(d: &ContactData) -> Vec<(&'static str, sea_query::Value)> {
         ("notes", d.notes.clone().into()),
         ("name_key", name_key.trim().to_string().into()),
         ("search_text", search.into()),
+        ("match_keys", tandem_domain::dedupe::contact_keys(d).into()),
     ]
 }
 

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod contacts;
 mod db;
 pub mod deals;
+pub mod dedupe;
 mod error;
 pub mod events;
 pub mod jobs;

@@ -57,6 +57,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_visibility.sql"),
         postgres: include_str!("../migrations/postgres/0007_visibility.sql"),
     },
+    Migration {
+        version: 8,
+        name: "duplicates",
+        sqlite: include_str!("../migrations/sqlite/0008_duplicates.sql"),
+        postgres: include_str!("../migrations/postgres/0008_duplicates.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]
@@ -112,6 +118,10 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
             )
             .await?;
         tracing::info!(version = m.version, name = m.name, "applied migration");
+    }
+    let keyed = crate::dedupe::backfill(&mut tx.conn()).await?;
+    if keyed > 0 {
+        tracing::info!(records = keyed, "computed duplicate match keys");
     }
     tx.commit().await
 }

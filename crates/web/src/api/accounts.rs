@@ -323,10 +323,88 @@ async fn account_history(
     Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
 }
 
+/// A likely duplicate and why.
+#[derive(Serialize, ToSchema)]
+pub struct AccountDuplicate {
+    pub account: AccountOut,
+    /// same_domain, same_email, same_phone, similar_name
+    pub reasons: Vec<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DuplicateParams {
+    name: Option<String>,
+    website: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+/// Accounts that are probably the company described (same web domain, email or phone,
+/// or a very similar name); ask before creating one.
+#[utoipa::path(get, path = "/accounts/duplicates", tag = "accounts", params(DuplicateParams),
+    responses((status = 200, body = Vec<AccountDuplicate>), (status = 422, body = Problem)))]
+async fn account_duplicates(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<DuplicateParams>,
+) -> AppResult<Json<Vec<AccountDuplicate>>> {
+    let input = tandem_domain::account::AccountInput {
+        name: p.name.unwrap_or_default(),
+        website: p.website,
+        email: p.email,
+        phone: p.phone,
+        ..Default::default()
+    };
+    let data = input.validate()?;
+    let found = crate::services::duplicates::for_account(&state.store, &auth, &data, None).await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|c| AccountDuplicate {
+                account: c.record.into(),
+                reasons: c.reasons.iter().map(|r| r.to_string()).collect(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    /// The record to merge into this one; it goes to the trash afterwards.
+    pub from: uuid::Uuid,
+}
+
+/// Merge another account into this one (managers and admins): its contacts, deals,
+/// activities and tasks move here, empty fields are filled, it goes to the trash.
+#[utoipa::path(post, path = "/accounts/{id}/merge", tag = "accounts",
+    params(("id" = uuid::Uuid, Path)), request_body = MergeBody,
+    responses((status = 200, body = AccountOut), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn merge_account(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MergeBody>,
+) -> AppResult<Json<AccountOut>> {
+    let keep = account_id(&id)?;
+    let merged = crate::services::duplicates::merge_accounts(
+        &state.store,
+        &auth,
+        keep,
+        AccountId(body.from),
+    )
+    .await?;
+    Ok(Json(merged.into()))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_accounts, create_account))
         .routes(routes!(get_account, patch_account, delete_account))
         .routes(routes!(restore_account))
         .routes(routes!(account_history))
+        .routes(routes!(account_duplicates))
+        .routes(routes!(merge_account))
 }

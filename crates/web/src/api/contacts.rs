@@ -281,10 +281,89 @@ async fn contact_history(
     Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
 }
 
+/// A likely duplicate and why.
+#[derive(Serialize, ToSchema)]
+pub struct ContactDuplicate {
+    pub contact: ContactOut,
+    /// same_email, same_phone, similar_name (at the same account)
+    pub reasons: Vec<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DuplicateParams {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    account_id: Option<String>,
+}
+
+/// Contacts that are probably the person described; ask before creating one.
+#[utoipa::path(get, path = "/contacts/duplicates", tag = "contacts", params(DuplicateParams),
+    responses((status = 200, body = Vec<ContactDuplicate>), (status = 422, body = Problem)))]
+async fn contact_duplicates(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<DuplicateParams>,
+) -> AppResult<Json<Vec<ContactDuplicate>>> {
+    let mut errors = vec![];
+    let account_id = crate::api::list::id("account_id", p.account_id.as_deref(), &mut errors);
+    if !errors.is_empty() {
+        return Err(Invalid(errors).into());
+    }
+    let input = ContactInput {
+        first_name: p.first_name,
+        last_name: p.last_name.unwrap_or_default(),
+        emails: p.email.into_iter().collect(),
+        phones: p.phone.into_iter().collect(),
+        account_id,
+        ..Default::default()
+    };
+    let data = input.validate(tandem_domain::format::today())?;
+    let found = crate::services::duplicates::for_contact(&state.store, &auth, &data, None).await?;
+    let stale = crate::services::contacts::stale_days(&state.store, &auth).await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|c| ContactDuplicate {
+                contact: contact_out(c.record, stale),
+                reasons: c.reasons.iter().map(|r| r.to_string()).collect(),
+            })
+            .collect(),
+    ))
+}
+
+/// Merge another contact into this one (managers and admins): activities, tasks and
+/// deal roles move here, empty fields are filled, it goes to the trash.
+#[utoipa::path(post, path = "/contacts/{id}/merge", tag = "contacts",
+    params(("id" = uuid::Uuid, Path)), request_body = crate::api::accounts::MergeBody,
+    responses((status = 200, body = ContactOut), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn merge_contact(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<crate::api::accounts::MergeBody>,
+) -> AppResult<Json<ContactOut>> {
+    let keep = contact_id(&id)?;
+    let merged = crate::services::duplicates::merge_contacts(
+        &state.store,
+        &auth,
+        keep,
+        ContactId(body.from),
+    )
+    .await?;
+    let stale = crate::services::contacts::stale_days(&state.store, &auth).await?;
+    Ok(Json(contact_out(merged, stale)))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_contacts, create_contact))
         .routes(routes!(get_contact, patch_contact, delete_contact))
+        .routes(routes!(contact_duplicates))
+        .routes(routes!(merge_contact))
         .routes(routes!(restore_contact))
         .routes(routes!(contact_history))
 }

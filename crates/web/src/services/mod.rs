@@ -6,6 +6,7 @@ pub mod activities;
 pub mod auth;
 pub mod contacts;
 pub mod deals;
+pub mod duplicates;
 pub mod jobs;
 pub mod pipelines;
 pub mod search;

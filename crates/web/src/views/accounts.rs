@@ -237,6 +237,8 @@ struct ShowPage {
     log_deal: String,
     log_return: String,
     deleted: bool,
+    /// Where a merged record went: `(href, name)`, empty otherwise.
+    merged_into: (String, String),
     can_write: bool,
     can_delete: bool,
 }
@@ -386,6 +388,13 @@ pub async fn show(
         log_deal: String::new(),
         log_return: format!("/accounts/{id}"),
         deleted: account.deleted_at.is_some(),
+        merged_into: match account.merged_into {
+            Some(target) => match svc::get(&state.store, &auth, target).await {
+                Ok(t) => (format!("/accounts/{target}"), t.data.name),
+                Err(_) => Default::default(),
+            },
+            None => Default::default(),
+        },
         can_write: auth.user.role.can_write_records(),
         can_delete: auth.user.role.can_delete_records(),
         tr,
@@ -430,6 +439,9 @@ pub struct AccountForm {
     owner_id: String,
     #[serde(default)]
     notes: String,
+    /// Set when the user saw the likely duplicates and creates the account anyway.
+    #[serde(default)]
+    allow_duplicate: String,
 }
 
 impl AccountForm {
@@ -453,6 +465,7 @@ impl AccountForm {
             lifecycle: d.lifecycle.as_str().to_string(),
             owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
             notes: s(&d.notes),
+            allow_duplicate: String::new(),
         }
     }
 
@@ -511,6 +524,8 @@ struct FormPage {
     owners: Options,
     /// After a conflict: the fields someone else changed, with their current values.
     conflicts: Vec<(String, String)>,
+    /// Likely duplicates of a new account, shown before it is created.
+    duplicates: Vec<super::duplicates::Hit>,
 }
 
 async fn form_page(
@@ -537,6 +552,7 @@ async fn form_page(
         form,
         errors,
         conflicts,
+        duplicates: vec![],
         tr,
     })
 }
@@ -565,10 +581,29 @@ pub async fn create(
     Form(form): Form<AccountForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let result = match form.to_input() {
-        Ok(input) => svc::create(&state.store, &auth, input).await,
-        Err(invalid) => Err(invalid.into()),
+    let input = match form.to_input() {
+        Ok(input) => input,
+        Err(invalid) => {
+            let errors = FormErrors::from_invalid(&invalid, tr);
+            let page = form_page(&state, &auth, None, form, errors, vec![]).await?;
+            return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
     };
+    // Before anything is created: does this company exist already?
+    if form.allow_duplicate.is_empty()
+        && let Ok(data) = input.validate()
+    {
+        let found =
+            crate::services::duplicates::for_account(&state.store, &auth, &data, None).await?;
+        if !found.is_empty() {
+            let mut page =
+                form_page(&state, &auth, None, form, FormErrors::default(), vec![]).await?;
+            page.duplicates = super::duplicates::account_hits(tr, &found);
+            page.form.allow_duplicate = "1".into();
+            return Ok(render_with(StatusCode::CONFLICT, page));
+        }
+    }
+    let result = svc::create(&state.store, &auth, input).await;
     match result {
         Ok(account) => Ok(see_other(&format!(
             "/accounts/{}?notice=created",

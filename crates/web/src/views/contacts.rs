@@ -184,6 +184,8 @@ struct ShowPage {
     stale_hint: String,
     history: Vec<HistoryItem>,
     deleted: bool,
+    /// Where a merged record went: `(href, name)`, empty otherwise.
+    merged_into: (String, String),
     can_write: bool,
     can_delete: bool,
     activities: Vec<super::activities::Row>,
@@ -266,6 +268,13 @@ pub async fn show(
         }),
         account_id: account_id.clone(),
         deleted: contact.deleted_at.is_some(),
+        merged_into: match contact.merged_into {
+            Some(target) => match svc::get(&state.store, &auth, target).await {
+                Ok(t) => (format!("/contacts/{target}"), t.data.display_name()),
+                Err(_) => Default::default(),
+            },
+            None => Default::default(),
+        },
         can_write: auth.user.role.can_write_records(),
         can_delete: auth.user.role.can_delete_records(),
         c: contact.data,
@@ -308,6 +317,9 @@ pub struct ContactForm {
     verified_on: String,
     #[serde(default)]
     notes: String,
+    /// Set when the user saw the likely duplicates and creates the contact anyway.
+    #[serde(default)]
+    allow_duplicate: String,
 }
 
 impl ContactForm {
@@ -331,6 +343,7 @@ impl ContactForm {
             consent_source: s(&d.consent_source),
             verified_on: d.verified_on.map(|x| x.to_string()).unwrap_or_default(),
             notes: s(&d.notes),
+            allow_duplicate: String::new(),
         }
     }
 
@@ -391,6 +404,8 @@ struct FormPage {
     today: String,
     /// After a conflict: the fields someone else changed, with their current values.
     conflicts: Vec<(String, String)>,
+    /// Likely duplicates of a new contact, shown before it is created.
+    duplicates: Vec<super::duplicates::Hit>,
 }
 
 fn form_page(
@@ -422,6 +437,7 @@ fn form_page(
         errors,
         today: tandem_domain::format::today().to_string(),
         conflicts: vec![],
+        duplicates: vec![],
         tr,
     }
 }
@@ -473,7 +489,24 @@ pub async fn create(
     let tr = Tr::new(auth.user.locale);
     let known = known_account_name(&state, &auth, &form.account_id).await;
     let result = match form.to_input(&state, &auth, known.as_deref()).await {
-        Ok(input) => svc::create(&state.store, &auth, input).await,
+        Ok(input) => {
+            // Before anything is created: is this person known already?
+            if form.allow_duplicate.is_empty()
+                && let Ok(data) = input.validate(tandem_domain::format::today())
+            {
+                let found =
+                    crate::services::duplicates::for_contact(&state.store, &auth, &data, None)
+                        .await?;
+                if !found.is_empty() {
+                    let mut form = form;
+                    form.allow_duplicate = "1".into();
+                    let mut page = form_page(&auth, None, form, FormErrors::default());
+                    page.duplicates = super::duplicates::contact_hits(tr, &found);
+                    return Ok(render_with(StatusCode::CONFLICT, page));
+                }
+            }
+            svc::create(&state.store, &auth, input).await
+        }
         Err(e) => Err(e),
     };
     match result {

@@ -517,6 +517,13 @@ async fn show_page(
             .find(|u| u.id.to_string() == v)
             .map(|u| u.name.clone())
     };
+    let contact_name = |v: &str| {
+        d.contacts
+            .iter()
+            .zip(&deal.contact_names)
+            .find(|(c, _)| c.contact_id.to_string() == v)
+            .map(|(_, n)| n.clone())
+    };
     Ok(ShowPage {
         layout: Layout::new(auth, "deals", d.title.clone()).with_notice(notice),
         id: deal.id.to_string(),
@@ -593,6 +600,7 @@ async fn show_page(
         history: history_items(history, tr, |field, value| match field {
             "owner_id" | "inside_partner_id" => user_name(value),
             "stage_id" => stage_name(value),
+            "contact_id" => contact_name(value),
             "status" => Some(tr.t(&format!("deal-status-{value}"))),
             "source" => Some(tr.t(&format!("deal-source-{value}"))),
             _ => None,

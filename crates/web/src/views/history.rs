@@ -19,13 +19,46 @@ pub fn history_items(
     tr: Tr,
     resolve: impl Fn(&str, &str) -> Option<String>,
 ) -> Vec<HistoryItem> {
+    let locale = if tr.lang() == "de" {
+        tandem_domain::Locale::De
+    } else {
+        tandem_domain::Locale::En
+    };
+    // Money and deal contacts are stored as objects; they read as amounts and roles.
+    let object = |o: &serde_json::Map<String, Value>| -> String {
+        if let (Some(minor), Some(currency)) = (
+            o.get("minor").and_then(Value::as_i64),
+            o.get("currency").and_then(Value::as_str),
+        ) {
+            return tandem_domain::money::Money::new(minor, currency).format(locale);
+        }
+        if let Some(role) = o.get("role").and_then(Value::as_str) {
+            let who = o
+                .get("contact_id")
+                .and_then(Value::as_str)
+                .and_then(|id| resolve("contact_id", id))
+                .unwrap_or_default();
+            let role = tr.t(&format!("deal-role-{role}"));
+            return if who.is_empty() {
+                role
+            } else {
+                format!("{who} ({role})")
+            };
+        }
+        Value::Object(o.clone()).to_string()
+    };
     let show = |field: &str, v: &Value| match v {
         Value::Null => "–".to_string(),
         Value::String(s) => resolve(field, s).unwrap_or_else(|| s.clone()),
         Value::Bool(b) => if *b { "✓" } else { "–" }.to_string(),
+        Value::Object(o) => object(o),
         Value::Array(a) => a
             .iter()
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+            .map(|x| match x {
+                Value::String(s) => s.clone(),
+                Value::Object(o) => object(o),
+                other => other.to_string(),
+            })
             .collect::<Vec<_>>()
             .join(", "),
         other => other.to_string(),

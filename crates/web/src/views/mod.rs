@@ -5,6 +5,7 @@ pub mod activities;
 pub mod admin;
 pub mod contacts;
 pub mod deals;
+pub mod duplicates;
 pub mod errors;
 mod history;
 pub mod pipelines;
@@ -35,6 +36,14 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/trash", get(accounts::trash))
         .route("/accounts/{id}", get(accounts::show).post(accounts::update))
         .route("/accounts/{id}/edit", get(accounts::edit))
+        .route(
+            "/accounts/{id}/merge",
+            get(duplicates::account_merge_page).post(duplicates::merge_accounts),
+        )
+        .route(
+            "/contacts/{id}/merge",
+            get(duplicates::contact_merge_page).post(duplicates::merge_contacts),
+        )
         .route("/accounts/{id}/delete", post(accounts::delete))
         .route("/accounts/{id}/restore", post(accounts::restore))
         .route("/activities", post(activities::create))
@@ -137,7 +146,7 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 12] = [
+        const KNOWN: [&str; 13] = [
             "created",
             "saved",
             "deleted",
@@ -150,6 +159,7 @@ impl Layout {
             "logged",
             "done",
             "moved",
+            "merged",
         ];
         if let Some(k) = key.filter(|k| KNOWN.contains(k)) {
             self.notice = self.tr.t(&format!("notice-{k}"));

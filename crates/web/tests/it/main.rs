@@ -8,6 +8,7 @@ mod bad_input;
 mod browser;
 mod contacts;
 mod deals;
+mod duplicates;
 mod events;
 mod i18n;
 mod openapi;
