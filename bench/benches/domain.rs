@@ -36,8 +36,29 @@ fn validate_a_full_account() -> bool {
         lifecycle: Some("customer".into()),
         owner_id: None,
         notes: None,
+        custom: Default::default(),
     };
     divan::black_box(&input).validate().is_ok()
+}
+
+#[divan::bench]
+fn money_parse_and_format() -> String {
+    let minor = tandem_domain::money::parse_amount(
+        divan::black_box("1.234.567,89"),
+        "EUR",
+        tandem_domain::Locale::De,
+    )
+    .unwrap_or_default();
+    tandem_domain::money::Money::new(minor, "EUR").format(tandem_domain::Locale::De)
+}
+
+#[divan::bench]
+fn duplicate_name_similarity() -> f64 {
+    use tandem_domain::dedupe::{company_core, similarity};
+    similarity(
+        &company_core(divan::black_box("Müller Maschinenbau GmbH & Co. KG")),
+        &company_core(divan::black_box("Mueller Maschinenbau AG")),
+    )
 }
 
 #[divan::bench]

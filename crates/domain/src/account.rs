@@ -81,6 +81,9 @@ pub struct AccountInput {
     pub owner_id: Option<UserId>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Custom field values by key (checked by the service against the definitions).
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A valid, normalised account as it is stored.
@@ -102,6 +105,8 @@ pub struct AccountData {
     pub lifecycle: Lifecycle,
     pub owner_id: Option<UserId>,
     pub notes: Option<String>,
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AccountData {
@@ -124,6 +129,7 @@ impl AccountData {
             lifecycle: Some(self.lifecycle.as_str().to_string()),
             owner_id: self.owner_id,
             notes: self.notes.clone(),
+            custom: self.custom.clone(),
         }
     }
 }
@@ -212,6 +218,7 @@ impl AccountInput {
             lifecycle,
             owner_id: self.owner_id,
             notes,
+            custom: self.custom.clone(),
         })
     }
 }

@@ -80,6 +80,9 @@ pub struct ContactInput {
     pub verified_on: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Custom field values by key (checked by the service against the definitions).
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A valid, normalised contact as it is stored.
@@ -99,6 +102,8 @@ pub struct ContactData {
     pub consent_source: Option<String>,
     pub verified_on: Option<Date>,
     pub notes: Option<String>,
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ContactData {
@@ -140,6 +145,7 @@ impl ContactData {
             consent_source: self.consent_source.clone(),
             verified_on: self.verified_on.map(|d| d.to_string()),
             notes: self.notes.clone(),
+            custom: self.custom.clone(),
         }
     }
 }
@@ -241,6 +247,7 @@ impl ContactInput {
             consent_source,
             verified_on,
             notes,
+            custom: self.custom.clone(),
         })
     }
 }

@@ -166,6 +166,9 @@ pub struct DealInput {
     pub contacts: Vec<DealContactInput>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Custom field values by key (checked by the service against the definitions).
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A valid deal as it is stored.
@@ -188,6 +191,8 @@ pub struct DealData {
     pub competitor: Option<String>,
     pub contacts: Vec<DealContact>,
     pub notes: Option<String>,
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DealData {
@@ -217,6 +222,7 @@ impl DealData {
                 })
                 .collect(),
             notes: self.notes.clone(),
+            custom: self.custom.clone(),
         }
     }
 
@@ -372,6 +378,7 @@ impl DealInput {
             competitor,
             contacts,
             notes,
+            custom: self.custom.clone(),
         })
     }
 }

@@ -197,6 +197,11 @@ pub fn merge_accounts(
         lifecycle: keep.lifecycle,
         owner_id: keep.owner_id.or(from.owner_id),
         notes: join_notes(&keep.notes, &from.notes),
+        custom: {
+            let mut custom = from.custom.clone();
+            custom.extend(keep.custom.clone());
+            custom
+        },
     }
 }
 
@@ -237,6 +242,11 @@ pub fn merge_contacts(
         consent_source: consent.consent_source.clone(),
         verified_on: keep.verified_on.max(from.verified_on),
         notes: join_notes(&keep.notes, &from.notes),
+        custom: {
+            let mut custom = from.custom.clone();
+            custom.extend(keep.custom.clone());
+            custom
+        },
     }
 }
 

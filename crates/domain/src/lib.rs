@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod contact;
 pub mod cursor;
+pub mod custom;
 pub mod deal;
 pub mod dedupe;
 pub mod format;

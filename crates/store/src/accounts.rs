@@ -52,6 +52,7 @@ struct Row {
     created_by: Option<Uuid>,
     deleted_at: Option<i64>,
     merged_into: Option<Uuid>,
+    custom: String,
 }
 
 impl Row {
@@ -76,6 +77,7 @@ impl Row {
                     lifecycle: Lifecycle::parse(&self.lifecycle).unwrap_or_default(),
                     owner_id: self.owner_id.map(UserId),
                     notes: self.notes,
+                    custom: serde_json::from_str(&self.custom).unwrap_or_default(),
                 },
                 owner_name: self.owner_name,
                 version: self.version,
@@ -90,7 +92,7 @@ impl Row {
     }
 }
 
-const DATA_COLS: [&str; 16] = [
+const DATA_COLS: [&str; 17] = [
     "name",
     "legal_form",
     "industry",
@@ -107,6 +109,7 @@ const DATA_COLS: [&str; 16] = [
     "lifecycle",
     "owner_id",
     "notes",
+    "custom",
 ];
 
 fn select(ws: WorkspaceId) -> SelectStatement {
@@ -177,6 +180,12 @@ fn values(d: &AccountData) -> Vec<(&'static str, sea_query::Value)> {
         ("name_key", fold(&d.name).into()),
         ("search_text", search.into()),
         ("match_keys", tandem_domain::dedupe::account_keys(d).into()),
+        (
+            "custom",
+            serde_json::to_string(&d.custom)
+                .unwrap_or_else(|_| "{}".into())
+                .into(),
+        ),
     ]
 }
 
@@ -241,6 +250,8 @@ pub struct Filter {
     pub deleted: bool,
     /// Whose records the caller may see.
     pub seen: crate::Seen,
+    /// Custom field values the records must have.
+    pub custom: Vec<crate::custom_fields::CustomFilter>,
 }
 
 pub type Page = list::Page<Account>;
@@ -274,6 +285,7 @@ pub async fn list(
         );
     }
     f.seen.restrict(&mut q, "accounts", &["owner_id"]);
+    crate::custom_fields::restrict(&mut q, c.backend(), "accounts", &f.custom);
     list::keyset(&mut q, "accounts", sort, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
     let rows = rows.into_iter().map(|r| {

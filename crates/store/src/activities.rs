@@ -167,6 +167,24 @@ pub async fn insert(
     list::insert_record(c, "activities", ws, id.0, values(data), actor).await
 }
 
+/// Inserts many activities at once (imports, demo data): `(id, data, author)`.
+pub async fn insert_many(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    items: Vec<(ActivityId, ActivityData, Option<UserId>)>,
+) -> StoreResult<()> {
+    let records = items
+        .into_iter()
+        .map(|(id, data, actor)| list::NewRecord {
+            id: id.0,
+            values: values(&data),
+            actor,
+            at: data.occurred_at,
+        })
+        .collect();
+    list::insert_records(c, "activities", ws, records).await
+}
+
 /// Writes new data if the stored version is still `version`.
 pub async fn update(
     c: &mut Conn<'_>,

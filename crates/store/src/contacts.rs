@@ -49,6 +49,7 @@ struct Row {
     created_by: Option<Uuid>,
     deleted_at: Option<i64>,
     merged_into: Option<Uuid>,
+    custom: String,
 }
 
 impl Row {
@@ -72,6 +73,7 @@ impl Row {
                     consent_source: self.consent_source,
                     verified_on: date(self.verified_on),
                     notes: self.notes,
+                    custom: serde_json::from_str(&self.custom).unwrap_or_default(),
                 },
                 account_name: self.account_name,
                 version: self.version,
@@ -86,7 +88,7 @@ impl Row {
     }
 }
 
-const COLS: [&str; 23] = [
+const COLS: [&str; 24] = [
     "id",
     "salutation",
     "title",
@@ -110,6 +112,7 @@ const COLS: [&str; 23] = [
     "deleted_at",
     "merged_into",
     "workspace_id",
+    "custom",
 ];
 
 fn select(ws: WorkspaceId) -> SelectStatement {
@@ -166,6 +169,12 @@ fn values(d: &ContactData) -> Vec<(&'static str, sea_query::Value)> {
         ("name_key", name_key.trim().to_string().into()),
         ("search_text", search.into()),
         ("match_keys", tandem_domain::dedupe::contact_keys(d).into()),
+        (
+            "custom",
+            serde_json::to_string(&d.custom)
+                .unwrap_or_else(|_| "{}".into())
+                .into(),
+        ),
     ]
 }
 
@@ -229,6 +238,8 @@ pub struct Filter {
     pub deleted: bool,
     /// Whose records the caller may see.
     pub seen: crate::Seen,
+    /// Custom field values the records must have.
+    pub custom: Vec<crate::custom_fields::CustomFilter>,
 }
 
 pub async fn list(
@@ -258,6 +269,7 @@ pub async fn list(
         );
     }
     f.seen.restrict_by_account(&mut q, "contacts", ws);
+    crate::custom_fields::restrict(&mut q, c.backend(), "contacts", &f.custom);
     list::keyset(&mut q, "contacts", sort, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
     let rows = rows.into_iter().map(|r| {

@@ -76,6 +76,7 @@ struct Row {
     updated_at: i64,
     created_by: Option<Uuid>,
     deleted_at: Option<i64>,
+    custom: String,
 }
 
 impl Row {
@@ -105,6 +106,7 @@ impl Row {
                     competitor: self.competitor,
                     contacts: vec![],
                     notes: self.notes,
+                    custom: serde_json::from_str(&self.custom).unwrap_or_default(),
                 },
                 contact_names: vec![],
                 account_name: self.account_name.unwrap_or_default(),
@@ -126,7 +128,7 @@ impl Row {
     }
 }
 
-const COLS: [&str; 26] = [
+const COLS: [&str; 27] = [
     "id",
     "title",
     "name_key",
@@ -153,6 +155,7 @@ const COLS: [&str; 26] = [
     "updated_at",
     "created_by",
     "deleted_at",
+    "custom",
 ];
 
 fn select(ws: WorkspaceId) -> SelectStatement {
@@ -235,6 +238,12 @@ fn values(d: &DealData) -> Vec<(&'static str, sea_query::Value)> {
         ("lost_reason", d.lost_reason.clone().into()),
         ("competitor", d.competitor.clone().into()),
         ("notes", d.notes.clone().into()),
+        (
+            "custom",
+            serde_json::to_string(&d.custom)
+                .unwrap_or_else(|_| "{}".into())
+                .into(),
+        ),
     ]
 }
 
@@ -401,39 +410,71 @@ pub struct Past {
     pub closed_at: Option<Instant>,
 }
 
-/// Inserts a deal with its past.
-pub async fn insert_with_past(
+/// Inserts many deals with their pasts at once (imports, demo data). The search index
+/// is not touched: call `search::index_missing` for the table afterwards.
+pub async fn insert_many(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
-    id: DealId,
-    data: &DealData,
-    actor: Option<UserId>,
-    past: &Past,
+    items: Vec<(DealId, DealData, Option<UserId>, Past)>,
 ) -> StoreResult<()> {
-    let entered = past.visits.last().map_or(past.created_at, |v| v.1);
-    let mut vals = values(data);
-    vals.push(("stage_entered_at", entered.0.into()));
-    vals.push(("closed_at", past.closed_at.map(|c| c.0).into()));
-    list::insert_record(c, "deals", ws, id.0, vals, actor).await?;
-    let last = past.closed_at.unwrap_or(entered);
-    c.exec(
-        &Query::update()
-            .table("deals")
-            .value("created_at", past.created_at.0)
-            .value("updated_at", last.0)
-            .and_where(Expr::col("workspace_id").eq(ws.0))
-            .and_where(Expr::col("id").eq(id.0))
-            .to_owned(),
+    let mut records = vec![];
+    let mut contacts = vec![];
+    let mut visits = vec![];
+    for (id, data, actor, past) in items {
+        let entered = past.visits.last().map_or(past.created_at, |v| v.1);
+        let mut vals = values(&data);
+        vals.push(("stage_entered_at", entered.0.into()));
+        vals.push(("closed_at", past.closed_at.map(|c| c.0).into()));
+        for (i, dc) in data.contacts.iter().enumerate() {
+            contacts.push(vec![
+                ws.0.into(),
+                id.0.into(),
+                dc.contact_id.0.into(),
+                dc.role.as_str().into(),
+                (i as i64).into(),
+            ]);
+        }
+        for (stage, entered, left) in &past.visits {
+            visits.push(vec![
+                ws.0.into(),
+                Uuid::now_v7().into(),
+                id.0.into(),
+                stage.0.into(),
+                entered.0.into(),
+                left.map(|l| l.0).into(),
+                actor.map(|a| a.0).into(),
+            ]);
+        }
+        records.push(list::NewRecord {
+            id: id.0,
+            values: vals,
+            actor,
+            at: past.created_at,
+        });
+    }
+    list::insert_records(c, "deals", ws, records).await?;
+    list::insert_rows(
+        c,
+        "deal_contacts",
+        &["workspace_id", "deal_id", "contact_id", "role", "position"],
+        contacts,
     )
     .await?;
-    write_contacts(c, ws, id, &data.contacts).await?;
-    for (stage, entered, left) in &past.visits {
-        enter_stage(c, ws, id, *stage, *entered, actor).await?;
-        if let Some(left) = left {
-            leave_stage(c, ws, id, *left).await?;
-        }
-    }
-    search::index(c, ws, "deal", id.0, Some(&search_text(data))).await
+    list::insert_rows(
+        c,
+        "deal_stage_history",
+        &[
+            "workspace_id",
+            "id",
+            "deal_id",
+            "stage_id",
+            "entered_at",
+            "left_at",
+            "actor_id",
+        ],
+        visits,
+    )
+    .await
 }
 
 pub async fn insert(
@@ -659,6 +700,8 @@ pub struct Filter {
     pub deleted: bool,
     /// Whose records the caller may see.
     pub seen: crate::Seen,
+    /// Custom field values the records must have.
+    pub custom: Vec<crate::custom_fields::CustomFilter>,
 }
 
 pub type Page = list::Page<Deal>;
@@ -707,6 +750,7 @@ pub async fn list(
     }
     f.seen
         .restrict(&mut q, "deals", &["owner_id", "inside_partner_id"]);
+    crate::custom_fields::restrict(&mut q, c.backend(), "deals", &f.custom);
     list::keyset(&mut q, "deals", sort, after, limit);
     let rows: Vec<Row> = c.all(&q).await?;
     let mut page = list::page(

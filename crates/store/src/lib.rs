@@ -6,6 +6,7 @@ pub mod activities;
 pub mod audit;
 pub mod backup;
 pub mod contacts;
+pub mod custom_fields;
 mod db;
 pub mod deals;
 pub mod dedupe;

@@ -281,6 +281,77 @@ pub(crate) async fn insert_record(
     Ok(())
 }
 
+/// One new record for `insert_records`: its id, values, author and creation instant.
+pub(crate) struct NewRecord {
+    pub id: Uuid,
+    pub values: Vec<(&'static str, sea_query::Value)>,
+    pub actor: Option<tandem_domain::UserId>,
+    pub at: Instant,
+}
+
+/// Inserts many versioned records of one table with multi-row statements (imports and
+/// demo data); every record must have the same value columns.
+pub(crate) async fn insert_records(
+    c: &mut Conn<'_>,
+    table: &'static str,
+    ws: WorkspaceId,
+    records: Vec<NewRecord>,
+) -> StoreResult<()> {
+    let Some(first) = records.first() else {
+        return Ok(());
+    };
+    let mut cols: Vec<&str> = vec![
+        "workspace_id",
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ];
+    cols.extend(first.values.iter().map(|(c, _)| *c));
+    // Stay below the bind-parameter limits of both backends.
+    let per_statement = (30_000 / cols.len()).max(1);
+    let mut records = records.into_iter().peekable();
+    while records.peek().is_some() {
+        let mut q = Query::insert();
+        q.into_table(table).columns(cols.clone());
+        for r in records.by_ref().take(per_statement) {
+            let mut vals: Vec<SimpleExpr> = vec![
+                ws.0.into(),
+                r.id.into(),
+                1i64.into(),
+                r.at.0.into(),
+                r.at.0.into(),
+                r.actor.map(|a| a.0).into(),
+            ];
+            vals.extend(r.values.into_iter().map(|(_, v)| SimpleExpr::from(v)));
+            q.values_panic(vals);
+        }
+        c.exec(&q).await?;
+    }
+    Ok(())
+}
+
+/// Inserts plain rows (no bookkeeping columns) with multi-row statements.
+pub(crate) async fn insert_rows(
+    c: &mut Conn<'_>,
+    table: &'static str,
+    cols: &[&'static str],
+    rows: Vec<Vec<sea_query::Value>>,
+) -> StoreResult<()> {
+    let per_statement = (30_000 / cols.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut q = Query::insert();
+        q.into_table(table).columns(cols.to_vec());
+        for r in rows.by_ref().take(per_statement) {
+            q.values_panic(r.into_iter().map(SimpleExpr::from));
+        }
+        c.exec(&q).await?;
+    }
+    Ok(())
+}
+
 /// Writes `values` if the live record still has `version`. Otherwise: `NotFound` if the
 /// record is missing or in the trash, `Conflict` with the stored version if someone else
 /// changed it first.

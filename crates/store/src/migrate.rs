@@ -63,6 +63,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_duplicates.sql"),
         postgres: include_str!("../migrations/postgres/0008_duplicates.sql"),
     },
+    Migration {
+        version: 9,
+        name: "custom_fields",
+        sqlite: include_str!("../migrations/sqlite/0009_custom_fields.sql"),
+        postgres: include_str!("../migrations/postgres/0009_custom_fields.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -113,6 +113,54 @@ pub(crate) async fn reindex(
     index(c, ws, entity, id, Some(&row.search_text)).await
 }
 
+/// Indexes every live record of `table` that is not in the index yet (after bulk
+/// inserts), in one statement per backend.
+pub async fn index_missing(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    entity: &'static str,
+    table: &'static str,
+) -> StoreResult<()> {
+    // `table` and `entity` are our own constants, never user input.
+    match c {
+        Conn::Sqlite(conn) => {
+            let (before,): (i64,) =
+                sqlx::query_as("SELECT COALESCE(MAX(rowid), 0) FROM search_index_keys")
+                    .fetch_one(&mut **conn)
+                    .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO search_index_keys (workspace_id, entity, entity_id) \
+                 SELECT t.workspace_id, '{entity}', t.id FROM {table} t \
+                 WHERE t.workspace_id = ? AND t.deleted_at IS NULL AND NOT EXISTS \
+                 (SELECT 1 FROM search_index_keys k WHERE k.entity = '{entity}' AND k.entity_id = t.id)"
+            )))
+            .bind(ws.0)
+            .execute(&mut **conn)
+            .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO search_index (rowid, text) SELECT k.rowid, t.search_text \
+                 FROM search_index_keys k JOIN {table} t ON t.workspace_id = k.workspace_id \
+                 AND t.id = k.entity_id WHERE k.rowid > ? AND k.entity = '{entity}'"
+            )))
+            .bind(before)
+            .execute(&mut **conn)
+            .await?;
+        }
+        Conn::Postgres(conn) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO search_index (workspace_id, entity, entity_id, text) \
+                 SELECT workspace_id, '{entity}', id, regexp_replace(search_text, '[^[:alnum:]]+', ' ', 'g') \
+                 FROM {table} WHERE workspace_id = $1 AND deleted_at IS NULL \
+                 ON CONFLICT (workspace_id, entity, entity_id) DO NOTHING"
+            )))
+            .bind(ws.0)
+            .execute(&mut **conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// The ids of the best matches of one kind, best first.
 pub async fn find(
     c: &mut Conn<'_>,

@@ -23,7 +23,18 @@ pub enum Size {
     Small,
     Medium,
     Large,
-    Accounts(u32),
+    /// About this many deals, with the proportions of `large`.
+    Deals(u32),
+}
+
+/// How much a demo holds: accounts, and per account on average contacts, deals and
+/// activities; plus the number of users.
+struct Shape {
+    accounts: u32,
+    contacts: u64,
+    deals: u64,
+    activities: u64,
+    users: usize,
 }
 
 impl Size {
@@ -32,16 +43,41 @@ impl Size {
             "small" => Some(Size::Small),
             "medium" => Some(Size::Medium),
             "large" => Some(Size::Large),
-            n => n.parse().ok().map(Size::Accounts),
+            n => n.parse().ok().filter(|n| *n > 0).map(Size::Deals),
         }
     }
 
-    fn accounts(self) -> u32 {
+    fn shape(self) -> Shape {
+        // large: 200 users, 100k accounts, 300k contacts, 1M deals, 5M activities.
         match self {
-            Size::Small => 250,
-            Size::Medium => 10_000,
-            Size::Large => 100_000,
-            Size::Accounts(n) => n,
+            Size::Small => Shape {
+                accounts: 250,
+                contacts: 2,
+                deals: 2,
+                activities: 4,
+                users: PEOPLE.len(),
+            },
+            Size::Medium => Shape {
+                accounts: 10_000,
+                contacts: 3,
+                deals: 10,
+                activities: 50,
+                users: 50,
+            },
+            Size::Large => Shape {
+                accounts: 100_000,
+                contacts: 3,
+                deals: 10,
+                activities: 50,
+                users: 200,
+            },
+            Size::Deals(n) => Shape {
+                accounts: n.div_ceil(10),
+                contacts: 3,
+                deals: 10,
+                activities: 50,
+                users: PEOPLE.len().max((n / 5_000) as usize).min(200),
+            },
         }
     }
 }
@@ -136,7 +172,9 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
         }
     }
     println!();
-    seed_accounts(store, ws, &owners, size.accounts()).await?;
+    let shape = size.shape();
+    owners.extend(seed_more_users(store, ws, shape.users.saturating_sub(PEOPLE.len())).await?);
+    seed_accounts(store, ws, &owners, &shape).await?;
     seed_tasks(store, ws, &owners).await
 }
 
@@ -153,6 +191,78 @@ const TASKS: [(&str, i64, &str, &str); 6] = [
     ("Rahmenvertrag verlängern", 12, "high", "none"),
     ("Messekontakte nachbearbeiten", 0, "low", "none"),
 ];
+
+/// The sales force of a bigger demo: field and inside reps in regional teams. They share
+/// one unknown password (only the people printed above are meant to sign in).
+async fn seed_more_users(
+    store: &Store,
+    ws: WorkspaceId,
+    count: usize,
+) -> anyhow::Result<Vec<UserId>> {
+    const REGIONS: [&str; 8] = [
+        "Vertrieb Süd",
+        "Vertrieb Nord",
+        "Vertrieb West",
+        "Vertrieb Ost",
+        "Vertrieb Mitte",
+        "Vertrieb Bayern",
+        "Vertrieb Rhein-Main",
+        "Key Accounts",
+    ];
+    if count == 0 {
+        return Ok(vec![]);
+    }
+    let hash = tandem_web::auth::hash_password(new_secret(""))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut teams = vec![];
+    {
+        let mut tx = store.begin().await?;
+        let existing = users::teams(&mut tx.conn(), ws).await?;
+        for region in REGIONS {
+            let id = match existing.iter().find(|t| t.name == region) {
+                Some(t) => t.id,
+                None => users::create_team(&mut tx.conn(), ws, region, None).await?,
+            };
+            teams.push(id);
+        }
+        tx.commit().await?;
+    }
+    let mut rng = Rng(0x5EED_0000_0000_0007);
+    let mut ids = vec![];
+    let mut tx = store.begin().await?;
+    for i in 0..count {
+        let (first, _) = *rng.pick(&FIRST);
+        let last = rng.pick(&LAST);
+        let name = format!("{first} {last}");
+        let email = format!(
+            "{}.{i}@demo.tandem.test",
+            tandem_domain::text::slugify(&name).replace('-', ".")
+        );
+        let role = if i % 3 == 2 {
+            Role::Inside
+        } else {
+            Role::Field
+        };
+        let id = users::create(
+            &mut tx.conn(),
+            ws,
+            users::NewUser {
+                email: &email,
+                name: &name,
+                role,
+                team_id: Some(teams[i % teams.len()]),
+                locale: Locale::De,
+                password_hash: &hash,
+                created_by: None,
+            },
+        )
+        .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
 
 /// A few open tasks per rep, due around today, so that the task list looks like a day.
 async fn seed_tasks(store: &Store, ws: WorkspaceId, owners: &[UserId]) -> anyhow::Result<()> {
@@ -366,6 +476,7 @@ fn demo_contact(
         consent_source: consent.then(|| "Messe".into()),
         verified_on: (!n.is_multiple_of(5)).then(|| days_ago(n % 700)),
         notes: None,
+        custom: Default::default(),
     };
     input.validate(today).context("demo contact invalid")
 }
@@ -385,6 +496,7 @@ fn demo_activity(
     rng: &mut Rng,
     account: AccountId,
     contact: ContactId,
+    deal: Option<tandem_domain::DealId>,
 ) -> anyhow::Result<ActivityData> {
     let (kind, subject) = *rng.pick(&SUBJECTS);
     let n = rng.next();
@@ -398,6 +510,7 @@ fn demo_activity(
         key_conversation: n.is_multiple_of(7),
         account_id: Some(account),
         contact_id: Some(contact),
+        deal_id: deal,
         ..Default::default()
     };
     input
@@ -409,8 +522,10 @@ async fn seed_accounts(
     store: &Store,
     ws: WorkspaceId,
     owners: &[UserId],
-    count: u32,
+    shape: &Shape,
 ) -> anyhow::Result<()> {
+    let count = shape.accounts;
+    let started = std::time::Instant::now();
     let mut rng = Rng(0x7A4D_E1A5_0000_0001);
     let today = jiff::civil::date(2026, 11, 1);
     let pipeline = {
@@ -425,6 +540,8 @@ async fn seed_accounts(
     while done < count {
         let batch = (count - done).min(1_000);
         let mut tx = store.begin().await?;
+        let mut new_deals = vec![];
+        let mut new_activities = vec![];
         for _ in 0..batch {
             let family = rng.pick(&FAMILY);
             let (trade, industry) = *rng.pick(&TRADES);
@@ -467,6 +584,7 @@ async fn seed_accounts(
                 lifecycle: Some(lifecycle.as_str().to_string()),
                 owner_id: Some(owner),
                 notes: None,
+                custom: Default::default(),
             };
             let data = input.validate().context("demo account invalid")?;
             let id = AccountId::new();
@@ -478,37 +596,51 @@ async fn seed_accounts(
                 .unwrap_or("")
                 .trim_start_matches("https://www.")
                 .to_string();
+            // Around the shape's averages: 1..2n-1 contacts, 0..2n deals and activities.
             let mut account_contacts = vec![];
-            for _ in 0..(1 + rng.next() % 3) {
+            for _ in 0..(1 + rng.next() % (2 * shape.contacts - 1)) {
                 let contact = demo_contact(&mut rng, id, &domain, today)?;
                 let cid = ContactId::new();
                 account_contacts.push(cid);
                 contacts::insert(&mut tx.conn(), ws, cid, &contact, None).await?;
                 created(&mut tx, ws, "contact", cid.0, &contact).await?;
-                for _ in 0..(rng.next() % 3) {
-                    let activity = demo_activity(&mut rng, id, cid)?;
-                    let aid = ActivityId::new();
-                    activities::insert(&mut tx.conn(), ws, aid, &activity, Some(owner)).await?;
-                    created(&mut tx, ws, "activity", aid.0, &activity).await?;
-                }
             }
-            for _ in 0..(rng.next() % 4) {
-                demo_deal(
-                    &mut tx,
-                    &mut rng,
-                    ws,
-                    &pipeline,
-                    id,
-                    owner,
-                    &account_contacts,
-                )
-                .await?;
+            let mut account_deals = vec![];
+            for _ in 0..(rng.next() % (2 * shape.deals + 1)) {
+                let deal = demo_deal(&mut rng, &pipeline, id, owner, &account_contacts)?;
+                account_deals.push(deal.0);
+                new_deals.push(deal);
+            }
+            for _ in 0..(rng.next() % (2 * shape.activities + 1)) {
+                let contact = *rng.pick(&account_contacts);
+                let deal = match rng.next() % 3 {
+                    0 if !account_deals.is_empty() => Some(*rng.pick(&account_deals)),
+                    _ => None,
+                };
+                let activity = demo_activity(&mut rng, id, contact, deal)?;
+                new_activities.push((ActivityId::new(), activity, Some(owner)));
             }
         }
+        tandem_store::deals::insert_many(&mut tx.conn(), ws, new_deals).await?;
+        activities::insert_many(&mut tx.conn(), ws, new_activities).await?;
         tx.commit().await?;
         done += batch;
+        if done % 10_000 == 0 {
+            tracing::info!(
+                accounts = done,
+                seconds = started.elapsed().as_secs(),
+                "demo data"
+            );
+        }
     }
-    tracing::info!(accounts = count, "demo accounts created");
+    let mut tx = store.begin().await?;
+    tandem_store::search::index_missing(&mut tx.conn(), ws, "deal", "deals").await?;
+    tx.commit().await?;
+    tracing::info!(
+        accounts = count,
+        seconds = started.elapsed().as_secs(),
+        "demo accounts created"
+    );
     Ok(())
 }
 
@@ -541,15 +673,19 @@ const SOURCES: [&str; 6] = [
 
 /// A deal with a consistent past: created up to two years ago, through the stages in
 /// order, open (a third of them rotting), won or lost.
-async fn demo_deal(
-    tx: &mut tandem_store::Tx,
+#[allow(clippy::type_complexity)]
+fn demo_deal(
     rng: &mut Rng,
-    ws: WorkspaceId,
     pipeline: &tandem_store::pipelines::Pipeline,
     account: AccountId,
     owner: UserId,
     contacts: &[ContactId],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(
+    tandem_domain::DealId,
+    tandem_domain::deal::DealData,
+    Option<UserId>,
+    tandem_store::deals::Past,
+)> {
     use tandem_domain::{
         DealId, Instant,
         deal::{DealContactInput, DealInput},
@@ -655,7 +791,5 @@ async fn demo_deal(
         visits,
         closed_at,
     };
-    tandem_store::deals::insert_with_past(&mut tx.conn(), ws, id, &data, Some(owner), &past)
-        .await?;
-    created(tx, ws, "deal", id.0, &data).await
+    Ok((id, data, Some(owner), past))
 }

@@ -2,6 +2,7 @@
 
 use crate::{
     AppState,
+    api::list::custom_filters,
     api::{
         json::ApiJson,
         list::{ListBasics, created},
@@ -12,7 +13,7 @@ use crate::{
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
@@ -52,6 +53,9 @@ pub struct AccountOut {
     pub created_at: String,
     pub updated_at: String,
     /// Set while the account is in the trash.
+    /// Custom field values by key (`GET /custom-fields` lists the fields).
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
     pub deleted_at: Option<String>,
 }
 
@@ -81,6 +85,7 @@ impl From<Account> for AccountOut {
             created_at: a.created_at.to_rfc3339(),
             updated_at: a.updated_at.to_rfc3339(),
             deleted_at: a.deleted_at.map(|d| d.to_rfc3339()),
+            custom: d.custom,
         }
     }
 }
@@ -182,6 +187,7 @@ impl ListParams {
                 tag: self.tag,
                 deleted: basics.deleted,
                 seen: Default::default(),
+                custom: vec![],
             },
             sort: basics.sort,
             limit: basics.limit,
@@ -201,8 +207,12 @@ async fn list_accounts(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(params): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<AccountList>> {
-    let page = svc::list(&state.store, &auth, &params.into_query()?).await?;
+    let mut query = params.into_query()?;
+    query.filter.custom =
+        custom_filters(&state, &auth, tandem_domain::custom::Entity::Account, raw).await?;
+    let page = svc::list(&state.store, &auth, &query).await?;
     Ok(Json(AccountList {
         items: page.items.into_iter().map(Into::into).collect(),
         next_cursor: page.next.map(|c| c.encode()),

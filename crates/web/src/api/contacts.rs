@@ -2,6 +2,7 @@
 
 use crate::{
     AppState,
+    api::list::custom_filters,
     api::{
         accounts::AuditOut,
         json::ApiJson,
@@ -13,7 +14,7 @@ use crate::{
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
@@ -51,6 +52,9 @@ pub struct ContactOut {
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// Custom field values by key (`GET /custom-fields` lists the fields).
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
     pub deleted_at: Option<String>,
 }
 
@@ -79,6 +83,7 @@ pub(crate) fn contact_out(c: Contact, stale_days: i64) -> ContactOut {
         created_at: c.created_at.to_rfc3339(),
         updated_at: c.updated_at.to_rfc3339(),
         deleted_at: c.deleted_at.map(|x| x.to_rfc3339()),
+        custom: d.custom,
     }
 }
 
@@ -159,6 +164,7 @@ impl ListParams {
                 stale_before: None,
                 deleted: basics.deleted,
                 seen: Default::default(),
+                custom: vec![],
             },
             stale,
             sort: basics.sort,
@@ -179,8 +185,12 @@ async fn list_contacts(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(params): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<ContactList>> {
-    let page = svc::list(&state.store, &auth, &params.into_query()?).await?;
+    let mut query = params.into_query()?;
+    query.filter.custom =
+        custom_filters(&state, &auth, tandem_domain::custom::Entity::Contact, raw).await?;
+    let page = svc::list(&state.store, &auth, &query).await?;
     let days = svc::stale_days(&state.store, &auth).await?;
     Ok(Json(ContactList {
         items: page

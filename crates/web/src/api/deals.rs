@@ -2,6 +2,7 @@
 
 use crate::{
     AppState,
+    api::list::custom_filters,
     api::{
         accounts::AuditOut,
         json::ApiJson,
@@ -13,7 +14,7 @@ use crate::{
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Path, Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
@@ -97,6 +98,9 @@ pub struct DealOut {
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// Custom field values by key (`GET /custom-fields` lists the fields).
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
     pub deleted_at: Option<String>,
 }
 
@@ -148,6 +152,7 @@ impl From<Deal> for DealOut {
             created_at: deal.created_at.to_rfc3339(),
             updated_at: deal.updated_at.to_rfc3339(),
             deleted_at: deal.deleted_at.map(|d| d.to_rfc3339()),
+            custom: d.custom,
         }
     }
 }
@@ -252,6 +257,7 @@ impl ListParams {
             contact_id: id("contact_id", self.contact_id.as_deref(), &mut errors),
             deleted: basics.deleted,
             seen: Default::default(),
+            custom: vec![],
         };
         if !errors.is_empty() {
             return Err(Invalid(errors).into());
@@ -276,8 +282,12 @@ async fn list_deals(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(params): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Json<DealList>> {
-    let page = svc::list(&state.store, &auth, &params.into_query()?).await?;
+    let mut query = params.into_query()?;
+    query.filter.custom =
+        custom_filters(&state, &auth, tandem_domain::custom::Entity::Deal, raw).await?;
+    let page = svc::list(&state.store, &auth, &query).await?;
     Ok(Json(DealList {
         items: page.items.into_iter().map(Into::into).collect(),
         next_cursor: page.next.map(|c| c.encode()),

@@ -86,3 +86,15 @@ pub fn created(location: &str, body: impl Serialize) -> Response {
     }
     (StatusCode::CREATED, headers, Json(body)).into_response()
 }
+
+/// The `custom.<key>=value` filters of a list's query string, typed by the fields.
+pub async fn custom_filters(
+    state: &crate::AppState,
+    auth: &crate::auth::Auth,
+    entity: tandem_domain::custom::Entity,
+    raw: Option<String>,
+) -> crate::error::AppResult<Vec<tandem_store::custom_fields::CustomFilter>> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    crate::services::custom_fields::filters(&state.store, auth, entity, &pairs).await
+}

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod contacts;
+pub mod custom_fields;
 pub mod deals;
 pub mod json;
 pub mod list;
@@ -52,6 +53,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(accounts::router())
         .merge(activities::router())
         .merge(contacts::router())
+        .merge(custom_fields::router())
         .merge(deals::router())
         .merge(pipelines::router())
         .merge(search::router())

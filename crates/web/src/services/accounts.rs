@@ -72,10 +72,19 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &AccountInput) -> AppResult<
     {
         errors.push(tandem_domain::FieldError::new("owner_id", "unknown_user"));
     }
+    let mut custom = input.custom.clone();
+    let entity = tandem_domain::custom::Entity::Account;
+    if let Err(Invalid(e)) =
+        super::custom_fields::check(&mut tx.conn(), auth, entity, &mut custom).await
+    {
+        errors.extend(e);
+    }
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }
-    Ok(input.validate()?)
+    let mut data = input.validate()?;
+    data.custom = custom;
+    Ok(data)
 }
 
 pub async fn create(store: &Store, auth: &Auth, mut input: AccountInput) -> AppResult<Account> {

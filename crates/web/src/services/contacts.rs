@@ -85,10 +85,19 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &ContactInput) -> AppResult<
             errors.push(FieldError::new("account_id", "unknown_account"));
         }
     }
+    let mut custom = input.custom.clone();
+    let entity = tandem_domain::custom::Entity::Contact;
+    if let Err(Invalid(e)) =
+        super::custom_fields::check(&mut tx.conn(), auth, entity, &mut custom).await
+    {
+        errors.extend(e);
+    }
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }
-    Ok(input.validate(today())?)
+    let mut data = input.validate(today())?;
+    data.custom = custom;
+    Ok(data)
 }
 
 pub async fn create(store: &Store, auth: &Auth, input: ContactInput) -> AppResult<Contact> {

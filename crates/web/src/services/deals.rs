@@ -149,10 +149,18 @@ async fn validated(
             break;
         }
     }
+    let mut custom = input.custom.clone();
+    let entity = tandem_domain::custom::Entity::Deal;
+    if let Err(Invalid(e)) =
+        super::custom_fields::check(&mut tx.conn(), auth, entity, &mut custom).await
+    {
+        errors.extend(e);
+    }
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }
-    let data = data.ok_or_else(|| AppError::Internal("validation without data".into()))?;
+    let mut data = data.ok_or_else(|| AppError::Internal("validation without data".into()))?;
+    data.custom = custom;
     if let Some(before) = before
         && before.data.status == DealStatus::Open
     {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod auth;
 pub mod contacts;
+pub mod custom_fields;
 pub mod deals;
 pub mod duplicates;
 pub mod jobs;

@@ -14,17 +14,19 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
 use serde::Deserialize;
 use tandem_domain::{
-    AccountId, FieldError, Invalid, UserId,
+    AccountId, FieldError, Invalid, Locale, UserId,
     account::{AccountData, AccountInput, Lifecycle},
+    custom::Entity,
 };
 use tandem_store::{
     accounts::{Account, Filter, Sort},
+    custom_fields::Field as CustomField,
     users::User,
 };
 
@@ -86,6 +88,7 @@ struct IndexPage {
     filtered: bool,
     can_write: bool,
     trash: bool,
+    custom_filters: Vec<super::custom::FilterInput>,
 }
 
 fn lifecycle_options(tr: Tr, selected: Option<Lifecycle>) -> Options {
@@ -112,9 +115,19 @@ async fn list_page(
     state: &AppState,
     auth: &Auth,
     p: ListParams,
+    raw: Option<String>,
     trash: bool,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
+    let custom_pairs = super::custom::query_pairs(raw.as_deref());
+    let entity = tandem_domain::custom::Entity::Account;
+    let custom_fields =
+        crate::services::custom_fields::list(&state.store, auth, Some(entity)).await?;
+    // A filter on a field that no longer exists is dropped rather than refused.
+    let custom_filter =
+        crate::services::custom_fields::filters(&state.store, auth, entity, &custom_pairs)
+            .await
+            .unwrap_or_default();
     let lifecycle = p.lifecycle.as_deref().and_then(Lifecycle::parse);
     let owner = p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
     let sort = p.sort.as_deref().and_then(Sort::parse).unwrap_or_default();
@@ -126,6 +139,7 @@ async fn list_page(
             tag: p.tag.clone(),
             deleted: trash,
             seen: Default::default(),
+            custom: custom_filter,
         },
         sort,
         limit: PAGE_SIZE,
@@ -163,6 +177,8 @@ async fn list_page(
         ("tag", tag.as_str()),
         ("sort", sort.as_str()),
     ];
+    let mut common: Vec<(&str, &str)> = common.to_vec();
+    common.extend(custom_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
     let title = tr.t(if trash {
         "trash-title"
@@ -180,12 +196,14 @@ async fn list_page(
         next_url,
         first_url,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
-        filtered: lifecycle.is_some()
+        filtered: !custom_pairs.is_empty()
+            || lifecycle.is_some()
             || owner.is_some()
             || !tag.is_empty()
             || sort != Sort::default(),
         can_write: auth.user.role.can_write_records(),
         trash,
+        custom_filters: super::custom::filter_inputs(&custom_fields, &custom_pairs, tr),
         tr,
     };
     Ok(render(page))
@@ -195,16 +213,18 @@ pub async fn index(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    list_page(&state, &auth, p, false).await
+    list_page(&state, &auth, p, raw, false).await
 }
 
 pub async fn trash(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    list_page(&state, &auth, p, true).await
+    list_page(&state, &auth, p, raw, true).await
 }
 
 /// One field on the detail page.
@@ -368,7 +388,20 @@ pub async fn show(
         lifecycle: account.data.lifecycle.as_str(),
         lifecycle_label: tr.t(&format!("lifecycle-{}", account.data.lifecycle.as_str())),
         tags: account.data.tags.clone(),
-        facts: facts(&account.data, &owner, tr),
+        facts: {
+            let mut all = facts(&account.data, &owner, tr);
+            let fields = custom_fields(&state, &auth).await?;
+            all.extend(
+                super::custom::facts(&fields, &account.data.custom, tr, auth.user.locale)
+                    .into_iter()
+                    .map(|(label, value)| Fact {
+                        label,
+                        value,
+                        href: String::new(),
+                    }),
+            );
+            all
+        },
         notes: account.data.notes.clone().unwrap_or_default(),
         history: history_items(history, tr, |field, value| match field {
             "owner_id" => users
@@ -442,6 +475,9 @@ pub struct AccountForm {
     /// Set when the user saw the likely duplicates and creates the account anyway.
     #[serde(default)]
     allow_duplicate: String,
+    /// Custom fields (`cf_…`) and anything else the form sends.
+    #[serde(flatten)]
+    extra: std::collections::HashMap<String, String>,
 }
 
 impl AccountForm {
@@ -466,13 +502,32 @@ impl AccountForm {
             owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
             notes: s(&d.notes),
             allow_duplicate: String::new(),
+            extra: Default::default(),
         }
     }
 
+    /// The form of a stored account, custom fields included.
+    fn of_account(
+        d: &AccountData,
+        version: i64,
+        fields: &[CustomField],
+        locale: Locale,
+    ) -> AccountForm {
+        let mut form = AccountForm::from_data(d, version);
+        form.extra = super::custom::form_values(fields, &d.custom, locale);
+        form
+    }
+
     /// The input for the service, or the fields that could not even be parsed.
-    fn to_input(&self) -> Result<AccountInput, Invalid> {
+    fn to_input(&self, fields: &[CustomField], locale: Locale) -> Result<AccountInput, Invalid> {
         let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
         let mut errors = vec![];
+        let custom = super::custom::typed_values(fields, &self.extra, locale).unwrap_or_else(
+            |Invalid(e)| {
+                errors.extend(e);
+                Default::default()
+            },
+        );
         let employees = match self.employees.trim().replace('.', "") {
             s if s.is_empty() => None,
             s => s.parse().ok().or_else(|| {
@@ -507,8 +562,13 @@ impl AccountForm {
             lifecycle: opt(&self.lifecycle),
             owner_id,
             notes: opt(&self.notes),
+            custom,
         })
     }
+}
+
+async fn custom_fields(state: &AppState, auth: &Auth) -> AppResult<Vec<CustomField>> {
+    crate::services::custom_fields::list(&state.store, auth, Some(Entity::Account)).await
 }
 
 #[derive(Template)]
@@ -526,6 +586,7 @@ struct FormPage {
     conflicts: Vec<(String, String)>,
     /// Likely duplicates of a new account, shown before it is created.
     duplicates: Vec<super::duplicates::Hit>,
+    custom: Vec<super::custom::CustomInput>,
 }
 
 async fn form_page(
@@ -538,6 +599,7 @@ async fn form_page(
 ) -> AppResult<FormPage> {
     let tr = Tr::new(auth.user.locale);
     let users = user_svc::list(&state.store, auth).await?;
+    let fields = custom_fields(state, auth).await?;
     let owner = form.owner_id.parse::<UserId>().ok();
     let title = if id.is_some() {
         form.name.clone()
@@ -549,6 +611,7 @@ async fn form_page(
         id: id.map(|i| i.to_string()).unwrap_or_default(),
         lifecycles: lifecycle_options(tr, Lifecycle::parse(&form.lifecycle)),
         owners: owner_options(&users, owner),
+        custom: super::custom::inputs(&fields, &form.extra, &errors),
         form,
         errors,
         conflicts,
@@ -581,7 +644,8 @@ pub async fn create(
     Form(form): Form<AccountForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let input = match form.to_input() {
+    let fields = custom_fields(&state, &auth).await?;
+    let input = match form.to_input(&fields, auth.user.locale) {
         Ok(input) => input,
         Err(invalid) => {
             let errors = FormErrors::from_invalid(&invalid, tr);
@@ -631,7 +695,8 @@ pub async fn edit(
     if !auth.user.role.can_write_records() {
         return Err(AppError::Forbidden);
     }
-    let form = AccountForm::from_data(&account.data, account.version);
+    let fields = custom_fields(&state, &auth).await?;
+    let form = AccountForm::of_account(&account.data, account.version, &fields, auth.user.locale);
     Ok(render(
         form_page(&state, &auth, Some(id), form, FormErrors::default(), vec![]).await?,
     ))
@@ -646,7 +711,8 @@ pub async fn update(
     let tr = Tr::new(auth.user.locale);
     let id = parse_id(&id)?;
     let version = form.version.parse::<i64>().unwrap_or(-1);
-    let result = match form.to_input() {
+    let fields = custom_fields(&state, &auth).await?;
+    let result = match form.to_input(&fields, auth.user.locale) {
         Ok(input) => svc::update(&state.store, &auth, id, version, input).await,
         Err(invalid) => Err(invalid.into()),
     };
@@ -660,7 +726,8 @@ pub async fn update(
         Err(AppError::Conflict { .. }) => {
             // Keep what the user typed; show what the other person changed meanwhile.
             let current = svc::get(&state.store, &auth, id).await?;
-            let stored = AccountForm::from_data(&current.data, current.version);
+            let stored =
+                AccountForm::of_account(&current.data, current.version, &fields, auth.user.locale);
             let conflicts = conflicts(&form, &stored, current.owner_name.as_deref(), tr);
             form.version = stored.version.clone();
             let mut errors = FormErrors::default();

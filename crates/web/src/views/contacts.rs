@@ -194,6 +194,8 @@ struct ShowPage {
     log_contact: String,
     log_deal: String,
     log_return: String,
+    /// Custom fields with a value: `(label, value)`.
+    custom: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -267,6 +269,12 @@ pub async fn show(
             _ => None,
         }),
         account_id: account_id.clone(),
+        custom: super::custom::facts(
+            &custom_fields(&state, &auth).await?,
+            &contact.data.custom,
+            tr,
+            auth.user.locale,
+        ),
         deleted: contact.deleted_at.is_some(),
         merged_into: match contact.merged_into {
             Some(target) => match svc::get(&state.store, &auth, target).await {
@@ -320,6 +328,9 @@ pub struct ContactForm {
     /// Set when the user saw the likely duplicates and creates the contact anyway.
     #[serde(default)]
     allow_duplicate: String,
+    /// Custom fields (`cf_…`) and anything else the form sends.
+    #[serde(flatten)]
+    extra: std::collections::HashMap<String, String>,
 }
 
 impl ContactForm {
@@ -344,6 +355,7 @@ impl ContactForm {
             verified_on: d.verified_on.map(|x| x.to_string()).unwrap_or_default(),
             notes: s(&d.notes),
             allow_duplicate: String::new(),
+            extra: Default::default(),
         }
     }
 
@@ -373,6 +385,8 @@ impl ContactForm {
         } else {
             Some(svc::resolve_account(&state.store, auth, typed).await?)
         };
+        let fields = custom_fields(state, auth).await?;
+        let custom = super::custom::typed_values(&fields, &self.extra, auth.user.locale)?;
         Ok(ContactInput {
             salutation: opt(&self.salutation),
             title: opt(&self.title),
@@ -388,8 +402,25 @@ impl ContactForm {
             consent_source: opt(&self.consent_source),
             verified_on: opt(&self.verified_on),
             notes: opt(&self.notes),
+            custom,
         })
     }
+
+    /// The form of a stored contact, custom fields included.
+    async fn of_contact(state: &AppState, auth: &Auth, c: &Contact) -> AppResult<ContactForm> {
+        let mut form = ContactForm::from_contact(c);
+        let fields = custom_fields(state, auth).await?;
+        form.extra = super::custom::form_values(&fields, &c.data.custom, auth.user.locale);
+        Ok(form)
+    }
+}
+
+async fn custom_fields(
+    state: &AppState,
+    auth: &Auth,
+) -> AppResult<Vec<tandem_store::custom_fields::Field>> {
+    let entity = tandem_domain::custom::Entity::Contact;
+    crate::services::custom_fields::list(&state.store, auth, Some(entity)).await
 }
 
 #[derive(Template)]
@@ -406,21 +437,24 @@ struct FormPage {
     conflicts: Vec<(String, String)>,
     /// Likely duplicates of a new contact, shown before it is created.
     duplicates: Vec<super::duplicates::Hit>,
+    custom: Vec<super::custom::CustomInput>,
 }
 
-fn form_page(
+async fn form_page(
+    state: &AppState,
     auth: &Auth,
     id: Option<ContactId>,
     form: ContactForm,
     errors: FormErrors,
-) -> FormPage {
+) -> AppResult<FormPage> {
     let tr = Tr::new(auth.user.locale);
+    let fields = custom_fields(state, auth).await?;
     let title = if id.is_some() {
         format!("{} {}", form.first_name, form.last_name)
     } else {
         tr.t("contacts-new")
     };
-    FormPage {
+    Ok(FormPage {
         layout: Layout::new(auth, "contacts", title),
         id: id.map(|i| i.to_string()).unwrap_or_default(),
         salutations: Salutation::ALL
@@ -433,13 +467,14 @@ fn form_page(
                 )
             })
             .collect(),
-        form,
-        errors,
         today: tandem_domain::format::today().to_string(),
         conflicts: vec![],
         duplicates: vec![],
+        custom: super::custom::inputs(&fields, &form.extra, &errors),
+        form,
+        errors,
         tr,
-    }
+    })
 }
 
 /// Field errors for the form; `account_id` errors show at the typed account name.
@@ -478,7 +513,9 @@ pub async fn new(
         form.account_id = a.id.to_string();
         form.account_name = a.data.name;
     }
-    Ok(render(form_page(&auth, None, form, FormErrors::default())))
+    Ok(render(
+        form_page(&state, &auth, None, form, FormErrors::default()).await?,
+    ))
 }
 
 pub async fn create(
@@ -500,7 +537,8 @@ pub async fn create(
                 if !found.is_empty() {
                     let mut form = form;
                     form.allow_duplicate = "1".into();
-                    let mut page = form_page(&auth, None, form, FormErrors::default());
+                    let mut page =
+                        form_page(&state, &auth, None, form, FormErrors::default()).await?;
                     page.duplicates = super::duplicates::contact_hits(tr, &found);
                     return Ok(render_with(StatusCode::CONFLICT, page));
                 }
@@ -513,7 +551,7 @@ pub async fn create(
         Ok(c) => Ok(see_other(&format!("/contacts/{}?notice=created", c.id))),
         Err(AppError::Invalid(invalid)) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&auth, None, form, form_errors(invalid, tr)),
+            form_page(&state, &auth, None, form, form_errors(invalid, tr)).await?,
         )),
         Err(e) => Err(e),
     }
@@ -541,12 +579,10 @@ pub async fn edit(
     if !auth.user.role.can_write_records() {
         return Err(AppError::Forbidden);
     }
-    Ok(render(form_page(
-        &auth,
-        Some(id),
-        ContactForm::from_contact(&contact),
-        FormErrors::default(),
-    )))
+    let form = ContactForm::of_contact(&state, &auth, &contact).await?;
+    Ok(render(
+        form_page(&state, &auth, Some(id), form, FormErrors::default()).await?,
+    ))
 }
 
 pub async fn update(
@@ -567,12 +603,12 @@ pub async fn update(
         Ok(_) => Ok(see_other(&format!("/contacts/{id}?notice=saved"))),
         Err(AppError::Invalid(invalid)) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&auth, Some(id), form, form_errors(invalid, tr)),
+            form_page(&state, &auth, Some(id), form, form_errors(invalid, tr)).await?,
         )),
         Err(AppError::Conflict { .. }) => {
             // Keep what the user typed; show what the other person saved meanwhile.
             let current = svc::get(&state.store, &auth, id).await?;
-            let stored = ContactForm::from_contact(&current);
+            let stored = ContactForm::of_contact(&state, &auth, &current).await?;
             let check = |v: &Option<String>| if v.is_some() { "on" } else { "" };
             let conflicts = super::conflicts(
                 tr,
@@ -619,7 +655,7 @@ pub async fn update(
             errors
                 .by_field
                 .insert("version".into(), tr.t("conflict-explained"));
-            let mut page = form_page(&auth, Some(id), form, errors);
+            let mut page = form_page(&state, &auth, Some(id), form, errors).await?;
             page.conflicts = conflicts;
             Ok(render_with(StatusCode::CONFLICT, page))
         }

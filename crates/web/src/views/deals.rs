@@ -15,7 +15,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
@@ -140,6 +140,7 @@ struct IndexPage {
     filtered: bool,
     can_write: bool,
     trash: bool,
+    custom_filters: Vec<super::custom::FilterInput>,
 }
 
 fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
@@ -175,9 +176,19 @@ async fn list_page(
     state: &AppState,
     auth: &Auth,
     p: ListParams,
+    raw: Option<String>,
     trash: bool,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
+    let custom_pairs = super::custom::query_pairs(raw.as_deref());
+    let entity = tandem_domain::custom::Entity::Deal;
+    let custom_fields =
+        crate::services::custom_fields::list(&state.store, auth, Some(entity)).await?;
+    // A filter on a field that no longer exists is dropped rather than refused.
+    let custom_filter =
+        crate::services::custom_fields::filters(&state.store, auth, entity, &custom_pairs)
+            .await
+            .unwrap_or_default();
     let pipeline = p
         .pipeline
         .as_deref()
@@ -203,6 +214,7 @@ async fn list_page(
             status,
             owner_id: owner,
             deleted: trash,
+            custom: custom_filter,
             ..Default::default()
         },
         sort,
@@ -243,6 +255,8 @@ async fn list_page(
         ("owner", owner_s.as_str()),
         ("sort", sort.as_str()),
     ];
+    let mut common: Vec<(&str, &str)> = common.to_vec();
+    common.extend(custom_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
     let mut statuses: Options = DealStatus::ALL
         .iter()
@@ -275,12 +289,14 @@ async fn list_page(
         next_url,
         first_url,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
-        filtered: pipeline.is_some()
+        filtered: !custom_pairs.is_empty()
+            || pipeline.is_some()
             || stage.is_some()
             || owner.is_some()
             || status != Some(DealStatus::Open),
         can_write: auth.user.role.can_write_records(),
         trash,
+        custom_filters: super::custom::filter_inputs(&custom_fields, &custom_pairs, tr),
         tr,
     };
     Ok(render(page))
@@ -290,16 +306,18 @@ pub async fn index(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    list_page(&state, &auth, p, false).await
+    list_page(&state, &auth, p, raw, false).await
 }
 
 pub async fn trash(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    list_page(&state, &auth, p, true).await
+    list_page(&state, &auth, p, raw, true).await
 }
 
 pub struct Fact {
@@ -465,7 +483,7 @@ async fn show_page(
     if let Some(closed) = deal.closed_at {
         facts.push(("field-closed-at", tr.instant(&closed)));
     }
-    let facts = facts
+    let mut facts: Vec<Fact> = facts
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| Fact {
@@ -473,6 +491,11 @@ async fn show_page(
             value: v,
         })
         .collect();
+    facts.extend(
+        super::custom::facts(&custom_fields(state, auth).await?, &d.custom, tr, locale)
+            .into_iter()
+            .map(|(label, value)| Fact { label, value }),
+    );
     let account_contacts = crate::services::contacts::list(
         &state.store,
         auth,
@@ -829,6 +852,9 @@ pub struct DealForm {
     competitor: String,
     #[serde(default)]
     notes: String,
+    /// Custom fields (`cf_…`) and anything else the form sends.
+    #[serde(flatten)]
+    extra: std::collections::HashMap<String, String>,
 }
 
 impl DealForm {
@@ -870,7 +896,16 @@ impl DealForm {
             source: d.source.map(|x| x.as_str().to_string()).unwrap_or_default(),
             competitor: s(&d.competitor),
             notes: s(&d.notes),
+            extra: Default::default(),
         }
+    }
+
+    /// The form of a stored deal, custom fields included.
+    async fn of_deal(state: &AppState, auth: &Auth, deal: &Deal) -> AppResult<DealForm> {
+        let mut form = DealForm::from_deal(deal, auth.user.locale);
+        let fields = custom_fields(state, auth).await?;
+        form.extra = super::custom::form_values(&fields, &deal.data.custom, auth.user.locale);
+        Ok(form)
     }
 
     /// Writes the form's fields into `input` (the stored deal's, or an empty one).
@@ -934,6 +969,11 @@ impl DealForm {
         input.competitor = opt(&self.competitor);
         input.notes = opt(&self.notes);
         input.title = self.title.clone();
+        let fields = custom_fields(state, auth).await?;
+        match super::custom::typed_values(&fields, &self.extra, locale) {
+            Ok(custom) => input.custom = custom,
+            Err(Invalid(e)) => errors.extend(e),
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -957,6 +997,15 @@ struct FormPage {
     sources: Options,
     conflicts: Vec<(String, String)>,
     no_pipeline: bool,
+    custom: Vec<super::custom::CustomInput>,
+}
+
+async fn custom_fields(
+    state: &AppState,
+    auth: &Auth,
+) -> AppResult<Vec<tandem_store::custom_fields::Field>> {
+    let entity = tandem_domain::custom::Entity::Deal;
+    crate::services::custom_fields::list(&state.store, auth, Some(entity)).await
 }
 
 async fn form_page(
@@ -997,6 +1046,7 @@ async fn form_page(
             })
             .collect(),
         no_pipeline: pipelines.iter().all(|p| p.stages.is_empty()),
+        custom: super::custom::inputs(&custom_fields(state, auth).await?, &form.extra, &errors),
         form,
         errors,
         conflicts,
@@ -1095,7 +1145,7 @@ pub async fn edit(
     if !auth.user.role.can_write_records() {
         return Err(AppError::Forbidden);
     }
-    let form = DealForm::from_deal(&deal, auth.user.locale);
+    let form = DealForm::of_deal(&state, &auth, &deal).await?;
     Ok(render(
         form_page(&state, &auth, Some(id), form, FormErrors::default(), vec![]).await?,
     ))
@@ -1129,7 +1179,7 @@ pub async fn update(
         }
         Err(AppError::Conflict { .. }) => {
             // Keep what the user typed; show what the other person changed meanwhile.
-            let stored = DealForm::from_deal(&current, auth.user.locale);
+            let stored = DealForm::of_deal(&state, &auth, &current).await?;
             let conflicts = conflicts(&form, &stored, &current, tr);
             form.version = stored.version.clone();
             let mut errors = FormErrors::default();

@@ -45,7 +45,22 @@ pub fn history_items(
                 format!("{who} ({role})")
             };
         }
-        Value::Object(o.clone()).to_string()
+        // Custom field values: `key: value` pairs.
+        o.iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Array(a) => a
+                        .iter()
+                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                };
+                format!("{k}: {v}")
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     };
     let show = |field: &str, v: &Value| match v {
         Value::Null => "–".to_string(),

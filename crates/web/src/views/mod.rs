@@ -4,9 +4,11 @@ pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod contacts;
+pub mod custom;
 pub mod deals;
 pub mod duplicates;
 pub mod errors;
+pub mod fields;
 mod history;
 pub mod pipelines;
 pub mod profile;
@@ -109,6 +111,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/stages/{id}/up", post(pipelines::stage_up))
         .route("/admin/stages/{id}/down", post(pipelines::stage_down))
         .route("/admin/settings/visibility", post(admin::save_visibility))
+        .route("/admin/fields", get(fields::index).post(fields::create))
+        .route("/admin/fields/{id}", post(fields::update))
+        .route("/admin/fields/{id}/delete", post(fields::delete))
         .route("/admin/jobs", get(admin::jobs))
         .route(
             "/admin/settings",

@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod browser;
 mod contacts;
+mod custom_fields;
 mod deals;
 mod duplicates;
 mod events;
