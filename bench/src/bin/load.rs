@@ -16,7 +16,7 @@ use tandem_store::Store;
 
 #[derive(Parser)]
 struct Args {
-    /// small, medium, large or a number of accounts
+    /// small, medium, large or a number of deals
     #[arg(long, default_value = "medium")]
     size: String,
     #[arg(long, default_value_t = 32)]

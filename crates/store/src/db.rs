@@ -70,9 +70,11 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-8000");
+            // The one writer keeps more of the indexes in memory: bulk writes (imports,
+            // demo data) into large tables slow down sharply with a small cache.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
-                .connect_with(opts.clone())
+                .connect_with(opts.clone().pragma("cache_size", "-65536"))
                 .await?;
             let readers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
             let read = SqlitePoolOptions::new()

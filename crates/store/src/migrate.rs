@@ -69,6 +69,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_custom_fields.sql"),
         postgres: include_str!("../migrations/postgres/0009_custom_fields.sql"),
     },
+    Migration {
+        version: 10,
+        name: "search_per_kind",
+        sqlite: include_str!("../migrations/sqlite/0010_search_per_kind.sql"),
+        postgres: include_str!("../migrations/postgres/0010_search_per_kind.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

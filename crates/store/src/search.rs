@@ -1,6 +1,7 @@
-//! Global search: a full-text index over accounts and contacts. SQLite uses FTS5,
-//! PostgreSQL a `tsvector` with a GIN index; both index the folded text (ä → ae, lower
-//! case, words only) and match every word of the query as a prefix.
+//! Global search: a full-text index over accounts, contacts and deals. SQLite uses one
+//! FTS5 table per kind (`search_index_<kind>` with its keys table), PostgreSQL one
+//! `tsvector` table with a GIN index; both index the folded text (ä → ae, lower case,
+//! words only) and match every word of the query as a prefix.
 
 use crate::{Conn, StoreResult};
 use sea_query::{Expr, ExprTrait, Query};
@@ -27,38 +28,43 @@ pub(crate) async fn index(
     let text = text.map(|t| words(t).join(" "));
     match c {
         Conn::Sqlite(conn) => {
-            let rowid: Option<(i64,)> = sqlx::query_as(
-                "SELECT rowid FROM search_index_keys WHERE entity = ? AND entity_id = ?",
-            )
-            .bind(entity)
+            // `entity` is one of our constants (account, contact, deal), never input.
+            let (fts, keys) = sqlite_tables(entity);
+            let rowid: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT rowid FROM {keys} WHERE entity_id = ?"
+            )))
             .bind(id)
             .fetch_optional(&mut **conn)
             .await?;
             if let Some((rowid,)) = rowid {
-                sqlx::query("DELETE FROM search_index WHERE rowid = ?")
-                    .bind(rowid)
-                    .execute(&mut **conn)
-                    .await?;
-                sqlx::query("DELETE FROM search_index_keys WHERE rowid = ?")
-                    .bind(rowid)
-                    .execute(&mut **conn)
-                    .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {fts} WHERE rowid = ?"
+                )))
+                .bind(rowid)
+                .execute(&mut **conn)
+                .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {keys} WHERE rowid = ?"
+                )))
+                .bind(rowid)
+                .execute(&mut **conn)
+                .await?;
             }
             if let Some(text) = text {
-                let (rowid,): (i64,) = sqlx::query_as(
-                    "INSERT INTO search_index_keys (workspace_id, entity, entity_id) VALUES (?, ?, ?) \
-                     RETURNING rowid",
-                )
+                let (rowid,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO {keys} (workspace_id, entity_id) VALUES (?, ?) RETURNING rowid"
+                )))
                 .bind(ws.0)
-                .bind(entity)
                 .bind(id)
                 .fetch_one(&mut **conn)
                 .await?;
-                sqlx::query("INSERT INTO search_index (rowid, text) VALUES (?, ?)")
-                    .bind(rowid)
-                    .bind(text)
-                    .execute(&mut **conn)
-                    .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO {fts} (rowid, text) VALUES (?, ?)"
+                )))
+                .bind(rowid)
+                .bind(text)
+                .execute(&mut **conn)
+                .await?;
             }
         }
         Conn::Postgres(conn) => match text {
@@ -86,6 +92,15 @@ pub(crate) async fn index(
         },
     }
     Ok(())
+}
+
+/// The FTS5 table and the keys table of a kind of record.
+fn sqlite_tables(entity: &'static str) -> (&'static str, &'static str) {
+    match entity {
+        "account" => ("search_index_account", "search_index_keys_account"),
+        "contact" => ("search_index_contact", "search_index_keys_contact"),
+        _ => ("search_index_deal", "search_index_keys_deal"),
+    }
 }
 
 /// Re-indexes a record from its stored `search_text` (after a restore from the trash).
@@ -124,23 +139,25 @@ pub async fn index_missing(
     // `table` and `entity` are our own constants, never user input.
     match c {
         Conn::Sqlite(conn) => {
-            let (before,): (i64,) =
-                sqlx::query_as("SELECT COALESCE(MAX(rowid), 0) FROM search_index_keys")
-                    .fetch_one(&mut **conn)
-                    .await?;
+            let (fts, keys) = sqlite_tables(entity);
+            let (before,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT COALESCE(MAX(rowid), 0) FROM {keys}"
+            )))
+            .fetch_one(&mut **conn)
+            .await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO search_index_keys (workspace_id, entity, entity_id) \
-                 SELECT t.workspace_id, '{entity}', t.id FROM {table} t \
+                "INSERT INTO {keys} (workspace_id, entity_id) \
+                 SELECT t.workspace_id, t.id FROM {table} t \
                  WHERE t.workspace_id = ? AND t.deleted_at IS NULL AND NOT EXISTS \
-                 (SELECT 1 FROM search_index_keys k WHERE k.entity = '{entity}' AND k.entity_id = t.id)"
+                 (SELECT 1 FROM {keys} k WHERE k.entity_id = t.id)"
             )))
             .bind(ws.0)
             .execute(&mut **conn)
             .await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO search_index (rowid, text) SELECT k.rowid, t.search_text \
-                 FROM search_index_keys k JOIN {table} t ON t.workspace_id = k.workspace_id \
-                 AND t.id = k.entity_id WHERE k.rowid > ? AND k.entity = '{entity}'"
+                "INSERT INTO {fts} (rowid, text) SELECT k.rowid, t.search_text \
+                 FROM {keys} k JOIN {table} t ON t.workspace_id = k.workspace_id \
+                 AND t.id = k.entity_id WHERE k.rowid > ?"
             )))
             .bind(before)
             .execute(&mut **conn)
@@ -182,14 +199,14 @@ pub async fn find(
                 .join(" ");
             // The full-text match runs once, first; a join driven from the keys table
             // would run it once per key.
-            sqlx::query_as(
-                "WITH m AS MATERIALIZED (SELECT rowid, rank FROM search_index WHERE search_index MATCH ?) \
-                 SELECT k.entity_id FROM m JOIN search_index_keys k ON k.rowid = m.rowid \
-                 WHERE k.workspace_id = ? AND k.entity = ? ORDER BY m.rank LIMIT ?",
-            )
+            let (fts, keys) = sqlite_tables(entity);
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "WITH m AS MATERIALIZED (SELECT rowid, rank FROM {fts} WHERE {fts} MATCH ?) \
+                 SELECT k.entity_id FROM m JOIN {keys} k ON k.rowid = m.rowid \
+                 WHERE k.workspace_id = ? ORDER BY m.rank LIMIT ?"
+            )))
             .bind(pattern)
             .bind(ws.0)
-            .bind(entity)
             .bind(i64::from(limit))
             .fetch_all(&mut **conn)
             .await?
