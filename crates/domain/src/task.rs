@@ -103,6 +103,8 @@ pub struct TaskInput {
     #[serde(default)]
     pub contact_id: Option<ContactId>,
     #[serde(default)]
+    pub deal_id: Option<crate::DealId>,
+    #[serde(default)]
     pub recurrence: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
@@ -116,6 +118,8 @@ pub struct TaskData {
     pub assignee_id: Option<UserId>,
     pub account_id: Option<AccountId>,
     pub contact_id: Option<ContactId>,
+    #[serde(default)]
+    pub deal_id: Option<crate::DealId>,
     pub recurrence: Recurrence,
     pub notes: Option<String>,
 }
@@ -129,6 +133,7 @@ impl TaskData {
             assignee_id: self.assignee_id,
             account_id: self.account_id,
             contact_id: self.contact_id,
+            deal_id: self.deal_id,
             recurrence: Some(self.recurrence.as_str().into()),
             notes: self.notes.clone(),
         }
@@ -182,6 +187,7 @@ impl TaskInput {
             assignee_id: self.assignee_id,
             account_id: self.account_id,
             contact_id: self.contact_id,
+            deal_id: self.deal_id,
             recurrence,
             notes,
         })

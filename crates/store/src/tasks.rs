@@ -38,6 +38,7 @@ struct Row {
     account_id: Option<Uuid>,
     account_name: Option<String>,
     contact_id: Option<Uuid>,
+    deal_id: Option<Uuid>,
     recurrence: String,
     notes: Option<String>,
     done_at: Option<i64>,
@@ -59,6 +60,7 @@ impl Row {
                     assignee_id: self.assignee_id.map(UserId),
                     account_id: self.account_id.map(AccountId),
                     contact_id: self.contact_id.map(ContactId),
+                    deal_id: self.deal_id.map(tandem_domain::DealId),
                     recurrence: Recurrence::parse(&self.recurrence).unwrap_or_default(),
                     notes: self.notes,
                 },
@@ -75,7 +77,7 @@ impl Row {
     }
 }
 
-const COLS: [&str; 15] = [
+const COLS: [&str; 16] = [
     "id",
     "title",
     "due_on",
@@ -84,6 +86,7 @@ const COLS: [&str; 15] = [
     "assignee_id",
     "account_id",
     "contact_id",
+    "deal_id",
     "recurrence",
     "notes",
     "done_at",
@@ -128,6 +131,7 @@ fn values(d: &TaskData) -> Vec<(&'static str, sea_query::Value)> {
         ("assignee_id", d.assignee_id.map(|x| x.0).into()),
         ("account_id", d.account_id.map(|x| x.0).into()),
         ("contact_id", d.contact_id.map(|x| x.0).into()),
+        ("deal_id", d.deal_id.map(|x| x.0).into()),
         ("recurrence", d.recurrence.as_str().into()),
         ("notes", d.notes.clone().into()),
     ]
@@ -194,6 +198,7 @@ pub struct Filter {
     pub assignee_id: Option<UserId>,
     pub account_id: Option<AccountId>,
     pub contact_id: Option<ContactId>,
+    pub deal_id: Option<tandem_domain::DealId>,
     /// Done tasks instead of open ones.
     pub done: bool,
     pub deleted: bool,
@@ -225,6 +230,9 @@ pub async fn list(
     }
     if let Some(a) = f.account_id {
         q.and_where(Expr::col(("tasks", "account_id")).eq(a.0));
+    }
+    if let Some(deal) = f.deal_id {
+        q.and_where(Expr::col(("tasks", "deal_id")).eq(deal.0));
     }
     if let Some(ct) = f.contact_id {
         q.and_where(Expr::col(("tasks", "contact_id")).eq(ct.0));

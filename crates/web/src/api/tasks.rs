@@ -34,6 +34,8 @@ pub struct TaskOut {
     pub account_id: Option<uuid::Uuid>,
     pub account_name: Option<String>,
     pub contact_id: Option<uuid::Uuid>,
+    /// The deal the task is about.
+    pub deal_id: Option<uuid::Uuid>,
     /// none, daily, weekly or monthly
     pub recurrence: String,
     pub notes: Option<String>,
@@ -56,6 +58,7 @@ impl From<Task> for TaskOut {
             account_id: d.account_id.map(|x| x.0),
             account_name: t.account_name,
             contact_id: d.contact_id.map(|x| x.0),
+            deal_id: d.deal_id.map(|x| x.0),
             recurrence: d.recurrence.as_str().into(),
             notes: d.notes,
             done_at: t.done_at.map(|x| x.to_rfc3339()),
@@ -77,6 +80,7 @@ pub struct TaskWrite {
     assignee_id: Option<uuid::Uuid>,
     account_id: Option<uuid::Uuid>,
     contact_id: Option<uuid::Uuid>,
+    deal_id: Option<uuid::Uuid>,
     /// none (default), daily, weekly or monthly; needs `due_on`
     recurrence: Option<String>,
     notes: Option<String>,
@@ -118,6 +122,7 @@ pub struct ListParams {
     assignee_id: Option<String>,
     account_id: Option<String>,
     contact_id: Option<String>,
+    deal_id: Option<String>,
     /// true: done tasks instead of open ones
     done: Option<String>,
     /// true lists the trash
@@ -153,6 +158,7 @@ async fn list_tasks(
             p.contact_id.as_deref(),
             &mut errors,
         ),
+        deal_id: crate::api::list::id("deal_id", p.deal_id.as_deref(), &mut errors),
         done: crate::api::list::flag("done", p.done.as_deref(), &mut errors),
         deleted: crate::api::list::flag("deleted", p.deleted.as_deref(), &mut errors),
         seen: Default::default(),

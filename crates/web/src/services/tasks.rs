@@ -78,6 +78,11 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &TaskInput) -> AppResult<Tas
     {
         errors.push(FieldError::new("contact_id", "unknown_contact"));
     }
+    if let Some(d) = input.deal_id
+        && !matches!(tandem_store::deals::get(&mut tx.conn(), ws, d).await, Ok(ref x) if x.deleted_at.is_none())
+    {
+        errors.push(FieldError::new("deal_id", "unknown_deal"));
+    }
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }

@@ -179,6 +179,8 @@ pub struct TaskForm {
     #[serde(default)]
     contact_id: String,
     #[serde(default)]
+    deal_id: String,
+    #[serde(default)]
     recurrence: String,
     #[serde(default)]
     notes: String,
@@ -194,6 +196,7 @@ impl TaskForm {
             assignee_id: self.assignee_id.parse().ok(),
             account_id: self.account_id.parse::<AccountId>().ok(),
             contact_id: self.contact_id.parse::<ContactId>().ok(),
+            deal_id: self.deal_id.parse().ok(),
             recurrence: opt(&self.recurrence),
             notes: opt(&self.notes),
         }
@@ -209,6 +212,7 @@ impl TaskForm {
             assignee_id: d.assignee_id.map(|x| x.to_string()).unwrap_or_default(),
             account_id: d.account_id.map(|x| x.to_string()).unwrap_or_default(),
             contact_id: d.contact_id.map(|x| x.to_string()).unwrap_or_default(),
+            deal_id: d.deal_id.map(|x| x.to_string()).unwrap_or_default(),
             recurrence: d.recurrence.as_str().into(),
             notes: d.notes.clone().unwrap_or_default(),
         }
@@ -290,6 +294,7 @@ async fn form_page(
 pub struct NewParams {
     account: Option<String>,
     contact: Option<String>,
+    deal: Option<String>,
 }
 
 pub async fn new(
@@ -306,6 +311,7 @@ pub async fn new(
         assignee_id: auth.user.id.to_string(),
         account_id: p.account.unwrap_or_default(),
         contact_id: p.contact.unwrap_or_default(),
+        deal_id: p.deal.unwrap_or_default(),
         ..Default::default()
     };
     Ok(render(

@@ -168,6 +168,40 @@ async fn a_deal_moves_through_the_stages_only_when_the_exit_criteria_are_met() {
             "{db}: create + 3 changes"
         );
 
+        // Activities and tasks can be about the deal.
+        let call = api
+            .post(
+                "/api/v1/activities",
+                json!({"kind": "call", "subject": "Preis besprochen", "deal_id": id}),
+            )
+            .await;
+        assert_eq!(call.status, StatusCode::CREATED, "{db}: {}", call.body);
+        assert_eq!(
+            call.body["account_id"], account_id,
+            "filed under the deal's account"
+        );
+        let task = api
+            .post(
+                "/api/v1/tasks",
+                json!({"title": "Angebot überarbeiten", "deal_id": id, "due_on": "2027-01-10"}),
+            )
+            .await;
+        assert_eq!(task.status, StatusCode::CREATED, "{db}: {}", task.body);
+        let deal_tasks = api.get(&format!("/api/v1/tasks?deal_id={id}")).await.body;
+        assert_eq!(deal_tasks["items"].as_array().unwrap().len(), 1, "{db}");
+        let deal_calls = api
+            .get(&format!("/api/v1/activities?deal_id={id}"))
+            .await
+            .body;
+        assert_eq!(deal_calls["items"][0]["subject"], "Preis besprochen");
+        let unknown = api
+            .post(
+                "/api/v1/tasks",
+                json!({"title": "X", "deal_id": uuid::Uuid::now_v7()}),
+            )
+            .await;
+        assert_eq!(unknown.body["errors"][0]["code"], "unknown_deal");
+
         // Filters and search find it.
         let lost_list = api.get("/api/v1/deals?status=lost").await.body;
         assert_eq!(lost_list["items"][0]["id"], id.as_str());
