@@ -175,3 +175,44 @@ async fn a_rep_creates_a_deal_and_moves_it_on_in_chromium() {
     let _ = contact;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_admin_shapes_pipelines_and_custom_fields_in_chromium() {
+    let db = backends().remove(0);
+    let server = TestServer::start(&db).await;
+    let admin = server.user(Role::Admin).await;
+    for (width, height, device) in [(1280, 800, "desktop"), (390, 844, "phone")] {
+        let Some(b) = Browser::start(width, height).await else {
+            return;
+        };
+        b.sign_in(&server.url(""), &admin.email, &admin.password)
+            .await;
+        b.goto(&server.url("/admin/pipelines")).await;
+        b.wait_for("form.stage-form").await;
+        // The standard six stages; the phone run also sees the one added on the desktop.
+        let expected = if device == "desktop" { 6 } else { 7 };
+        assert_eq!(b.count("ol.stage-admin > li").await, expected);
+        b.screenshot(&format!("admin-pipelines-{device}")).await;
+        if device == "desktop" {
+            b.fill("input[name=name][id^=new-stage]", "Technische Klärung")
+                .await;
+            b.click("form[action$='/stages'] button").await;
+            b.wait_for(".notice").await;
+            assert_eq!(b.count("ol.stage-admin > li").await, 7);
+            b.goto(&server.url("/admin/fields")).await;
+            b.wait_for("#new-label").await;
+            b.fill("#new-label", "Branche (Detail)").await;
+            b.fill("#new-options", "Werkzeugbau\nFormenbau").await;
+            b.click("#new-kind option[value=select]").await;
+            b.click("form[action='/admin/fields'] button[type=submit]")
+                .await;
+            b.wait_for(".notice").await;
+        }
+        b.screenshot(&format!("admin-fields-{device}")).await;
+        b.goto(&server.url("/accounts/new")).await;
+        b.wait_for("#cf_branche_detail").await;
+        b.screenshot(&format!("account-form-custom-{device}")).await;
+        b.close().await;
+    }
+    server.stop().await;
+}
