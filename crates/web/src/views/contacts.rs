@@ -12,7 +12,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
@@ -81,21 +81,32 @@ struct IndexPage {
     can_write: bool,
     trash: bool,
     stale_hint: String,
+    custom_filters: Vec<super::custom::FilterInput>,
 }
 
 async fn list_page(
     state: &AppState,
     auth: &Auth,
     p: ListParams,
+    raw: Option<String>,
     trash: bool,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
+    let custom_pairs = super::custom::query_pairs(raw.as_deref());
+    let entity = tandem_domain::custom::Entity::Contact;
+    let fields = custom_fields(state, auth).await?;
+    // A filter on a field that no longer exists is dropped rather than refused.
+    let custom_filter =
+        crate::services::custom_fields::filters(&state.store, auth, entity, &custom_pairs)
+            .await
+            .unwrap_or_default();
     let sort = p.sort.as_deref().and_then(Sort::parse).unwrap_or_default();
     let stale = p.stale.as_deref() == Some("1");
     let query = ListQuery {
         filter: Filter {
             q: p.q.clone(),
             deleted: trash,
+            custom: custom_filter,
             ..Default::default()
         },
         stale,
@@ -124,11 +135,12 @@ async fn list_page(
         "/contacts"
     };
     let q = p.q.clone().unwrap_or_default();
-    let common = [
+    let mut common = vec![
         ("q", q.as_str()),
         ("stale", if stale { "1" } else { "" }),
         ("sort", sort.as_str()),
     ];
+    common.extend(custom_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
     let title = tr.t(if trash {
         "contacts-trash-title"
@@ -147,6 +159,7 @@ async fn list_page(
         can_write: auth.user.role.can_write_records(),
         trash,
         stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
+        custom_filters: super::custom::filter_inputs(&fields, &custom_pairs, tr),
         tr,
     }))
 }
@@ -155,16 +168,18 @@ pub async fn index(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    list_page(&state, &auth, p, false).await
+    list_page(&state, &auth, p, raw, false).await
 }
 
 pub async fn trash(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    list_page(&state, &auth, p, true).await
+    list_page(&state, &auth, p, raw, true).await
 }
 
 #[derive(Template)]

@@ -137,6 +137,23 @@ async fn admins_define_custom_fields_that_are_checked_shown_and_filterable() {
 
         // The pages show and edit them in German.
         let web = server.web(&rep_user).await;
+        admin
+            .post(
+                "/api/v1/custom-fields",
+                json!({"entity": "contact", "label": "Messebesucher", "kind": "checkbox"}),
+            )
+            .await;
+        rep.post(
+            "/api/v1/contacts",
+            json!({"last_name": "Vogt", "custom": {"messebesucher": true}}),
+        )
+        .await;
+        rep.post("/api/v1/contacts", json!({"last_name": "Lenz"}))
+            .await;
+        let contacts = web.get("/contacts?custom.messebesucher=true").await;
+        let rows = contacts.select_all_text("table.list tbody tr");
+        assert_eq!(rows.len(), 1, "{db}: {rows:?}");
+        assert!(rows[0].contains("Vogt"));
         let list = web.get("/accounts?custom.zertifikate=ISO%209001").await;
         assert_eq!(list.select_all_text("table.list tbody tr").len(), 1, "{db}");
         assert!(list.text.contains("Brandt Feinmechanik"));
