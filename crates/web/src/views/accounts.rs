@@ -119,15 +119,7 @@ async fn list_page(
     trash: bool,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let custom_pairs = super::custom::query_pairs(raw.as_deref());
-    let entity = tandem_domain::custom::Entity::Account;
-    let custom_fields =
-        crate::services::custom_fields::list(&state.store, auth, Some(entity)).await?;
-    // A filter on a field that no longer exists is dropped rather than refused.
-    let custom_filter =
-        crate::services::custom_fields::filters(&state.store, auth, entity, &custom_pairs)
-            .await
-            .unwrap_or_default();
+    let custom = super::custom::list_filters(state, auth, Entity::Account, raw.as_deref()).await?;
     let lifecycle = p.lifecycle.as_deref().and_then(Lifecycle::parse);
     let owner = p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
     let sort = p.sort.as_deref().and_then(Sort::parse).unwrap_or_default();
@@ -139,7 +131,7 @@ async fn list_page(
             tag: p.tag.clone(),
             deleted: trash,
             seen: Default::default(),
-            custom: custom_filter,
+            custom: custom.filters.clone(),
         },
         sort,
         limit: PAGE_SIZE,
@@ -178,7 +170,7 @@ async fn list_page(
         ("sort", sort.as_str()),
     ];
     let mut common: Vec<(&str, &str)> = common.to_vec();
-    common.extend(custom_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
     let title = tr.t(if trash {
         "trash-title"
@@ -196,14 +188,14 @@ async fn list_page(
         next_url,
         first_url,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
-        filtered: !custom_pairs.is_empty()
+        filtered: !custom.pairs.is_empty()
             || lifecycle.is_some()
             || owner.is_some()
             || !tag.is_empty()
             || sort != Sort::default(),
         can_write: auth.user.role.can_write_records(),
         trash,
-        custom_filters: super::custom::filter_inputs(&custom_fields, &custom_pairs, tr),
+        custom_filters: super::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
         tr,
     };
     Ok(render(page))
@@ -390,7 +382,7 @@ pub async fn show(
         tags: account.data.tags.clone(),
         facts: {
             let mut all = facts(&account.data, &owner, tr);
-            let fields = custom_fields(&state, &auth).await?;
+            let fields = super::custom::fields(&state, &auth, Entity::Account).await?;
             all.extend(
                 super::custom::facts(&fields, &account.data.custom, tr, auth.user.locale)
                     .into_iter()
@@ -567,10 +559,6 @@ impl AccountForm {
     }
 }
 
-async fn custom_fields(state: &AppState, auth: &Auth) -> AppResult<Vec<CustomField>> {
-    crate::services::custom_fields::list(&state.store, auth, Some(Entity::Account)).await
-}
-
 #[derive(Template)]
 #[template(path = "accounts/form.html")]
 struct FormPage {
@@ -599,7 +587,7 @@ async fn form_page(
 ) -> AppResult<FormPage> {
     let tr = Tr::new(auth.user.locale);
     let users = user_svc::list(&state.store, auth).await?;
-    let fields = custom_fields(state, auth).await?;
+    let fields = super::custom::fields(state, auth, Entity::Account).await?;
     let owner = form.owner_id.parse::<UserId>().ok();
     let title = if id.is_some() {
         form.name.clone()
@@ -644,7 +632,7 @@ pub async fn create(
     Form(form): Form<AccountForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let fields = custom_fields(&state, &auth).await?;
+    let fields = super::custom::fields(&state, &auth, Entity::Account).await?;
     let input = match form.to_input(&fields, auth.user.locale) {
         Ok(input) => input,
         Err(invalid) => {
@@ -695,7 +683,7 @@ pub async fn edit(
     if !auth.user.role.can_write_records() {
         return Err(AppError::Forbidden);
     }
-    let fields = custom_fields(&state, &auth).await?;
+    let fields = super::custom::fields(&state, &auth, Entity::Account).await?;
     let form = AccountForm::of_account(&account.data, account.version, &fields, auth.user.locale);
     Ok(render(
         form_page(&state, &auth, Some(id), form, FormErrors::default(), vec![]).await?,
@@ -711,7 +699,7 @@ pub async fn update(
     let tr = Tr::new(auth.user.locale);
     let id = parse_id(&id)?;
     let version = form.version.parse::<i64>().unwrap_or(-1);
-    let fields = custom_fields(&state, &auth).await?;
+    let fields = super::custom::fields(&state, &auth, Entity::Account).await?;
     let result = match form.to_input(&fields, auth.user.locale) {
         Ok(input) => svc::update(&state.store, &auth, id, version, input).await,
         Err(invalid) => Err(invalid.into()),

@@ -17,6 +17,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_domain::custom::Entity;
 use tandem_domain::{
     AccountId, ContactId, FieldError, Invalid,
     contact::{ContactData, ContactInput, Salutation},
@@ -92,21 +93,14 @@ async fn list_page(
     trash: bool,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let custom_pairs = super::custom::query_pairs(raw.as_deref());
-    let entity = tandem_domain::custom::Entity::Contact;
-    let fields = custom_fields(state, auth).await?;
-    // A filter on a field that no longer exists is dropped rather than refused.
-    let custom_filter =
-        crate::services::custom_fields::filters(&state.store, auth, entity, &custom_pairs)
-            .await
-            .unwrap_or_default();
+    let custom = super::custom::list_filters(state, auth, Entity::Contact, raw.as_deref()).await?;
     let sort = p.sort.as_deref().and_then(Sort::parse).unwrap_or_default();
     let stale = p.stale.as_deref() == Some("1");
     let query = ListQuery {
         filter: Filter {
             q: p.q.clone(),
             deleted: trash,
-            custom: custom_filter,
+            custom: custom.filters.clone(),
             ..Default::default()
         },
         stale,
@@ -140,7 +134,7 @@ async fn list_page(
         ("stale", if stale { "1" } else { "" }),
         ("sort", sort.as_str()),
     ];
-    common.extend(custom_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
     let title = tr.t(if trash {
         "contacts-trash-title"
@@ -159,7 +153,7 @@ async fn list_page(
         can_write: auth.user.role.can_write_records(),
         trash,
         stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
-        custom_filters: super::custom::filter_inputs(&fields, &custom_pairs, tr),
+        custom_filters: super::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
         tr,
     }))
 }
@@ -285,7 +279,7 @@ pub async fn show(
         }),
         account_id: account_id.clone(),
         custom: super::custom::facts(
-            &custom_fields(&state, &auth).await?,
+            &super::custom::fields(&state, &auth, Entity::Contact).await?,
             &contact.data.custom,
             tr,
             auth.user.locale,
@@ -400,7 +394,7 @@ impl ContactForm {
         } else {
             Some(svc::resolve_account(&state.store, auth, typed).await?)
         };
-        let fields = custom_fields(state, auth).await?;
+        let fields = super::custom::fields(state, auth, Entity::Contact).await?;
         let custom = super::custom::typed_values(&fields, &self.extra, auth.user.locale)?;
         Ok(ContactInput {
             salutation: opt(&self.salutation),
@@ -424,18 +418,10 @@ impl ContactForm {
     /// The form of a stored contact, custom fields included.
     async fn of_contact(state: &AppState, auth: &Auth, c: &Contact) -> AppResult<ContactForm> {
         let mut form = ContactForm::from_contact(c);
-        let fields = custom_fields(state, auth).await?;
+        let fields = super::custom::fields(state, auth, Entity::Contact).await?;
         form.extra = super::custom::form_values(&fields, &c.data.custom, auth.user.locale);
         Ok(form)
     }
-}
-
-async fn custom_fields(
-    state: &AppState,
-    auth: &Auth,
-) -> AppResult<Vec<tandem_store::custom_fields::Field>> {
-    let entity = tandem_domain::custom::Entity::Contact;
-    crate::services::custom_fields::list(&state.store, auth, Some(entity)).await
 }
 
 #[derive(Template)]
@@ -463,7 +449,7 @@ async fn form_page(
     errors: FormErrors,
 ) -> AppResult<FormPage> {
     let tr = Tr::new(auth.user.locale);
-    let fields = custom_fields(state, auth).await?;
+    let fields = super::custom::fields(state, auth, Entity::Contact).await?;
     let title = if id.is_some() {
         format!("{} {}", form.first_name, form.last_name)
     } else {

@@ -277,3 +277,41 @@ pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
         .filter(|(k, v)| k.starts_with("custom.") && !v.is_empty())
         .collect()
 }
+
+/// The custom fields of a kind of record.
+pub async fn fields(
+    state: &crate::AppState,
+    auth: &crate::auth::Auth,
+    entity: tandem_domain::custom::Entity,
+) -> crate::error::AppResult<Vec<Field>> {
+    crate::services::custom_fields::list(&state.store, auth, Some(entity)).await
+}
+
+/// What a list page needs for its custom-field filters.
+pub struct ListFilters {
+    /// The `custom.*` pairs of the query string (kept in pager links).
+    pub pairs: Vec<(String, String)>,
+    /// The fields, for the filter controls.
+    pub fields: Vec<Field>,
+    /// The filters to apply.
+    pub filters: Vec<tandem_store::custom_fields::CustomFilter>,
+}
+
+pub async fn list_filters(
+    state: &crate::AppState,
+    auth: &crate::auth::Auth,
+    entity: tandem_domain::custom::Entity,
+    raw: Option<&str>,
+) -> crate::error::AppResult<ListFilters> {
+    let pairs = query_pairs(raw);
+    let fields = fields(state, auth, entity).await?;
+    // A filter on a field that no longer exists is dropped rather than refused.
+    let filters = crate::services::custom_fields::filters(&state.store, auth, entity, &pairs)
+        .await
+        .unwrap_or_default();
+    Ok(ListFilters {
+        pairs,
+        fields,
+        filters,
+    })
+}

@@ -20,6 +20,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_domain::custom::Entity;
 use tandem_domain::{
     AccountId, ContactId, DealId, FieldError, Instant, Invalid, Locale, PipelineId, StageId,
     UserId,
@@ -180,15 +181,7 @@ async fn list_page(
     trash: bool,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let custom_pairs = super::custom::query_pairs(raw.as_deref());
-    let entity = tandem_domain::custom::Entity::Deal;
-    let custom_fields =
-        crate::services::custom_fields::list(&state.store, auth, Some(entity)).await?;
-    // A filter on a field that no longer exists is dropped rather than refused.
-    let custom_filter =
-        crate::services::custom_fields::filters(&state.store, auth, entity, &custom_pairs)
-            .await
-            .unwrap_or_default();
+    let custom = super::custom::list_filters(state, auth, Entity::Deal, raw.as_deref()).await?;
     let pipeline = p
         .pipeline
         .as_deref()
@@ -214,7 +207,7 @@ async fn list_page(
             status,
             owner_id: owner,
             deleted: trash,
-            custom: custom_filter,
+            custom: custom.filters.clone(),
             ..Default::default()
         },
         sort,
@@ -256,7 +249,7 @@ async fn list_page(
         ("sort", sort.as_str()),
     ];
     let mut common: Vec<(&str, &str)> = common.to_vec();
-    common.extend(custom_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
     let mut statuses: Options = DealStatus::ALL
         .iter()
@@ -289,14 +282,14 @@ async fn list_page(
         next_url,
         first_url,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
-        filtered: !custom_pairs.is_empty()
+        filtered: !custom.pairs.is_empty()
             || pipeline.is_some()
             || stage.is_some()
             || owner.is_some()
             || status != Some(DealStatus::Open),
         can_write: auth.user.role.can_write_records(),
         trash,
-        custom_filters: super::custom::filter_inputs(&custom_fields, &custom_pairs, tr),
+        custom_filters: super::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
         tr,
     };
     Ok(render(page))
@@ -492,9 +485,14 @@ async fn show_page(
         })
         .collect();
     facts.extend(
-        super::custom::facts(&custom_fields(state, auth).await?, &d.custom, tr, locale)
-            .into_iter()
-            .map(|(label, value)| Fact { label, value }),
+        super::custom::facts(
+            &super::custom::fields(state, auth, Entity::Deal).await?,
+            &d.custom,
+            tr,
+            locale,
+        )
+        .into_iter()
+        .map(|(label, value)| Fact { label, value }),
     );
     let account_contacts = crate::services::contacts::list(
         &state.store,
@@ -903,7 +901,7 @@ impl DealForm {
     /// The form of a stored deal, custom fields included.
     async fn of_deal(state: &AppState, auth: &Auth, deal: &Deal) -> AppResult<DealForm> {
         let mut form = DealForm::from_deal(deal, auth.user.locale);
-        let fields = custom_fields(state, auth).await?;
+        let fields = super::custom::fields(state, auth, Entity::Deal).await?;
         form.extra = super::custom::form_values(&fields, &deal.data.custom, auth.user.locale);
         Ok(form)
     }
@@ -969,7 +967,7 @@ impl DealForm {
         input.competitor = opt(&self.competitor);
         input.notes = opt(&self.notes);
         input.title = self.title.clone();
-        let fields = custom_fields(state, auth).await?;
+        let fields = super::custom::fields(state, auth, Entity::Deal).await?;
         match super::custom::typed_values(&fields, &self.extra, locale) {
             Ok(custom) => input.custom = custom,
             Err(Invalid(e)) => errors.extend(e),
@@ -998,14 +996,6 @@ struct FormPage {
     conflicts: Vec<(String, String)>,
     no_pipeline: bool,
     custom: Vec<super::custom::CustomInput>,
-}
-
-async fn custom_fields(
-    state: &AppState,
-    auth: &Auth,
-) -> AppResult<Vec<tandem_store::custom_fields::Field>> {
-    let entity = tandem_domain::custom::Entity::Deal;
-    crate::services::custom_fields::list(&state.store, auth, Some(entity)).await
 }
 
 async fn form_page(
@@ -1046,7 +1036,11 @@ async fn form_page(
             })
             .collect(),
         no_pipeline: pipelines.iter().all(|p| p.stages.is_empty()),
-        custom: super::custom::inputs(&custom_fields(state, auth).await?, &form.extra, &errors),
+        custom: super::custom::inputs(
+            &super::custom::fields(state, auth, Entity::Deal).await?,
+            &form.extra,
+            &errors,
+        ),
         form,
         errors,
         conflicts,
