@@ -234,12 +234,8 @@ fn check(def: &FieldDef, v: &Value) -> Result<Value, &'static str> {
             Ok(serde_json::json!({"minor": m.minor, "currency": currency}))
         }
         Kind::Date => {
-            let s = v.as_str().ok_or("invalid_type")?;
-            match s.trim().parse::<jiff::civil::Date>() {
-                Ok(d) if (2000..=2100).contains(&d.year()) => Ok(Value::String(d.to_string())),
-                Ok(_) => Err("date_out_of_range"),
-                Err(_) => Err("invalid_date"),
-            }
+            let d = crate::validation::date(v.as_str().ok_or("invalid_type")?)?;
+            Ok(Value::String(d.to_string()))
         }
         Kind::Select => {
             let s = v.as_str().ok_or("invalid_type")?.trim();

@@ -53,6 +53,32 @@ pub fn instant(at: Instant, locale: Locale) -> String {
     }
 }
 
+/// A percentage given in basis points as a form shows it for editing: `25`, `25,5`.
+pub fn percent_input(bp: i64, locale: Locale) -> String {
+    let sep = match locale {
+        Locale::De => ',',
+        Locale::En => '.',
+    };
+    let whole = format!("{}", bp / 100);
+    match bp.abs() % 100 {
+        0 => whole,
+        r if r % 10 == 0 => format!("{whole}{sep}{}", r / 10),
+        r => format!("{whole}{sep}{r:02}"),
+    }
+}
+
+/// A percentage for reading: `25 %`, `25,5 %`.
+pub fn percent(bp: i64, locale: Locale) -> String {
+    format!("{} %", percent_input(bp, locale))
+}
+
+/// A typed percentage (`25`, `25,5 %`) in basis points; `None` if it is not one (at
+/// most two decimals, not negative).
+pub fn parse_percent(text: &str, locale: Locale) -> Option<i64> {
+    let t = text.trim().trim_end_matches('%').trim();
+    crate::money::parse_amount(t, "EUR", locale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +95,15 @@ mod tests {
             assert_eq!(integer(n, Locale::De), de);
             assert_eq!(integer(n, Locale::En), en);
         }
+    }
+
+    #[test]
+    fn percentages_are_basis_points() {
+        assert_eq!(percent(2500, Locale::De), "25 %");
+        assert_eq!(percent(2550, Locale::De), "25,5 %");
+        assert_eq!(percent_input(1234, Locale::En), "12.34");
+        assert_eq!(parse_percent("25,5 %", Locale::De), Some(2550));
+        assert_eq!(parse_percent("viel", Locale::De), None);
     }
 
     #[test]

@@ -144,37 +144,9 @@ impl TaskInput {
     pub fn validate(&self) -> Result<TaskData, Invalid> {
         let mut c = Checker::default();
         let title = c.required("title", &self.title, 200);
-        let due_on = match self
-            .due_on
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(s) => match s.parse::<Date>() {
-                Ok(d) if (2000..=2100).contains(&d.year()) => Some(d),
-                Ok(_) => {
-                    c.add("due_on", "date_out_of_range");
-                    None
-                }
-                Err(_) => {
-                    c.add("due_on", "invalid_date");
-                    None
-                }
-            },
-        };
-        let priority = choice(
-            &mut c,
-            "priority",
-            self.priority.as_deref(),
-            Priority::parse,
-        );
-        let recurrence = choice(
-            &mut c,
-            "recurrence",
-            self.recurrence.as_deref(),
-            Recurrence::parse,
-        );
+        let due_on = c.date("due_on", self.due_on.as_deref());
+        let priority = c.choice("priority", self.priority.as_deref(), Priority::parse);
+        let recurrence = c.choice("recurrence", self.recurrence.as_deref(), Recurrence::parse);
         if recurrence != Recurrence::None && due_on.is_none() && !c.has("due_on") {
             c.add("due_on", "recurrence_needs_due_date");
         }
@@ -191,21 +163,6 @@ impl TaskInput {
             recurrence,
             notes,
         })
-    }
-}
-
-fn choice<T: Default>(
-    c: &mut Checker,
-    field: &str,
-    v: Option<&str>,
-    parse: fn(&str) -> Option<T>,
-) -> T {
-    match v.map(str::trim) {
-        None | Some("") => T::default(),
-        Some(s) => parse(s).unwrap_or_else(|| {
-            c.add(field, "invalid_choice");
-            T::default()
-        }),
     }
 }
 

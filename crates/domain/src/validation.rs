@@ -78,17 +78,7 @@ impl Checker {
     /// An optional `YYYY-MM-DD` date between 2000 and 2100.
     pub fn date(&mut self, field: &str, value: Option<&str>) -> Option<jiff::civil::Date> {
         let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-        match v.parse::<jiff::civil::Date>() {
-            Ok(d) if (2000..=2100).contains(&d.year()) => Some(d),
-            Ok(_) => {
-                self.add(field, "date_out_of_range");
-                None
-            }
-            Err(_) => {
-                self.add(field, "invalid_date");
-                None
-            }
-        }
+        date(v).map_err(|code| self.add(field, code)).ok()
     }
 
     /// One of a fixed set of values (`parse` knows them); empty gives the default.
@@ -105,5 +95,14 @@ impl Checker {
                 T::default()
             }),
         }
+    }
+}
+
+/// A business date, `YYYY-MM-DD` between 2000 and 2100, or the error code.
+pub fn date(s: &str) -> Result<jiff::civil::Date, &'static str> {
+    match s.trim().parse::<jiff::civil::Date>() {
+        Ok(d) if (2000..=2100).contains(&d.year()) => Ok(d),
+        Ok(_) => Err("date_out_of_range"),
+        Err(_) => Err("invalid_date"),
     }
 }

@@ -41,15 +41,6 @@ fn status_label(tr: Tr, s: DealStatus) -> String {
     tr.t(&format!("deal-status-{}", s.as_str()))
 }
 
-fn percent(bp: i64, locale: Locale) -> String {
-    if bp % 100 == 0 {
-        format!("{} %", bp / 100)
-    } else {
-        let sep = if locale == Locale::De { ',' } else { '.' };
-        format!("{}{sep}{:02} %", bp / 100, bp % 100)
-    }
-}
-
 /// A row of the list, formatted for display.
 pub struct Row {
     pub id: String,
@@ -70,11 +61,7 @@ pub struct Row {
 pub fn rows(deals: &[Deal], tr: Tr) -> Vec<Row> {
     let now = Instant::now();
     let today = format::today();
-    let locale = if tr.lang() == "de" {
-        Locale::De
-    } else {
-        Locale::En
-    };
+    let locale = tr.locale;
     deals
         .iter()
         .map(|d| {
@@ -431,12 +418,12 @@ async fn show_page(
         (
             "field-probability",
             if d.probability_bp.is_some() || !open {
-                percent(effective, locale)
+                format::percent(effective, locale)
             } else {
                 tr.t1(
                     "deal-probability-from-stage",
                     "p",
-                    &percent(effective, locale),
+                    &format::percent(effective, locale),
                 )
             },
         ),
@@ -876,12 +863,7 @@ impl DealForm {
                 .map_or("EUR".into(), |m| m.currency.clone()),
             probability: d
                 .probability_bp
-                .map(|p| {
-                    edit_amount(p, "EUR", locale)
-                        .trim_end_matches(",00")
-                        .trim_end_matches(".00")
-                        .to_string()
-                })
+                .map(|p| format::percent_input(p, locale))
                 .unwrap_or_default(),
             expected_close: d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
             owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
@@ -948,9 +930,9 @@ impl DealForm {
                 }
             },
         };
-        input.probability_bp = match self.probability.trim().trim_end_matches('%').trim() {
+        input.probability_bp = match self.probability.trim() {
             "" => None,
-            typed => match parse_amount(typed, "EUR", locale) {
+            typed => match format::parse_percent(typed, locale) {
                 Some(bp) => Some(bp),
                 None => {
                     errors.push(FieldError::new("probability_bp", "not_a_number"));

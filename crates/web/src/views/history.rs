@@ -19,11 +19,7 @@ pub fn history_items(
     tr: Tr,
     resolve: impl Fn(&str, &str) -> Option<String>,
 ) -> Vec<HistoryItem> {
-    let locale = if tr.lang() == "de" {
-        tandem_domain::Locale::De
-    } else {
-        tandem_domain::Locale::En
-    };
+    let locale = tr.locale;
     // Money and deal contacts are stored as objects; they read as amounts and roles.
     let object = |o: &serde_json::Map<String, Value>| -> String {
         if let (Some(minor), Some(currency)) = (

@@ -17,8 +17,7 @@ use axum::{
 };
 use serde::Deserialize;
 use tandem_domain::{
-    Invalid, PipelineId, StageId,
-    money::{edit_amount, parse_amount},
+    Invalid, PipelineId, StageId, format,
     pipeline::{ExitCriterion, StageInput},
 };
 
@@ -78,10 +77,7 @@ async fn page(
                     .enumerate()
                     .map(|(i, s)| StageRow {
                         id: s.id.to_string(),
-                        probability: edit_amount(s.data.probability_bp, "EUR", auth.user.locale)
-                            .trim_end_matches(",00")
-                            .trim_end_matches(".00")
-                            .to_string(),
+                        probability: format::percent_input(s.data.probability_bp, auth.user.locale),
                         rotting_days: s
                             .data
                             .rotting_days
@@ -245,11 +241,10 @@ impl StageForm {
     }
 
     fn to_input(&self, auth: &Auth) -> Result<StageInput, Invalid> {
-        let probability = self.probability.trim().trim_end_matches('%').trim();
-        let probability_bp = match probability {
+        let probability_bp = match self.probability.trim() {
             "" => Some(0),
             p => Some(
-                parse_amount(p, "EUR", auth.user.locale)
+                format::parse_percent(p, auth.user.locale)
                     .ok_or_else(|| Invalid::one("probability_bp", "not_a_number"))?,
             ),
         };
