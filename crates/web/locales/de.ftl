@@ -506,5 +506,4 @@ custom-kind-select = Auswahl
 custom-kind-multi-select = Mehrfachauswahl
 custom-kind-checkbox = Ankreuzfeld
 error-invalid-key = Nur Kleinbuchstaben, Ziffern und _.
-error-unavailable = Gerade nicht verfügbar.
 field-custom = Eigene Felder

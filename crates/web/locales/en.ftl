@@ -506,5 +506,4 @@ custom-kind-select = Selection
 custom-kind-multi-select = Multiple selection
 custom-kind-checkbox = Checkbox
 error-invalid-key = Only lower-case letters, digits and _.
-error-unavailable = Not available right now.
 field-custom = Custom fields

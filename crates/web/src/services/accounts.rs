@@ -74,11 +74,7 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &AccountInput) -> AppResult<
     }
     let mut custom = input.custom.clone();
     let entity = tandem_domain::custom::Entity::Account;
-    if let Err(Invalid(e)) =
-        super::custom_fields::check(&mut tx.conn(), auth, entity, &mut custom).await
-    {
-        errors.extend(e);
-    }
+    super::custom_fields::check(&mut tx.conn(), auth, entity, &mut custom, &mut errors).await?;
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }

@@ -87,11 +87,7 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &ContactInput) -> AppResult<
     }
     let mut custom = input.custom.clone();
     let entity = tandem_domain::custom::Entity::Contact;
-    if let Err(Invalid(e)) =
-        super::custom_fields::check(&mut tx.conn(), auth, entity, &mut custom).await
-    {
-        errors.extend(e);
-    }
+    super::custom_fields::check(&mut tx.conn(), auth, entity, &mut custom, &mut errors).await?;
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }

@@ -24,18 +24,24 @@ pub async fn list(store: &Store, auth: &Auth, entity: Option<Entity>) -> AppResu
     Ok(store::list(&mut c.conn(), auth.user.workspace_id, entity).await?)
 }
 
-/// Checks and normalises the custom values of a record of `entity` in place.
+/// Checks and normalises the custom values of a record of `entity` in place; adds
+/// what is wrong to `errors` (a failing database is an error of its own).
 pub(crate) async fn check(
     c: &mut Conn<'_>,
     auth: &Auth,
     entity: Entity,
     values: &mut Map<String, Value>,
-) -> Result<(), Invalid> {
-    let defs: Vec<_> = match store::list(c, auth.user.workspace_id, Some(entity)).await {
-        Ok(fields) => fields.into_iter().map(|f| f.def).collect(),
-        Err(_) => return Err(Invalid::one("custom", "unavailable")),
-    };
-    *values = custom::validate(&defs, values)?;
+    errors: &mut Vec<FieldError>,
+) -> AppResult<()> {
+    let defs: Vec<_> = store::list(c, auth.user.workspace_id, Some(entity))
+        .await?
+        .into_iter()
+        .map(|f| f.def)
+        .collect();
+    match custom::validate(&defs, values) {
+        Ok(v) => *values = v,
+        Err(Invalid(e)) => errors.extend(e),
+    }
     Ok(())
 }
 
