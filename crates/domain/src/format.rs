@@ -45,6 +45,11 @@ pub fn today() -> jiff::civil::Date {
     local_date(Instant::now())
 }
 
+/// The time of day on the company's clock: `14:30`.
+pub fn time(at: Instant) -> String {
+    zoned(at).strftime("%H:%M").to_string()
+}
+
 pub fn instant(at: Instant, locale: Locale) -> String {
     let zoned = zoned(at);
     match locale {

@@ -766,3 +766,129 @@ pub async fn list(
     load_contacts(c, ws, &mut page.items).await?;
     Ok(page)
 }
+
+/// What the pipeline board shows: the open deals of one pipeline.
+#[derive(Clone, Debug)]
+pub struct BoardFilter {
+    pub pipeline_id: PipelineId,
+    /// Only deals owned by (or partnered with) one of these users.
+    pub people: Option<Vec<UserId>>,
+    pub seen: crate::Seen,
+    /// Cards per stage; the sums always count every deal.
+    pub cards: u64,
+}
+
+/// The totals of one stage in one currency.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StageSum {
+    #[sqlx(try_from = "Uuid")]
+    pub stage_id: StageId,
+    pub currency: Option<String>,
+    pub count: i64,
+    pub amount_minor: i64,
+    /// Sum of amount × probability where the deal sets its own probability, in
+    /// minor units × basis points (a float: the product overflows 64 bits).
+    pub weighted_own: f64,
+    /// Sum of the amounts that use the stage's default probability.
+    pub amount_default: i64,
+}
+
+pub struct Board {
+    pub sums: Vec<StageSum>,
+    /// The newest cards of each stage (by entry into the stage), at most `cards` each.
+    pub cards: HashMap<StageId, Vec<Deal>>,
+}
+
+fn board_where(q: &mut SelectStatement, f: &BoardFilter) {
+    q.and_where(Expr::col(("deals", "deleted_at")).is_null())
+        .and_where(Expr::col(("deals", "status")).eq("open"));
+    if let Some(people) = &f.people {
+        let ids: Vec<Uuid> = people.iter().map(|p| p.0).collect();
+        q.cond_where(
+            sea_query::Cond::any()
+                .add(Expr::col(("deals", "owner_id")).is_in(ids.clone()))
+                .add(Expr::col(("deals", "inside_partner_id")).is_in(ids)),
+        );
+    }
+    f.seen
+        .restrict(q, "deals", &["owner_id", "inside_partner_id"]);
+}
+
+/// The board of one pipeline: per stage the totals and the newest cards.
+pub async fn board(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    stages: &[StageId],
+    f: &BoardFilter,
+) -> StoreResult<Board> {
+    let mut q = Query::select();
+    q.column(("deals", "stage_id"))
+        .column(("deals", "currency"))
+        .expr_as(Expr::cust("COUNT(*)"), "count")
+        .expr_as(
+            Expr::cust("CAST(COALESCE(SUM(deals.amount_minor), 0) AS BIGINT)"),
+            "amount_minor",
+        )
+        .expr_as(
+            Expr::cust(
+                "CAST(COALESCE(SUM(deals.amount_minor * 1.0 * deals.probability_bp), 0) AS DOUBLE PRECISION)",
+            ),
+            "weighted_own",
+        )
+        .expr_as(
+            Expr::cust(
+                "CAST(COALESCE(SUM(CASE WHEN deals.probability_bp IS NULL THEN deals.amount_minor ELSE 0 END), 0) AS BIGINT)",
+            ),
+            "amount_default",
+        )
+        .from("deals")
+        .and_where(Expr::col(("deals", "workspace_id")).eq(ws.0))
+        .and_where(Expr::col(("deals", "pipeline_id")).eq(f.pipeline_id.0))
+        .group_by_col(("deals", "stage_id"))
+        .group_by_col(("deals", "currency"));
+    board_where(&mut q, f);
+    let sums: Vec<StageSum> = c.all(&q).await?;
+
+    let mut cards = HashMap::new();
+    for &stage in stages {
+        if !sums.iter().any(|s| s.stage_id == stage) {
+            cards.insert(stage, vec![]);
+            continue;
+        }
+        let mut q = select(ws);
+        q.and_where(Expr::col(("deals", "stage_id")).eq(stage.0));
+        board_where(&mut q, f);
+        q.order_by(("deals", "stage_entered_at"), Order::Desc)
+            .order_by(("deals", "id"), Order::Desc)
+            .limit(f.cards);
+        let rows: Vec<Row> = c.all(&q).await?;
+        cards.insert(stage, rows.into_iter().map(|r| r.into_deal().0).collect());
+    }
+    Ok(Board { sums, cards })
+}
+
+/// A user's open deals (as owner or inside partner) whose next step is due by `until`,
+/// the most overdue first.
+pub async fn next_steps(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: UserId,
+    until: jiff::civil::Date,
+    limit: u64,
+) -> StoreResult<Vec<Deal>> {
+    let mut q = select(ws);
+    q.and_where(Expr::col(("deals", "deleted_at")).is_null())
+        .and_where(Expr::col(("deals", "status")).eq("open"))
+        .cond_where(
+            sea_query::Cond::any()
+                .add(Expr::col(("deals", "owner_id")).eq(user.0))
+                .add(Expr::col(("deals", "inside_partner_id")).eq(user.0)),
+        )
+        .and_where(Expr::col(("deals", "next_step_due")).is_not_null())
+        .and_where(Expr::col(("deals", "next_step_due")).lte(until.to_string()))
+        .order_by(("deals", "next_step_due"), Order::Asc)
+        .order_by(("deals", "id"), Order::Asc)
+        .limit(limit);
+    let rows: Vec<Row> = c.all(&q).await?;
+    Ok(rows.into_iter().map(|r| r.into_deal().0).collect())
+}

@@ -16,6 +16,7 @@ pub mod jobs;
 mod list;
 mod migrate;
 pub mod pipelines;
+pub mod saved_views;
 pub mod search;
 pub mod sessions;
 pub mod tasks;

@@ -75,6 +75,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_search_per_kind.sql"),
         postgres: include_str!("../migrations/postgres/0010_search_per_kind.sql"),
     },
+    Migration {
+        version: 11,
+        name: "board_views",
+        sqlite: include_str!("../migrations/sqlite/0011_board_views.sql"),
+        postgres: include_str!("../migrations/postgres/0011_board_views.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

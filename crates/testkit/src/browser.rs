@@ -10,6 +10,7 @@ use std::{
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    driver_url: String,
     _profile: tempfile::TempDir,
 }
 
@@ -58,6 +59,10 @@ impl Browser {
             });
         }
         caps.insert("goog:chromeOptions".into(), options);
+        caps.insert(
+            "goog:loggingPrefs".into(),
+            serde_json::json!({"browser": "ALL"}),
+        );
         let mut builder =
             ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(caps);
@@ -69,6 +74,7 @@ impl Browser {
                     return Some(Browser {
                         client,
                         driver,
+                        driver_url: url.clone(),
                         _profile: profile,
                     });
                 }
@@ -162,6 +168,56 @@ impl Browser {
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
         }
+    }
+
+    /// The browser console's errors since the last call (CSP violations, script errors,
+    /// failed requests), read from chromedriver's log endpoint.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let Ok(session) = self.client.session_id().await else {
+            return vec![];
+        };
+        let Some(session) = session else {
+            return vec![];
+        };
+        let url = format!("{}/session/{session}/se/log", self.driver_url);
+        let Ok(response) = reqwest::Client::new()
+            .post(url)
+            .json(&serde_json::json!({"type": "browser"}))
+            .send()
+            .await
+        else {
+            return vec![];
+        };
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        body["value"]
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| e["level"] == "SEVERE")
+                    .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Waits until `script` returns `true` (up to five seconds).
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        for _ in 0..100 {
+            if self.js(script).await == serde_json::Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("timed out waiting until {what}");
     }
 
     pub async fn close(self) {

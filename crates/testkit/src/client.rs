@@ -191,7 +191,7 @@ impl WebClient {
             )
             .await;
         assert!(
-            page.path.starts_with("/accounts"),
+            page.path == "/" && page.status == 200,
             "login of {email} failed: {} {}",
             page.status,
             page.select_text(".alert").unwrap_or_default()

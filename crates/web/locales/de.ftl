@@ -507,3 +507,50 @@ custom-kind-multi-select = Mehrfachauswahl
 custom-kind-checkbox = Ankreuzfeld
 error-invalid-key = Nur Kleinbuchstaben, Ziffern und _.
 field-custom = Eigene Felder
+
+## Pipeline board
+nav-board = Pipeline
+board-title = Pipeline
+board-total = Offen gesamt
+board-as-list = Als Liste
+board-help = Karten mit der Maus in eine andere Phase ziehen, oder eine Karte auswählen und mit Umschalt + Pfeil links/rechts verschieben. Jede Karte hat auch ein Menü „Verschieben“.
+board-weighted = Gewichtete Summe (Betrag × Wahrscheinlichkeit)
+board-weighted-short = gew.
+board-move = Verschieben
+board-move-to = Nach Phase
+board-move-deal = „{ $deal }“ verschieben
+board-empty-stage = Keine offenen Deals
+board-all-in-stage = Alle { $count } anzeigen
+board-moved = „{ $deal }“ ist jetzt in „{ $stage }“.
+board-moved-by = { $user } hat „{ $deal }“ geändert.
+board-move-failed = Verschieben nicht möglich.
+
+## Typeahead, quick add, live notes
+search-all-results = Alle Treffer anzeigen
+quick-add = Neu
+quick-add-title = Schnell anlegen
+quick-add-deal = Deal
+quick-add-contact = Kontakt
+quick-add-activity = Aktivität
+quick-add-task = Aufgabe
+quick-add-hint = Tastenkürzel: N, dann D, K, A oder T
+dialog-close = Schließen
+live-changed-by = { $user } hat gerade etwas geändert – die Seite ist aktuell.
+quick-add-contact-key = K
+
+## My day
+nav-home = Mein Tag
+home-title = Mein Tag
+home-date = Heute ist { $date }.
+home-log = Schnell erfassen
+home-log-visit = Besuch erfassen
+home-log-call = Anruf erfassen
+home-tasks = Aufgaben
+home-no-tasks = Für heute ist nichts fällig.
+home-soon = In den nächsten 7 Tagen
+home-all-tasks = Alle Aufgaben
+home-next-steps = Nächste Schritte fällig
+home-no-next-steps = Keine fälligen nächsten Schritte in Ihren Deals.
+home-meetings = Termine und Besuche heute
+home-no-meetings = Heute noch keine Termine oder Besuche.
+activity-more-fields = Weitere Angaben (Zeitpunkt, Dauer, Ergebnis)

@@ -507,3 +507,50 @@ custom-kind-multi-select = Multiple selection
 custom-kind-checkbox = Checkbox
 error-invalid-key = Only lower-case letters, digits and _.
 field-custom = Custom fields
+
+## Pipeline board
+nav-board = Pipeline
+board-title = Pipeline
+board-total = Open in total
+board-as-list = As a list
+board-help = Drag cards to another stage, or select a card and move it with Shift + left/right arrow. Every card also has a "Move" menu.
+board-weighted = Weighted sum (amount × probability)
+board-weighted-short = wtd.
+board-move = Move
+board-move-to = To stage
+board-move-deal = Move "{ $deal }"
+board-empty-stage = No open deals
+board-all-in-stage = Show all { $count }
+board-moved = "{ $deal }" is now in "{ $stage }".
+board-moved-by = { $user } changed "{ $deal }".
+board-move-failed = The deal could not be moved.
+
+## Typeahead, quick add, live notes
+search-all-results = Show all results
+quick-add = New
+quick-add-title = Quick add
+quick-add-deal = Deal
+quick-add-contact = Contact
+quick-add-activity = Activity
+quick-add-task = Task
+quick-add-hint = Shortcut: N, then D, C, A or T
+dialog-close = Close
+live-changed-by = { $user } just changed something – the page is up to date.
+quick-add-contact-key = C
+
+## My day
+nav-home = My day
+home-title = My day
+home-date = Today is { $date }.
+home-log = Quick log
+home-log-visit = Log a visit
+home-log-call = Log a call
+home-tasks = Tasks
+home-no-tasks = Nothing is due today.
+home-soon = In the next 7 days
+home-all-tasks = All tasks
+home-next-steps = Next steps due
+home-no-next-steps = No next steps due in your deals.
+home-meetings = Meetings and visits today
+home-no-meetings = No meetings or visits yet today.
+activity-more-fields = More details (time, duration, outcome)

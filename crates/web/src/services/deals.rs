@@ -8,7 +8,7 @@ use crate::{
 };
 use serde_json::{Map, Value};
 use tandem_domain::{
-    DealId, FieldError, Invalid,
+    DealId, FieldError, Invalid, PipelineId, TeamId, UserId,
     audit::diff,
     deal::{DealData, DealInput, DealStatus},
 };
@@ -17,7 +17,8 @@ use tandem_store::{
     audit::{self, Action, AuditEntry},
     contacts,
     deals::{self, Deal, Filter, Slip, StageVisit},
-    pipelines, users,
+    pipelines::{self, Pipeline},
+    users,
 };
 
 pub struct ListQuery {
@@ -297,4 +298,61 @@ async fn record(
     diff: Value,
 ) -> AppResult<()> {
     super::record_change(tx, auth, "deal", "deals", id.0, action, diff).await
+}
+
+/// What the board shows: a pipeline, and optionally one person's or one team's deals.
+#[derive(Clone, Debug, Default)]
+pub struct BoardQuery {
+    pub pipeline_id: Option<PipelineId>,
+    pub owner_id: Option<UserId>,
+    pub team_id: Option<TeamId>,
+}
+
+pub struct BoardData {
+    pub pipelines: Vec<Pipeline>,
+    pub pipeline: Pipeline,
+    pub board: deals::Board,
+}
+
+/// Cards per stage column; the column's sums count every deal.
+pub const BOARD_CARDS: u64 = 50;
+
+/// The pipeline board: per stage the visible open deals, their count, sum and
+/// weighted sum. Without a pipeline, the first one.
+pub async fn board(store: &Store, auth: &Auth, q: &BoardQuery) -> AppResult<BoardData> {
+    let ws = auth.user.workspace_id;
+    let seen = super::seen(store, auth).await?;
+    let mut c = store.read().await?;
+    let pipelines = pipelines::list(&mut c.conn(), ws).await?;
+    let pipeline = match q.pipeline_id {
+        Some(id) => pipelines.iter().find(|p| p.id == id),
+        None => pipelines.first(),
+    }
+    .ok_or(AppError::NotFound)?
+    .clone();
+    let people = match (q.owner_id, q.team_id) {
+        (Some(owner), _) => Some(vec![owner]),
+        (None, Some(team)) => Some(
+            users::list(&mut c.conn(), ws)
+                .await?
+                .into_iter()
+                .filter(|u| u.team_id == Some(team))
+                .map(|u| u.id)
+                .collect(),
+        ),
+        (None, None) => None,
+    };
+    let stages: Vec<_> = pipeline.stages.iter().map(|s| s.id).collect();
+    let filter = deals::BoardFilter {
+        pipeline_id: pipeline.id,
+        people,
+        seen,
+        cards: BOARD_CARDS,
+    };
+    let board = deals::board(&mut c.conn(), ws, &stages, &filter).await?;
+    Ok(BoardData {
+        pipelines,
+        pipeline,
+        board,
+    })
 }

@@ -9,6 +9,7 @@ pub mod custom_fields;
 pub mod deals;
 pub mod duplicates;
 pub mod jobs;
+pub mod my_day;
 pub mod pipelines;
 pub mod search;
 pub mod settings;

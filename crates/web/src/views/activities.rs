@@ -103,6 +103,9 @@ pub struct ActivityForm {
     key_conversation: Option<String>,
     #[serde(default)]
     account_id: String,
+    /// The account typed by name, when the activity is logged from anywhere.
+    #[serde(default)]
+    account_name: String,
     #[serde(default)]
     contact_id: String,
     #[serde(default)]
@@ -156,6 +159,7 @@ impl ActivityForm {
             account_id: d.account_id.map(|x| x.to_string()).unwrap_or_default(),
             contact_id: d.contact_id.map(|x| x.to_string()).unwrap_or_default(),
             deal_id: d.deal_id.map(|x| x.to_string()).unwrap_or_default(),
+            account_name: String::new(),
             return_to: String::new(),
         }
     }
@@ -211,6 +215,8 @@ pub struct NewParams {
     account: Option<String>,
     contact: Option<String>,
     kind: Option<String>,
+    /// The page to return to after saving.
+    back: Option<String>,
 }
 
 pub async fn new(
@@ -225,6 +231,7 @@ pub async fn new(
         occurred_at: local_input_value(Instant::now()),
         account_id: p.account.unwrap_or_default(),
         contact_id: p.contact.unwrap_or_default(),
+        return_to: p.back.unwrap_or_default(),
         ..Default::default()
     };
     Ok(render(form_page(&auth, None, form, FormErrors::default())))
@@ -236,8 +243,21 @@ pub async fn create(
     Form(form): Form<ActivityForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
+    let typed = form.account_name.trim();
     let result = match form.to_input() {
-        Ok(input) => svc::create(&state.store, &auth, input).await,
+        Ok(mut input) => {
+            if input.account_id.is_none() && !typed.is_empty() {
+                match crate::services::contacts::resolve_account(&state.store, &auth, typed).await {
+                    Ok(account) => {
+                        input.account_id = Some(account);
+                        svc::create(&state.store, &auth, input).await
+                    }
+                    Err(e) => Err(e),
+                }
+            } else {
+                svc::create(&state.store, &auth, input).await
+            }
+        }
         Err(invalid) => Err(invalid.into()),
     };
     match result {

@@ -17,7 +17,7 @@ use askama::Template;
 use axum::{
     extract::{Path, Query, RawQuery, State},
     http::StatusCode,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use tandem_domain::custom::Entity;
@@ -669,35 +669,78 @@ pub struct MoveForm {
     version: String,
     #[serde(default)]
     stage_id: String,
+    /// The board the move was made on (without JavaScript), to return to.
+    #[serde(default)]
+    back: String,
 }
 
-/// Moves the deal to another stage (the menu alternative to dragging on the board).
+/// Moves the deal to another stage: from the deal page's stage path, from a board
+/// card's menu (returning to the board), or by drag and drop (`X-Requested-With:
+/// fetch`: 204, or 422/409 with `{"message"}` in the user's language).
 pub async fn move_stage(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<MoveForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
+    let fetch = headers
+        .get("x-requested-with")
+        .is_some_and(|v| v.as_bytes() == b"fetch");
     let version = form.version.parse().unwrap_or(-1);
-    let Ok(stage) = form.stage_id.parse::<StageId>() else {
-        return refused(
-            &state,
-            &auth,
-            id,
-            Invalid::one("stage_id", "unknown_stage").into(),
-        )
-        .await;
+    let result = match form.stage_id.parse::<StageId>() {
+        Ok(stage) => svc::change(&state.store, &auth, id, version, |i| {
+            i.stage_id = Some(stage);
+            i.pipeline_id = None;
+        })
+        .await
+        .map(|_| ()),
+        Err(_) => Err(Invalid::one("stage_id", "unknown_stage").into()),
     };
-    match svc::change(&state.store, &auth, id, version, |i| {
-        i.stage_id = Some(stage);
-        i.pipeline_id = None;
-    })
-    .await
-    {
-        Ok(_) => Ok(see_other(&format!("/deals/{id}?notice=moved"))),
+    let board = form.back.starts_with("/board") && !form.back.contains("//");
+    match result {
+        Ok(()) if fetch => Ok(StatusCode::NO_CONTENT.into_response()),
+        Ok(()) if board => {
+            let sep = if form.back.contains('?') { '&' } else { '?' };
+            Ok(see_other(&format!("{}{sep}notice=moved", form.back)))
+        }
+        Ok(()) => Ok(see_other(&format!("/deals/{id}?notice=moved"))),
+        Err(e) if fetch => refused_message(&state, &auth, id, e).await,
         Err(e) => refused(&state, &auth, id, e).await,
     }
+}
+
+/// A refused move as `{"message"}` for the board's script: what is missing to leave
+/// the stage (422), or that someone else changed the deal first (409).
+async fn refused_message(
+    state: &AppState,
+    auth: &Auth,
+    id: DealId,
+    err: AppError,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let (status, message) = match err {
+        AppError::Invalid(Invalid(errors)) => {
+            let deal = svc::get(&state.store, auth, id).await?;
+            let missing: Vec<String> = errors.iter().map(|e| tr.error(e.code)).collect();
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "{} {}",
+                    tr.t1("deal-exit-refused", "stage", &deal.stage_name),
+                    missing.join(", ")
+                ),
+            )
+        }
+        AppError::Conflict { .. } => (StatusCode::CONFLICT, tr.t("conflict-reload")),
+        e => return Err(e),
+    };
+    Ok((
+        status,
+        axum::Json(serde_json::json!({ "message": message })),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

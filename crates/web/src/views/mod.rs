@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod admin;
+pub mod board;
 pub mod contacts;
 pub mod custom;
 pub mod deals;
@@ -10,6 +11,7 @@ pub mod duplicates;
 pub mod errors;
 pub mod fields;
 mod history;
+mod home;
 pub mod pipelines;
 pub mod profile;
 pub mod search;
@@ -71,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/verify", post(contacts::verify))
         .route("/contacts/{id}/delete", post(contacts::delete))
         .route("/contacts/{id}/restore", post(contacts::restore))
+        .route("/board", get(board::board))
         .route("/deals", get(deals::index).post(deals::create))
         .route("/deals/new", get(deals::new))
         .route("/deals/trash", get(deals::trash))
@@ -86,6 +89,8 @@ pub fn router() -> Router<AppState> {
         .route("/deals/{id}/delete", post(deals::delete))
         .route("/deals/{id}/restore", post(deals::restore))
         .route("/search", get(search::search))
+        .route("/search/suggest", get(search::suggest))
+        .route("/search/accounts", get(search::account_names))
         .route("/profile", get(profile::show).post(profile::update_locale))
         .route("/profile/password", post(profile::change_password))
         .route("/profile/tokens", post(profile::create_token))
@@ -130,7 +135,10 @@ pub struct Layout {
     /// The entry of a section's own navigation (administration) to highlight.
     pub sub: &'static str,
     pub user_name: String,
+    pub user_id: String,
     pub is_admin: bool,
+    /// Whether the user may create records (the quick-add menu).
+    pub can_write: bool,
     pub csrf: String,
     pub notice: String,
 }
@@ -143,7 +151,9 @@ impl Layout {
             nav,
             sub: "",
             user_name: auth.user.name.clone(),
+            user_id: auth.user.id.to_string(),
             is_admin: auth.user.role.can_administer(),
+            can_write: auth.user.role.can_write_records(),
             csrf: auth.csrf().to_string(),
             notice: String::new(),
         }

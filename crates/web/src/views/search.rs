@@ -5,7 +5,7 @@ use crate::{AppState, auth::CurrentUser, error::AppResult, i18n::Tr, services::s
 use askama::Template;
 use axum::{
     extract::{Query, State},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 
@@ -31,30 +31,33 @@ pub struct Params {
     q: Option<String>,
 }
 
-pub async fn search(
-    State(state): State<AppState>,
-    CurrentUser(auth): CurrentUser,
-    Query(p): Query<Params>,
-) -> AppResult<Response> {
-    let tr = Tr::new(auth.user.locale);
-    let q: String = p.q.unwrap_or_default().chars().take(200).collect();
-    let r = svc::search(&state.store, &auth, &q, 20).await?;
-    Ok(render(SearchPage {
-        layout: Layout::new(&auth, "", tr.t("search-title")),
+/// The hits of a search, grouped by kind, in the user's words.
+struct Hits {
+    accounts: Vec<Hit>,
+    contacts: Vec<Hit>,
+    deals: Vec<Hit>,
+}
+
+fn joined(parts: impl IntoIterator<Item = String>) -> String {
+    parts
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn hits(r: svc::Results, tr: Tr) -> Hits {
+    Hits {
         accounts: r
             .accounts
             .into_iter()
             .map(|a| Hit {
                 href: format!("/accounts/{}", a.id),
                 title: a.data.name,
-                detail: [
+                detail: joined([
                     a.data.city.unwrap_or_default(),
                     tr.t(&format!("lifecycle-{}", a.data.lifecycle.as_str())),
-                ]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · "),
+                ]),
             })
             .collect(),
         contacts: r
@@ -63,14 +66,10 @@ pub async fn search(
             .map(|c| Hit {
                 href: format!("/contacts/{}", c.id),
                 title: c.data.display_name(),
-                detail: [
+                detail: joined([
                     c.data.position.unwrap_or_default(),
                     c.account_name.unwrap_or_default(),
-                ]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · "),
+                ]),
             })
             .collect(),
         deals: r
@@ -78,23 +77,89 @@ pub async fn search(
             .into_iter()
             .map(|d| Hit {
                 href: format!("/deals/{}", d.id),
-                title: d.data.title.clone(),
-                detail: [
-                    d.account_name.clone(),
-                    d.stage_name.clone(),
+                detail: joined([
+                    d.account_name,
+                    d.stage_name,
                     d.data
                         .amount
                         .as_ref()
-                        .map(|m| m.format(auth.user.locale))
+                        .map(|m| m.format(tr.locale))
                         .unwrap_or_default(),
-                ]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · "),
+                ]),
+                title: d.data.title,
             })
             .collect(),
+    }
+}
+
+fn query_text(q: Option<String>) -> String {
+    q.unwrap_or_default().chars().take(200).collect()
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<Params>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let q = query_text(p.q);
+    let r = svc::search(&state.store, &auth, &q, 20).await?;
+    let Hits {
+        accounts,
+        contacts,
+        deals,
+    } = hits(r, tr);
+    Ok(render(SearchPage {
+        layout: Layout::new(&auth, "", tr.t("search-title")),
+        accounts,
+        contacts,
+        deals,
         q,
         tr,
     }))
+}
+
+#[derive(Template)]
+#[template(path = "search_suggest.html")]
+struct Suggestions {
+    tr: Tr,
+    q: String,
+    accounts: Vec<Hit>,
+    contacts: Vec<Hit>,
+    deals: Vec<Hit>,
+}
+
+/// The typeahead under the search box: a fragment with the first hits of each kind.
+pub async fn suggest(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<Params>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let q = query_text(p.q);
+    let r = svc::search(&state.store, &auth, &q, 5).await?;
+    let Hits {
+        accounts,
+        contacts,
+        deals,
+    } = hits(r, tr);
+    Ok(render(Suggestions {
+        tr,
+        q,
+        accounts,
+        contacts,
+        deals,
+    }))
+}
+
+/// Account names for the account fields of forms (a `<datalist>` filled by app.js).
+pub async fn account_names(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<Params>,
+) -> AppResult<Response> {
+    let q = query_text(p.q);
+    let r = svc::search(&state.store, &auth, &q, 8).await?;
+    let names: Vec<String> = r.accounts.into_iter().map(|a| a.data.name).collect();
+    Ok(axum::Json(names).into_response())
 }

@@ -44,16 +44,18 @@ pub struct NextParam {
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/accounts".to_string(),
+        _ => "/".to_string(),
     }
 }
 
+/// "My day" for a signed-in user; otherwise the setup or sign-in page.
 pub async fn home(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
+    params: Query<super::home::Params>,
 ) -> Result<Response, AppError> {
-    if user.is_some() {
-        return Ok(see_other("/accounts"));
+    if let Some(auth) = user {
+        return super::home::my_day(State(state), crate::auth::CurrentUser(auth), params).await;
     }
     if svc::needs_setup(&state.store).await? {
         return Ok(see_other("/setup"));

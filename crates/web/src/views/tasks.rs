@@ -42,7 +42,7 @@ pub struct Group {
     pub rows: Vec<Row>,
 }
 
-fn row(t: &Task, tr: Tr) -> Row {
+pub(crate) fn row(t: &Task, tr: Tr) -> Row {
     Row {
         id: t.id.to_string(),
         version: t.version,
@@ -411,7 +411,8 @@ pub struct VersionForm {
 }
 
 fn back_to(v: &VersionForm) -> String {
-    if v.back.starts_with("/tasks") && !v.back.contains("//") {
+    // Back to a task list, or to "My day".
+    if (v.back.starts_with("/tasks") || v.back == "/") && !v.back.contains("//") {
         v.back.clone()
     } else {
         "/tasks".into()

@@ -65,6 +65,7 @@ async fn a_user_signs_in_and_creates_an_account_in_chromium() {
     phone
         .sign_in(&server.url(""), &user.email, &user.password)
         .await;
+    phone.goto(&server.url("/accounts")).await;
     phone.wait_for("table.list").await;
     phone.screenshot("accounts-phone").await;
     let width = phone
@@ -95,7 +96,7 @@ async fn a_user_signs_in_and_creates_an_account_in_chromium() {
             .contains("neue Verpackungslinie")
     );
     phone.screenshot("account-visit-logged-phone").await;
-    phone.click("a[href^='/contacts/new']").await;
+    phone.click("main a[href^='/contacts/new']").await;
     phone.wait_for("#last_name").await;
     phone.fill("#first_name", "Jonas").await;
     phone.fill("#last_name", "Weiß").await;

@@ -180,7 +180,7 @@ async fn a_rep_adds_a_contact_from_the_account_page_and_confirms_its_data() {
 
         let page = web.get(&format!("/accounts/{account_id}")).await;
         let add = page
-            .attr("a[href^='/contacts/new']", "href")
+            .attr("main a[href^='/contacts/new']", "href")
             .expect("an add-contact link");
         let form = web.get(&add).await;
         assert_eq!(

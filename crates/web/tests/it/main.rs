@@ -3,6 +3,7 @@
 
 mod accounts_api;
 mod activities;
+mod app_ui;
 mod auth;
 mod bad_input;
 mod browser;

@@ -1,0 +1,71 @@
+//! "My day": what the signed-in user has to do today — tasks due or overdue, deals
+//! whose next step is due, and today's meetings and visits.
+
+use crate::{auth::Auth, error::AppResult};
+use tandem_domain::{activity::Kind, format};
+use tandem_store::{Store, activities, deals, deals::Deal, tasks, tasks::Task};
+
+pub struct MyDay {
+    pub overdue: Vec<Task>,
+    pub today: Vec<Task>,
+    /// Open tasks due in the next seven days.
+    pub soon: Vec<Task>,
+    /// The user's open deals whose next step is due today or earlier.
+    pub next_steps: Vec<Deal>,
+    /// Meetings and visits of today, logged or planned by the user.
+    pub meetings: Vec<activities::Activity>,
+}
+
+pub async fn my_day(store: &Store, auth: &Auth) -> AppResult<MyDay> {
+    let ws = auth.user.workspace_id;
+    let me = auth.user.id;
+    let today = format::today();
+    let week = today.saturating_add(jiff::Span::new().days(7));
+    let mut c = store.read().await?;
+    let open = tasks::list(
+        &mut c.conn(),
+        ws,
+        &tasks::Filter {
+            assignee_id: Some(me),
+            ..Default::default()
+        },
+        100,
+        None,
+    )
+    .await?
+    .items;
+    let (mut overdue, mut due_today, mut soon) = (vec![], vec![], vec![]);
+    for t in open {
+        match t.data.due_on {
+            Some(d) if d < today => overdue.push(t),
+            Some(d) if d == today => due_today.push(t),
+            Some(d) if d <= week => soon.push(t),
+            _ => {}
+        }
+    }
+    let next_steps = deals::next_steps(&mut c.conn(), ws, me, today, 50).await?;
+    let recent = activities::list(
+        &mut c.conn(),
+        ws,
+        &activities::Filter {
+            created_by: Some(me),
+            ..Default::default()
+        },
+        30,
+        None,
+    )
+    .await?
+    .items;
+    let meetings = recent
+        .into_iter()
+        .filter(|a| matches!(a.data.kind, Kind::Meeting | Kind::Visit))
+        .filter(|a| format::local_date(a.data.occurred_at) == today)
+        .collect();
+    Ok(MyDay {
+        overdue,
+        today: due_today,
+        soon,
+        next_steps,
+        meetings,
+    })
+}

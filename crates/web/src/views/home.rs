@@ -1,0 +1,107 @@
+//! "My day", the home page: today's and overdue tasks, next steps due, today's
+//! meetings and visits, and one tap to log a visit or a call.
+
+use super::{Layout, render, tasks::Row};
+use crate::{AppState, auth::CurrentUser, error::AppResult, i18n::Tr, services::my_day as svc};
+use askama::Template;
+use axum::{
+    extract::{Query, State},
+    response::Response,
+};
+use serde::Deserialize;
+use tandem_domain::format;
+
+pub struct NextStep {
+    pub id: String,
+    pub title: String,
+    pub account: String,
+    pub step: String,
+    pub due: String,
+    pub overdue: bool,
+    pub amount: String,
+}
+
+pub struct Meeting {
+    pub id: String,
+    pub time: String,
+    pub kind: String,
+    pub subject: String,
+    pub account: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    tr: Tr,
+    layout: Layout,
+    date: String,
+    overdue: Vec<Row>,
+    today: Vec<Row>,
+    soon: Vec<Row>,
+    next_steps: Vec<NextStep>,
+    meetings: Vec<Meeting>,
+    can_write: bool,
+}
+
+#[derive(Deserialize)]
+pub struct Params {
+    notice: Option<String>,
+}
+
+pub async fn my_day(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<Params>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let day = svc::my_day(&state.store, &auth).await?;
+    let today = format::today();
+    let rows = |tasks: &[tandem_store::tasks::Task]| {
+        tasks
+            .iter()
+            .map(|t| super::tasks::row(t, tr))
+            .collect::<Vec<_>>()
+    };
+    Ok(render(HomePage {
+        layout: Layout::new(&auth, "home", tr.t("home-title")).with_notice(p.notice.as_deref()),
+        date: tr.t1("home-date", "date", &format::date(today, tr.locale)),
+        overdue: rows(&day.overdue),
+        today: rows(&day.today),
+        soon: rows(&day.soon),
+        next_steps: day
+            .next_steps
+            .iter()
+            .map(|d| NextStep {
+                id: d.id.to_string(),
+                title: d.data.title.clone(),
+                account: d.account_name.clone(),
+                step: d.data.next_step.clone().unwrap_or_default(),
+                due: d
+                    .data
+                    .next_step_due
+                    .map(|x| format::date(x, tr.locale))
+                    .unwrap_or_default(),
+                overdue: d.data.next_step_due.is_some_and(|x| x < today),
+                amount: d
+                    .data
+                    .amount
+                    .as_ref()
+                    .map(|m| m.format(tr.locale))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        meetings: day
+            .meetings
+            .iter()
+            .map(|a| Meeting {
+                id: a.id.to_string(),
+                time: format::time(a.data.occurred_at),
+                kind: tr.t(&format!("activity-kind-{}", a.data.kind.as_str())),
+                subject: a.data.subject.clone(),
+                account: a.account_name.clone().unwrap_or_default(),
+            })
+            .collect(),
+        can_write: auth.user.role.can_write_records(),
+        tr,
+    }))
+}
