@@ -554,3 +554,24 @@ home-no-next-steps = Keine fälligen nächsten Schritte in Ihren Deals.
 home-meetings = Termine und Besuche heute
 home-no-meetings = Heute noch keine Termine oder Besuche.
 activity-more-fields = Weitere Angaben (Zeitpunkt, Dauer, Ergebnis)
+
+## List tools: saved views, columns, export, bulk actions
+views-title = Ansichten
+views-none = noch keine gespeichert
+views-save = Ansicht speichern
+views-name = Name der Ansicht
+views-delete = Ansicht „{ $name }“ löschen
+views-delete-confirm = Diese Ansicht löschen?
+columns-title = Spalten
+export-csv = CSV exportieren
+bulk-select-all = Alle auf dieser Seite auswählen
+bulk-select = Auswählen
+bulk-reassign = Ausgewählte zuordnen an
+bulk-choose-owner = Verantwortliche wählen …
+bulk-add-tag = Schlagwort hinzufügen
+bulk-action = Aktion für die ausgewählten
+bulk-apply = Anwenden
+notice-view-saved = Die Ansicht ist gespeichert.
+notice-view-deleted = Die Ansicht ist gelöscht.
+notice-bulk-done = Die ausgewählten Datensätze sind geändert.
+pipelines-drag-hint = Phasen mit der Maus an die gewünschte Stelle ziehen oder mit den Pfeil-Schaltflächen verschieben.

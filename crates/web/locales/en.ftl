@@ -554,3 +554,24 @@ home-no-next-steps = No next steps due in your deals.
 home-meetings = Meetings and visits today
 home-no-meetings = No meetings or visits yet today.
 activity-more-fields = More details (time, duration, outcome)
+
+## List tools: saved views, columns, export, bulk actions
+views-title = Views
+views-none = none saved yet
+views-save = Save view
+views-name = Name of the view
+views-delete = Delete view "{ $name }"
+views-delete-confirm = Delete this view?
+columns-title = Columns
+export-csv = Export CSV
+bulk-select-all = Select all on this page
+bulk-select = Select
+bulk-reassign = Assign selected to
+bulk-choose-owner = Choose an owner …
+bulk-add-tag = Add tag
+bulk-action = Action for the selected
+bulk-apply = Apply
+notice-view-saved = The view is saved.
+notice-view-deleted = The view is deleted.
+notice-bulk-done = The selected records are changed.
+pipelines-drag-hint = Drag stages to their place with the mouse, or move them with the arrow buttons.

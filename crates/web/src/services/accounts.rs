@@ -186,3 +186,51 @@ async fn record(
 ) -> AppResult<()> {
     super::record_change(tx, auth, "account", "accounts", id.0, action, diff).await
 }
+
+/// A change to many accounts at once (the list's bulk actions).
+pub enum Bulk {
+    Owner(tandem_domain::UserId),
+    AddTag(String),
+}
+
+/// Applies `change` to every listed account. All are checked first — visible, alive,
+/// valid afterwards — so a refusal changes none; then each is saved and audited (an
+/// unknown owner is refused by the first save).
+pub async fn bulk(
+    store: &Store,
+    auth: &Auth,
+    ids: &[AccountId],
+    change: &Bulk,
+) -> AppResult<usize> {
+    require(auth.user.role.can_write_records())?;
+    if ids.is_empty() {
+        return Err(Invalid::one("ids", "required").into());
+    }
+    let mut planned = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let current = get(store, auth, id).await?;
+        if current.deleted_at.is_some() {
+            return Err(AppError::NotFound);
+        }
+        let mut input = current.data.to_input();
+        match change {
+            Bulk::Owner(owner) => input.owner_id = Some(*owner),
+            Bulk::AddTag(tag) => {
+                if !input
+                    .tags
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(tag.trim()))
+                {
+                    input.tags.push(tag.trim().to_string());
+                }
+            }
+        }
+        input.validate()?;
+        planned.push((id, current.version, input));
+    }
+    let n = planned.len();
+    for (id, version, input) in planned {
+        update(store, auth, id, version, input).await?;
+    }
+    Ok(n)
+}

@@ -356,3 +356,33 @@ pub async fn board(store: &Store, auth: &Auth, q: &BoardQuery) -> AppResult<Boar
         board,
     })
 }
+
+/// Gives every listed deal a new owner. All are checked first (visible, not in the
+/// trash), so a refusal changes none; then each is saved and audited (an unknown or
+/// inactive owner is refused by the first save).
+pub async fn reassign(
+    store: &Store,
+    auth: &Auth,
+    ids: &[DealId],
+    owner: UserId,
+) -> AppResult<usize> {
+    require(auth.user.role.can_write_records())?;
+    if ids.is_empty() {
+        return Err(Invalid::one("ids", "required").into());
+    }
+    let mut planned = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let current = get(store, auth, id).await?;
+        if current.deleted_at.is_some() {
+            return Err(AppError::NotFound);
+        }
+        let mut input = current.data.to_input();
+        input.owner_id = Some(owner);
+        planned.push((id, current.version, input));
+    }
+    let n = planned.len();
+    for (id, version, input) in planned {
+        update(store, auth, id, version, input).await?;
+    }
+    Ok(n)
+}

@@ -11,6 +11,7 @@ pub mod duplicates;
 pub mod jobs;
 pub mod my_day;
 pub mod pipelines;
+pub mod saved_views;
 pub mod search;
 pub mod settings;
 pub mod tasks;

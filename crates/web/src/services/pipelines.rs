@@ -236,13 +236,33 @@ pub async fn delete_stage(store: &Store, auth: &Auth, id: StageId) -> AppResult<
 
 /// Moves a stage one place earlier (`-1`) or later (`1`) in its pipeline.
 pub async fn move_stage(store: &Store, auth: &Auth, id: StageId, by: i64) -> AppResult<Pipeline> {
+    place_stage(store, auth, id, Place::By(by)).await
+}
+
+/// Where a stage goes: some places on, or to a position (0-based; clamped).
+pub enum Place {
+    By(i64),
+    At(usize),
+}
+
+/// Puts a stage at another place in its pipeline (drag and drop in the settings).
+pub async fn place_stage(
+    store: &Store,
+    auth: &Auth,
+    id: StageId,
+    place: Place,
+) -> AppResult<Pipeline> {
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
     let (pipeline, _) = find_stage(&mut tx, auth, id).await?;
     require_admin(auth)?;
     let mut order: Vec<StageId> = pipeline.stages.iter().map(|s| s.id).collect();
     let from = order.iter().position(|s| *s == id).unwrap_or_default();
-    let to = (from as i64 + by).clamp(0, order.len() as i64 - 1) as usize;
+    let last = order.len() as i64 - 1;
+    let to = match place {
+        Place::By(by) => (from as i64 + by).clamp(0, last) as usize,
+        Place::At(at) => (at as i64).clamp(0, last) as usize,
+    };
     if from != to {
         let moved = order.remove(from);
         order.insert(to, moved);

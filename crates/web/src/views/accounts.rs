@@ -43,39 +43,17 @@ pub struct ListParams {
     notice: Option<String>,
 }
 
-/// A row of the list, formatted for display.
-pub struct Row {
-    pub id: String,
-    pub name: String,
-    pub legal_form: String,
-    pub city: String,
-    pub lifecycle: &'static str,
-    pub lifecycle_label: String,
-    pub owner: String,
-    pub tags: Vec<String>,
-    pub updated: String,
-}
-
-fn row(a: &Account, tr: Tr) -> Row {
-    Row {
-        id: a.id.to_string(),
-        name: a.data.name.clone(),
-        legal_form: a.data.legal_form.clone().unwrap_or_default(),
-        city: a.data.city.clone().unwrap_or_default(),
-        lifecycle: a.data.lifecycle.as_str(),
-        lifecycle_label: tr.t(&format!("lifecycle-{}", a.data.lifecycle.as_str())),
-        owner: a.owner_name.clone().unwrap_or_default(),
-        tags: a.data.tags.clone(),
-        updated: tr.instant(&a.updated_at),
-    }
-}
-
 #[derive(Template)]
 #[template(path = "accounts/index.html")]
 struct IndexPage {
     tr: Tr,
     layout: Layout,
-    rows: Vec<Row>,
+    table: Table,
+    views: super::table::SavedViews,
+    keep: Vec<(String, String)>,
+    export_url: String,
+    bulk_owners: Options,
+    back: String,
     q: String,
     tag: String,
     lifecycles: Options,
@@ -111,6 +89,114 @@ fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
         .collect()
 }
 
+use super::table::{Cell, ColumnDef, Table};
+
+const fn col(key: &'static str, label: &'static str, numeric: bool, default: bool) -> ColumnDef {
+    ColumnDef {
+        key,
+        label,
+        numeric,
+        default,
+    }
+}
+
+/// The columns the account list can show.
+pub const COLUMNS: [ColumnDef; 13] = [
+    col("name", "field-name", false, true),
+    col("city", "field-city", false, true),
+    col("lifecycle", "field-lifecycle", false, true),
+    col("owner", "field-owner", false, true),
+    col("updated", "field-updated", false, true),
+    col("industry", "field-industry", false, false),
+    col("postal_code", "field-postal-code", false, false),
+    col("country", "field-country", false, false),
+    col("employees", "field-employees", true, false),
+    col("phone", "field-phone", false, false),
+    col("email", "field-email", false, false),
+    col("website", "field-website", false, false),
+    col("tags", "field-tags", false, false),
+];
+
+fn cell(a: &Account, key: &str, tr: Tr) -> Cell {
+    let d = &a.data;
+    let opt = |v: &Option<String>| Cell::text(v.clone().unwrap_or_default());
+    match key {
+        "name" => {
+            let mut c = Cell::link(&d.name, format!("/accounts/{}", a.id));
+            let sub = [d.legal_form.clone().unwrap_or_default(), d.tags.join(", ")]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            if !sub.is_empty() {
+                c = c.with_sub(sub, "");
+            }
+            c.with_csv(&d.name)
+        }
+        "city" => opt(&d.city),
+        "lifecycle" => Cell::badge(
+            tr.t(&format!("lifecycle-{}", d.lifecycle.as_str())),
+            d.lifecycle.as_str(),
+        ),
+        "owner" => Cell::text(a.owner_name.clone().unwrap_or_default()),
+        "updated" => Cell::text(tr.instant(&a.updated_at)).with_class("muted"),
+        "industry" => opt(&d.industry),
+        "postal_code" => opt(&d.postal_code),
+        "country" => Cell::text(&d.country),
+        "employees" => Cell::text(
+            d.employees
+                .map(|n| tandem_domain::format::integer(n, tr.locale))
+                .unwrap_or_default(),
+        )
+        .with_csv(d.employees.map(|n| n.to_string()).unwrap_or_default()),
+        "phone" => opt(&d.phone),
+        "email" => opt(&d.email),
+        "website" => opt(&d.website),
+        "tags" => Cell::text(d.tags.join(", ")),
+        _ => Cell::default(),
+    }
+}
+
+fn account_table(tr: Tr, chosen: &[&ColumnDef], accounts: &[Account]) -> Table {
+    Table::new(
+        tr,
+        &COLUMNS,
+        chosen,
+        accounts,
+        |a| a.id.to_string(),
+        |a, key| cell(a, key, tr),
+    )
+}
+
+struct Parsed {
+    filter: Filter,
+    sort: Sort,
+    custom: super::custom::ListFilters,
+}
+
+async fn parse_list(
+    state: &AppState,
+    auth: &Auth,
+    p: &ListParams,
+    raw: Option<&str>,
+    trash: bool,
+) -> AppResult<Parsed> {
+    let custom = super::custom::list_filters(state, auth, Entity::Account, raw).await?;
+    Ok(Parsed {
+        filter: Filter {
+            q: p.q.clone(),
+            lifecycle: p.lifecycle.as_deref().and_then(Lifecycle::parse),
+            owner_id: p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok()),
+            tag: p.tag.clone().filter(|t| !t.is_empty()),
+            deleted: trash,
+            seen: Default::default(),
+            custom: custom.filters.clone(),
+        },
+        sort: p.sort.as_deref().and_then(Sort::parse).unwrap_or_default(),
+        custom,
+    })
+}
+
 async fn list_page(
     state: &AppState,
     auth: &Auth,
@@ -119,20 +205,14 @@ async fn list_page(
     trash: bool,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let custom = super::custom::list_filters(state, auth, Entity::Account, raw.as_deref()).await?;
-    let lifecycle = p.lifecycle.as_deref().and_then(Lifecycle::parse);
-    let owner = p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
-    let sort = p.sort.as_deref().and_then(Sort::parse).unwrap_or_default();
+    let Parsed {
+        filter,
+        sort,
+        custom,
+    } = parse_list(state, auth, &p, raw.as_deref(), trash).await?;
+    let (lifecycle, owner) = (filter.lifecycle, filter.owner_id);
     let query = ListQuery {
-        filter: Filter {
-            q: p.q.clone(),
-            lifecycle,
-            owner_id: owner,
-            tag: p.tag.clone(),
-            deleted: trash,
-            seen: Default::default(),
-            custom: custom.filters.clone(),
-        },
+        filter,
         sort,
         limit: PAGE_SIZE,
         cursor: p.cursor.clone(),
@@ -162,6 +242,8 @@ async fn list_page(
     let tag = p.tag.clone().unwrap_or_default();
     let lc = lifecycle.map_or("", |l| l.as_str());
     let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
+    let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
+    let cols = super::table::cols_value(&COLUMNS, &chosen);
     let common = [
         ("q", q.as_str()),
         ("lifecycle", lc),
@@ -171,15 +253,38 @@ async fn list_page(
     ];
     let mut common: Vec<(&str, &str)> = common.to_vec();
     common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let keep: Vec<(String, String)> = common
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    common.push(("cols", cols.as_str()));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
+    let export_url = format!("/accounts/export.csv{}", {
+        let mut pairs = common.clone();
+        if trash {
+            pairs.push(("trash", "1"));
+        }
+        super::query_string(&pairs)
+    });
     let title = tr.t(if trash {
         "trash-title"
     } else {
         "accounts-title"
     });
+    let can_write = auth.user.role.can_write_records();
+    let mut table = account_table(tr, &chosen, &page.items);
+    table.selectable = can_write && !trash;
+    table.live = "accounts";
     let page = IndexPage {
         layout: Layout::new(auth, "accounts", title).with_notice(p.notice.as_deref()),
-        rows: page.items.iter().map(|a| row(a, tr)).collect(),
+        table,
+        views: super::table::saved_views(state, auth, "accounts", "/accounts", raw.as_deref())
+            .await?,
+        keep,
+        export_url,
+        bulk_owners: owner_options(&users, None),
+        back: first_url.clone(),
         q: q.clone(),
         tag: tag.clone(),
         lifecycles: lifecycle_options(tr, lifecycle),
@@ -193,12 +298,97 @@ async fn list_page(
             || owner.is_some()
             || !tag.is_empty()
             || sort != Sort::default(),
-        can_write: auth.user.role.can_write_records(),
+        can_write,
         trash,
         custom_filters: super::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
         tr,
     };
     Ok(render(page))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportParams {
+    #[serde(flatten)]
+    list: ListParams,
+    trash: Option<String>,
+}
+
+/// The list as CSV: every account the filters match, in the chosen columns.
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ExportParams>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let Parsed { filter, sort, .. } =
+        parse_list(&state, &auth, &p.list, raw.as_deref(), p.trash.is_some()).await?;
+    let mut query = ListQuery {
+        filter,
+        sort,
+        limit: 200,
+        cursor: None,
+    };
+    let mut accounts = vec![];
+    loop {
+        let page = svc::list(&state.store, &auth, &query).await?;
+        accounts.extend(page.items);
+        match page.next {
+            Some(next) if accounts.len() < super::deals::EXPORT_LIMIT => {
+                query.cursor = Some(next.encode())
+            }
+            _ => break,
+        }
+    }
+    accounts.truncate(super::deals::EXPORT_LIMIT);
+    let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
+    account_table(tr, &chosen, &accounts).csv(tr, &format!("{}.csv", tr.t("accounts-title")))
+}
+
+/// The list's bulk actions: give the chosen accounts to another owner, or tag them.
+pub async fn bulk(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let (mut ids, mut action, mut owner, mut tag, mut back) = (
+        vec![],
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    );
+    for (k, v) in form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "ids" => ids.push(v.into_owned()),
+            "action" => action = v.into_owned(),
+            "owner" => owner = v.into_owned(),
+            "tag" => tag = v.into_owned(),
+            "back" => back = v.into_owned(),
+            _ => {}
+        }
+    }
+    let parsed: Vec<AccountId> = ids.iter().filter_map(|i| i.parse().ok()).collect();
+    if parsed.len() != ids.len() {
+        return Err(AppError::NotFound);
+    }
+    let change = match action.as_str() {
+        "tag" if !tag.trim().is_empty() => svc::Bulk::AddTag(tag),
+        "tag" => return Err(Invalid::one("tag", "required").into()),
+        _ => svc::Bulk::Owner(
+            owner
+                .parse::<UserId>()
+                .map_err(|_| Invalid::one("owner_id", "required"))?,
+        ),
+    };
+    svc::bulk(&state.store, &auth, &parsed, &change).await?;
+    let back = if back.starts_with("/accounts") && !back.contains("//") {
+        back
+    } else {
+        "/accounts".into()
+    };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Ok(see_other(&format!("{back}{sep}notice=bulk-done")))
 }
 
 pub async fn index(

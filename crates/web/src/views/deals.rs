@@ -22,8 +22,7 @@ use axum::{
 use serde::Deserialize;
 use tandem_domain::custom::Entity;
 use tandem_domain::{
-    AccountId, ContactId, DealId, FieldError, Instant, Invalid, Locale, PipelineId, StageId,
-    UserId,
+    AccountId, ContactId, DealId, FieldError, Instant, Invalid, Locale, StageId, UserId,
     deal::{ContactRole, DealContactInput, DealInput, DealStatus, Source, days_since, rotting},
     format,
     money::{CURRENCIES, Money, edit_amount, parse_amount},
@@ -98,6 +97,117 @@ pub fn rows(deals: &[Deal], tr: Tr) -> Vec<Row> {
         .collect()
 }
 
+use super::table::{Cell, ColumnDef, Table};
+
+const fn col(key: &'static str, label: &'static str, numeric: bool, default: bool) -> ColumnDef {
+    ColumnDef {
+        key,
+        label,
+        numeric,
+        default,
+    }
+}
+
+/// The columns the deal list can show.
+pub const COLUMNS: [ColumnDef; 12] = [
+    col("title", "field-title", false, true),
+    col("stage", "field-stage", false, true),
+    col("amount", "field-amount", true, true),
+    col("weighted", "field-weighted", true, false),
+    col("probability", "field-probability", true, false),
+    col("close", "field-expected-close", false, true),
+    col("owner", "field-owner", false, true),
+    col("partner", "field-inside-partner", false, false),
+    col("next_step", "field-next-step", false, false),
+    col("next_due", "field-next-step-due", false, false),
+    col("source", "field-source", false, false),
+    col("created", "field-created", false, false),
+];
+
+/// The cell of column `key` for a deal.
+fn cell(d: &Deal, key: &str, tr: Tr, now: Instant, today: jiff::civil::Date) -> Cell {
+    let locale = tr.locale;
+    let open = d.data.status == DealStatus::Open;
+    let money = |m: Option<Money>| m.as_ref().map(|m| m.format(locale)).unwrap_or_default();
+    let plain = |m: Option<Money>| {
+        m.map(|m| edit_amount(m.minor, &m.currency, locale))
+            .unwrap_or_default()
+    };
+    let date =
+        |x: Option<jiff::civil::Date>| x.map(|x| format::date(x, locale)).unwrap_or_default();
+    match key {
+        "title" => Cell::link(&d.data.title, format!("/deals/{}", d.id))
+            .with_sub(&d.account_name, format!("/accounts/{}", d.data.account_id)),
+        "stage" if open => {
+            let rotting = rotting(d.stage_entered_at, d.stage_rotting_days, now);
+            let days = tr.t1(
+                "deal-days-in-stage",
+                "days",
+                &days_since(d.stage_entered_at, now).to_string(),
+            );
+            let sub = if rotting {
+                format!("{days} · {}", tr.t("deal-rotting"))
+            } else {
+                days
+            };
+            Cell::text(&d.stage_name)
+                .with_sub(sub, "")
+                .with_class(if rotting { "rotting-sub" } else { "" })
+        }
+        "stage" => Cell::badge(status_label(tr, d.data.status), d.data.status.as_str()).with_csv(
+            format!("{} ({})", d.stage_name, status_label(tr, d.data.status)),
+        ),
+        "amount" => Cell::text(money(d.data.amount.clone())).with_csv(plain(d.data.amount.clone())),
+        "weighted" => {
+            let w = d
+                .data
+                .amount
+                .as_ref()
+                .map(|m| m.weighted(d.probability_bp()));
+            Cell::text(money(w.clone())).with_csv(plain(w))
+        }
+        "probability" => Cell::text(format::percent(d.probability_bp(), locale)),
+        "close" => Cell::text(date(d.data.expected_close)).with_class(
+            if open && d.data.expected_close.is_some_and(|c| c < today) {
+                "overdue"
+            } else {
+                ""
+            },
+        ),
+        "owner" => Cell::text(d.owner_name.clone().unwrap_or_default()),
+        "partner" => Cell::text(d.partner_name.clone().unwrap_or_default()),
+        "next_step" => Cell::text(d.data.next_step.clone().unwrap_or_default()),
+        "next_due" => Cell::text(date(d.data.next_step_due)).with_class(
+            if open && d.data.next_step_due.is_some_and(|c| c < today) {
+                "overdue"
+            } else {
+                ""
+            },
+        ),
+        "source" => Cell::text(
+            d.data
+                .source
+                .map(|x| tr.t(&format!("deal-source-{}", x.as_str())))
+                .unwrap_or_default(),
+        ),
+        "created" => Cell::text(tr.instant(&d.created_at)),
+        _ => Cell::default(),
+    }
+}
+
+fn deal_table(tr: Tr, chosen: &[&ColumnDef], deals: &[Deal]) -> Table {
+    let now = Instant::now();
+    let today = format::today();
+    Table::new(
+        tr,
+        &COLUMNS,
+        chosen,
+        deals,
+        |d| d.id.to_string(),
+        |d, key| cell(d, key, tr, now, today),
+    )
+}
+
 #[derive(Deserialize, Default)]
 pub struct ListParams {
     q: Option<String>,
@@ -115,7 +225,14 @@ pub struct ListParams {
 struct IndexPage {
     tr: Tr,
     layout: Layout,
-    rows: Vec<Row>,
+    table: Table,
+    views: super::table::SavedViews,
+    /// The query pairs to keep when the column chooser is applied.
+    keep: Vec<(String, String)>,
+    export_url: String,
+    /// The people a bulk action can give the deals to.
+    bulk_owners: Options,
+    back: String,
     q: String,
     pipelines: Options,
     stages: Vec<(String, Options)>,
@@ -160,6 +277,50 @@ fn stage_groups(pipelines: &[Pipeline], selected: Option<StageId>) -> Vec<(Strin
         .collect()
 }
 
+/// The list's filter and sort from its query parameters.
+struct Parsed {
+    filter: Filter,
+    sort: Sort,
+    status: Option<DealStatus>,
+    custom: super::custom::ListFilters,
+}
+
+async fn parse_list(
+    state: &AppState,
+    auth: &Auth,
+    p: &ListParams,
+    raw: Option<&str>,
+    trash: bool,
+) -> AppResult<Parsed> {
+    let custom = super::custom::list_filters(state, auth, Entity::Deal, raw).await?;
+    // Open deals unless the user asks for won, lost or all (`status=all`).
+    let status = match p.status.as_deref() {
+        None | Some("") if !trash => Some(DealStatus::Open),
+        Some(s) => DealStatus::parse(s),
+        None => None,
+    };
+    let sort = p
+        .sort
+        .as_deref()
+        .and_then(Sort::parse)
+        .unwrap_or(Sort::UpdatedDesc);
+    Ok(Parsed {
+        filter: Filter {
+            q: p.q.clone(),
+            pipeline_id: p.pipeline.as_deref().and_then(|x| x.parse().ok()),
+            stage_id: p.stage.as_deref().and_then(|x| x.parse().ok()),
+            status,
+            owner_id: p.owner.as_deref().and_then(|o| o.parse().ok()),
+            deleted: trash,
+            custom: custom.filters.clone(),
+            ..Default::default()
+        },
+        sort,
+        status,
+        custom,
+    })
+}
+
 async fn list_page(
     state: &AppState,
     auth: &Auth,
@@ -168,35 +329,15 @@ async fn list_page(
     trash: bool,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let custom = super::custom::list_filters(state, auth, Entity::Deal, raw.as_deref()).await?;
-    let pipeline = p
-        .pipeline
-        .as_deref()
-        .and_then(|x| x.parse::<PipelineId>().ok());
-    let stage = p.stage.as_deref().and_then(|x| x.parse::<StageId>().ok());
-    // Open deals unless the user asks for won, lost or all (`status=all`).
-    let status = match p.status.as_deref() {
-        None | Some("") if !trash => Some(DealStatus::Open),
-        Some(s) => DealStatus::parse(s),
-        None => None,
-    };
-    let owner = p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok());
-    let sort = p
-        .sort
-        .as_deref()
-        .and_then(Sort::parse)
-        .unwrap_or(Sort::UpdatedDesc);
+    let Parsed {
+        filter,
+        sort,
+        status,
+        custom,
+    } = parse_list(state, auth, &p, raw.as_deref(), trash).await?;
+    let (pipeline, stage, owner) = (filter.pipeline_id, filter.stage_id, filter.owner_id);
     let query = ListQuery {
-        filter: Filter {
-            q: p.q.clone(),
-            pipeline_id: pipeline,
-            stage_id: stage,
-            status,
-            owner_id: owner,
-            deleted: trash,
-            custom: custom.filters.clone(),
-            ..Default::default()
-        },
+        filter,
         sort,
         limit: PAGE_SIZE,
         cursor: p.cursor.clone(),
@@ -227,6 +368,8 @@ async fn list_page(
         (None, true) => "",
     };
     let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
+    let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
+    let cols = super::table::cols_value(&COLUMNS, &chosen);
     let common = [
         ("q", q.as_str()),
         ("pipeline", pipeline_s.as_str()),
@@ -237,7 +380,20 @@ async fn list_page(
     ];
     let mut common: Vec<(&str, &str)> = common.to_vec();
     common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let keep: Vec<(String, String)> = common
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    common.push(("cols", cols.as_str()));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
+    let export_url = format!("/deals/export.csv{}", {
+        let mut pairs = common.clone();
+        if trash {
+            pairs.push(("trash", "1"));
+        }
+        super::query_string(&pairs)
+    });
     let mut statuses: Options = DealStatus::ALL
         .iter()
         .map(|s| {
@@ -249,6 +405,10 @@ async fn list_page(
         })
         .collect();
     statuses.push(("all".into(), tr.t("filter-all"), status.is_none()));
+    let can_write = auth.user.role.can_write_records();
+    let mut table = deal_table(tr, &chosen, &page.items);
+    table.selectable = can_write && !trash;
+    table.live = "deals";
     let page = IndexPage {
         layout: Layout::new(
             auth,
@@ -256,7 +416,12 @@ async fn list_page(
             tr.t(if trash { "trash-title" } else { "deals-title" }),
         )
         .with_notice(p.notice.as_deref()),
-        rows: rows(&page.items, tr),
+        table,
+        views: super::table::saved_views(state, auth, "deals", "/deals", raw.as_deref()).await?,
+        keep,
+        export_url,
+        bulk_owners: owner_options(&users, None),
+        back: first_url.clone(),
         q,
         pipelines: pipelines
             .iter()
@@ -274,12 +439,94 @@ async fn list_page(
             || stage.is_some()
             || owner.is_some()
             || status != Some(DealStatus::Open),
-        can_write: auth.user.role.can_write_records(),
+        can_write,
         trash,
         custom_filters: super::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
         tr,
     };
     Ok(render(page))
+}
+
+/// Rows a CSV export writes at most.
+pub const EXPORT_LIMIT: usize = 100_000;
+
+#[derive(Deserialize, Default)]
+pub struct ExportParams {
+    #[serde(flatten)]
+    list: ListParams,
+    trash: Option<String>,
+}
+
+/// The list as CSV: every deal the filters match (not only the page), in the chosen
+/// columns, as far as the user may see them.
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ExportParams>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let trash = p.trash.is_some();
+    let Parsed { filter, sort, .. } =
+        parse_list(&state, &auth, &p.list, raw.as_deref(), trash).await?;
+    let mut query = ListQuery {
+        filter,
+        sort,
+        limit: 200,
+        cursor: None,
+    };
+    let mut deals = vec![];
+    loop {
+        let page = svc::list(&state.store, &auth, &query).await?;
+        deals.extend(page.items);
+        match page.next {
+            Some(next) if deals.len() < EXPORT_LIMIT => query.cursor = Some(next.encode()),
+            _ => break,
+        }
+    }
+    deals.truncate(EXPORT_LIMIT);
+    let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
+    deal_table(tr, &chosen, &deals).csv(tr, &format!("{}.csv", tr.t("deals-title")))
+}
+
+#[derive(Deserialize, Default)]
+pub struct BulkForm {
+    ids: Vec<String>,
+    owner: String,
+    back: String,
+}
+
+/// The list's bulk action: give the chosen deals to another owner.
+pub async fn bulk(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let mut f = BulkForm::default();
+    for (k, v) in form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "ids" => f.ids.push(v.into_owned()),
+            "owner" => f.owner = v.into_owned(),
+            "back" => f.back = v.into_owned(),
+            _ => {}
+        }
+    }
+    let ids: Vec<DealId> = f.ids.iter().filter_map(|i| i.parse().ok()).collect();
+    if ids.len() != f.ids.len() {
+        return Err(AppError::NotFound);
+    }
+    let owner = f
+        .owner
+        .parse::<UserId>()
+        .map_err(|_| Invalid::one("owner_id", "required"))?;
+    svc::reassign(&state.store, &auth, &ids, owner).await?;
+    let back = if f.back.starts_with("/deals") && !f.back.contains("//") {
+        f.back
+    } else {
+        "/deals".into()
+    };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Ok(see_other(&format!("{back}{sep}notice=bulk-done")))
 }
 
 pub async fn index(

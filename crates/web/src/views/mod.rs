@@ -14,8 +14,10 @@ mod history;
 mod home;
 pub mod pipelines;
 pub mod profile;
+pub mod saved;
 pub mod search;
 pub mod session;
+pub mod table;
 pub mod tasks;
 
 use crate::{AppState, auth::Auth, i18n::Tr};
@@ -37,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{code}", get(session::switch_language))
         .route("/accounts", get(accounts::index).post(accounts::create))
         .route("/accounts/new", get(accounts::new))
+        .route("/accounts/export.csv", get(accounts::export))
+        .route("/accounts/bulk", post(accounts::bulk))
         .route("/accounts/trash", get(accounts::trash))
         .route("/accounts/{id}", get(accounts::show).post(accounts::update))
         .route("/accounts/{id}/edit", get(accounts::edit))
@@ -76,6 +80,8 @@ pub fn router() -> Router<AppState> {
         .route("/board", get(board::board))
         .route("/deals", get(deals::index).post(deals::create))
         .route("/deals/new", get(deals::new))
+        .route("/deals/export.csv", get(deals::export))
+        .route("/deals/bulk", post(deals::bulk))
         .route("/deals/trash", get(deals::trash))
         .route("/deals/{id}", get(deals::show).post(deals::update))
         .route("/deals/{id}/edit", get(deals::edit))
@@ -88,6 +94,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/deals/{id}/delete", post(deals::delete))
         .route("/deals/{id}/restore", post(deals::restore))
+        .route("/views", post(saved::save))
+        .route("/views/{id}/delete", post(saved::delete))
         .route("/search", get(search::search))
         .route("/search/suggest", get(search::suggest))
         .route("/search/accounts", get(search::account_names))
@@ -115,6 +123,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/stages/{id}/delete", post(pipelines::delete_stage))
         .route("/admin/stages/{id}/up", post(pipelines::stage_up))
         .route("/admin/stages/{id}/down", post(pipelines::stage_down))
+        .route(
+            "/admin/stages/{id}/position",
+            post(pipelines::stage_position),
+        )
         .route("/admin/settings/visibility", post(admin::save_visibility))
         .route("/admin/fields", get(fields::index).post(fields::create))
         .route("/admin/fields/{id}", post(fields::update))
@@ -161,7 +173,10 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 13] = [
+        const KNOWN: [&str; 16] = [
+            "view-saved",
+            "view-deleted",
+            "bulk-done",
             "created",
             "saved",
             "deleted",

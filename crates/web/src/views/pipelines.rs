@@ -10,6 +10,7 @@ use crate::{
     services::{pipelines as svc, require_admin},
 };
 use askama::Template;
+use axum::response::IntoResponse;
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -314,6 +315,43 @@ pub async fn stage_up(
     let result = svc::move_stage(&state.store, &auth, stage_id(&id)?, -1)
         .await
         .map(|_| ());
+    done(&state, &auth, result).await
+}
+
+#[derive(Deserialize)]
+pub struct PositionForm {
+    #[serde(default)]
+    position: String,
+}
+
+/// Drops a dragged stage at its new place (app.js; `X-Requested-With: fetch` gets 204).
+pub async fn stage_position(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<PositionForm>,
+) -> AppResult<Response> {
+    let position = f
+        .position
+        .trim()
+        .parse::<usize>()
+        .map_err(|_| tandem_domain::Invalid::one("position", "not_a_number"))?;
+    let result = svc::place_stage(
+        &state.store,
+        &auth,
+        stage_id(&id)?,
+        svc::Place::At(position),
+    )
+    .await
+    .map(|_| ());
+    if headers
+        .get("x-requested-with")
+        .is_some_and(|v| v.as_bytes() == b"fetch")
+    {
+        result?;
+        return Ok(axum::http::StatusCode::NO_CONTENT.into_response());
+    }
     done(&state, &auth, result).await
 }
 

@@ -477,9 +477,14 @@ function accountSuggest(root = document) {
 function reorderLists() {
   for (const list of document.querySelectorAll("[data-reorder]")) {
     let dragged = null;
-    for (const item of list.querySelectorAll(":scope > [data-id]")) {
-      item.draggable = true;
-    }
+    // Only the grip starts a drag, so that the fields inside stay usable.
+    list.addEventListener("pointerdown", (event) => {
+      const grip = event.target instanceof Element && event.target.closest(".grip");
+      const item = grip && grip.closest("[data-id]");
+      if (item) {
+        item.draggable = true;
+      }
+    });
     list.addEventListener("dragstart", (event) => {
       dragged = event.target instanceof Element && event.target.closest("[data-id]");
       if (dragged) {
@@ -506,6 +511,7 @@ function reorderLists() {
       const item = dragged;
       dragged = null;
       item.classList.remove("dragging");
+      item.draggable = false;
       const position = [...list.querySelectorAll(":scope > [data-id]")].indexOf(item);
       const response = await fetch(list.dataset.reorder.replace("{id}", item.dataset.id), {
         method: "POST",
@@ -519,6 +525,18 @@ function reorderLists() {
       }
     });
   }
+}
+
+/** A "select all" checkbox ticks every row box of its bulk form. */
+function selectAll() {
+  document.addEventListener("change", (event) => {
+    const box = event.target;
+    if (box instanceof HTMLInputElement && box.dataset.selectAll) {
+      for (const row of document.querySelectorAll(`input[name='ids'][form='${box.dataset.selectAll}']`)) {
+        row.checked = box.checked;
+      }
+    }
+  });
 }
 
 /** Filter forms with data-autosubmit apply a changed choice at once. */
@@ -544,6 +562,7 @@ function foldFilters() {
 confirmForms();
 foldFilters();
 autosubmit();
+selectAll();
 board();
 dialogs();
 typeahead();

@@ -13,6 +13,7 @@ mod deals;
 mod duplicates;
 mod events;
 mod i18n;
+mod lists;
 mod openapi;
 mod pages;
 mod search;

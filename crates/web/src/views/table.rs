@@ -1,0 +1,242 @@
+//! The tools every record list shares: the columns a user chooses (`?cols=`), the
+//! table those columns render, the CSV export of exactly that, and saved views.
+
+use super::Options;
+use crate::{AppState, auth::Auth, error::AppResult, i18n::Tr, services::saved_views as views};
+use axum::{
+    http::header,
+    response::{IntoResponse, Response},
+};
+
+/// A column a list can show.
+pub struct ColumnDef {
+    pub key: &'static str,
+    /// The Fluent key of its heading.
+    pub label: &'static str,
+    pub numeric: bool,
+    /// Shown when the user has not chosen columns.
+    pub default: bool,
+}
+
+/// One cell: a text, optionally linked, with an optional second line; `csv` is the
+/// plain value the export writes.
+#[derive(Default)]
+pub struct Cell {
+    pub text: String,
+    pub href: String,
+    pub sub: String,
+    pub sub_href: String,
+    /// A CSS class for the cell (`overdue`, a badge's class, …).
+    pub class: String,
+    /// Show `text` as a badge.
+    pub badge: bool,
+    pub csv: String,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Cell {
+        let text = text.into();
+        Cell {
+            csv: text.clone(),
+            text,
+            ..Default::default()
+        }
+    }
+
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Cell {
+        Cell {
+            href: href.into(),
+            ..Cell::text(text)
+        }
+    }
+
+    pub fn with_sub(mut self, sub: impl Into<String>, href: impl Into<String>) -> Cell {
+        self.sub = sub.into();
+        self.sub_href = href.into();
+        self
+    }
+
+    pub fn with_class(mut self, class: impl Into<String>) -> Cell {
+        self.class = class.into();
+        self
+    }
+
+    pub fn with_csv(mut self, csv: impl Into<String>) -> Cell {
+        self.csv = csv.into();
+        self
+    }
+
+    pub fn badge(text: impl Into<String>, class: impl Into<String>) -> Cell {
+        Cell {
+            badge: true,
+            class: class.into(),
+            ..Cell::text(text)
+        }
+    }
+}
+
+pub struct Column {
+    pub key: &'static str,
+    pub label: String,
+    pub numeric: bool,
+}
+
+pub struct TableRow {
+    pub id: String,
+    pub cells: Vec<Cell>,
+}
+
+/// A list's table: the chosen columns and the rows' cells in that order.
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<TableRow>,
+    /// Every column as `(key, label, shown)`, for the column chooser.
+    pub choices: Options,
+    /// Whether rows have checkboxes for bulk actions.
+    pub selectable: bool,
+    /// The `data-live` topic of the table.
+    pub live: &'static str,
+}
+
+/// The columns named by `cols=` in the raw query (in the list's order), or the
+/// defaults when none is named.
+pub fn chosen<'a>(defs: &'a [ColumnDef], raw: Option<&str>) -> Vec<&'a ColumnDef> {
+    let named: Vec<String> = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .filter(|(k, _)| k == "cols")
+        .flat_map(|(_, v)| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let picked: Vec<&ColumnDef> = defs
+        .iter()
+        .filter(|d| named.iter().any(|n| n == d.key))
+        .collect();
+    if picked.is_empty() {
+        defs.iter().filter(|d| d.default).collect()
+    } else {
+        picked
+    }
+}
+
+/// `cols=a,b` for links that keep the user's columns (empty for the defaults).
+pub fn cols_value(defs: &[ColumnDef], chosen: &[&ColumnDef]) -> String {
+    let defaults: Vec<&str> = defs.iter().filter(|d| d.default).map(|d| d.key).collect();
+    let keys: Vec<&str> = chosen.iter().map(|d| d.key).collect();
+    if keys == defaults {
+        String::new()
+    } else {
+        keys.join(",")
+    }
+}
+
+impl Table {
+    /// Builds the table from every column's cells of each row (`cells(row, key)`).
+    pub fn new<R>(
+        tr: Tr,
+        defs: &[ColumnDef],
+        chosen: &[&ColumnDef],
+        rows: &[R],
+        id: impl Fn(&R) -> String,
+        cells: impl Fn(&R, &str) -> Cell,
+    ) -> Table {
+        Table {
+            columns: chosen
+                .iter()
+                .map(|d| Column {
+                    key: d.key,
+                    label: tr.t(d.label),
+                    numeric: d.numeric,
+                })
+                .collect(),
+            rows: rows
+                .iter()
+                .map(|r| TableRow {
+                    id: id(r),
+                    cells: chosen.iter().map(|d| cells(r, d.key)).collect(),
+                })
+                .collect(),
+            choices: defs
+                .iter()
+                .map(|d| {
+                    (
+                        d.key.to_string(),
+                        tr.t(d.label),
+                        chosen.iter().any(|c| c.key == d.key),
+                    )
+                })
+                .collect(),
+            selectable: false,
+            live: "",
+        }
+    }
+
+    /// The table as CSV the way spreadsheet programs of the user's language open it:
+    /// UTF-8 with a byte-order mark; `;` between fields in German, `,` in English.
+    pub fn csv(&self, tr: Tr, filename: &str) -> AppResult<Response> {
+        let delimiter = match tr.locale {
+            tandem_domain::Locale::De => b';',
+            tandem_domain::Locale::En => b',',
+        };
+        let mut out = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(vec![0xEF, 0xBB, 0xBF]);
+        let internal = |e: csv::Error| crate::error::AppError::Internal(format!("csv: {e}"));
+        out.write_record(self.columns.iter().map(|c| c.label.as_str()))
+            .map_err(internal)?;
+        for row in &self.rows {
+            out.write_record(row.cells.iter().map(|c| c.csv.as_str()))
+                .map_err(internal)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| crate::error::AppError::Internal(format!("csv: {e}")))?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+}
+
+/// The saved views of a list, and what the save form needs.
+pub struct SavedViews {
+    pub list: &'static str,
+    /// `(id, name, url)`.
+    pub views: Vec<(String, String, String)>,
+    /// The current query string (filters, sort, columns) the save form stores.
+    pub query: String,
+}
+
+pub async fn saved_views(
+    state: &AppState,
+    auth: &Auth,
+    list: &'static str,
+    base: &str,
+    raw: Option<&str>,
+) -> AppResult<SavedViews> {
+    let query = views::clean_query(raw.unwrap_or(""));
+    Ok(SavedViews {
+        list,
+        views: views::list(&state.store, auth, list)
+            .await?
+            .into_iter()
+            .map(|v| {
+                let url = if v.query.is_empty() {
+                    base.to_string()
+                } else {
+                    format!("{base}?{}", v.query)
+                };
+                (v.id.to_string(), v.name, url)
+            })
+            .collect(),
+        query,
+    })
+}

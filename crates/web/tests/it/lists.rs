@@ -1,0 +1,404 @@
+//! The list tools and the pages of the browser app without JavaScript: columns, saved
+//! views, CSV export, bulk actions, the board's move menu, "My day", the typeahead.
+
+use serde_json::{Value, json};
+use tandem_domain::Role;
+use tandem_testkit::{TestServer, backends};
+
+async fn deal(api: &tandem_testkit::ApiClient, title: &str, account: &Value) -> Value {
+    api.post(
+        "/api/v1/deals",
+        json!({"title": title, "account_id": account["id"],
+               "amount": {"minor": 123_456, "currency": "EUR"},
+               "next_step": "Rückruf", "next_step_due": "2020-01-02"}),
+    )
+    .await
+    .body
+}
+
+#[tokio::test]
+async fn lists_choose_columns_save_views_and_export_what_the_user_may_see() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let south = server.user_in_team(Role::Field, "Süd").await;
+        let north = server.user_in_team(Role::Field, "Nord").await;
+        let south_api = server.api_for(&south).await;
+        let north_api = server.api_for(&north).await;
+        let acc = south_api
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Fähnrich; Söhne \"KG\""}),
+            )
+            .await
+            .body;
+        deal(&south_api, "Südlicher Deal", &acc).await;
+        let other = north_api
+            .post("/api/v1/accounts", json!({"name": "Nordlicht GmbH"}))
+            .await
+            .body;
+        deal(&north_api, "Nördlicher Deal", &other).await;
+        let web = server.web(&south).await;
+
+        // Columns: only the chosen ones, in the list's order.
+        let page = web.get("/deals?cols=next_step,title").await;
+        assert_eq!(page.status, 200, "{db}");
+        assert_eq!(
+            page.select_all_text("table.list th:not(.pick)"),
+            vec!["Titel", "Nächster Schritt"],
+            "{db}"
+        );
+        assert!(page.text.contains("Rückruf"), "{db}");
+        // No choice: the default columns.
+        let page = web.get("/deals").await;
+        assert_eq!(
+            page.select_all_text("table.list th:not(.pick)"),
+            vec![
+                "Titel",
+                "Phase",
+                "Betrag",
+                "Erwarteter Abschluss",
+                "Verantwortlich"
+            ],
+            "{db}"
+        );
+
+        // CSV: what the user sees, in German spreadsheet format.
+        let csv = web.get("/deals/export.csv?cols=title,amount,owner").await;
+        assert_eq!(csv.status, 200, "{db}");
+        assert!(
+            csv.text.starts_with('\u{feff}'),
+            "{db}: a byte-order mark for Excel"
+        );
+        let lines: Vec<&str> = csv.text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "Titel;Betrag;Verantwortlich", "{db}");
+        assert_eq!(lines.len(), 2, "{db}: only the visible deal: {lines:?}");
+        assert!(
+            lines[1].starts_with("Südlicher Deal;1234,56;"),
+            "{db}: {}",
+            lines[1]
+        );
+        let csv = web.get("/accounts/export.csv?cols=name,city").await;
+        assert!(
+            csv.text.contains("\"Fähnrich; Söhne \"\"KG\"\"\""),
+            "{db}: separators and quotes inside a value are quoted: {}",
+            csv.text
+        );
+        assert!(!csv.text.contains("Nordlicht"), "{db}");
+
+        // Saved views: stored per user, shown as links, deletable only by their owner.
+        let saved = web
+            .submit(
+                "/deals",
+                "/views",
+                &[
+                    ("list", "deals"),
+                    ("name", "Rückrufe"),
+                    (
+                        "query",
+                        "cols=title%2Cnext_step&status=open&cursor=abc&notice=saved",
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 200, "{db}");
+        assert!(saved.path.starts_with("/deals?"), "{db}");
+        assert!(saved.select_text(".notice").is_some(), "{db}");
+        let links = saved.select_all_attr(".view-chip a", "href");
+        assert_eq!(
+            links,
+            vec!["/deals?cols=title%2Cnext_step&status=open"],
+            "{db}"
+        );
+        let nameless = web
+            .submit(
+                "/deals",
+                "/views",
+                &[("list", "deals"), ("name", " "), ("query", "")],
+            )
+            .await;
+        assert_eq!(nameless.status, 422, "{db}");
+        let north_web = server.web(&north).await;
+        assert!(
+            north_web
+                .get("/deals")
+                .await
+                .select_all_attr(".view-chip a", "href")
+                .is_empty(),
+            "{db}: views are personal"
+        );
+        let delete_action = saved
+            .attr(".view-chip form", "action")
+            .expect("a delete form");
+        let refused = north_web
+            .submit("/deals", &delete_action, &[("list", "deals")])
+            .await;
+        assert_eq!(refused.status, 404, "{db}");
+        let deleted = web
+            .submit("/deals", &delete_action, &[("list", "deals")])
+            .await;
+        assert_eq!(deleted.status, 200, "{db}");
+        assert!(
+            deleted.select_all_attr(".view-chip a", "href").is_empty(),
+            "{db}"
+        );
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bulk_actions_change_all_chosen_records_or_none() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let manager = server.user(Role::Manager).await;
+        let colleague = server.user(Role::Field).await;
+        let api = server.api_for(&manager).await;
+        let a = api
+            .post("/api/v1/accounts", json!({"name": "Erste AG"}))
+            .await
+            .body;
+        let b = api
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Zweite AG", "tags": ["A-Kunde"]}),
+            )
+            .await
+            .body;
+        let (a_id, b_id) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+        let web = server.web(&manager).await;
+
+        let tagged = web
+            .submit(
+                "/accounts",
+                "/accounts/bulk",
+                &[
+                    ("ids", a_id),
+                    ("ids", b_id),
+                    ("action", "tag"),
+                    ("tag", "Messe 2027"),
+                    ("back", "/accounts"),
+                ],
+            )
+            .await;
+        assert_eq!(tagged.status, 200, "{db}");
+        assert!(tagged.select_text(".notice").is_some(), "{db}");
+        let b_now = api.get(&format!("/api/v1/accounts/{b_id}")).await.body;
+        assert_eq!(b_now["tags"], json!(["A-Kunde", "Messe 2027"]), "{db}");
+        let history = api.get(&format!("/api/v1/accounts/{a_id}/history")).await;
+        assert!(
+            history.body.to_string().contains("Messe 2027"),
+            "{db}: audited"
+        );
+
+        // One unknown record: nothing changes.
+        let missing = uuid::Uuid::now_v7().to_string();
+        let refused = web
+            .submit(
+                "/accounts",
+                "/accounts/bulk",
+                &[
+                    ("ids", a_id),
+                    ("ids", &missing),
+                    ("action", "owner"),
+                    ("owner", &colleague.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 404, "{db}");
+        let a_now = api.get(&format!("/api/v1/accounts/{a_id}")).await.body;
+        assert_ne!(a_now["owner_id"], json!(colleague.id.to_string()), "{db}");
+
+        // Reassign deals; an unknown owner is refused with nothing changed.
+        let d1 = deal(&api, "Deal eins", &a).await;
+        let d2 = deal(&api, "Deal zwei", &b).await;
+        let (d1, d2) = (d1["id"].as_str().unwrap(), d2["id"].as_str().unwrap());
+        let bad = web
+            .submit(
+                "/deals",
+                "/deals/bulk",
+                &[
+                    ("ids", d1),
+                    ("ids", d2),
+                    ("owner", &uuid::Uuid::now_v7().to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422, "{db}");
+        assert_eq!(
+            api.get(&format!("/api/v1/deals/{d1}")).await.body["owner_id"],
+            json!(manager.id.to_string()),
+            "{db}"
+        );
+        let moved = web
+            .submit(
+                "/deals",
+                "/deals/bulk",
+                &[
+                    ("ids", d1),
+                    ("ids", d2),
+                    ("owner", &colleague.id.to_string()),
+                    ("back", "/deals?status=open"),
+                ],
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{db}");
+        assert!(moved.path.starts_with("/deals?status=open"), "{db}");
+        for d in [d1, d2] {
+            assert_eq!(
+                api.get(&format!("/api/v1/deals/{d}")).await.body["owner_id"],
+                json!(colleague.id.to_string()),
+                "{db}"
+            );
+        }
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_board_my_day_and_the_typeahead_work_without_javascript() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let rep = server.user(Role::Field).await;
+        let api = server.api_for(&rep).await;
+        let acc = api
+            .post("/api/v1/accounts", json!({"name": "Brückner Kältetechnik"}))
+            .await
+            .body;
+        let d = deal(&api, "Kühlhaus Erweiterung", &acc).await;
+        let id = d["id"].as_str().unwrap();
+        api.post(
+            "/api/v1/tasks",
+            json!({"title": "Angebot nachfassen", "due_on": "2020-01-01", "assignee_id": rep.id.to_string()}),
+        )
+        .await;
+        let web = server.web(&rep).await;
+
+        // The board: columns with count and sums; the card's menu moves without script.
+        let board = web.get("/board").await;
+        assert_eq!(board.status, 200, "{db}");
+        let heads = board.select_all_text(".column-head h2");
+        assert_eq!(heads.len(), 6, "{db}");
+        assert!(
+            heads[0].starts_with("Erstkontakt") && heads[0].ends_with('1'),
+            "{db}: {heads:?}"
+        );
+        let sums = board.select_text(".column:first-child .sums").unwrap();
+        assert!(
+            sums.contains("1.234,56 €") && sums.contains("61,73 €"),
+            "{db}: {sums}"
+        );
+        let back = board.attr("input[name=back]", "value").unwrap();
+        assert!(back.starts_with("/board?pipeline="), "{db}");
+        let stages = board.select_all_attr(&format!("#to-{id} option"), "value");
+        // The first stage needs a contact: the menu move explains it on the deal page.
+        let refused = web
+            .submit(
+                "/board",
+                &format!("/deals/{id}/stage"),
+                &[("version", "1"), ("stage_id", &stages[1]), ("back", &back)],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{db}");
+        assert!(
+            refused
+                .select_text("#exit-criteria")
+                .unwrap()
+                .contains("Kontakt"),
+            "{db}"
+        );
+        let contact = api
+            .post(
+                "/api/v1/contacts",
+                json!({"last_name": "Brückner", "account_id": acc["id"]}),
+            )
+            .await
+            .body;
+        let current = api.get(&format!("/api/v1/deals/{id}")).await.body;
+        api.patch(
+            &format!("/api/v1/deals/{id}"),
+            json!({"version": current["version"], "contacts": [{"contact_id": contact["id"], "role": "decision_maker"}]}),
+        )
+        .await;
+        let version = api.get(&format!("/api/v1/deals/{id}")).await.body["version"].to_string();
+        let moved = web
+            .submit(
+                "/board",
+                &format!("/deals/{id}/stage"),
+                &[
+                    ("version", &version),
+                    ("stage_id", &stages[1]),
+                    ("back", &back),
+                ],
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{db}");
+        assert!(
+            moved.path.starts_with("/board?pipeline="),
+            "{db}: back on the board"
+        );
+        assert!(moved.select_text(".notice").is_some(), "{db}");
+        assert!(
+            moved
+                .select_text(".column:nth-child(2)")
+                .unwrap()
+                .contains("Kühlhaus Erweiterung"),
+            "{db}"
+        );
+        // A pipeline that does not exist is a 404, not an empty board.
+        let gone = web
+            .get(&format!("/board?pipeline={}", uuid::Uuid::now_v7()))
+            .await;
+        assert_eq!(gone.status, 404, "{db}");
+
+        // My day: the overdue task and the overdue next step.
+        let home = web.get("/").await;
+        assert_eq!(home.select_text("h1").as_deref(), Some("Mein Tag"), "{db}");
+        let text = home.select_text(".myday").unwrap();
+        assert!(text.contains("Angebot nachfassen"), "{db}");
+        assert!(
+            text.contains("Kühlhaus Erweiterung") && text.contains("Rückruf"),
+            "{db}"
+        );
+
+        // The typeahead fragment and the account names for forms.
+        let hits = web.get("/search/suggest?q=Br%C3%BCck").await;
+        assert_eq!(hits.status, 200, "{db}");
+        let links = hits.select_all_attr("[role=option]", "href");
+        assert!(
+            links.contains(&format!("/accounts/{}", acc["id"].as_str().unwrap())),
+            "{db}: {links:?}"
+        );
+        assert!(links.iter().any(|l| l.starts_with("/contacts/")), "{db}");
+        let names = web.get("/search/accounts?q=K%C3%A4lte").await;
+        assert_eq!(names.text, "[\"Brückner Kältetechnik\"]", "{db}");
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn admins_put_a_dragged_stage_at_its_new_place() {
+    let db = backends().remove(0);
+    let server = TestServer::start(&db).await;
+    let (api, admin) = server.api(Role::Admin).await;
+    let pipeline = &api.get("/api/v1/pipelines").await.body[0];
+    let last = pipeline["stages"][5]["id"].as_str().unwrap().to_string();
+    let web = server.web(&admin).await;
+    let page = web
+        .submit(
+            "/admin/pipelines",
+            &format!("/admin/stages/{last}/position"),
+            &[("position", "0")],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    let after = &api.get("/api/v1/pipelines").await.body[0];
+    assert_eq!(after["stages"][0]["id"], json!(last));
+    let bad = web
+        .submit(
+            "/admin/pipelines",
+            &format!("/admin/stages/{last}/position"),
+            &[("position", "vorne")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    server.stop().await;
+}
