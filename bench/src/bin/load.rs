@@ -45,8 +45,13 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(args.connections)
         .build()?;
     let ids = deal_ids(&http, &base, &token).await?;
-    let scenarios: [(&str, Scenario); 4] = [
+    let scenarios: [(&str, Scenario); 6] = [
         ("API deal list: 50, filtered, sorted", Scenario::List),
+        (
+            "pipeline board: 6 stages x 50 cards, sums (admin)",
+            Scenario::Board,
+        ),
+        ("My day: tasks, next steps, meetings", Scenario::Home),
         ("record page: deal with timeline", Scenario::Page),
         ("global search: /api/v1/search?q=", Scenario::Search),
         ("update: PATCH deal", Scenario::Update),
@@ -141,6 +146,8 @@ async fn deal_ids(http: &reqwest::Client, base: &str, token: &str) -> anyhow::Re
 #[derive(Clone, Copy)]
 enum Scenario {
     List,
+    Board,
+    Home,
     Page,
     Search,
     Update,
@@ -211,6 +218,8 @@ async fn run(
                         )
                         .await
                     }
+                    Scenario::Board => get(&http, &format!("{base}/board"), &token).await,
+                    Scenario::Home => get(&http, &format!("{base}/"), &token).await,
                     Scenario::Page => {
                         get(
                             &http,

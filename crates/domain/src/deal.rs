@@ -283,11 +283,12 @@ pub fn rotting(entered: Instant, rotting_days: Option<i64>, now: Instant) -> boo
     rotting_days.is_some_and(|d| now.0 - entered.0 > d * 86_400_000)
 }
 
-/// The weighted sum of a stage's deals, in minor units: `own` is the sum of amount ×
-/// probability (basis points) of the deals with their own probability, `by_default`
-/// the sum of the amounts that take the stage's `default_bp`.
-pub fn weighted_total(own: f64, by_default: i64, default_bp: i64) -> i64 {
-    ((own + by_default as f64 * default_bp as f64) / 10_000.0).round() as i64
+/// The weighted sum of a stage's deals, in minor units: `own` is the sum of the
+/// weighted amounts of the deals with their own probability, `by_default` the sum of
+/// the amounts that take the stage's `default_bp` (rounded like `Money::weighted`).
+pub fn weighted_total(own: i64, by_default: i64, default_bp: i64) -> i64 {
+    let by_default = (i128::from(by_default) * i128::from(default_bp) + 5_000) / 10_000;
+    own.saturating_add(by_default as i64)
 }
 
 /// Whole days since `entered`.
@@ -395,15 +396,14 @@ mod tests {
     #[test]
     fn weighted_totals_mix_own_and_default_probabilities() {
         // 10.000,00 € at its own 50 % and 2 × 1.000,00 € at the stage's 20 %.
+        assert_eq!(weighted_total(500_000, 200_000, 2_000), 540_000);
+        assert_eq!(weighted_total(0, 0, 2_000), 0);
+        // Rounded half up, like a single deal's weighted amount: 0,05 € at 50 %.
+        assert_eq!(weighted_total(0, 5, 5_000), 3);
+        // Many billions at 100 % do not overflow.
         assert_eq!(
-            weighted_total(1_000_000.0 * 5_000.0, 200_000, 2_000),
-            540_000
-        );
-        assert_eq!(weighted_total(0.0, 0, 2_000), 0);
-        // A billion euros at 100 % does not overflow.
-        assert_eq!(
-            weighted_total(100_000_000_000.0 * 10_000.0, 0, 0),
-            100_000_000_000
+            weighted_total(0, 900_000_000_000_000, 10_000),
+            900_000_000_000_000
         );
     }
 

@@ -40,6 +40,16 @@ pub fn local_date(at: Instant) -> jiff::civil::Date {
     zoned(at).date()
 }
 
+/// The first instant of a day on the company's clock and the first of the next day.
+pub fn day_bounds(day: jiff::civil::Date) -> (Instant, Instant) {
+    let tz = jiff::tz::TimeZone::get(DISPLAY_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+    let at = |d: jiff::civil::Date| {
+        d.to_zoned(tz.clone())
+            .map_or(Instant(0), |z| Instant(z.timestamp().as_millisecond()))
+    };
+    (at(day), at(day.tomorrow().unwrap_or(day)))
+}
+
 /// Today, in the company's zone.
 pub fn today() -> jiff::civil::Date {
     local_date(Instant::now())

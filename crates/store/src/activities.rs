@@ -213,6 +213,11 @@ pub struct Filter {
     pub deal_id: Option<tandem_domain::DealId>,
     pub created_by: Option<UserId>,
     pub key_conversations: bool,
+    /// Only activities at or after this instant, and before `until`.
+    pub since: Option<Instant>,
+    pub until: Option<Instant>,
+    /// Only these kinds (all when empty).
+    pub kinds: Vec<tandem_domain::activity::Kind>,
     pub deleted: bool,
     /// Whose records the caller may see.
     pub seen: crate::Seen,
@@ -246,6 +251,15 @@ pub async fn list(
     }
     if f.key_conversations {
         q.and_where(Expr::col(("activities", "key_conversation")).eq(true));
+    }
+    if let Some(since) = f.since {
+        q.and_where(Expr::col(("activities", "occurred_at")).gte(since.0));
+    }
+    if let Some(until) = f.until {
+        q.and_where(Expr::col(("activities", "occurred_at")).lt(until.0));
+    }
+    if !f.kinds.is_empty() {
+        q.and_where(Expr::col(("activities", "kind")).is_in(f.kinds.iter().map(|k| k.as_str())));
     }
     f.seen.restrict_by_account(&mut q, "activities", ws);
     list::keyset_on(&mut q, "activities", "occurred_at", true, after, limit);

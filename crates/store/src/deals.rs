@@ -420,6 +420,7 @@ pub async fn insert_many(
     let mut records = vec![];
     let mut contacts = vec![];
     let mut visits = vec![];
+    let mut datas = Vec::with_capacity(items.len());
     for (id, data, actor, past) in items {
         let entered = past.visits.last().map_or(past.created_at, |v| v.1);
         let mut vals = values(&data);
@@ -451,6 +452,7 @@ pub async fn insert_many(
             actor,
             at: past.created_at,
         });
+        datas.push(data);
     }
     list::insert_records(c, "deals", ws, records).await?;
     list::insert_rows(
@@ -474,7 +476,8 @@ pub async fn insert_many(
         ],
         visits,
     )
-    .await
+    .await?;
+    add_totals(c, ws, datas.iter().map(|d| (d, 1))).await
 }
 
 pub async fn insert(
@@ -490,6 +493,7 @@ pub async fn insert(
     let closed = data.status != DealStatus::Open;
     vals.push(("closed_at", closed.then_some(now.0).into()));
     list::insert_record(c, "deals", ws, id.0, vals, actor).await?;
+    adjust_totals(c, ws, data, 1).await?;
     write_contacts(c, ws, id, &data.contacts).await?;
     enter_stage(c, ws, id, data.stage_id, now, actor).await?;
     if closed {
@@ -521,6 +525,10 @@ pub async fn update(
         vals.push(("closed_at", (!is_open).then_some(now.0).into()));
     }
     list::update_record(c, "deals", ws, id.0, before.version, vals).await?;
+    if before.deleted_at.is_none() {
+        adjust_totals(c, ws, old, -1).await?;
+        adjust_totals(c, ws, data, 1).await?;
+    }
     if old.contacts != data.contacts {
         write_contacts(c, ws, id, &data.contacts).await?;
     }
@@ -569,7 +577,11 @@ pub async fn set_deleted(
     id: DealId,
     deleted: bool,
 ) -> StoreResult<()> {
+    let before = get(c, ws, id).await?;
     list::set_deleted(c, "deals", ws, id.0, deleted).await?;
+    if before.deleted_at.is_some() != deleted {
+        adjust_totals(c, ws, &before.data, if deleted { -1 } else { 1 }).await?;
+    }
     if deleted {
         search::index(c, ws, "deal", id.0, None).await
     } else {
@@ -767,6 +779,178 @@ pub async fn list(
     Ok(page)
 }
 
+/// A deal's share of the running stage totals (`deal_totals`).
+struct Share {
+    /// Stage, currency (empty without an amount), owner and partner (nil for none).
+    key: (Uuid, String, Uuid, Uuid),
+    /// Deals, amount, weighted amount with its own probability, amount at the stage's.
+    sums: [i64; 4],
+}
+
+/// The deal's share of the stage totals; none unless it is open.
+fn totals_row(d: &DealData) -> Option<Share> {
+    if d.status != DealStatus::Open {
+        return None;
+    }
+    let amount = d.amount.as_ref().map_or(0, |m| m.minor);
+    let (own, by_default) = match d.probability_bp {
+        Some(p) => (d.amount.as_ref().map_or(0, |m| m.weighted(p).minor), 0),
+        None => (0, amount),
+    };
+    Some(Share {
+        key: (
+            d.stage_id.0,
+            d.amount
+                .as_ref()
+                .map_or(String::new(), |m| m.currency.clone()),
+            d.owner_id.map_or(Uuid::nil(), |o| o.0),
+            d.inside_partner_id.map_or(Uuid::nil(), |o| o.0),
+        ),
+        sums: [1, amount, own, by_default],
+    })
+}
+
+const TOTALS_KEY: [&str; 5] = [
+    "workspace_id",
+    "stage_id",
+    "currency",
+    "owner_key",
+    "partner_key",
+];
+const TOTALS_SUMS: [&str; 4] = ["deals", "amount_minor", "weighted_own", "amount_default"];
+
+/// Adds (`sign` 1) or takes away (`sign` -1) a deal's share of the stage totals.
+async fn adjust_totals(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    d: &DealData,
+    sign: i64,
+) -> StoreResult<()> {
+    add_totals(c, ws, [(d, sign)]).await
+}
+
+/// Adds the shares of many deals to the stage totals, summed per key first (one
+/// statement per few thousand keys; a key may appear only once per statement).
+async fn add_totals<'a>(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    deals: impl IntoIterator<Item = (&'a DealData, i64)>,
+) -> StoreResult<()> {
+    let mut sums: std::collections::BTreeMap<(Uuid, String, Uuid, Uuid), [i64; 4]> =
+        Default::default();
+    for (d, sign) in deals {
+        let Some(row) = totals_row(d) else {
+            continue;
+        };
+        let entry = sums.entry(row.key).or_default();
+        for (total, value) in entry.iter_mut().zip(row.sums) {
+            *total += sign * value;
+        }
+    }
+    let keys: Vec<_> = sums.into_iter().collect();
+    for chunk in keys.chunks(2_000) {
+        let mut on_conflict = sea_query::OnConflict::columns(TOTALS_KEY);
+        for col in TOTALS_SUMS {
+            on_conflict.value(
+                col,
+                Expr::cust(format!("deal_totals.{col} + excluded.{col}")),
+            );
+        }
+        let mut q = Query::insert();
+        q.into_table("deal_totals")
+            .columns(TOTALS_KEY.into_iter().chain(TOTALS_SUMS));
+        for ((stage, currency, owner, partner), [n, amount, own, by_default]) in chunk {
+            q.values_panic([
+                Expr::val(ws.0),
+                Expr::val(*stage),
+                Expr::val(currency.clone()),
+                Expr::val(*owner),
+                Expr::val(*partner),
+                Expr::val(*n),
+                Expr::val(*amount),
+                Expr::val(*own),
+                Expr::val(*by_default),
+            ]);
+        }
+        q.on_conflict(on_conflict);
+        c.exec(&q).await?;
+    }
+    Ok(())
+}
+
+/// One row of the running stage totals.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub struct TotalsRow {
+    pub stage_id: Uuid,
+    pub currency: String,
+    pub owner_key: Uuid,
+    pub partner_key: Uuid,
+    pub deals: i64,
+    pub amount_minor: i64,
+    pub weighted_own: i64,
+    pub amount_default: i64,
+}
+
+/// The running stage totals of a workspace, sorted (for checks and diagnostics).
+pub async fn totals(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<Vec<TotalsRow>> {
+    let q = Query::select()
+        .columns(["stage_id", "currency", "owner_key", "partner_key"])
+        .columns(TOTALS_SUMS)
+        .from("deal_totals")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .to_owned();
+    let mut rows: Vec<TotalsRow> = c.all(&q).await?;
+    rows.sort();
+    Ok(rows)
+}
+
+/// Recomputes the stage totals from the deals (after a bulk load; at migration 12 for
+/// every workspace).
+pub async fn rebuild_totals(c: &mut Conn<'_>, ws: Option<WorkspaceId>) -> StoreResult<()> {
+    let mut delete = Query::delete();
+    delete.from_table("deal_totals");
+    if let Some(ws) = ws {
+        delete.and_where(Expr::col("workspace_id").eq(ws.0));
+    }
+    c.exec(&delete).await?;
+    let mut select = Query::select();
+    select
+        .column("workspace_id")
+        .column("stage_id")
+        .expr(Expr::col("currency").if_null(""))
+        .expr(Expr::col("owner_id").if_null(Uuid::nil()))
+        .expr(Expr::col("inside_partner_id").if_null(Uuid::nil()))
+        .expr(Expr::cust("COUNT(*)"))
+        .expr(Expr::cust("CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)"))
+        .expr(Expr::cust(
+            "CAST(COALESCE(SUM(CASE WHEN probability_bp IS NULL THEN 0 \
+             ELSE (COALESCE(amount_minor, 0) * probability_bp + 5000) / 10000 END), 0) AS BIGINT)",
+        ))
+        .expr(Expr::cust(
+            "CAST(COALESCE(SUM(CASE WHEN probability_bp IS NULL THEN COALESCE(amount_minor, 0) \
+             ELSE 0 END), 0) AS BIGINT)",
+        ))
+        .from("deals")
+        .and_where(Expr::col("deleted_at").is_null())
+        .and_where(Expr::col("status").eq("open"))
+        .group_by_col("workspace_id")
+        .group_by_col("stage_id")
+        .group_by_col("currency")
+        .group_by_col("owner_id")
+        .group_by_col("inside_partner_id");
+    if let Some(ws) = ws {
+        select.and_where(Expr::col("workspace_id").eq(ws.0));
+    }
+    let insert = Query::insert()
+        .into_table("deal_totals")
+        .columns(TOTALS_KEY.into_iter().chain(TOTALS_SUMS))
+        .select_from(select)
+        .map_err(|e| crate::StoreError::Corrupt(format!("totals query: {e}")))?
+        .to_owned();
+    c.exec(&insert).await?;
+    Ok(())
+}
+
 /// What the pipeline board shows: the open deals of one pipeline.
 #[derive(Clone, Debug)]
 pub struct BoardFilter {
@@ -786,9 +970,8 @@ pub struct StageSum {
     pub currency: Option<String>,
     pub count: i64,
     pub amount_minor: i64,
-    /// Sum of amount × probability where the deal sets its own probability, in
-    /// minor units × basis points (a float: the product overflows 64 bits).
-    pub weighted_own: f64,
+    /// Sum of the weighted amounts (minor units) of the deals with their own probability.
+    pub weighted_own: i64,
     /// Sum of the amounts that use the stage's default probability.
     pub amount_default: i64,
 }
@@ -822,31 +1005,40 @@ pub async fn board(
     f: &BoardFilter,
 ) -> StoreResult<Board> {
     let mut q = Query::select();
-    q.column(("deals", "stage_id"))
-        .column(("deals", "currency"))
-        .expr_as(Expr::cust("COUNT(*)"), "count")
+    q.column("stage_id")
+        .expr_as(Expr::col("currency"), "currency")
+        .expr_as(Expr::cust("CAST(SUM(deals) AS BIGINT)"), "count")
         .expr_as(
-            Expr::cust("CAST(COALESCE(SUM(deals.amount_minor), 0) AS BIGINT)"),
+            Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"),
             "amount_minor",
         )
         .expr_as(
-            Expr::cust(
-                "CAST(COALESCE(SUM(deals.amount_minor * 1.0 * deals.probability_bp), 0) AS DOUBLE PRECISION)",
-            ),
+            Expr::cust("CAST(SUM(weighted_own) AS BIGINT)"),
             "weighted_own",
         )
         .expr_as(
-            Expr::cust(
-                "CAST(COALESCE(SUM(CASE WHEN deals.probability_bp IS NULL THEN deals.amount_minor ELSE 0 END), 0) AS BIGINT)",
-            ),
+            Expr::cust("CAST(SUM(amount_default) AS BIGINT)"),
             "amount_default",
         )
-        .from("deals")
-        .and_where(Expr::col(("deals", "workspace_id")).eq(ws.0))
-        .and_where(Expr::col(("deals", "pipeline_id")).eq(f.pipeline_id.0))
-        .group_by_col(("deals", "stage_id"))
-        .group_by_col(("deals", "currency"));
-    board_where(&mut q, f);
+        .from("deal_totals")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("stage_id").is_in(stages.iter().map(|s| s.0)))
+        .group_by_col("stage_id")
+        .group_by_col("currency")
+        .and_having(Expr::cust("SUM(deals) > 0"));
+    let people = |ids: &[UserId]| {
+        let ids: Vec<Uuid> = ids.iter().map(|p| p.0).collect();
+        sea_query::Cond::any()
+            .add(Expr::col("owner_key").is_in(ids.clone()))
+            .add(Expr::col("partner_key").is_in(ids))
+    };
+    if let Some(ids) = &f.people {
+        q.cond_where(people(ids));
+    }
+    // Visibility as `Seen` has it: a deal nobody owns is everybody's.
+    if let Some(ids) = &f.seen.0 {
+        q.cond_where(people(ids).add(Expr::col("owner_key").eq(Uuid::nil())));
+    }
     let sums: Vec<StageSum> = c.all(&q).await?;
 
     let mut cards = HashMap::new();

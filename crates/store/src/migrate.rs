@@ -81,6 +81,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_board_views.sql"),
         postgres: include_str!("../migrations/postgres/0011_board_views.sql"),
     },
+    Migration {
+        version: 12,
+        name: "deal_totals",
+        sqlite: include_str!("../migrations/sqlite/0012_deal_totals.sql"),
+        postgres: include_str!("../migrations/postgres/0012_deal_totals.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]
@@ -136,6 +142,9 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
             )
             .await?;
         tracing::info!(version = m.version, name = m.name, "applied migration");
+        if m.version == 12 {
+            crate::deals::rebuild_totals(&mut tx.conn(), None).await?;
+        }
     }
     let keyed = crate::dedupe::backfill(&mut tx.conn()).await?;
     if keyed > 0 {

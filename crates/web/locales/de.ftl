@@ -575,3 +575,4 @@ notice-view-saved = Die Ansicht ist gespeichert.
 notice-view-deleted = Die Ansicht ist gelöscht.
 notice-bulk-done = Die ausgewählten Datensätze sind geändert.
 pipelines-drag-hint = Phasen mit der Maus an die gewünschte Stelle ziehen oder mit den Pfeil-Schaltflächen verschieben.
+field-consent = Einwilligungen

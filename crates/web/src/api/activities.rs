@@ -168,7 +168,7 @@ async fn list_activities(
             &mut errors,
         ),
         deleted: crate::api::list::flag("deleted", p.deleted.as_deref(), &mut errors),
-        seen: Default::default(),
+        ..Default::default()
     };
     let limit = crate::api::list::limit(p.limit.as_deref(), &mut errors);
     if !errors.is_empty() {

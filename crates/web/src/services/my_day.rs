@@ -44,23 +44,23 @@ pub async fn my_day(store: &Store, auth: &Auth) -> AppResult<MyDay> {
         }
     }
     let next_steps = deals::next_steps(&mut c.conn(), ws, me, today, 50).await?;
-    let recent = activities::list(
+    let (start, end) = format::day_bounds(today);
+    let mut meetings = activities::list(
         &mut c.conn(),
         ws,
         &activities::Filter {
             created_by: Some(me),
+            since: Some(start),
+            until: Some(end),
+            kinds: vec![Kind::Meeting, Kind::Visit],
             ..Default::default()
         },
-        30,
+        50,
         None,
     )
     .await?
     .items;
-    let meetings = recent
-        .into_iter()
-        .filter(|a| matches!(a.data.kind, Kind::Meeting | Kind::Visit))
-        .filter(|a| format::local_date(a.data.occurred_at) == today)
-        .collect();
+    meetings.reverse(); // the day in order
     Ok(MyDay {
         overdue,
         today: due_today,

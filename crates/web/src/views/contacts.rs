@@ -67,12 +67,118 @@ pub struct ListParams {
     notice: Option<String>,
 }
 
+use super::table::{Cell, ColumnDef, Table};
+
+const fn col(key: &'static str, label: &'static str, default: bool) -> ColumnDef {
+    ColumnDef {
+        key,
+        label,
+        numeric: false,
+        default,
+    }
+}
+
+/// The columns the contact list can show.
+pub const COLUMNS: [ColumnDef; 10] = [
+    col("name", "field-name", true),
+    col("account", "field-account", true),
+    col("email", "field-email", true),
+    col("phone", "field-phone", true),
+    col("position", "field-position", false),
+    col("emails", "field-emails", false),
+    col("phones", "field-phones", false),
+    col("consent", "field-consent", false),
+    col("verified_on", "field-verified-on", false),
+    col("updated", "field-updated", false),
+];
+
+fn cell(c: &Contact, key: &str, tr: Tr, stale_days: i64, today: jiff::civil::Date) -> Cell {
+    let d = &c.data;
+    match key {
+        "name" => {
+            let mut cell = Cell::link(d.display_name(), format!("/contacts/{}", c.id));
+            let mut sub = d.position.clone().unwrap_or_default();
+            if d.is_stale(today, stale_days) {
+                sub = [sub, tr.t("contact-stale")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+            }
+            if !sub.is_empty() {
+                cell = cell.with_sub(sub, "");
+            }
+            cell.with_csv(d.display_name())
+        }
+        "account" => match d.account_id {
+            Some(a) => Cell::link(
+                c.account_name.clone().unwrap_or_default(),
+                format!("/accounts/{a}"),
+            ),
+            None => Cell::default(),
+        },
+        "email" => {
+            let e = d.emails.first().cloned().unwrap_or_default();
+            if e.is_empty() {
+                Cell::default()
+            } else {
+                Cell::link(&e, format!("mailto:{e}"))
+            }
+        }
+        "phone" => {
+            let p = d.phones.first().cloned().unwrap_or_default();
+            if p.is_empty() {
+                Cell::default()
+            } else {
+                Cell::link(&p, format!("tel:{p}"))
+            }
+        }
+        "position" => Cell::text(d.position.clone().unwrap_or_default()),
+        "emails" => Cell::text(d.emails.join(", ")),
+        "phones" => Cell::text(d.phones.join(", ")),
+        "consent" => Cell::text(
+            [
+                d.consent_email.then(|| tr.t("field-consent-email")),
+                d.consent_phone.then(|| tr.t("field-consent-phone")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        ),
+        "verified_on" => Cell::text(
+            d.verified_on
+                .map(|x| tandem_domain::format::date(x, tr.locale))
+                .unwrap_or_default(),
+        ),
+        "updated" => Cell::text(tr.instant(&c.updated_at)),
+        _ => Cell::default(),
+    }
+}
+
+fn contact_table(tr: Tr, chosen: &[&ColumnDef], contacts: &[Contact], stale_days: i64) -> Table {
+    let today = tandem_domain::format::today();
+    let mut table = Table::new(
+        tr,
+        &COLUMNS,
+        chosen,
+        contacts,
+        |c| c.id.to_string(),
+        |c, key| cell(c, key, tr, stale_days, today),
+    );
+    table.live = "contacts";
+    table
+}
+
 #[derive(Template)]
 #[template(path = "contacts/index.html")]
 struct IndexPage {
     tr: Tr,
     layout: Layout,
-    rows: Vec<Row>,
+    table: Table,
+    views: super::table::SavedViews,
+    keep: Vec<(String, String)>,
+    export_url: String,
     q: String,
     stale: bool,
     sorts: Options,
@@ -81,7 +187,6 @@ struct IndexPage {
     paged: bool,
     can_write: bool,
     trash: bool,
-    stale_hint: String,
     custom_filters: Vec<super::custom::FilterInput>,
 }
 
@@ -129,13 +234,28 @@ async fn list_page(
         "/contacts"
     };
     let q = p.q.clone().unwrap_or_default();
+    let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
+    let cols = super::table::cols_value(&COLUMNS, &chosen);
     let mut common = vec![
         ("q", q.as_str()),
         ("stale", if stale { "1" } else { "" }),
         ("sort", sort.as_str()),
     ];
     common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let keep: Vec<(String, String)> = common
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    common.push(("cols", cols.as_str()));
     let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
+    let export_url = format!("/contacts/export.csv{}", {
+        let mut pairs = common.clone();
+        if trash {
+            pairs.push(("trash", "1"));
+        }
+        super::query_string(&pairs)
+    });
     let title = tr.t(if trash {
         "contacts-trash-title"
     } else {
@@ -143,7 +263,11 @@ async fn list_page(
     });
     Ok(render(IndexPage {
         layout: Layout::new(auth, "contacts", title).with_notice(p.notice.as_deref()),
-        rows: rows(&page.items, days),
+        table: contact_table(tr, &chosen, &page.items, days),
+        views: super::table::saved_views(state, auth, "contacts", "/contacts", raw.as_deref())
+            .await?,
+        keep,
+        export_url,
         q,
         stale,
         sorts: super::sort_options(tr, sort),
@@ -152,10 +276,60 @@ async fn list_page(
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
         can_write: auth.user.role.can_write_records(),
         trash,
-        stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
         custom_filters: super::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
         tr,
     }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportParams {
+    #[serde(flatten)]
+    list: ListParams,
+    trash: Option<String>,
+}
+
+/// The list as CSV: every contact the filters match, in the chosen columns.
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ExportParams>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let custom =
+        super::custom::list_filters(&state, &auth, Entity::Contact, raw.as_deref()).await?;
+    let mut query = ListQuery {
+        filter: Filter {
+            q: p.list.q.clone(),
+            deleted: p.trash.is_some(),
+            custom: custom.filters.clone(),
+            ..Default::default()
+        },
+        stale: p.list.stale.as_deref() == Some("1"),
+        sort: p
+            .list
+            .sort
+            .as_deref()
+            .and_then(Sort::parse)
+            .unwrap_or_default(),
+        limit: 200,
+        cursor: None,
+    };
+    let mut contacts = vec![];
+    loop {
+        let page = svc::list(&state.store, &auth, &query).await?;
+        contacts.extend(page.items);
+        match page.next {
+            Some(next) if contacts.len() < super::deals::EXPORT_LIMIT => {
+                query.cursor = Some(next.encode())
+            }
+            _ => break,
+        }
+    }
+    contacts.truncate(super::deals::EXPORT_LIMIT);
+    let days = svc::stale_days(&state.store, &auth).await?;
+    let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
+    contact_table(tr, &chosen, &contacts, days).csv(tr, &format!("{}.csv", tr.t("contacts-title")))
 }
 
 pub async fn index(

@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/{id}/delete", post(tasks::delete))
         .route("/contacts", get(contacts::index).post(contacts::create))
         .route("/contacts/new", get(contacts::new))
+        .route("/contacts/export.csv", get(contacts::export))
         .route("/contacts/trash", get(contacts::trash))
         .route("/contacts/{id}", get(contacts::show).post(contacts::update))
         .route("/contacts/{id}/edit", get(contacts::edit))

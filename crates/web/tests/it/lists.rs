@@ -402,3 +402,116 @@ async fn admins_put_a_dragged_stage_at_its_new_place() {
     assert_eq!(bad.status, 422);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_boards_running_totals_follow_every_kind_of_deal_change() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (api, rep) = server.api(Role::Manager).await;
+        let other = server.user(Role::Field).await;
+        let acc = api
+            .post("/api/v1/accounts", json!({"name": "Summen GmbH"}))
+            .await
+            .body;
+        let contact = api
+            .post(
+                "/api/v1/contacts",
+                json!({"last_name": "Zahl", "account_id": acc["id"]}),
+            )
+            .await
+            .body;
+        let mut ids = vec![];
+        for (title, minor, p) in [
+            ("A", 100_000, None),
+            ("B", 250_050, Some(3_333)),
+            ("C", 0, None),
+        ] {
+            let mut body = json!({"title": title, "account_id": acc["id"], "next_step": "Termin",
+                "contacts": [{"contact_id": contact["id"], "role": "decision_maker"}]});
+            if minor > 0 {
+                body["amount"] = json!({"minor": minor, "currency": "EUR"});
+            }
+            if let Some(p) = p {
+                body["probability_bp"] = json!(p);
+            }
+            ids.push(
+                api.post("/api/v1/deals", body).await.body["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        let stages = api.get("/api/v1/pipelines").await.body[0]["stages"].clone();
+        let patch = |id: &str, change: Value| {
+            let api = &api;
+            let id = id.to_string();
+            async move {
+                let current = api.get(&format!("/api/v1/deals/{id}")).await.body;
+                let mut body = change;
+                body["version"] = current["version"].clone();
+                let r = api.patch(&format!("/api/v1/deals/{id}"), body).await;
+                assert_eq!(r.status, 200, "{}", r.body);
+            }
+        };
+        // Move, change amount and currency, change owner and partner, win, reopen.
+        patch(&ids[0], json!({"stage_id": stages[1]["id"]})).await;
+        patch(
+            &ids[1],
+            json!({"amount": {"minor": 99_999, "currency": "CHF"}, "probability_bp": null}),
+        )
+        .await;
+        patch(
+            &ids[2],
+            json!({"owner_id": other.id.to_string(), "inside_partner_id": rep.id.to_string()}),
+        )
+        .await;
+        patch(&ids[0], json!({"status": "won"})).await;
+        patch(&ids[0], json!({"status": "open"})).await;
+        patch(&ids[1], json!({"status": "lost", "lost_reason": "Preis"})).await;
+        // Trash and restore.
+        assert_eq!(
+            api.delete(&format!("/api/v1/deals/{}", ids[2]))
+                .await
+                .status,
+            204
+        );
+        let restored = api
+            .post(&format!("/api/v1/deals/{}/restore", ids[2]), json!({}))
+            .await;
+        assert!(restored.status.is_success(), "{db}: {}", restored.body);
+
+        let ws = server.workspace;
+        let mut c = server.store.read().await.unwrap();
+        let running: Vec<_> = tandem_store::deals::totals(&mut c.conn(), ws)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| {
+                if r.deals == 0 {
+                    assert_eq!(
+                        (r.amount_minor, r.weighted_own, r.amount_default),
+                        (0, 0, 0),
+                        "{db}"
+                    );
+                }
+                r.deals != 0
+            })
+            .collect();
+        drop(c);
+        let mut tx = server.store.begin().await.unwrap();
+        tandem_store::deals::rebuild_totals(&mut tx.conn(), Some(ws))
+            .await
+            .unwrap();
+        let rebuilt = tandem_store::deals::totals(&mut tx.conn(), ws)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(running, rebuilt, "{db}: running totals equal a recount");
+        assert_eq!(
+            rebuilt.iter().map(|r| r.deals).sum::<i64>(),
+            2,
+            "{db}: two open deals"
+        );
+        server.stop().await;
+    }
+}
