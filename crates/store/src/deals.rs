@@ -1060,7 +1060,7 @@ pub async fn board(
 }
 
 /// A user's open deals (as owner or inside partner) whose next step is due by `until`,
-/// the most overdue first.
+/// the most overdue first. One query per role, so that each uses its index.
 pub async fn next_steps(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
@@ -1068,19 +1068,26 @@ pub async fn next_steps(
     until: jiff::civil::Date,
     limit: u64,
 ) -> StoreResult<Vec<Deal>> {
-    let mut q = select(ws);
-    q.and_where(Expr::col(("deals", "deleted_at")).is_null())
-        .and_where(Expr::col(("deals", "status")).eq("open"))
-        .cond_where(
-            sea_query::Cond::any()
-                .add(Expr::col(("deals", "owner_id")).eq(user.0))
-                .add(Expr::col(("deals", "inside_partner_id")).eq(user.0)),
-        )
-        .and_where(Expr::col(("deals", "next_step_due")).is_not_null())
-        .and_where(Expr::col(("deals", "next_step_due")).lte(until.to_string()))
-        .order_by(("deals", "next_step_due"), Order::Asc)
-        .order_by(("deals", "id"), Order::Asc)
-        .limit(limit);
-    let rows: Vec<Row> = c.all(&q).await?;
-    Ok(rows.into_iter().map(|r| r.into_deal().0).collect())
+    let mut deals: Vec<Deal> = vec![];
+    for role in ["owner_id", "inside_partner_id"] {
+        let mut q = select(ws);
+        q.and_where(Expr::col(("deals", role)).eq(user.0))
+            .and_where(Expr::col(("deals", "deleted_at")).is_null())
+            .and_where(Expr::col(("deals", "status")).eq("open"))
+            .and_where(Expr::col(("deals", "next_step_due")).is_not_null())
+            .and_where(Expr::col(("deals", "next_step_due")).lte(until.to_string()))
+            .order_by(("deals", "next_step_due"), Order::Asc)
+            .order_by(("deals", "id"), Order::Asc)
+            .limit(limit);
+        let rows: Vec<Row> = c.all(&q).await?;
+        for r in rows {
+            let deal = r.into_deal().0;
+            if !deals.iter().any(|d| d.id == deal.id) {
+                deals.push(deal);
+            }
+        }
+    }
+    deals.sort_by_key(|d| (d.data.next_step_due, d.id.0));
+    deals.truncate(limit as usize);
+    Ok(deals)
 }

@@ -18,3 +18,6 @@ CREATE TABLE deal_totals (
 
 -- "My day" reads today's meetings and visits of one author.
 CREATE INDEX activities_author ON activities (workspace_id, created_by, occurred_at);
+
+-- "My day" reads a user's open deals by next step due.
+CREATE INDEX deals_owner_next ON deals (workspace_id, owner_id, status, next_step_due);
