@@ -576,3 +576,4 @@ notice-view-deleted = Die Ansicht ist gelöscht.
 notice-bulk-done = Die ausgewählten Datensätze sind geändert.
 pipelines-drag-hint = Phasen mit der Maus an die gewünschte Stelle ziehen oder mit den Pfeil-Schaltflächen verschieben.
 field-consent = Einwilligungen
+field-created = Angelegt

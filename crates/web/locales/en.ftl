@@ -576,3 +576,4 @@ notice-view-deleted = The view is deleted.
 notice-bulk-done = The selected records are changed.
 pipelines-drag-hint = Drag stages to their place with the mouse, or move them with the arrow buttons.
 field-consent = Consents
+field-created = Created

@@ -81,6 +81,8 @@ struct BoardPage {
     back: String,
     can_write: bool,
     total: String,
+    /// An owner or team filter is set (keeps the filters open on phones).
+    filtered: bool,
 }
 
 /// `Jana Berger` → `JB`.
@@ -262,6 +264,7 @@ pub async fn board(
         pipeline_id,
         can_write: auth.user.role.can_write_records(),
         total: money_line(&all, locale),
+        filtered: query.owner_id.is_some() || query.team_id.is_some(),
         tr,
     };
     Ok(render(page))

@@ -290,6 +290,13 @@ async fn quick_add_search_and_language_switch_in_chromium() {
     .await;
     assert!(b.text("h1").await.contains("Köhler Antriebstechnik"));
 
+    // The list tools, for the review screenshots: views, columns, export, bulk bar.
+    b.goto(&server.url("/deals")).await;
+    b.wait_for("table.list").await;
+    b.click(".listtools details.tool:nth-of-type(2) summary")
+        .await;
+    b.screenshot("deals-list-columns-desktop").await;
+
     // Switching to English changes the whole interface.
     b.goto(&server.url("/profile")).await;
     b.click("#locale option[value=en]").await;
