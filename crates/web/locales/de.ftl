@@ -577,3 +577,5 @@ notice-bulk-done = Die ausgewählten Datensätze sind geändert.
 pipelines-drag-hint = Phasen mit der Maus an die gewünschte Stelle ziehen oder mit den Pfeil-Schaltflächen verschieben.
 field-consent = Einwilligungen
 field-created = Angelegt
+timeline-stage = Phase
+timeline-entered = Jetzt in „{ $stage }“

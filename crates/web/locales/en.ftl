@@ -577,3 +577,5 @@ notice-bulk-done = The selected records are changed.
 pipelines-drag-hint = Drag stages to their place with the mouse, or move them with the arrow buttons.
 field-consent = Consents
 field-created = Created
+timeline-stage = Stage
+timeline-entered = Now in "{ $stage }"

@@ -749,16 +749,41 @@ async fn show_page(
         .filter(|c| !d.contacts.iter().any(|dc| dc.contact_id == c.id))
         .map(|c| (c.id.to_string(), c.data.display_name(), false))
         .collect();
-    let activities = super::activities::timeline(
-        state,
+    // One timeline: the deal's activities and its stage changes, newest first.
+    let logged = crate::services::activities::list(
+        &state.store,
         auth,
-        tandem_store::activities::Filter {
+        &tandem_store::activities::Filter {
             deal_id: Some(id),
             ..Default::default()
         },
-        tr,
+        20,
+        None,
     )
-    .await?;
+    .await?
+    .items;
+    let mut timeline: Vec<(i64, super::activities::Row)> = logged
+        .iter()
+        .map(|a| a.data.occurred_at.0)
+        .zip(super::activities::rows(&logged, tr, true))
+        .collect();
+    timeline.extend(visits.iter().map(|v| {
+        (
+            v.entered_at.0,
+            super::activities::Row {
+                id: String::new(),
+                kind: "stage",
+                kind_label: tr.t("timeline-stage"),
+                subject: tr.t1("timeline-entered", "stage", &v.stage_name),
+                when: tr.instant(&v.entered_at),
+                by: v.actor_name.clone().unwrap_or_default(),
+                key: false,
+                context: String::new(),
+            },
+        )
+    }));
+    timeline.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    let activities: Vec<_> = timeline.into_iter().map(|(_, row)| row).take(30).collect();
     let stage_name = |v: &str| {
         pipelines
             .iter()

@@ -239,6 +239,23 @@ async fn quick_add_search_and_language_switch_in_chromium() {
     assert!(b.path().await.starts_with("/deals/"));
     assert!(b.text("h1").await.starts_with("Antriebsmodernisierung"));
 
+    // The record page edits in place: the form opens over the page and saves back to it.
+    b.click("a.primary[href$='/edit'][data-dialog]").await;
+    b.wait_for("dialog[open] #title").await;
+    b.js("document.querySelector('dialog #title').value = ''; return true;")
+        .await;
+    b.fill("dialog #title", "Antriebsmodernisierung Halle 2")
+        .await;
+    b.screenshot("deal-edit-dialog-desktop").await;
+    b.click("dialog button[type=submit]").await;
+    b.wait_until(
+        "the page shows the new title",
+        "return document.querySelector('h1').textContent.includes('Halle 2') && !document.querySelector('dialog[open]');",
+    )
+    .await;
+    // The timeline shows the stage the deal started in.
+    assert!(b.text(".activities").await.contains("Erstkontakt"));
+
     // A mistake in the dialog stays in the dialog, with the reason at the field.
     b.click(".quickadd summary").await;
     b.click(".quickadd a[href='/tasks/new']").await;
