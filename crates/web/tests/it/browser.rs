@@ -204,6 +204,25 @@ async fn an_admin_shapes_pipelines_and_custom_fields_in_chromium() {
             b.click("form[action$='/stages'] button").await;
             b.wait_for(".notice").await;
             assert_eq!(b.count("ol.stage-admin > li").await, 7);
+            // Drag the new last stage to the top by its handle.
+            b.js(
+                "const list = document.querySelector('ol.stage-admin');
+                 const items = list.querySelectorAll(':scope > li');
+                 const last = items[items.length - 1], first = items[0];
+                 last.querySelector('.grip').dispatchEvent(new PointerEvent('pointerdown', {bubbles: true}));
+                 const data = new DataTransfer();
+                 last.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
+                 first.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
+                 last.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: data}));
+                 return true;",
+            )
+            .await;
+            b.wait_until(
+                "the dragged stage is first after the reload",
+                "const f = document.querySelector('ol.stage-admin > li input[name=name]');
+                 return !!f && f.value === 'Technische Klärung';",
+            )
+            .await;
             b.goto(&server.url("/admin/fields")).await;
             b.wait_for("#new-label").await;
             b.fill("#new-label", "Branche (Detail)").await;
