@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod locale;
 pub mod money;
 pub mod pipeline;
+pub mod request;
 pub mod role;
 pub mod task;
 pub mod text;

@@ -579,3 +579,4 @@ field-consent = Einwilligungen
 field-created = Angelegt
 timeline-stage = Phase
 timeline-entered = Jetzt in „{ $stage }“
+error-must-be-positive = Muss größer als null sein.

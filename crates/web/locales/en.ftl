@@ -579,3 +579,4 @@ field-consent = Consents
 field-created = Created
 timeline-stage = Stage
 timeline-entered = Now in "{ $stage }"
+error-must-be-positive = Must be greater than zero.

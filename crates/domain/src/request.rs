@@ -1,0 +1,350 @@
+//! Requests between field and inside sales: their status rules, request types with an
+//! SLA in business time, and the SLA clock — due time, reminder time, and the pause
+//! while the request waits for its requester.
+
+use crate::calendar::BusinessCalendar;
+use crate::validation::Checker;
+use crate::{Invalid, Locale};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Open,
+    InProgress,
+    /// Waiting for the requester: the SLA clock pauses.
+    Waiting,
+    Done,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Open,
+        Status::InProgress,
+        Status::Waiting,
+        Status::Done,
+        Status::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::InProgress => "in_progress",
+            Status::Waiting => "waiting",
+            Status::Done => "done",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Done and cancelled requests are closed for good.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Status::Done | Status::Cancelled)
+    }
+
+    /// Whether the SLA clock runs in this status.
+    pub fn clock_runs(self) -> bool {
+        matches!(self, Status::Open | Status::InProgress)
+    }
+
+    /// The allowed moves: work starts, waits for the requester and resumes, is handed
+    /// back to the queue, ends done or cancelled; closed requests stay closed.
+    pub fn can_move_to(self, next: Status) -> bool {
+        use Status::*;
+        matches!(
+            (self, next),
+            (Open, InProgress | Waiting | Done | Cancelled)
+                | (InProgress, Open | Waiting | Done | Cancelled)
+                | (Waiting, InProgress | Done | Cancelled)
+        )
+    }
+}
+
+/// Who is told when a request misses its SLA, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationStep {
+    TeamLead,
+    Manager,
+}
+
+impl EscalationStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationStep::TeamLead => "team_lead",
+            EscalationStep::Manager => "manager",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EscalationStep> {
+        [EscalationStep::TeamLead, EscalationStep::Manager]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// A kind of request with its service level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestTypeData {
+    pub name: String,
+    /// Business minutes until the request is due.
+    pub sla_minutes: i64,
+    /// When the assignee is reminded, in basis points of the SLA (7500 = at 75 %).
+    pub reminder_bp: i64,
+    pub escalation: Vec<EscalationStep>,
+}
+
+/// A request type as a form or the API sends it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestTypeInput {
+    #[serde(default)]
+    pub name: String,
+    /// Business hours; decimals allowed (`0.5` = 30 minutes).
+    pub sla_hours: Option<f64>,
+    /// Percent of the SLA at which the assignee is reminded; default 75.
+    pub reminder_percent: Option<i64>,
+    #[serde(default)]
+    pub escalation: Vec<String>,
+}
+
+/// The longest SLA a request type may have: ten working weeks of 40 hours.
+pub const MAX_SLA_MINUTES: i64 = 400 * 60;
+
+impl RequestTypeInput {
+    pub fn validate(&self) -> Result<RequestTypeData, Invalid> {
+        let mut c = Checker::default();
+        let name = c.required("name", &self.name, 100);
+        let sla_minutes = match self.sla_hours {
+            None => {
+                c.add("sla_hours", "required");
+                0
+            }
+            Some(h) if !h.is_finite() || h <= 0.0 => {
+                c.add("sla_hours", "must_be_positive");
+                0
+            }
+            Some(h) => {
+                let minutes = (h * 60.0).round() as i64;
+                if minutes > MAX_SLA_MINUTES {
+                    c.add("sla_hours", "out_of_range");
+                }
+                minutes.max(1)
+            }
+        };
+        let reminder = self.reminder_percent.unwrap_or(75);
+        if !(1..=99).contains(&reminder) {
+            c.add("reminder_percent", "out_of_range");
+        }
+        let mut escalation = vec![];
+        for step in &self.escalation {
+            match EscalationStep::parse(step.trim()) {
+                Some(s) if !escalation.contains(&s) => escalation.push(s),
+                Some(_) => {}
+                None => c.add("escalation", "invalid_choice"),
+            }
+        }
+        c.finish()?;
+        Ok(RequestTypeData {
+            name,
+            sla_minutes,
+            reminder_bp: reminder * 100,
+            escalation,
+        })
+    }
+}
+
+/// The request types a new workspace starts with, named in its language.
+pub fn default_types(locale: Locale) -> Vec<RequestTypeData> {
+    let de = locale == Locale::De;
+    let t = |de_name: &str, en_name: &str, hours: i64| RequestTypeData {
+        name: if de { de_name } else { en_name }.to_string(),
+        sla_minutes: hours * 60,
+        reminder_bp: 7_500,
+        escalation: vec![EscalationStep::TeamLead, EscalationStep::Manager],
+    };
+    vec![
+        t("Angebot erstellen", "Quote", 16),
+        t("Liefertermin prüfen", "Delivery date check", 4),
+        t("Auftragsbestätigung", "Order confirmation", 8),
+        t("Technische Klärung", "Technical clarification", 16),
+        t("Sonstige Anfrage", "Other request", 16),
+    ]
+}
+
+/// When a request started at `start` with this SLA is due.
+pub fn due_at(cal: &BusinessCalendar, start: Timestamp, sla_minutes: i64) -> Option<Timestamp> {
+    cal.add(start, SignedDuration::from_mins(sla_minutes))
+}
+
+/// When the assignee is reminded: after `reminder_bp` of the SLA's business time.
+pub fn remind_at(
+    cal: &BusinessCalendar,
+    start: Timestamp,
+    sla_minutes: i64,
+    reminder_bp: i64,
+) -> Option<Timestamp> {
+    let minutes = (i128::from(sla_minutes) * i128::from(reminder_bp) / 10_000) as i64;
+    cal.add(start, SignedDuration::from_mins(minutes))
+}
+
+/// Pausing the clock (the request waits for its requester): the business time it had
+/// left, negative if it was overdue already.
+pub fn pause(cal: &BusinessCalendar, due: Timestamp, at: Timestamp) -> SignedDuration {
+    cal.remaining(at, due)
+}
+
+/// Resuming the clock with the business time it had left: the new due time. An
+/// overdue request stays overdue by the same business time.
+pub fn resume(cal: &BusinessCalendar, left: SignedDuration, at: Timestamp) -> Option<Timestamp> {
+    if left >= SignedDuration::ZERO {
+        cal.add(at, left)
+    } else {
+        // As far back in business time as it was late: find the instant `-left`
+        // business time before `at` by stepping back day by day.
+        let mut probe = at;
+        for _ in 0..3_700 {
+            probe = probe.checked_sub(SignedDuration::from_hours(24)).ok()?;
+            if cal.between(probe, at) >= -left {
+                let start = probe;
+                let overshoot = cal.between(start, at) + left;
+                return cal.add(start, overshoot);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::holidays::Land;
+    use jiff::{civil::date, tz::TimeZone};
+
+    fn berlin(y: i16, m: i8, d: i8, h: i8, min: i8) -> Timestamp {
+        date(y, m, d)
+            .at(h, min, 0, 0)
+            .to_zoned(TimeZone::get("Europe/Berlin").unwrap())
+            .unwrap()
+            .timestamp()
+    }
+
+    #[test]
+    fn statuses_move_only_along_the_workflow() {
+        use Status::*;
+        let allowed = [
+            (Open, InProgress),
+            (Open, Waiting),
+            (Open, Done),
+            (Open, Cancelled),
+            (InProgress, Open),
+            (InProgress, Waiting),
+            (InProgress, Done),
+            (Waiting, InProgress),
+            (Waiting, Cancelled),
+        ];
+        for (from, to) in allowed {
+            assert!(from.can_move_to(to), "{from:?} -> {to:?}");
+        }
+        let refused = [
+            (Done, Open),
+            (Done, InProgress),
+            (Cancelled, Open),
+            (Waiting, Open),
+            (Open, Open),
+            (Waiting, Waiting),
+        ];
+        for (from, to) in refused {
+            assert!(!from.can_move_to(to), "{from:?} -> {to:?}");
+        }
+        assert!(Open.clock_runs() && InProgress.clock_runs() && !Waiting.clock_runs());
+        assert_eq!(Status::parse("in_progress"), Some(InProgress));
+        assert_eq!(Status::parse("later"), None);
+    }
+
+    #[test]
+    fn a_quote_due_in_two_business_days() {
+        let cal = BusinessCalendar::standard(Land::BY);
+        let quote = &default_types(Locale::De)[0];
+        assert_eq!(quote.name, "Angebot erstellen");
+        // Thursday 10:00 + 16 business hours (Mon–Fri 8–17):
+        // Thu 10–17 (7 h) + Fri 8–17 (9 h) = Friday 17:00.
+        let start = berlin(2026, 11, 26, 10, 0);
+        assert_eq!(
+            due_at(&cal, start, quote.sla_minutes),
+            Some(berlin(2026, 11, 27, 17, 0))
+        );
+        // Reminded at 75 %: 12 business hours = Friday 13:00.
+        assert_eq!(
+            remind_at(&cal, start, quote.sla_minutes, quote.reminder_bp),
+            Some(berlin(2026, 11, 27, 13, 0))
+        );
+    }
+
+    #[test]
+    fn waiting_for_the_requester_pauses_the_clock() {
+        let cal = BusinessCalendar::standard(Land::BY);
+        let due = berlin(2026, 11, 27, 17, 0); // Friday 17:00
+        // Paused on Thursday 15:00 with 11 business hours left …
+        let left = pause(&cal, due, berlin(2026, 11, 26, 15, 0));
+        assert_eq!(left, SignedDuration::from_hours(11));
+        // … resumed on Monday 08:00: due Tuesday 10:00.
+        assert_eq!(
+            resume(&cal, left, berlin(2026, 11, 30, 8, 0)),
+            Some(berlin(2026, 12, 1, 10, 0))
+        );
+        // Paused two hours late, resumed the next morning: still two hours late.
+        let late = pause(&cal, due, berlin(2026, 11, 30, 10, 0));
+        assert_eq!(late, -SignedDuration::from_hours(2));
+        assert_eq!(
+            resume(&cal, late, berlin(2026, 12, 1, 11, 0)),
+            Some(berlin(2026, 12, 1, 9, 0))
+        );
+    }
+
+    #[test]
+    fn request_types_are_checked() {
+        let ok = RequestTypeInput {
+            name: "Muster anfordern".into(),
+            sla_hours: Some(4.5),
+            reminder_percent: Some(80),
+            escalation: vec!["team_lead".into(), "team_lead".into()],
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.sla_minutes, 270);
+        assert_eq!(ok.reminder_bp, 8_000);
+        assert_eq!(ok.escalation, vec![EscalationStep::TeamLead]);
+        let bad = RequestTypeInput {
+            name: " ".into(),
+            sla_hours: Some(0.0),
+            reminder_percent: Some(100),
+            escalation: vec!["ceo".into()],
+        }
+        .validate()
+        .unwrap_err();
+        let codes: Vec<_> = bad.0.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("name", "required"),
+                ("sla_hours", "must_be_positive"),
+                ("reminder_percent", "out_of_range"),
+                ("escalation", "invalid_choice"),
+            ]
+        );
+        let missing = RequestTypeInput {
+            name: "X".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(missing.0[0].field, "sla_hours");
+    }
+}
