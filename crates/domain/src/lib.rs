@@ -11,6 +11,7 @@ pub mod custom;
 pub mod deal;
 pub mod dedupe;
 pub mod format;
+pub mod handoff;
 pub mod holidays;
 pub mod ids;
 pub mod jobs;

@@ -580,3 +580,4 @@ field-created = Angelegt
 timeline-stage = Phase
 timeline-entered = Jetzt in „{ $stage }“
 error-must-be-positive = Muss größer als null sein.
+error-before-start = Das Ende liegt vor dem Beginn.

@@ -580,3 +580,4 @@ field-created = Created
 timeline-stage = Stage
 timeline-entered = Now in "{ $stage }"
 error-must-be-positive = Must be greater than zero.
+error-before-start = The end is before the start.
