@@ -13,7 +13,7 @@ use jiff::{
 };
 
 /// The working hours of one weekday: from `start` until `end` (local clock).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hours {
     pub start: Time,
     pub end: Time,
@@ -129,6 +129,111 @@ impl BusinessCalendar {
     }
 }
 
+/// A workspace's calendar as stored and edited: the zone by its IANA name.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    pub time_zone: String,
+    pub land: Land,
+    pub week: [Option<Hours>; 7],
+    pub closures: Vec<Date>,
+}
+
+impl Settings {
+    /// What a workspace has until an admin sets its calendar: Monday to Friday
+    /// 08:00–17:00 in Europe/Berlin, holidays of North Rhine-Westphalia.
+    pub fn standard() -> Settings {
+        let cal = BusinessCalendar::standard(Land::NW);
+        Settings {
+            time_zone: "Europe/Berlin".into(),
+            land: cal.land,
+            week: cal.week,
+            closures: vec![],
+        }
+    }
+
+    pub fn calendar(&self) -> BusinessCalendar {
+        BusinessCalendar {
+            zone: TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC),
+            week: self.week,
+            land: self.land,
+            closures: self.closures.clone(),
+        }
+    }
+}
+
+/// The calendar as a form sends it: times as `08:00`, an empty day is a day off,
+/// closure days one per line (`2026-12-24` or `24.12.2026`).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct SettingsInput {
+    pub time_zone: String,
+    pub land: String,
+    /// Monday first: (start, end), both empty for a day off.
+    pub week: [(String, String); 7],
+    pub closures: String,
+}
+
+impl SettingsInput {
+    pub fn validate(&self) -> Result<Settings, crate::Invalid> {
+        let mut c = crate::validation::Checker::default();
+        let zone = self.time_zone.trim();
+        if zone.is_empty() {
+            c.add("time_zone", "required");
+        } else if TimeZone::get(zone).is_err() {
+            c.add("time_zone", "unknown_time_zone");
+        }
+        let land = Land::parse(&self.land);
+        if land.is_none() {
+            c.add("land", "invalid_choice");
+        }
+        let mut week = [None; 7];
+        for (i, (start, end)) in self.week.iter().enumerate() {
+            let field = format!("week.{i}");
+            match (start.trim(), end.trim()) {
+                ("", "") => {}
+                (a, b) => match (a.parse::<Time>(), b.parse::<Time>()) {
+                    (Ok(start), Ok(end)) if start < end => week[i] = Some(Hours { start, end }),
+                    (Ok(_), Ok(_)) => c.add(&field, "before_start"),
+                    _ => c.add(&field, "not_a_time"),
+                },
+            }
+        }
+        if week.iter().all(Option::is_none) && !c.has("week.0") {
+            c.add("week", "no_working_day");
+        }
+        let mut closures = vec![];
+        for line in self
+            .closures
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            let parsed = crate::validation::date(line)
+                .ok()
+                .or_else(|| Date::strptime("%d.%m.%Y", line).ok())
+                .ok_or("invalid_date");
+            match parsed {
+                Ok(d) if !closures.contains(&d) => closures.push(d),
+                Ok(_) => {}
+                Err(_) => {
+                    c.add("closures", "invalid_date");
+                    break;
+                }
+            }
+        }
+        closures.sort();
+        if closures.len() > 366 {
+            c.add("closures", "too_many");
+        }
+        c.finish()?;
+        Ok(Settings {
+            time_zone: zone.to_string(),
+            land: land.unwrap_or(Land::NW),
+            week,
+            closures,
+        })
+    }
+}
+
 /// Weekday names in the order of `BusinessCalendar::week`.
 pub const WEEK: [Weekday; 7] = [
     Weekday::Monday,
@@ -215,6 +320,57 @@ mod tests {
         // Overdue since Monday noon, now Tuesday 10:00: 5 h + 2 h late.
         assert_eq!(cal.remaining(berlin(2026, 12, 1, 10, 0), due), -hours(7));
         assert_eq!(cal.between(due, due), SignedDuration::ZERO);
+    }
+
+    #[test]
+    fn calendar_settings_are_checked() {
+        let day = |a: &str, b: &str| (a.to_string(), b.to_string());
+        let mut input = SettingsInput {
+            time_zone: "Europe/Berlin".into(),
+            land: "by".into(),
+            week: std::array::from_fn(|i| {
+                if i < 5 {
+                    day("07:30", "16:00")
+                } else {
+                    day("", "")
+                }
+            }),
+            closures: "24.12.2026\n2026-12-31\n\n24.12.2026".into(),
+        };
+        let ok = input.validate().unwrap();
+        assert_eq!(ok.land, Land::BY);
+        assert_eq!(ok.closures, vec![date(2026, 12, 24), date(2026, 12, 31)]);
+        assert_eq!(ok.week[0].unwrap().start, Time::constant(7, 30, 0, 0));
+        assert!(ok.week[6].is_none());
+        assert_eq!(ok.calendar().land, Land::BY);
+        input.time_zone = "Europe/Atlantis".into();
+        input.land = "XX".into();
+        input.week[0] = day("17:00", "08:00");
+        input.week[1] = day("acht", "17:00");
+        input.closures = "morgen".into();
+        let codes: Vec<_> = input
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("time_zone".to_string(), "unknown_time_zone"),
+                ("land".to_string(), "invalid_choice"),
+                ("week.0".to_string(), "before_start"),
+                ("week.1".to_string(), "not_a_time"),
+                ("closures".to_string(), "invalid_date"),
+            ]
+        );
+        let closed = SettingsInput {
+            time_zone: "UTC".into(),
+            land: "HH".into(),
+            ..Default::default()
+        };
+        assert_eq!(closed.validate().unwrap_err().0[0].code, "no_working_day");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use jiff::civil::Date;
 
 /// A German state (Bundesland), by its usual two-letter code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Land {
     BW,
     BY,

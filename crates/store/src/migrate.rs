@@ -87,6 +87,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_deal_totals.sql"),
         postgres: include_str!("../migrations/postgres/0012_deal_totals.sql"),
     },
+    Migration {
+        version: 13,
+        name: "business_calendar",
+        sqlite: include_str!("../migrations/sqlite/0013_business_calendar.sql"),
+        postgres: include_str!("../migrations/postgres/0013_business_calendar.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -14,6 +14,8 @@ pub struct Workspace {
     pub contact_stale_days: i64,
     /// The scope the admin chose per role (roles not listed use their default).
     pub visibility: std::collections::BTreeMap<String, String>,
+    /// The business calendar; the standard one until an admin sets it.
+    pub calendar: tandem_domain::calendar::Settings,
 }
 
 impl Workspace {
@@ -33,6 +35,7 @@ struct Row {
     name: String,
     contact_stale_days: i64,
     visibility: String,
+    calendar: Option<String>,
 }
 
 impl From<Row> for Workspace {
@@ -43,11 +46,38 @@ impl From<Row> for Workspace {
             name: r.name,
             contact_stale_days: r.contact_stale_days,
             visibility: serde_json::from_str(&r.visibility).unwrap_or_default(),
+            calendar: r
+                .calendar
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_else(tandem_domain::calendar::Settings::standard),
         }
     }
 }
 
-const COLS: [&str; 5] = ["id", "slug", "name", "contact_stale_days", "visibility"];
+const COLS: [&str; 6] = [
+    "id",
+    "slug",
+    "name",
+    "contact_stale_days",
+    "visibility",
+    "calendar",
+];
+
+pub async fn set_calendar(
+    c: &mut Conn<'_>,
+    id: WorkspaceId,
+    calendar: &tandem_domain::calendar::Settings,
+) -> StoreResult<()> {
+    let json = serde_json::to_string(calendar)
+        .map_err(|e| StoreError::Corrupt(format!("calendar: {e}")))?;
+    let q = Query::update()
+        .table("workspaces")
+        .value("calendar", json)
+        .and_where(Expr::col("id").eq(id.0))
+        .to_owned();
+    c.exec(&q).await?;
+    Ok(())
+}
 
 /// Stores the scope per role.
 pub async fn set_visibility(
@@ -116,6 +146,7 @@ pub async fn create(
         name: name.to_string(),
         contact_stale_days: 365,
         visibility: Default::default(),
+        calendar: tandem_domain::calendar::Settings::standard(),
     };
     let q = Query::insert()
         .into_table("workspaces")

@@ -80,3 +80,29 @@ pub async fn set_visibility(
     tx.commit().await?;
     Ok(())
 }
+
+/// The workspace's business calendar (admins): working hours, Land, closure days.
+pub async fn set_calendar(
+    store: &Store,
+    auth: &Auth,
+    input: &tandem_domain::calendar::SettingsInput,
+) -> AppResult<tandem_domain::calendar::Settings> {
+    require_admin(auth)?;
+    let settings = input.validate()?;
+    let before = workspace(store, auth).await?;
+    let mut tx = store.begin().await?;
+    workspaces::set_calendar(&mut tx.conn(), auth.user.workspace_id, &settings).await?;
+    let diff = serde_json::json!({"calendar": [before.calendar, settings]});
+    record_change(
+        &mut tx,
+        auth,
+        "workspace",
+        "settings",
+        auth.user.workspace_id.0,
+        Action::Update,
+        diff,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(settings)
+}

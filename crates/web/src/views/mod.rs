@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod board;
+pub mod calendar;
 pub mod contacts;
 pub mod custom;
 pub mod deals;
@@ -129,6 +130,7 @@ pub fn router() -> Router<AppState> {
             post(pipelines::stage_position),
         )
         .route("/admin/settings/visibility", post(admin::save_visibility))
+        .route("/admin/calendar", get(calendar::show).post(calendar::save))
         .route("/admin/fields", get(fields::index).post(fields::create))
         .route("/admin/fields/{id}", post(fields::update))
         .route("/admin/fields/{id}/delete", post(fields::delete))

@@ -233,6 +233,9 @@ async fn an_admin_shapes_pipelines_and_custom_fields_in_chromium() {
             b.wait_for(".notice").await;
         }
         b.screenshot(&format!("admin-fields-{device}")).await;
+        b.goto(&server.url("/admin/calendar")).await;
+        b.wait_for("#start_0").await;
+        b.screenshot(&format!("admin-calendar-{device}")).await;
         b.goto(&server.url("/accounts/new")).await;
         b.wait_for("#cf_branche_detail").await;
         b.screenshot(&format!("account-form-custom-{device}")).await;

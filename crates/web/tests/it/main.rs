@@ -7,6 +7,7 @@ mod app_ui;
 mod auth;
 mod bad_input;
 mod browser;
+mod calendar;
 mod contacts;
 mod custom_fields;
 mod deals;

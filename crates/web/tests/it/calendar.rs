@@ -1,0 +1,96 @@
+//! The business calendar settings page (Verwaltung → Geschäftszeiten).
+
+use tandem_domain::Role;
+use tandem_testkit::{TestServer, backends};
+
+#[tokio::test]
+async fn admins_set_business_hours_land_and_closure_days() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let admin = server.user(Role::Admin).await;
+        let web = server.web(&admin).await;
+        let page = web.get("/admin/calendar").await;
+        assert_eq!(page.status, 200, "{db}");
+        assert_eq!(
+            page.attr("#start_0", "value").as_deref(),
+            Some("08:00"),
+            "{db}"
+        );
+        assert_eq!(page.attr("#start_5", "value").as_deref(), Some(""), "{db}");
+        assert_eq!(
+            page.attr("#land option[selected]", "value").as_deref(),
+            Some("NW"),
+            "{db}: the standard calendar until an admin sets one"
+        );
+        assert!(page.text.contains("Allerheiligen"), "{db}");
+
+        let mut fields = vec![
+            ("time_zone", "Europe/Berlin"),
+            ("land", "BY"),
+            ("closures", "24.12.2026\n2026-12-31"),
+        ];
+        let starts = ["start_0", "start_1", "start_2", "start_3", "start_4"];
+        let ends = ["end_0", "end_1", "end_2", "end_3", "end_4"];
+        for (s, e) in starts.iter().zip(ends.iter()) {
+            fields.push((s, "07:30"));
+            fields.push((e, "16:00"));
+        }
+        let saved = web
+            .submit("/admin/calendar", "/admin/calendar", &fields)
+            .await;
+        assert_eq!(saved.status, 200, "{db}");
+        assert!(saved.select_text(".notice").is_some(), "{db}");
+        assert_eq!(
+            saved.attr("#start_2", "value").as_deref(),
+            Some("07:30"),
+            "{db}"
+        );
+        assert!(
+            saved.text.contains("Heilige Drei Könige"),
+            "{db}: Bavarian holidays"
+        );
+        assert_eq!(
+            saved.select_text("#closures").as_deref(),
+            Some("2026-12-24\n2026-12-31"),
+            "{db}"
+        );
+
+        // Wrong input: explained at the fields, nothing stored.
+        let refused = web
+            .submit(
+                "/admin/calendar",
+                "/admin/calendar",
+                &[
+                    ("time_zone", "Mars/Olympus"),
+                    ("land", "BY"),
+                    ("start_0", "17:00"),
+                    ("end_0", "08:00"),
+                    ("closures", "irgendwann"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{db}");
+        let errors = refused.select_all_text(".field-error");
+        assert_eq!(errors.len(), 3, "{db}: {errors:?}");
+        let again = web.get("/admin/calendar").await;
+        assert_eq!(
+            again.attr("#time_zone", "value").as_deref(),
+            Some("Europe/Berlin"),
+            "{db}"
+        );
+        assert_eq!(
+            again.attr("#start_0", "value").as_deref(),
+            Some("07:30"),
+            "{db}"
+        );
+
+        // Only admins.
+        let rep = server.user(Role::Field).await;
+        assert_eq!(
+            server.web(&rep).await.get("/admin/calendar").await.status,
+            403,
+            "{db}"
+        );
+        server.stop().await;
+    }
+}
