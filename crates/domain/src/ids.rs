@@ -57,5 +57,6 @@ id_type!(
     DealId,
     AuditId,
     TokenId,
-    JobId
+    JobId,
+    AbsenceId
 );

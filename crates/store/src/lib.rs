@@ -1,6 +1,7 @@
 //! Everything SQL. One query, built with sea-query, runs on SQLite and on PostgreSQL;
 //! backend-specific statements live only in `db.rs` (pragmas, locking, NOTIFY, backup).
 
+pub mod absences;
 pub mod accounts;
 pub mod activities;
 pub mod audit;

@@ -93,6 +93,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_business_calendar.sql"),
         postgres: include_str!("../migrations/postgres/0013_business_calendar.sql"),
     },
+    Migration {
+        version: 14,
+        name: "absences",
+        sqlite: include_str!("../migrations/sqlite/0014_absences.sql"),
+        postgres: include_str!("../migrations/postgres/0014_absences.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -640,3 +640,20 @@ holiday-boxing-day = 2. Weihnachtstag
 error-unknown-time-zone = Diese Zeitzone ist unbekannt (z. B. Europe/Berlin).
 error-not-a-time = Bitte eine Uhrzeit wie 08:00 eingeben.
 error-no-working-day = Mindestens ein Tag braucht Arbeitszeiten.
+
+## Absences
+absences-title = Abwesenheiten
+absences-lead = Tragen Sie Urlaub, Krankheit und andere Abwesenheiten ein. Alle sehen, wer wann weg ist; die Art sehen nur die Person selbst, ihre Führungskraft und Admins.
+absences-new = Abwesenheit eintragen
+absences-upcoming = Wer ist wann weg
+absences-none = In den nächsten Wochen ist niemand abwesend.
+absences-now = heute weg
+absence-away = abwesend
+absence-kind-vacation = Urlaub
+absence-kind-sick = Krank
+absence-kind-other = Sonstiges
+field-person = Person
+field-from = Von
+field-to = Bis
+field-note = Notiz
+error-overlaps = In dieser Zeit ist bereits eine Abwesenheit eingetragen.

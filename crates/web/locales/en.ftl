@@ -640,3 +640,20 @@ holiday-boxing-day = Boxing Day
 error-unknown-time-zone = This time zone is unknown (e.g. Europe/Berlin).
 error-not-a-time = Please enter a time like 08:00.
 error-no-working-day = At least one day needs working hours.
+
+## Absences
+absences-title = Absences
+absences-lead = Enter vacation, sick leave and other absences. Everyone sees who is away when; the kind only the person, their manager and admins see.
+absences-new = Enter an absence
+absences-upcoming = Who is away when
+absences-none = Nobody is away in the coming weeks.
+absences-now = away today
+absence-away = away
+absence-kind-vacation = Vacation
+absence-kind-sick = Sick
+absence-kind-other = Other
+field-person = Person
+field-from = From
+field-to = Until
+field-note = Note
+error-overlaps = An absence is already entered for this time.

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document it is built with.
 
+pub mod absences;
 pub mod accounts;
 pub mod activities;
 pub mod contacts;
@@ -50,6 +51,7 @@ impl Modify for BearerAuth {
 /// The API router (to nest at `/api/v1`) and its OpenAPI document.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(absences::router())
         .merge(accounts::router())
         .merge(activities::router())
         .merge(contacts::router())

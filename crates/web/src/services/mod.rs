@@ -1,6 +1,7 @@
 //! Services: each owns its transaction and its permission checks. The HTML pages and
 //! the JSON API call the same functions.
 
+pub mod absences;
 pub mod accounts;
 pub mod activities;
 pub mod auth;

@@ -1,5 +1,6 @@
 //! The browser UI: server-rendered pages that work without JavaScript.
 
+pub mod absences;
 pub mod accounts;
 pub mod activities;
 pub mod admin;
@@ -98,6 +99,8 @@ pub fn router() -> Router<AppState> {
         .route("/deals/{id}/restore", post(deals::restore))
         .route("/views", post(saved::save))
         .route("/views/{id}/delete", post(saved::delete))
+        .route("/absences", get(absences::index).post(absences::create))
+        .route("/absences/{id}/delete", post(absences::delete))
         .route("/search", get(search::search))
         .route("/search/suggest", get(search::suggest))
         .route("/search/accounts", get(search::account_names))

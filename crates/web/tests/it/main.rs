@@ -1,6 +1,7 @@
 //! Integration tests of the web layer: a real server per test, on SQLite and (when
 //! `TANDEM_TEST_POSTGRES_URL` is set) on PostgreSQL.
 
+mod absences;
 mod accounts_api;
 mod activities;
 mod app_ui;
