@@ -107,6 +107,56 @@ pub struct Tandem {
     pub deputy_id: Option<UserId>,
 }
 
+/// A tandem as a form or the API sends it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TandemInput {
+    pub field_id: Option<UserId>,
+    pub inside_id: Option<UserId>,
+    pub deputy_id: Option<UserId>,
+    pub agreement: Option<String>,
+}
+
+/// A tandem with its working agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TandemData {
+    pub tandem: Tandem,
+    pub agreement: Option<String>,
+}
+
+impl TandemInput {
+    /// Checks the shape: both partners named, three different people. That the field
+    /// rep works in the field and partner and deputy in inside sales is the service's
+    /// check (it knows the users).
+    pub fn validate(&self) -> Result<TandemData, Invalid> {
+        let mut c = Checker::default();
+        if self.field_id.is_none() {
+            c.add("field_id", "required");
+        }
+        if self.inside_id.is_none() {
+            c.add("inside_id", "required");
+        }
+        if self.field_id.is_some() && self.field_id == self.inside_id {
+            c.add("inside_id", "same_person");
+        }
+        if self.deputy_id.is_some()
+            && (self.deputy_id == self.inside_id || self.deputy_id == self.field_id)
+        {
+            c.add("deputy_id", "same_person");
+        }
+        let agreement = c.optional("agreement", self.agreement.as_deref(), 2_000);
+        c.finish()?;
+        Ok(TandemData {
+            tandem: Tandem {
+                field_id: self.field_id.unwrap_or_default(),
+                inside_id: self.inside_id.unwrap_or_default(),
+                deputy_id: self.deputy_id,
+            },
+            agreement,
+        })
+    }
+}
+
 /// Where a new request goes, and why (shown on the request's timeline).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -260,6 +310,42 @@ mod tests {
         assert_eq!(stand_in(klaus, &tandems, |_| true), Route::Queue);
         assert_eq!(Route::Deputy(petra).assignee(), Some(petra));
         assert_eq!(Route::Queue.assignee(), None);
+    }
+
+    #[test]
+    fn tandems_need_two_different_partners_and_a_third_deputy() {
+        let (a, b, d) = (user(1), user(2), user(3));
+        let input = |f: Option<UserId>, i: Option<UserId>, dep: Option<UserId>| TandemInput {
+            field_id: f,
+            inside_id: i,
+            deputy_id: dep,
+            agreement: Some("  Angebote binnen 2 Tagen  ".into()),
+        };
+        let ok = input(Some(a), Some(b), Some(d)).validate().unwrap();
+        assert_eq!(ok.agreement.as_deref(), Some("Angebote binnen 2 Tagen"));
+        let codes = |i: TandemInput| -> Vec<(String, &'static str)> {
+            i.validate()
+                .unwrap_err()
+                .0
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect()
+        };
+        assert_eq!(
+            codes(input(None, None, None)),
+            vec![
+                ("field_id".into(), "required"),
+                ("inside_id".into(), "required")
+            ]
+        );
+        assert_eq!(
+            codes(input(Some(a), Some(a), None)),
+            vec![("inside_id".into(), "same_person")]
+        );
+        assert_eq!(
+            codes(input(Some(a), Some(b), Some(b))),
+            vec![("deputy_id".into(), "same_person")]
+        );
     }
 
     #[test]

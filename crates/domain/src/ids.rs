@@ -58,5 +58,6 @@ id_type!(
     AuditId,
     TokenId,
     JobId,
-    AbsenceId
+    AbsenceId,
+    TandemId
 );

@@ -20,6 +20,7 @@ pub mod pipelines;
 pub mod saved_views;
 pub mod search;
 pub mod sessions;
+pub mod tandems;
 pub mod tasks;
 pub mod users;
 pub mod workspaces;

@@ -99,6 +99,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_absences.sql"),
         postgres: include_str!("../migrations/postgres/0014_absences.sql"),
     },
+    Migration {
+        version: 15,
+        name: "tandems",
+        sqlite: include_str!("../migrations/sqlite/0015_tandems.sql"),
+        postgres: include_str!("../migrations/postgres/0015_tandems.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

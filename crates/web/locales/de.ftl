@@ -657,3 +657,20 @@ field-from = Von
 field-to = Bis
 field-note = Notiz
 error-overlaps = In dieser Zeit ist bereits eine Abwesenheit eingetragen.
+
+## Tandems
+tandems-title = Tandems
+tandems-lead = Jede Außendienstlerin, jeder Außendienstler hat einen festen Partner im Innendienst und eine Vertretung – so weiß jeder, wer sein Angebot macht.
+tandems-list = Bestehende Tandems
+tandems-none = Noch keine Tandems angelegt.
+tandems-new = Neues Tandem
+tandems-create = Tandem anlegen
+tandems-agreement-placeholder = z. B. Angebote binnen 2 Arbeitstagen, Rückruf noch am selben Tag
+field-field-rep = Außendienst
+field-inside-rep = Innendienst
+field-deputy = Vertretung
+field-agreement = Arbeitsabsprache
+error-same-person = Hier muss eine andere Person stehen.
+error-not-field = Diese Person arbeitet nicht im Außendienst.
+error-not-inside = Diese Person arbeitet nicht im Innendienst.
+error-inactive-user = Diese Person ist deaktiviert.

@@ -657,3 +657,20 @@ field-from = From
 field-to = Until
 field-note = Note
 error-overlaps = An absence is already entered for this time.
+
+## Tandems
+tandems-title = Tandems
+tandems-lead = Every field rep has a fixed partner in inside sales and a deputy – so everybody knows who does their quote.
+tandems-list = Tandems
+tandems-none = No tandems yet.
+tandems-new = New tandem
+tandems-create = Create tandem
+tandems-agreement-placeholder = e.g. quotes within 2 working days, call back the same day
+field-field-rep = Field sales
+field-inside-rep = Inside sales
+field-deputy = Deputy
+field-agreement = Working agreement
+error-same-person = This must be a different person.
+error-not-field = This person does not work in field sales.
+error-not-inside = This person does not work in inside sales.
+error-inactive-user = This person is deactivated.

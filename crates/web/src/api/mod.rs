@@ -10,6 +10,7 @@ pub mod json;
 pub mod list;
 pub mod pipelines;
 pub mod search;
+pub mod tandems;
 pub mod tasks;
 pub mod users;
 
@@ -59,6 +60,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(deals::router())
         .merge(pipelines::router())
         .merge(search::router())
+        .merge(tandems::router())
         .merge(tasks::router())
         .merge(users::router())
         .split_for_parts()

@@ -15,6 +15,7 @@ pub mod pipelines;
 pub mod saved_views;
 pub mod search;
 pub mod settings;
+pub mod tandems;
 pub mod tasks;
 pub mod users;
 

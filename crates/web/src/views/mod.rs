@@ -20,6 +20,7 @@ pub mod saved;
 pub mod search;
 pub mod session;
 pub mod table;
+pub mod tandems;
 pub mod tasks;
 
 use crate::{AppState, auth::Auth, i18n::Tr};
@@ -134,6 +135,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/settings/visibility", post(admin::save_visibility))
         .route("/admin/calendar", get(calendar::show).post(calendar::save))
+        .route("/admin/tandems", get(tandems::index).post(tandems::create))
+        .route("/admin/tandems/{id}", post(tandems::update))
+        .route("/admin/tandems/{id}/delete", post(tandems::delete))
         .route("/admin/fields", get(fields::index).post(fields::create))
         .route("/admin/fields/{id}", post(fields::update))
         .route("/admin/fields/{id}/delete", post(fields::delete))

@@ -19,6 +19,7 @@ mod lists;
 mod openapi;
 mod pages;
 mod search;
+mod tandems;
 mod tasks;
 mod tenancy;
 mod visibility;

@@ -1,0 +1,199 @@
+//! `Verwaltung → Tandems`: pair field and inside reps, name deputies (admins, managers).
+
+use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::{
+    AppState,
+    auth::{Auth, CurrentUser},
+    error::{AppError, AppResult},
+    i18n::Tr,
+    services::{require, tandems as svc, users as user_svc},
+};
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use serde::Deserialize;
+use tandem_domain::{Role, handoff::TandemInput};
+
+pub struct Line {
+    pub id: String,
+    pub version: i64,
+    pub field: String,
+    pub inside: String,
+    pub deputy: String,
+    pub agreement: String,
+    pub field_options: Options,
+    pub inside_options: Options,
+    pub deputy_options: Options,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TandemForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    field_id: String,
+    #[serde(default)]
+    inside_id: String,
+    #[serde(default)]
+    deputy_id: String,
+    #[serde(default)]
+    agreement: String,
+}
+
+impl TandemForm {
+    fn input(&self) -> TandemInput {
+        TandemInput {
+            field_id: self.field_id.parse().ok(),
+            inside_id: self.inside_id.parse().ok(),
+            deputy_id: self.deputy_id.parse().ok(),
+            agreement: Some(self.agreement.clone()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/tandems.html")]
+struct Page {
+    tr: Tr,
+    layout: Layout,
+    lines: Vec<Line>,
+    new_field: Options,
+    new_inside: Options,
+    new_deputy: Options,
+    agreement: String,
+    errors: FormErrors,
+}
+
+async fn page(
+    state: &AppState,
+    auth: &Auth,
+    form: TandemForm,
+    errors: FormErrors,
+) -> AppResult<Page> {
+    let tr = Tr::new(auth.user.locale);
+    let users = user_svc::list(&state.store, auth).await?;
+    let options = |roles: &[Role], selected: &str| -> Options {
+        users
+            .iter()
+            .filter(|u| u.active && roles.contains(&u.role))
+            .map(|u| {
+                (
+                    u.id.to_string(),
+                    u.name.clone(),
+                    u.id.to_string() == selected,
+                )
+            })
+            .collect()
+    };
+    let field_roles = [Role::Field, Role::Manager];
+    let lines = svc::list(&state.store, auth)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let tandem = &t.data.tandem;
+            let deputy = tandem.deputy_id.map(|d| d.to_string()).unwrap_or_default();
+            Line {
+                id: t.id.to_string(),
+                version: t.version,
+                field_options: options(&field_roles, &tandem.field_id.to_string()),
+                inside_options: options(&[Role::Inside], &tandem.inside_id.to_string()),
+                deputy_options: options(&[Role::Inside], &deputy),
+                field: t.field_name,
+                inside: t.inside_name,
+                deputy: t.deputy_name.unwrap_or_default(),
+                agreement: t.data.agreement.unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(Page {
+        layout: Layout::new(auth, "admin", tr.t("tandems-title")).within("tandems"),
+        lines,
+        new_field: options(&field_roles, &form.field_id),
+        new_inside: options(&[Role::Inside], &form.inside_id),
+        new_deputy: options(&[Role::Inside], &form.deputy_id),
+        agreement: form.agreement,
+        errors,
+        tr,
+    })
+}
+
+fn editor(auth: &Auth) -> AppResult<()> {
+    require(matches!(auth.user.role, Role::Admin | Role::Manager))
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    notice: Option<String>,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(n): Query<Notice>,
+) -> AppResult<Response> {
+    editor(&auth)?;
+    let mut p = page(&state, &auth, TandemForm::default(), FormErrors::default()).await?;
+    p.layout = p.layout.with_notice(n.notice.as_deref());
+    Ok(render(p))
+}
+
+async fn refused(
+    state: &AppState,
+    auth: &Auth,
+    form: TandemForm,
+    e: AppError,
+) -> AppResult<Response> {
+    match e {
+        AppError::Invalid(invalid) => {
+            let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(state, auth, form, errors).await?,
+            ))
+        }
+        AppError::Conflict { .. } => {
+            let mut p = page(state, auth, TandemForm::default(), FormErrors::default()).await?;
+            p.layout.notice = p.tr.t("conflict-reload");
+            Ok(render_with(StatusCode::CONFLICT, p))
+        }
+        e => Err(e),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(form): Form<TandemForm>,
+) -> AppResult<Response> {
+    match svc::create(&state.store, &auth, form.input()).await {
+        Ok(_) => Ok(see_other("/admin/tandems?notice=created")),
+        Err(e) => refused(&state, &auth, form, e).await,
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<TandemForm>,
+) -> AppResult<Response> {
+    let id = id.parse().map_err(|_| AppError::NotFound)?;
+    let version = form.version.parse().unwrap_or(-1);
+    match svc::update(&state.store, &auth, id, version, form.input()).await {
+        Ok(_) => Ok(see_other("/admin/tandems?notice=saved")),
+        Err(e) => refused(&state, &auth, form, e).await,
+    }
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = id.parse().map_err(|_| AppError::NotFound)?;
+    svc::delete(&state.store, &auth, id).await?;
+    Ok(see_other("/admin/tandems?notice=deleted"))
+}
