@@ -2,8 +2,9 @@
 //! whose next step is due, and today's meetings and visits.
 
 use crate::{auth::Auth, error::AppResult};
+use tandem_domain::handoff::{Route, route};
 use tandem_domain::{activity::Kind, format};
-use tandem_store::{Store, activities, deals, deals::Deal, tasks, tasks::Task};
+use tandem_store::{Store, absences, activities, deals, deals::Deal, tandems, tasks, tasks::Task};
 
 pub struct MyDay {
     pub overdue: Vec<Task>,
@@ -14,6 +15,16 @@ pub struct MyDay {
     pub next_steps: Vec<Deal>,
     /// Meetings and visits of today, logged or planned by the user.
     pub meetings: Vec<activities::Activity>,
+    /// The user's tandem, and who takes their requests today.
+    pub tandem: Option<TodaysTandem>,
+}
+
+pub struct TodaysTandem {
+    pub partner: String,
+    pub partner_away: bool,
+    pub deputy: Option<String>,
+    /// Who a request would go to now: partner, deputy or the team queue.
+    pub route: Route,
 }
 
 pub async fn my_day(store: &Store, auth: &Auth) -> AppResult<MyDay> {
@@ -61,11 +72,39 @@ pub async fn my_day(store: &Store, auth: &Auth) -> AppResult<MyDay> {
     .await?
     .items;
     meetings.reverse(); // the day in order
+    let all = tandems::list(&mut c.conn(), ws).await?;
+    let mine = all
+        .iter()
+        .find(|t| t.data.tandem.field_id == me || t.data.tandem.inside_id == me);
+    let tandem = match mine {
+        None => None,
+        Some(t) => {
+            let away: Vec<_> = absences::between(&mut c.conn(), ws, today, today, None)
+                .await?
+                .into_iter()
+                .map(|a| a.data.user_id)
+                .collect();
+            let pairs: Vec<_> = all.iter().map(|t| t.data.tandem.clone()).collect();
+            let partner_is_inside = t.data.tandem.field_id == me;
+            let (partner, partner_id) = if partner_is_inside {
+                (t.inside_name.clone(), t.data.tandem.inside_id)
+            } else {
+                (t.field_name.clone(), t.data.tandem.field_id)
+            };
+            Some(TodaysTandem {
+                partner,
+                partner_away: away.contains(&partner_id),
+                deputy: t.deputy_name.clone(),
+                route: route(me, &pairs, |u| away.contains(&u)),
+            })
+        }
+    };
     Ok(MyDay {
         overdue,
         today: due_today,
         soon,
         next_steps,
         meetings,
+        tandem,
     })
 }

@@ -41,6 +41,8 @@ struct HomePage {
     next_steps: Vec<NextStep>,
     meetings: Vec<Meeting>,
     can_write: bool,
+    /// "Ihr Tandem: …" and who takes requests today, if the user is in a tandem.
+    tandem: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +104,24 @@ pub async fn my_day(
             })
             .collect(),
         can_write: auth.user.role.can_write_records(),
+        tandem: day.tandem.map_or_else(Vec::new, |t| {
+            use tandem_domain::handoff::Route;
+            let mut lines = vec![tr.t1("home-tandem-partner", "name", &t.partner)];
+            if let Some(d) = &t.deputy {
+                lines.push(tr.t1("home-tandem-deputy", "name", d));
+            }
+            if t.partner_away {
+                lines.push(match t.route {
+                    Route::Deputy(_) => tr.t1(
+                        "home-tandem-away-deputy",
+                        "name",
+                        t.deputy.as_deref().unwrap_or_default(),
+                    ),
+                    _ => tr.t("home-tandem-away-queue"),
+                });
+            }
+            lines
+        }),
         tr,
     }))
 }

@@ -141,3 +141,40 @@ async fn tandems_pair_a_field_rep_with_an_inside_rep_and_a_deputy() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn my_day_shows_the_tandem_and_who_stands_in_today() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (api, _) = server.api(Role::Admin).await;
+        let dieter = server.user(Role::Field).await;
+        let klaus = server.user(Role::Inside).await;
+        let petra = server.user_in_team(Role::Inside, "Innendienst").await;
+        api.post(
+            "/api/v1/tandems",
+            json!({"field_id": dieter.id.to_string(), "inside_id": klaus.id.to_string(),
+                   "deputy_id": petra.id.to_string()}),
+        )
+        .await;
+        let web = server.web(&dieter).await;
+        let card = web.get("/").await.select_text("#h-tandem + ul").unwrap();
+        assert!(
+            card.contains("Partner: Test inside") && !card.contains("abwesend"),
+            "{db}: {card}"
+        );
+        let today = tandem_domain::format::today().to_string();
+        let sick = api
+            .post(
+                "/api/v1/absences",
+                json!({"user_id": klaus.id.to_string(), "kind": "sick", "from": today, "to": today}),
+            )
+            .await;
+        assert_eq!(sick.status, 201, "{db}: {}", sick.body);
+        let card = web.get("/").await.select_text("#h-tandem + ul").unwrap();
+        assert!(
+            card.contains("Heute abwesend – vertreten von Test inside"),
+            "{db}: {card}"
+        );
+        server.stop().await;
+    }
+}
