@@ -36,6 +36,10 @@ impl ApiClient {
         self.send(Method::PATCH, path, Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> ApiResponse {
+        self.send(Method::PUT, path, Some(body)).await
+    }
+
     pub async fn delete(&self, path: &str) -> ApiResponse {
         self.send(Method::DELETE, path, None).await
     }

@@ -3,6 +3,7 @@
 pub mod absences;
 pub mod accounts;
 pub mod activities;
+pub mod calendar;
 pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
@@ -55,6 +56,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(absences::router())
         .merge(accounts::router())
         .merge(activities::router())
+        .merge(calendar::router())
         .merge(contacts::router())
         .merge(custom_fields::router())
         .merge(deals::router())

@@ -94,3 +94,53 @@ async fn admins_set_business_hours_land_and_closure_days() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_business_calendar_through_the_api() {
+    use serde_json::json;
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (api, _) = server.api(Role::Admin).await;
+        let stored = api.get("/api/v1/business-calendar").await;
+        assert_eq!(stored.status, 200, "{db}");
+        assert_eq!(stored.body["land"], "NW", "{db}");
+        assert_eq!(
+            stored.body["week"][0],
+            json!({"start": "08:00", "end": "17:00"}),
+            "{db}"
+        );
+        assert_eq!(stored.body["week"][6], json!(null), "{db}");
+        let day = json!({"start": "07:00", "end": "15:30"});
+        let body = json!({"time_zone": "Europe/Berlin", "land": "SN",
+            "week": [day, day, day, day, day, null, null], "closures": ["2026-12-24"]});
+        let put = api.put("/api/v1/business-calendar", body.clone()).await;
+        assert_eq!(put.status, 200, "{db}: {}", put.body);
+        assert_eq!(put.body, body, "{db}");
+        let bad = api
+            .put(
+                "/api/v1/business-calendar",
+                json!({"time_zone": "Nowhere/Land", "land": "SN", "week": [null, null, null, null, null, null, null]}),
+            )
+            .await;
+        assert_eq!(bad.status, 422, "{db}");
+        let fields: Vec<_> = bad.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(fields, vec!["time_zone", "week"], "{db}");
+        assert_eq!(
+            api.get("/api/v1/business-calendar").await.body,
+            body,
+            "{db}: unchanged"
+        );
+        let (rep_api, _) = server.api(Role::Field).await;
+        assert_eq!(
+            rep_api.put("/api/v1/business-calendar", body).await.status,
+            403,
+            "{db}"
+        );
+        server.stop().await;
+    }
+}
