@@ -91,30 +91,21 @@ fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
 
 use super::table::{Cell, ColumnDef, Table};
 
-const fn col(key: &'static str, label: &'static str, numeric: bool, default: bool) -> ColumnDef {
-    ColumnDef {
-        key,
-        label,
-        numeric,
-        default,
-    }
-}
-
 /// The columns the account list can show.
 pub const COLUMNS: [ColumnDef; 13] = [
-    col("name", "field-name", false, true),
-    col("city", "field-city", false, true),
-    col("lifecycle", "field-lifecycle", false, true),
-    col("owner", "field-owner", false, true),
-    col("updated", "field-updated", false, true),
-    col("industry", "field-industry", false, false),
-    col("postal_code", "field-postal-code", false, false),
-    col("country", "field-country", false, false),
-    col("employees", "field-employees", true, false),
-    col("phone", "field-phone", false, false),
-    col("email", "field-email", false, false),
-    col("website", "field-website", false, false),
-    col("tags", "field-tags", false, false),
+    ColumnDef::new("name", "field-name", false, true),
+    ColumnDef::new("city", "field-city", false, true),
+    ColumnDef::new("lifecycle", "field-lifecycle", false, true),
+    ColumnDef::new("owner", "field-owner", false, true),
+    ColumnDef::new("updated", "field-updated", false, true),
+    ColumnDef::new("industry", "field-industry", false, false),
+    ColumnDef::new("postal_code", "field-postal-code", false, false),
+    ColumnDef::new("country", "field-country", false, false),
+    ColumnDef::new("employees", "field-employees", true, false),
+    ColumnDef::new("phone", "field-phone", false, false),
+    ColumnDef::new("email", "field-email", false, false),
+    ColumnDef::new("website", "field-website", false, false),
+    ColumnDef::new("tags", "field-tags", false, false),
 ];
 
 fn cell(a: &Account, key: &str, tr: Tr) -> Cell {
@@ -323,24 +314,17 @@ pub async fn export(
     let tr = Tr::new(auth.user.locale);
     let Parsed { filter, sort, .. } =
         parse_list(&state, &auth, &p.list, raw.as_deref(), p.trash.is_some()).await?;
-    let mut query = ListQuery {
-        filter,
-        sort,
-        limit: 200,
-        cursor: None,
-    };
-    let mut accounts = vec![];
-    loop {
-        let page = svc::list(&state.store, &auth, &query).await?;
-        accounts.extend(page.items);
-        match page.next {
-            Some(next) if accounts.len() < super::deals::EXPORT_LIMIT => {
-                query.cursor = Some(next.encode())
-            }
-            _ => break,
-        }
-    }
-    accounts.truncate(super::deals::EXPORT_LIMIT);
+    let accounts = super::table::all_pages(|cursor| {
+        let query = ListQuery {
+            filter: filter.clone(),
+            sort,
+            limit: 200,
+            cursor,
+        };
+        let (store, auth) = (&state.store, &auth);
+        async move { svc::list(store, auth, &query).await }
+    })
+    .await?;
     let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
     account_table(tr, &chosen, &accounts).csv(tr, &format!("{}.csv", tr.t("accounts-title")))
 }

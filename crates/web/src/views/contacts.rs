@@ -69,27 +69,18 @@ pub struct ListParams {
 
 use super::table::{Cell, ColumnDef, Table};
 
-const fn col(key: &'static str, label: &'static str, default: bool) -> ColumnDef {
-    ColumnDef {
-        key,
-        label,
-        numeric: false,
-        default,
-    }
-}
-
 /// The columns the contact list can show.
 pub const COLUMNS: [ColumnDef; 10] = [
-    col("name", "field-name", true),
-    col("account", "field-account", true),
-    col("email", "field-email", true),
-    col("phone", "field-phone", true),
-    col("position", "field-position", false),
-    col("emails", "field-emails", false),
-    col("phones", "field-phones", false),
-    col("consent", "field-consent", false),
-    col("verified_on", "field-verified-on", false),
-    col("updated", "field-updated", false),
+    ColumnDef::new("name", "field-name", false, true),
+    ColumnDef::new("account", "field-account", false, true),
+    ColumnDef::new("email", "field-email", false, true),
+    ColumnDef::new("phone", "field-phone", false, true),
+    ColumnDef::new("position", "field-position", false, false),
+    ColumnDef::new("emails", "field-emails", false, false),
+    ColumnDef::new("phones", "field-phones", false, false),
+    ColumnDef::new("consent", "field-consent", false, false),
+    ColumnDef::new("verified_on", "field-verified-on", false, false),
+    ColumnDef::new("updated", "field-updated", false, false),
 ];
 
 fn cell(c: &Contact, key: &str, tr: Tr, stale_days: i64, today: jiff::civil::Date) -> Cell {
@@ -298,35 +289,31 @@ pub async fn export(
     let tr = Tr::new(auth.user.locale);
     let custom =
         super::custom::list_filters(&state, &auth, Entity::Contact, raw.as_deref()).await?;
-    let mut query = ListQuery {
-        filter: Filter {
-            q: p.list.q.clone(),
-            deleted: p.trash.is_some(),
-            custom: custom.filters.clone(),
-            ..Default::default()
-        },
-        stale: p.list.stale.as_deref() == Some("1"),
-        sort: p
-            .list
-            .sort
-            .as_deref()
-            .and_then(Sort::parse)
-            .unwrap_or_default(),
-        limit: 200,
-        cursor: None,
+    let filter = Filter {
+        q: p.list.q.clone(),
+        deleted: p.trash.is_some(),
+        custom: custom.filters.clone(),
+        ..Default::default()
     };
-    let mut contacts = vec![];
-    loop {
-        let page = svc::list(&state.store, &auth, &query).await?;
-        contacts.extend(page.items);
-        match page.next {
-            Some(next) if contacts.len() < super::deals::EXPORT_LIMIT => {
-                query.cursor = Some(next.encode())
-            }
-            _ => break,
-        }
-    }
-    contacts.truncate(super::deals::EXPORT_LIMIT);
+    let stale = p.list.stale.as_deref() == Some("1");
+    let sort = p
+        .list
+        .sort
+        .as_deref()
+        .and_then(Sort::parse)
+        .unwrap_or_default();
+    let contacts = super::table::all_pages(|cursor| {
+        let query = ListQuery {
+            filter: filter.clone(),
+            stale,
+            sort,
+            limit: 200,
+            cursor,
+        };
+        let (store, auth) = (&state.store, &auth);
+        async move { svc::list(store, auth, &query).await }
+    })
+    .await?;
     let days = svc::stale_days(&state.store, &auth).await?;
     let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
     contact_table(tr, &chosen, &contacts, days).csv(tr, &format!("{}.csv", tr.t("contacts-title")))

@@ -99,29 +99,20 @@ pub fn rows(deals: &[Deal], tr: Tr) -> Vec<Row> {
 
 use super::table::{Cell, ColumnDef, Table};
 
-const fn col(key: &'static str, label: &'static str, numeric: bool, default: bool) -> ColumnDef {
-    ColumnDef {
-        key,
-        label,
-        numeric,
-        default,
-    }
-}
-
 /// The columns the deal list can show.
 pub const COLUMNS: [ColumnDef; 12] = [
-    col("title", "field-title", false, true),
-    col("stage", "field-stage", false, true),
-    col("amount", "field-amount", true, true),
-    col("weighted", "field-weighted", true, false),
-    col("probability", "field-probability", true, false),
-    col("close", "field-expected-close", false, true),
-    col("owner", "field-owner", false, true),
-    col("partner", "field-inside-partner", false, false),
-    col("next_step", "field-next-step", false, false),
-    col("next_due", "field-next-step-due", false, false),
-    col("source", "field-source", false, false),
-    col("created", "field-created", false, false),
+    ColumnDef::new("title", "field-title", false, true),
+    ColumnDef::new("stage", "field-stage", false, true),
+    ColumnDef::new("amount", "field-amount", true, true),
+    ColumnDef::new("weighted", "field-weighted", true, false),
+    ColumnDef::new("probability", "field-probability", true, false),
+    ColumnDef::new("close", "field-expected-close", false, true),
+    ColumnDef::new("owner", "field-owner", false, true),
+    ColumnDef::new("partner", "field-inside-partner", false, false),
+    ColumnDef::new("next_step", "field-next-step", false, false),
+    ColumnDef::new("next_due", "field-next-step-due", false, false),
+    ColumnDef::new("source", "field-source", false, false),
+    ColumnDef::new("created", "field-created", false, false),
 ];
 
 /// The cell of column `key` for a deal.
@@ -447,9 +438,6 @@ async fn list_page(
     Ok(render(page))
 }
 
-/// Rows a CSV export writes at most.
-pub const EXPORT_LIMIT: usize = 100_000;
-
 #[derive(Deserialize, Default)]
 pub struct ExportParams {
     #[serde(flatten)]
@@ -469,22 +457,17 @@ pub async fn export(
     let trash = p.trash.is_some();
     let Parsed { filter, sort, .. } =
         parse_list(&state, &auth, &p.list, raw.as_deref(), trash).await?;
-    let mut query = ListQuery {
-        filter,
-        sort,
-        limit: 200,
-        cursor: None,
-    };
-    let mut deals = vec![];
-    loop {
-        let page = svc::list(&state.store, &auth, &query).await?;
-        deals.extend(page.items);
-        match page.next {
-            Some(next) if deals.len() < EXPORT_LIMIT => query.cursor = Some(next.encode()),
-            _ => break,
-        }
-    }
-    deals.truncate(EXPORT_LIMIT);
+    let deals = super::table::all_pages(|cursor| {
+        let query = ListQuery {
+            filter: filter.clone(),
+            sort,
+            limit: 200,
+            cursor,
+        };
+        let (store, auth) = (&state.store, &auth);
+        async move { svc::list(store, auth, &query).await }
+    })
+    .await?;
     let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
     deal_table(tr, &chosen, &deals).csv(tr, &format!("{}.csv", tr.t("deals-title")))
 }

@@ -21,9 +21,7 @@ struct SearchPage {
     tr: Tr,
     layout: Layout,
     q: String,
-    accounts: Vec<Hit>,
-    contacts: Vec<Hit>,
-    deals: Vec<Hit>,
+    hits: Hits,
 }
 
 #[derive(Deserialize)]
@@ -32,7 +30,7 @@ pub struct Params {
 }
 
 /// The hits of a search, grouped by kind, in the user's words.
-struct Hits {
+pub struct Hits {
     accounts: Vec<Hit>,
     contacts: Vec<Hit>,
     deals: Vec<Hit>,
@@ -103,17 +101,10 @@ pub async fn search(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let q = query_text(p.q);
-    let r = svc::search(&state.store, &auth, &q, 20).await?;
-    let Hits {
-        accounts,
-        contacts,
-        deals,
-    } = hits(r, tr);
+    let hits = hits(svc::search(&state.store, &auth, &q, 20).await?, tr);
     Ok(render(SearchPage {
         layout: Layout::new(&auth, "", tr.t("search-title")),
-        accounts,
-        contacts,
-        deals,
+        hits,
         q,
         tr,
     }))
@@ -124,9 +115,7 @@ pub async fn search(
 struct Suggestions {
     tr: Tr,
     q: String,
-    accounts: Vec<Hit>,
-    contacts: Vec<Hit>,
-    deals: Vec<Hit>,
+    hits: Hits,
 }
 
 /// The typeahead under the search box: a fragment with the first hits of each kind.
@@ -137,19 +126,8 @@ pub async fn suggest(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let q = query_text(p.q);
-    let r = svc::search(&state.store, &auth, &q, 5).await?;
-    let Hits {
-        accounts,
-        contacts,
-        deals,
-    } = hits(r, tr);
-    Ok(render(Suggestions {
-        tr,
-        q,
-        accounts,
-        contacts,
-        deals,
-    }))
+    let hits = hits(svc::search(&state.store, &auth, &q, 5).await?, tr);
+    Ok(render(Suggestions { tr, q, hits }))
 }
 
 /// Account names for the account fields of forms (a `<datalist>` filled by app.js).

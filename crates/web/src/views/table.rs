@@ -18,6 +18,42 @@ pub struct ColumnDef {
     pub default: bool,
 }
 
+impl ColumnDef {
+    pub const fn new(key: &'static str, label: &'static str, numeric: bool, default: bool) -> Self {
+        ColumnDef {
+            key,
+            label,
+            numeric,
+            default,
+        }
+    }
+}
+
+/// Rows a CSV export writes at most.
+pub const EXPORT_LIMIT: usize = 100_000;
+
+/// Every record of a list for an export: `fetch` reads one page after a cursor; pages
+/// are read until the list ends or `EXPORT_LIMIT` records are there.
+pub async fn all_pages<T, Fut>(
+    mut fetch: impl FnMut(Option<String>) -> Fut,
+) -> crate::error::AppResult<Vec<T>>
+where
+    Fut: std::future::Future<Output = crate::error::AppResult<tandem_store::Page<T>>>,
+{
+    let mut items = vec![];
+    let mut cursor = None;
+    loop {
+        let page = fetch(cursor).await?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) if items.len() < EXPORT_LIMIT => cursor = Some(next.encode()),
+            _ => break,
+        }
+    }
+    items.truncate(EXPORT_LIMIT);
+    Ok(items)
+}
+
 /// One cell: a text, optionally linked, with an optional second line; `csv` is the
 /// plain value the export writes.
 #[derive(Default)]

@@ -92,13 +92,13 @@ fn every_generated_key_exists() {
     for s in ["queued", "running", "done", "failed"] {
         wanted.push(format!("job-status-{s}"));
     }
-    // Column headings of the record lists: `col("key", "label-key", …)`.
+    // Column headings of the record lists: `ColumnDef::new("key", "label-key", …)`.
     let views = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/views");
     for file in walk(&views) {
         let text = std::fs::read_to_string(&file).unwrap();
         for line in text
             .lines()
-            .filter(|l| l.trim_start().starts_with("col(\""))
+            .filter(|l| l.trim_start().starts_with("ColumnDef::new(\""))
         {
             if let Some(label) = line.split('"').nth(3) {
                 wanted.push(label.to_string());
