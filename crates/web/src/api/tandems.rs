@@ -112,11 +112,7 @@ async fn patch_tandem(
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<TandemOut>> {
     let id = tandem_id(&id)?;
-    let current = svc::list(&state.store, &auth)
-        .await?
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or(AppError::NotFound)?;
+    let current = svc::get(&state.store, &auth, id).await?;
     let stored = TandemInput {
         field_id: Some(current.data.tandem.field_id),
         inside_id: Some(current.data.tandem.inside_id),

@@ -23,16 +23,7 @@ pub async fn set_contact_stale_days(store: &Store, auth: &Auth, days: i64) -> Ap
     let mut tx = store.begin().await?;
     workspaces::set_contact_stale_days(&mut tx.conn(), auth.user.workspace_id, days).await?;
     let diff = serde_json::json!({"contact_stale_days": [before.contact_stale_days, days]});
-    record_change(
-        &mut tx,
-        auth,
-        "workspace",
-        "settings",
-        auth.user.workspace_id.0,
-        Action::Update,
-        diff,
-    )
-    .await?;
+    audited(&mut tx, auth, diff).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -67,16 +58,7 @@ pub async fn set_visibility(
     }
     let mut tx = store.begin().await?;
     workspaces::set_visibility(&mut tx.conn(), auth.user.workspace_id, &all).await?;
-    record_change(
-        &mut tx,
-        auth,
-        "workspace",
-        "settings",
-        auth.user.workspace_id.0,
-        Action::Update,
-        serde_json::Value::Object(diff),
-    )
-    .await?;
+    audited(&mut tx, auth, serde_json::Value::Object(diff)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -93,16 +75,13 @@ pub async fn set_calendar(
     let mut tx = store.begin().await?;
     workspaces::set_calendar(&mut tx.conn(), auth.user.workspace_id, &settings).await?;
     let diff = serde_json::json!({"calendar": [before.calendar, settings]});
-    record_change(
-        &mut tx,
-        auth,
-        "workspace",
-        "settings",
-        auth.user.workspace_id.0,
-        Action::Update,
-        diff,
-    )
-    .await?;
+    audited(&mut tx, auth, diff).await?;
     tx.commit().await?;
     Ok(settings)
+}
+
+/// Audits and announces a change of the workspace's settings, in its transaction.
+async fn audited(tx: &mut tandem_store::Tx, auth: &Auth, diff: serde_json::Value) -> AppResult<()> {
+    let ws = auth.user.workspace_id.0;
+    record_change(tx, auth, "workspace", "settings", ws, Action::Update, diff).await
 }

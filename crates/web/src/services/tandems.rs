@@ -26,6 +26,11 @@ pub async fn list(store: &Store, auth: &Auth) -> AppResult<Vec<StoredTandem>> {
     Ok(tandems::list(&mut c.conn(), auth.user.workspace_id).await?)
 }
 
+pub async fn get(store: &Store, auth: &Auth, id: TandemId) -> AppResult<StoredTandem> {
+    let mut c = store.read().await?;
+    Ok(tandems::get(&mut c.conn(), auth.user.workspace_id, id).await?)
+}
+
 /// The shape, then the people: an active field rep, an active inside partner and, if
 /// named, an active inside deputy, all of this workspace.
 async fn checked(tx: &mut Tx, auth: &Auth, input: &TandemInput) -> AppResult<TandemData> {

@@ -244,20 +244,14 @@ async fn list_page(
     ];
     let mut common: Vec<(&str, &str)> = common.to_vec();
     common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let keep: Vec<(String, String)> = common
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    common.push(("cols", cols.as_str()));
-    let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
-    let export_url = format!("/accounts/export.csv{}", {
-        let mut pairs = common.clone();
-        if trash {
-            pairs.push(("trash", "1"));
-        }
-        super::query_string(&pairs)
-    });
+    let links = super::table::list_links(
+        base,
+        "/accounts/export.csv",
+        &common,
+        &cols,
+        page.next.as_ref(),
+        trash,
+    );
     let title = tr.t(if trash {
         "trash-title"
     } else {
@@ -272,17 +266,17 @@ async fn list_page(
         table,
         views: super::table::saved_views(state, auth, "accounts", "/accounts", raw.as_deref())
             .await?,
-        keep,
-        export_url,
+        keep: links.keep,
+        export_url: links.export,
         bulk_owners: owner_options(&users, None),
-        back: first_url.clone(),
+        back: links.first.clone(),
         q: q.clone(),
         tag: tag.clone(),
         lifecycles: lifecycle_options(tr, lifecycle),
         owners: owner_options(&users, owner),
         sorts: super::sort_options(tr, sort),
-        next_url,
-        first_url,
+        next_url: links.next,
+        first_url: links.first,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
         filtered: !custom.pairs.is_empty()
             || lifecycle.is_some()

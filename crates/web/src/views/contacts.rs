@@ -233,20 +233,14 @@ async fn list_page(
         ("sort", sort.as_str()),
     ];
     common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let keep: Vec<(String, String)> = common
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    common.push(("cols", cols.as_str()));
-    let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
-    let export_url = format!("/contacts/export.csv{}", {
-        let mut pairs = common.clone();
-        if trash {
-            pairs.push(("trash", "1"));
-        }
-        super::query_string(&pairs)
-    });
+    let links = super::table::list_links(
+        base,
+        "/contacts/export.csv",
+        &common,
+        &cols,
+        page.next.as_ref(),
+        trash,
+    );
     let title = tr.t(if trash {
         "contacts-trash-title"
     } else {
@@ -257,13 +251,13 @@ async fn list_page(
         table: contact_table(tr, &chosen, &page.items, days),
         views: super::table::saved_views(state, auth, "contacts", "/contacts", raw.as_deref())
             .await?,
-        keep,
-        export_url,
+        keep: links.keep,
+        export_url: links.export,
         q,
         stale,
         sorts: super::sort_options(tr, sort),
-        next_url,
-        first_url,
+        next_url: links.next,
+        first_url: links.first,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
         can_write: auth.user.role.can_write_records(),
         trash,

@@ -371,20 +371,14 @@ async fn list_page(
     ];
     let mut common: Vec<(&str, &str)> = common.to_vec();
     common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let keep: Vec<(String, String)> = common
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    common.push(("cols", cols.as_str()));
-    let (first_url, next_url) = super::pager_urls(base, &common, page.next.as_ref());
-    let export_url = format!("/deals/export.csv{}", {
-        let mut pairs = common.clone();
-        if trash {
-            pairs.push(("trash", "1"));
-        }
-        super::query_string(&pairs)
-    });
+    let links = super::table::list_links(
+        base,
+        "/deals/export.csv",
+        &common,
+        &cols,
+        page.next.as_ref(),
+        trash,
+    );
     let mut statuses: Options = DealStatus::ALL
         .iter()
         .map(|s| {
@@ -409,10 +403,10 @@ async fn list_page(
         .with_notice(p.notice.as_deref()),
         table,
         views: super::table::saved_views(state, auth, "deals", "/deals", raw.as_deref()).await?,
-        keep,
-        export_url,
+        keep: links.keep,
+        export_url: links.export,
         bulk_owners: owner_options(&users, None),
-        back: first_url.clone(),
+        back: links.first.clone(),
         q,
         pipelines: pipelines
             .iter()
@@ -422,8 +416,8 @@ async fn list_page(
         statuses,
         owners: owner_options(&users, owner),
         sorts: super::sort_options(tr, sort),
-        next_url,
-        first_url,
+        next_url: links.next,
+        first_url: links.first,
         paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
         filtered: !custom.pairs.is_empty()
             || pipeline.is_some()

@@ -242,6 +242,44 @@ impl Table {
     }
 }
 
+/// The links of a list page: its pager, its CSV export, and the filters the column
+/// chooser keeps (`keep`, without the columns themselves).
+pub struct ListLinks {
+    pub keep: Vec<(String, String)>,
+    pub first: String,
+    pub next: String,
+    pub export: String,
+}
+
+/// `base` is the list's path (`/deals` or `/deals/trash`), `export` its CSV path,
+/// `filters` the query pairs in use, `cols` the chosen columns (see [`cols_value`]).
+pub fn list_links(
+    base: &str,
+    export: &str,
+    filters: &[(&str, &str)],
+    cols: &str,
+    next: Option<&tandem_domain::cursor::Cursor>,
+    trash: bool,
+) -> ListLinks {
+    let keep = filters
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let mut pairs = filters.to_vec();
+    pairs.push(("cols", cols));
+    let (first, next) = super::pager_urls(base, &pairs, next);
+    if trash {
+        pairs.push(("trash", "1"));
+    }
+    ListLinks {
+        keep,
+        first,
+        next,
+        export: format!("{export}{}", super::query_string(&pairs)),
+    }
+}
+
 /// The saved views of a list, and what the save form needs.
 pub struct SavedViews {
     pub list: &'static str,
