@@ -236,6 +236,36 @@ pub struct Clock {
     pub step_every: SignedDuration,
 }
 
+impl Clock {
+    /// The clock of a running request at `now`, from its due time and SLA terms. The
+    /// reminder threshold counts back from the due time; `terms` are the SLA minutes and
+    /// the reminder threshold in basis points (so a pause moves it along);
+    /// escalation steps follow one SLA apart.
+    pub fn at(
+        cal: &crate::calendar::BusinessCalendar,
+        now: jiff::Timestamp,
+        due: jiff::Timestamp,
+        (sla_minutes, reminder_bp): (i64, i64),
+        reminded: bool,
+        escalated: usize,
+        path: usize,
+    ) -> Clock {
+        let remaining = cal.remaining(now, due);
+        let sla = SignedDuration::from_mins(sla_minutes);
+        let before_due = SignedDuration::from_secs(
+            sla.as_secs() * (10_000 - reminder_bp.clamp(0, 10_000)) / 10_000,
+        );
+        Clock {
+            overdue: -remaining,
+            past_reminder: before_due - remaining,
+            reminded,
+            escalated,
+            path,
+            step_every: sla,
+        }
+    }
+}
+
 /// The next thing to do for a clock; the job runs this until it says `Nothing`, so a
 /// job that missed a cycle catches up one step at a time and never repeats one.
 pub fn due_action(c: &Clock) -> Due {
@@ -280,6 +310,45 @@ mod tests {
 
     fn user(n: u8) -> UserId {
         UserId(uuid::Uuid::from_bytes([n; 16]))
+    }
+
+    #[test]
+    fn the_clock_reminds_before_due_and_escalates_one_sla_apart() {
+        let cal = crate::calendar::BusinessCalendar::standard(crate::holidays::Land::NW);
+        let at = |d: i8, h: i8| {
+            date(2026, 11, d)
+                .at(h, 0, 0, 0)
+                .to_zoned(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
+                .unwrap()
+                .timestamp()
+        };
+        // Due Tuesday 12:00, SLA 8 h, reminder at 75 % = 2 h before due.
+        let due = at(24, 12);
+        let clock = |now, reminded, escalated| {
+            due_action(&Clock::at(
+                &cal,
+                now,
+                due,
+                (480, 7_500),
+                reminded,
+                escalated,
+                2,
+            ))
+        };
+        let table = [
+            (at(24, 9), false, 0, Due::Nothing),
+            (at(24, 10), false, 0, Due::Remind),
+            (at(24, 11), true, 0, Due::Nothing),
+            (at(24, 12), true, 0, Due::Escalate(0)),
+            (at(24, 12), false, 0, Due::Escalate(0)),
+            (at(24, 16), true, 1, Due::Nothing),
+            // One SLA (8 business hours) after due: Wednesday 11:00.
+            (at(25, 11), true, 1, Due::Escalate(1)),
+            (at(27, 11), true, 2, Due::Nothing),
+        ];
+        for (now, reminded, escalated, want) in table {
+            assert_eq!(clock(now, reminded, escalated), want, "{now}");
+        }
     }
 
     #[test]

@@ -59,5 +59,8 @@ id_type!(
     TokenId,
     JobId,
     AbsenceId,
-    TandemId
+    TandemId,
+    RequestTypeId,
+    RequestId,
+    NotificationId
 );

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod jobs;
 pub mod locale;
 pub mod money;
+pub mod notify;
 pub mod pipeline;
 pub mod request;
 pub mod role;

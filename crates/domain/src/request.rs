@@ -160,6 +160,40 @@ impl RequestTypeInput {
     }
 }
 
+/// A new request as a form or the API sends it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    pub type_id: Option<crate::RequestTypeId>,
+    #[serde(default)]
+    pub description: String,
+    pub account_id: Option<crate::AccountId>,
+    pub deal_id: Option<crate::DealId>,
+}
+
+pub const DESCRIPTION_MAX: usize = 4_000;
+
+impl RequestInput {
+    /// The shape: a type and a description; the service checks what the ids name.
+    pub fn validate(&self) -> Result<String, Invalid> {
+        let mut c = Checker::default();
+        if self.type_id.is_none() {
+            c.add("type_id", "required");
+        }
+        let description = c.required("description", &self.description, DESCRIPTION_MAX);
+        c.finish()?;
+        Ok(description)
+    }
+}
+
+/// A comment's text: required, at most `DESCRIPTION_MAX` characters.
+pub fn comment_text(text: &str) -> Result<String, Invalid> {
+    let mut c = Checker::default();
+    let t = c.required("text", text, DESCRIPTION_MAX);
+    c.finish()?;
+    Ok(t)
+}
+
 /// The request types a new workspace starts with, named in its language.
 pub fn default_types(locale: Locale) -> Vec<RequestTypeData> {
     let de = locale == Locale::De;

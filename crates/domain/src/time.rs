@@ -35,3 +35,32 @@ impl Instant {
         format!("{:.3}", self.timestamp())
     }
 }
+
+/// Where "now" comes from: the system clock, or a manual clock that tests set and move
+/// (the SLA clocks of requests and the jobs that watch them read it).
+#[derive(Clone, Debug, Default)]
+pub struct Clock(Option<std::sync::Arc<std::sync::atomic::AtomicI64>>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(None)
+    }
+
+    pub fn manual(at: Instant) -> Clock {
+        Clock(Some(std::sync::Arc::new(at.0.into())))
+    }
+
+    pub fn now(&self) -> Instant {
+        match &self.0 {
+            None => Instant::now(),
+            Some(t) => Instant(t.load(std::sync::atomic::Ordering::SeqCst)),
+        }
+    }
+
+    /// Sets a manual clock; the system clock cannot be set.
+    pub fn set(&self, at: Instant) {
+        if let Some(t) = &self.0 {
+            t.store(at.0, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}

@@ -132,3 +132,55 @@ pub async fn between(
     let rows: Vec<Row> = c.all(&q).await?;
     Ok(rows.into_iter().filter_map(Row::into_absence).collect())
 }
+
+/// Absences of every workspace that have begun by `day` and not ended before it, whose
+/// requests were not yet handed on (the absence job; it checks each workspace's own
+/// date itself).
+pub async fn begun_unapplied(
+    c: &mut Conn<'_>,
+    day: jiff::civil::Date,
+    limit: u64,
+) -> StoreResult<Vec<(WorkspaceId, StoredAbsence)>> {
+    #[derive(sqlx::FromRow)]
+    struct Key {
+        workspace_id: Uuid,
+        id: Uuid,
+    }
+    let yesterday = day.yesterday().unwrap_or(day);
+    let q = Query::select()
+        .columns(["workspace_id", "id"])
+        .from("absences")
+        .and_where(Expr::col("deleted_at").is_null())
+        .and_where(Expr::col("applied_at").is_null())
+        .and_where(Expr::col("from_date").lte(day.to_string()))
+        .and_where(Expr::col("to_date").gte(yesterday.to_string()))
+        .order_by("from_date", Order::Asc)
+        .limit(limit)
+        .to_owned();
+    let keys: Vec<Key> = c.all(&q).await?;
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys {
+        let ws = WorkspaceId(k.workspace_id);
+        if let Ok(a) = get(c, ws, AbsenceId(k.id)).await {
+            out.push((ws, a));
+        }
+    }
+    Ok(out)
+}
+
+/// Marks an absence as handed on; `false` if another runner did it first.
+pub async fn mark_applied(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: AbsenceId,
+    now: Instant,
+) -> StoreResult<bool> {
+    let q = Query::update()
+        .table("absences")
+        .value("applied_at", now.0)
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("id").eq(id.0))
+        .and_where(Expr::col("applied_at").is_null())
+        .to_owned();
+    Ok(c.exec(&q).await? == 1)
+}

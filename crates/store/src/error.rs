@@ -29,4 +29,12 @@ impl StoreError {
         err.as_database_error()
             .is_some_and(|e| e.is_unique_violation())
     }
+
+    /// A unique-constraint failure as `Duplicate(field)`; other errors as they are.
+    pub fn duplicate_as(self, field: &'static str) -> StoreError {
+        match self {
+            StoreError::Db(e) if Self::is_unique_violation(&e) => StoreError::Duplicate(field),
+            other => other,
+        }
+    }
 }

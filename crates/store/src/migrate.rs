@@ -105,6 +105,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_tandems.sql"),
         postgres: include_str!("../migrations/postgres/0015_tandems.sql"),
     },
+    Migration {
+        version: 16,
+        name: "requests",
+        sqlite: include_str!("../migrations/sqlite/0016_requests.sql"),
+        postgres: include_str!("../migrations/postgres/0016_requests.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

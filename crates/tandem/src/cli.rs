@@ -128,6 +128,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 demo,
                 secure_cookies,
                 login_attempts_per_minute,
+                clock: tandem_domain::time::Clock::system(),
             };
             server::serve(cfg, shutdown, |addr| {
                 println!("Tandem is running at http://{addr}");

@@ -3,23 +3,32 @@
 use std::time::Duration;
 use tandem_domain::{
     Instant,
-    time::{DAY_MS, HOUR_MS, MINUTE_MS},
+    time::{Clock, DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS},
 };
 use tandem_store::{Store, StoreResult, jobs, sessions};
 use tokio_util::sync::CancellationToken;
 
 pub const SESSIONS_CLEANUP: &str = "sessions.cleanup";
 pub const JOBS_PRUNE: &str = "jobs.prune";
+/// Requests: hand on those of people whose absence began, remind, escalate.
+pub const REQUESTS_SWEEP: &str = "requests.sweep";
+/// Sends the mail in the outbox.
+pub const MAIL_OUTBOX: &str = "mail.outbox";
 
 /// Runs until `shutdown`; a job in progress is finished first.
-pub async fn run(store: Store, shutdown: CancellationToken) {
-    for (kind, every) in [(SESSIONS_CLEANUP, HOUR_MS), (JOBS_PRUNE, DAY_MS)] {
+pub async fn run(store: Store, clock: Clock, shutdown: CancellationToken) {
+    for (kind, every) in [
+        (SESSIONS_CLEANUP, HOUR_MS),
+        (JOBS_PRUNE, DAY_MS),
+        (REQUESTS_SWEEP, MINUTE_MS),
+        (MAIL_OUTBOX, 15 * SECOND_MS),
+    ] {
         if let Err(e) = jobs::ensure_periodic(&store, kind, every).await {
             tracing::error!(error = %e, kind, "cannot register periodic job");
         }
     }
     loop {
-        if let Err(e) = tick(&store, &shutdown).await {
+        if let Err(e) = tick_at(&store, clock.now(), &shutdown).await {
             tracing::warn!(error = %e, "job runner tick failed");
         }
         tokio::select! {
@@ -49,7 +58,7 @@ pub async fn tick_at(
         let Some(job) = jobs::claim(store, now.max(Instant::now())).await? else {
             break;
         };
-        let result = handle(store, &job).await;
+        let result = handle(store, &job, now).await;
         match &result {
             Ok(()) => tracing::info!(kind = %job.kind, id = %job.id, "job done"),
             Err(e) => {
@@ -62,9 +71,26 @@ pub async fn tick_at(
     Ok(ran)
 }
 
-async fn handle(store: &Store, job: &jobs::Job) -> Result<(), String> {
+/// Runs one job as if at `now` (the SLA clocks read it; bookkeeping uses real time).
+async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<(), String> {
     let now = Instant::now();
     match job.kind.as_str() {
+        REQUESTS_SWEEP => {
+            let steps = tandem_web::services::requests::sweep(store, clock_now)
+                .await
+                .map_err(|e| e.to_string())?;
+            if steps > 0 {
+                tracing::info!(steps, "requests handed on, reminded or escalated");
+            }
+            Ok(())
+        }
+        MAIL_OUTBOX => {
+            let sent = tandem_web::services::notify::send_outbox(store).await?;
+            if sent > 0 {
+                tracing::info!(sent, "mail sent");
+            }
+            Ok(())
+        }
         SESSIONS_CLEANUP => {
             let mut tx = store.begin().await.map_err(|e| e.to_string())?;
             let n = sessions::delete_expired(&mut tx.conn(), now)

@@ -13,6 +13,8 @@ pub struct ServeConfig {
     pub demo: bool,
     pub secure_cookies: bool,
     pub login_attempts_per_minute: u32,
+    /// The system clock, or a manual one in tests.
+    pub clock: tandem_domain::time::Clock,
 }
 
 /// Runs until `shutdown` is cancelled. `on_ready` gets the bound address.
@@ -38,9 +40,14 @@ pub async fn serve(
             login_attempts_per_minute: cfg.login_attempts_per_minute,
         },
         shutdown.clone(),
+        cfg.clock.clone(),
     );
     let app = tandem_web::router(state);
-    let runner = tokio::spawn(crate::jobs::run(store.clone(), shutdown.clone()));
+    let runner = tokio::spawn(crate::jobs::run(
+        store.clone(),
+        cfg.clock.clone(),
+        shutdown.clone(),
+    ));
     let events = {
         let (store, token) = (store.clone(), shutdown.clone());
         tokio::spawn(async move { store.listen_for_events(token.cancelled_owned()).await })

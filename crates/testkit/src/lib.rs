@@ -10,7 +10,7 @@ pub use fantoccini::{self, Locator};
 
 use std::{net::SocketAddr, path::PathBuf};
 use tandem::server::{ServeConfig, serve};
-use tandem_domain::{Locale, Role, UserId, WorkspaceId};
+use tandem_domain::{Locale, Role, UserId, WorkspaceId, time::Clock};
 use tandem_store::Store;
 use tandem_web::services::auth::{NewUserInput, create_api_token, create_user, ensure_workspace};
 use tokio_util::sync::CancellationToken;
@@ -160,6 +160,8 @@ pub struct TestServer {
     pub workspace: WorkspaceId,
     shutdown: CancellationToken,
     handle: tokio::task::JoinHandle<anyhow::Result<()>>,
+    /// The server's clock (manual with `start_at`).
+    pub clock: Clock,
 }
 
 pub struct TestUser {
@@ -178,6 +180,16 @@ impl TestServer {
 
     /// A server on an existing database (two instances may share one).
     pub async fn start_on(db: TestDb, login_attempts_per_minute: u32) -> TestServer {
+        Self::start_with(db, login_attempts_per_minute, Clock::system()).await
+    }
+
+    /// A server on a fresh database whose requests read time from `clock`.
+    pub async fn start_at(db: &Db, clock: Clock) -> TestServer {
+        let db = TestDb::new(db).await;
+        Self::start_with(db, 30, clock).await
+    }
+
+    async fn start_with(db: TestDb, login_attempts_per_minute: u32, clock: Clock) -> TestServer {
         let store = Store::connect(&db.url).await.expect("connect store");
         let workspace = ensure_workspace(&store, "acme", "ACME GmbH")
             .await
@@ -190,6 +202,7 @@ impl TestServer {
             demo: false,
             secure_cookies: false,
             login_attempts_per_minute,
+            clock: clock.clone(),
         };
         let handle = tokio::spawn(serve(cfg, shutdown.clone(), move |addr| {
             let _ = tx.send(addr);
@@ -202,7 +215,23 @@ impl TestServer {
             workspace,
             shutdown,
             handle,
+            clock,
         }
+    }
+
+    /// Runs the requests job once at the server's clock, as the job runner does every
+    /// minute (tests call it right after moving the clock).
+    pub async fn sweep(&self) -> u32 {
+        tandem_web::services::requests::sweep(&self.store, self.clock.now())
+            .await
+            .expect("requests sweep")
+    }
+
+    /// Sends the mail in the outbox now.
+    pub async fn send_mail(&self) -> u32 {
+        tandem_web::services::notify::send_outbox(&self.store)
+            .await
+            .expect("outbox")
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -93,6 +93,15 @@ impl Tr {
         i18n().message(self.locale, key, Some(&args))
     }
 
+    /// A message with several named arguments.
+    pub fn tn(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (name, value) in args {
+            fa.set(*name, FluentValue::from(value.to_string()));
+        }
+        i18n().message(self.locale, key, Some(&fa))
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.as_str()
     }

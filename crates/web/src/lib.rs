@@ -7,6 +7,7 @@ pub mod error;
 mod health;
 pub mod i18n;
 mod layers;
+pub mod mail;
 pub mod services;
 mod sse;
 pub mod views;
@@ -42,10 +43,17 @@ pub struct AppState {
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Cancelled on shutdown, so that endless responses (SSE) end.
     pub shutdown: CancellationToken,
+    /// "Now" for the SLA clocks of requests (tests set it).
+    pub clock: tandem_domain::time::Clock,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig, shutdown: CancellationToken) -> AppState {
+    pub fn new(
+        store: Store,
+        config: WebConfig,
+        shutdown: CancellationToken,
+        clock: tandem_domain::time::Clock,
+    ) -> AppState {
         let per_minute =
             NonZeroU32::new(config.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
         AppState {
@@ -55,6 +63,7 @@ impl AppState {
             ))),
             config: Arc::new(config),
             shutdown,
+            clock,
         }
     }
 }

@@ -21,6 +21,7 @@ pub async fn events(
     CurrentUser(auth): CurrentUser,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let ws = auth.user.workspace_id;
+    let me = auth.user.id;
     let shutdown = state.shutdown.clone();
     let store = state.store.clone();
     // Names of the colleagues who made changes, looked up once per stream.
@@ -33,6 +34,10 @@ pub async fn events(
                 // A lagging client skips what it missed; the next event makes it refetch.
                 let event = msg.ok()?;
                 if event.workspace_id != ws {
+                    return None;
+                }
+                // A user's notifications are nobody else's business.
+                if event.topic == "notifications" && event.id != Some(me.0) {
                     return None;
                 }
                 let actor_name = match event.actor {
