@@ -10,6 +10,7 @@ pub mod deals;
 pub mod json;
 pub mod list;
 pub mod pipelines;
+pub mod requests;
 pub mod search;
 pub mod tandems;
 pub mod tasks;
@@ -63,6 +64,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(pipelines::router())
         .merge(search::router())
         .merge(tandems::router())
+        .merge(requests::router())
         .merge(tasks::router())
         .merge(users::router())
         .split_for_parts()

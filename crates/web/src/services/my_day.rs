@@ -17,6 +17,8 @@ pub struct MyDay {
     pub meetings: Vec<activities::Activity>,
     /// The user's tandem, and who takes their requests today.
     pub tandem: Option<TodaysTandem>,
+    /// Open requests the user made or has, by due time.
+    pub requests: Vec<tandem_store::requests::StoredRequest>,
 }
 
 pub struct TodaysTandem {
@@ -72,33 +74,19 @@ pub async fn my_day(store: &Store, auth: &Auth) -> AppResult<MyDay> {
     .await?
     .items;
     meetings.reverse(); // the day in order
-    let all = tandems::list(&mut c.conn(), ws).await?;
-    let mine = all
-        .iter()
-        .find(|t| t.data.tandem.field_id == me || t.data.tandem.inside_id == me);
-    let tandem = match mine {
-        None => None,
-        Some(t) => {
-            let away: Vec<_> = absences::between(&mut c.conn(), ws, today, today, None)
-                .await?
-                .into_iter()
-                .map(|a| a.data.user_id)
-                .collect();
-            let pairs: Vec<_> = all.iter().map(|t| t.data.tandem.clone()).collect();
-            let partner_is_inside = t.data.tandem.field_id == me;
-            let (partner, partner_id) = if partner_is_inside {
-                (t.inside_name.clone(), t.data.tandem.inside_id)
-            } else {
-                (t.field_name.clone(), t.data.tandem.field_id)
-            };
-            Some(TodaysTandem {
-                partner,
-                partner_away: away.contains(&partner_id),
-                deputy: t.deputy_name.clone(),
-                route: route(me, &pairs, |u| away.contains(&u)),
-            })
-        }
-    };
+    drop(c);
+    let tandem = tandem_of(store, auth).await?;
+    let requests = crate::services::requests::list(
+        store,
+        auth,
+        &crate::services::requests::ListQuery {
+            open_only: true,
+            limit: 20,
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
     Ok(MyDay {
         overdue,
         today: due_today,
@@ -106,5 +94,40 @@ pub async fn my_day(store: &Store, auth: &Auth) -> AppResult<MyDay> {
         next_steps,
         meetings,
         tandem,
+        requests,
     })
+}
+
+/// The user's tandem today: the partner, whether they are away, and where a request
+/// would go now. `None` for users in no tandem.
+pub async fn tandem_of(store: &Store, auth: &Auth) -> AppResult<Option<TodaysTandem>> {
+    let ws = auth.user.workspace_id;
+    let me = auth.user.id;
+    let today = format::today();
+    let mut c = store.read().await?;
+    let all = tandems::list(&mut c.conn(), ws).await?;
+    let Some(t) = all
+        .iter()
+        .find(|t| t.data.tandem.field_id == me || t.data.tandem.inside_id == me)
+    else {
+        return Ok(None);
+    };
+    let away: Vec<_> = absences::between(&mut c.conn(), ws, today, today, None)
+        .await?
+        .into_iter()
+        .map(|a| a.data.user_id)
+        .collect();
+    let pairs: Vec<_> = all.iter().map(|t| t.data.tandem.clone()).collect();
+    let partner_is_inside = t.data.tandem.field_id == me;
+    let (partner, partner_id) = if partner_is_inside {
+        (t.inside_name.clone(), t.data.tandem.inside_id)
+    } else {
+        (t.field_name.clone(), t.data.tandem.field_id)
+    };
+    Ok(Some(TodaysTandem {
+        partner,
+        partner_away: away.contains(&partner_id),
+        deputy: t.deputy_name.clone(),
+        route: route(me, &pairs, |u| away.contains(&u)),
+    }))
 }

@@ -421,6 +421,8 @@ struct ShowPage {
     merged_into: (String, String),
     can_write: bool,
     can_delete: bool,
+    /// The account's requests.
+    lines: Vec<super::requests::Line>,
 }
 
 fn facts(d: &AccountData, owner: &str, tr: Tr) -> Vec<Fact> {
@@ -540,7 +542,9 @@ pub async fn show(
         tr,
     )
     .await?;
+    let lines = super::requests::for_record(&state, &auth, None, Some(account.id)).await?;
     let page = ShowPage {
+        lines,
         layout: Layout::new(&auth, "accounts", account.data.name.clone())
             .with_notice(n.notice.as_deref()),
         id: account.id.to_string(),

@@ -589,6 +589,8 @@ struct ShowPage {
     deleted: bool,
     can_write: bool,
     can_delete: bool,
+    /// The deal's requests: who has them, their state and due time.
+    lines: Vec<super::requests::Line>,
 }
 
 fn parse_id(raw: &str) -> AppResult<DealId> {
@@ -781,7 +783,9 @@ async fn show_page(
             .find(|(c, _)| c.contact_id.to_string() == v)
             .map(|(_, n)| n.clone())
     };
+    let lines = super::requests::for_record(state, auth, Some(id), None).await?;
     Ok(ShowPage {
+        lines,
         layout: Layout::new(auth, "deals", d.title.clone()).with_notice(notice),
         id: deal.id.to_string(),
         version: deal.version,

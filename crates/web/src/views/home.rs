@@ -43,6 +43,8 @@ struct HomePage {
     can_write: bool,
     /// "Ihr Tandem: …" and who takes requests today, if the user is in a tandem.
     tandem: Vec<String>,
+    /// Open requests the user made or has.
+    lines: Vec<super::requests::Line>,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +106,11 @@ pub async fn my_day(
             })
             .collect(),
         can_write: auth.user.role.can_write_records(),
+        lines: day
+            .requests
+            .iter()
+            .map(|r| super::requests::line(&tr, r, state.clock.now()))
+            .collect(),
         tandem: day.tandem.map_or_else(Vec::new, |t| {
             use tandem_domain::handoff::Route;
             let mut lines = vec![tr.t1("home-tandem-partner", "name", &t.partner)];

@@ -16,6 +16,7 @@ mod history;
 mod home;
 pub mod pipelines;
 pub mod profile;
+pub mod requests;
 pub mod saved;
 pub mod search;
 pub mod session;
@@ -102,6 +103,33 @@ pub fn router() -> Router<AppState> {
         .route("/views/{id}/delete", post(saved::delete))
         .route("/absences", get(absences::index).post(absences::create))
         .route("/absences/{id}/delete", post(absences::delete))
+        .route("/requests", get(requests::index).post(requests::create))
+        .route("/requests/new", get(requests::new))
+        .route("/requests/figures", get(requests::figures))
+        .route("/requests/{id}", get(requests::show))
+        .route("/requests/{id}/status", post(requests::set_status))
+        .route("/requests/{id}/claim", post(requests::claim))
+        .route("/requests/{id}/assign", post(requests::assign))
+        .route("/requests/{id}/comments", post(requests::comment))
+        .route("/notifications", get(requests::notifications))
+        .route("/notifications/unread", get(requests::unread))
+        .route("/notifications/read-all", post(requests::read_all))
+        .route("/notifications/{id}/open", post(requests::open_notification))
+        .route(
+            "/profile/notifications",
+            get(requests::prefs).post(requests::save_prefs),
+        )
+        .route(
+            "/admin/request-types",
+            get(requests::types).post(requests::create_type),
+        )
+        .route("/admin/request-types/{id}", post(requests::update_type))
+        .route(
+            "/admin/request-types/{id}/delete",
+            post(requests::delete_type),
+        )
+        .route("/admin/mail", get(requests::mail).post(requests::save_mail))
+        .route("/admin/mail/test", post(requests::test_mail))
         .route("/search", get(search::search))
         .route("/search/suggest", get(search::suggest))
         .route("/search/accounts", get(search::account_names))
@@ -183,7 +211,9 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 16] = [
+        const KNOWN: [&str; 18] = [
+            "claimed",
+            "commented",
             "view-saved",
             "view-deleted",
             "bulk-done",

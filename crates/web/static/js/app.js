@@ -52,7 +52,11 @@ function confirmForms() {
 /** Live updates: when anybody changes what this page shows, refetch it. */
 function liveUpdates() {
   const live = document.querySelectorAll("[data-live]");
-  if (live.length === 0 || !("EventSource" in window)) {
+  const bell = document.querySelector("[data-bell]");
+  if (bell) {
+    unreadCount(bell);
+  }
+  if ((live.length === 0 && !bell) || !("EventSource" in window)) {
     return;
   }
   const topics = new Set([...live].map((el) => el.dataset.live));
@@ -68,6 +72,9 @@ function liveUpdates() {
       data = JSON.parse(event.data);
     } catch {
       return;
+    }
+    if (data.topic === "notifications" && bell) {
+      unreadCount(bell);
     }
     if (!topics.has(data.topic)) {
       return;
@@ -94,6 +101,23 @@ function liveUpdates() {
     }, 150);
   });
   window.addEventListener("pagehide", () => source.close());
+}
+
+/** Shows the number of unread notifications on the bell. */
+async function unreadCount(bell) {
+  const badge = bell.querySelector("[data-unread]");
+  try {
+    const response = await fetch("/notifications/unread", { headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      return;
+    }
+    const { unread } = await response.json();
+    badge.textContent = unread > 99 ? "99+" : String(unread);
+    badge.hidden = unread === 0;
+    bell.classList.toggle("has-unread", unread > 0);
+  } catch {
+    // Offline for a moment: the next event tries again.
+  }
 }
 
 /** Replaces the live parts of the page with their fresh versions. */

@@ -89,6 +89,28 @@ fn every_generated_key_exists() {
     for a in ["create", "update", "delete", "restore"] {
         wanted.push(format!("history-{a}"));
     }
+    for s in tandem_domain::request::Status::ALL {
+        let slug = s.as_str().replace('_', "-");
+        wanted.push(format!("request-status-{slug}"));
+        wanted.push(format!("request-to-{slug}"));
+    }
+    for s in ["team-lead", "manager"] {
+        wanted.push(format!("escalation-{s}"));
+    }
+    for k in tandem_domain::notify::Kind::ALL {
+        let slug = k.as_str().replace('_', "-");
+        wanted.push(format!("notify-{slug}"));
+        wanted.push(format!("pref-{slug}"));
+    }
+    for s in tandem_domain::notify::Security::ALL {
+        wanted.push(format!("mail-security-{}", s.as_str()));
+    }
+    for v in tandem_web::services::requests::View::ALL {
+        wanted.push(format!("requests-view-{}", v.as_str()));
+    }
+    for n in ["claimed", "commented"] {
+        wanted.push(format!("notice-{n}"));
+    }
     for s in ["queued", "running", "done", "failed"] {
         wanted.push(format!("job-status-{s}"));
     }
