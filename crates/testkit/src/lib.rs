@@ -3,10 +3,12 @@
 
 mod browser;
 mod client;
+mod mail;
 
 pub use browser::Browser;
 pub use client::{ApiClient, ApiResponse, Page, WebClient};
 pub use fantoccini::{self, Locator};
+pub use mail::{MailSink, Received};
 
 use std::{net::SocketAddr, path::PathBuf};
 use tandem::server::{ServeConfig, serve};

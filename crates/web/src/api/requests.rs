@@ -48,7 +48,12 @@ impl From<StoredType> for RequestTypeOut {
             name: t.data.name,
             sla_minutes: t.data.sla_minutes,
             reminder_percent: t.data.reminder_bp / 100,
-            escalation: t.data.escalation.iter().map(|s| s.as_str().into()).collect(),
+            escalation: t
+                .data
+                .escalation
+                .iter()
+                .map(|s| s.as_str().into())
+                .collect(),
             version: t.version,
         }
     }
@@ -380,9 +385,9 @@ async fn patch_request(
     }
     let status = match patch.get("status") {
         None => None,
-        Some(Value::String(s)) => Some(
-            Status::parse(s).ok_or_else(|| Invalid::one("status", "invalid_choice"))?,
-        ),
+        Some(Value::String(s)) => {
+            Some(Status::parse(s).ok_or_else(|| Invalid::one("status", "invalid_choice"))?)
+        }
         Some(_) => return Err(Invalid::one("status", "invalid_type").into()),
     };
     let assignee = match patch.get("assignee_id") {
@@ -596,7 +601,9 @@ async fn request_figures(
     Query(p): Query<FigureParams>,
 ) -> AppResult<Json<FiguresOut>> {
     let (from, to) = range(p.from.as_deref(), p.to.as_deref())?;
-    Ok(Json(svc::figures(&state.store, &auth, from, to).await?.into()))
+    Ok(Json(
+        svc::figures(&state.store, &auth, from, to).await?.into(),
+    ))
 }
 
 // ----- notifications -----
@@ -786,7 +793,9 @@ async fn get_mail(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
 ) -> AppResult<Json<MailSettingsOut>> {
-    Ok(Json(mail_out(notify::mail_settings(&state.store, &auth).await?)))
+    Ok(Json(mail_out(
+        notify::mail_settings(&state.store, &auth).await?,
+    )))
 }
 
 /// Replace the SMTP settings (admins).

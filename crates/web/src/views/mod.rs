@@ -114,7 +114,10 @@ pub fn router() -> Router<AppState> {
         .route("/notifications", get(requests::notifications))
         .route("/notifications/unread", get(requests::unread))
         .route("/notifications/read-all", post(requests::read_all))
-        .route("/notifications/{id}/open", post(requests::open_notification))
+        .route(
+            "/notifications/{id}/open",
+            post(requests::open_notification),
+        )
         .route(
             "/profile/notifications",
             get(requests::prefs).post(requests::save_prefs),

@@ -191,7 +191,10 @@ pub async fn index(
     .into_iter()
     .map(|v| {
         (
-            format!("/requests{}", query_string(&[("view", v.as_str()), ("status", status)])),
+            format!(
+                "/requests{}",
+                query_string(&[("view", v.as_str()), ("status", status)])
+            ),
             tr.t(&format!("requests-view-{}", v.as_str())),
             v == view,
         )
@@ -202,16 +205,24 @@ pub async fn index(
         .map(|c| {
             format!(
                 "/requests{}",
-                query_string(&[("view", view.as_str()), ("status", status), ("cursor", &c.encode())])
+                query_string(&[
+                    ("view", view.as_str()),
+                    ("status", status),
+                    ("cursor", &c.encode())
+                ])
             )
         })
         .unwrap_or_default();
     let closed_link = format!(
         "/requests{}",
-        query_string(&[("view", view.as_str()), ("status", if show_closed { "" } else { "all" })])
+        query_string(&[
+            ("view", view.as_str()),
+            ("status", if show_closed { "" } else { "all" })
+        ])
     );
     Ok(render(IndexPage {
-        layout: Layout::new(&auth, "requests", tr.t("requests-title")).with_notice(p.notice.as_deref()),
+        layout: Layout::new(&auth, "requests", tr.t("requests-title"))
+            .with_notice(p.notice.as_deref()),
         tabs,
         lines,
         show_closed,
@@ -255,15 +266,28 @@ struct FormPage {
     errors: FormErrors,
 }
 
-async fn form_page(state: &AppState, auth: &Auth, form: RequestForm, errors: FormErrors) -> AppResult<FormPage> {
+async fn form_page(
+    state: &AppState,
+    auth: &Auth,
+    form: RequestForm,
+    errors: FormErrors,
+) -> AppResult<FormPage> {
     let tr = Tr::new(auth.user.locale);
     let types = svc::types(&state.store, auth)
         .await?
         .into_iter()
         .map(|t| {
             let hours = t.data.sla_minutes as f64 / 60.0;
-            let label = format!("{} ({})", t.data.name, tr.t1("request-sla-hours", "hours", &format_hours(hours)));
-            (t.id.0.to_string(), label, t.id.0.to_string() == form.type_id)
+            let label = format!(
+                "{} ({})",
+                t.data.name,
+                tr.t1("request-sla-hours", "hours", &format_hours(hours))
+            );
+            (
+                t.id.0.to_string(),
+                label,
+                t.id.0.to_string() == form.type_id,
+            )
         })
         .collect();
     let mut about = vec![];
@@ -283,7 +307,11 @@ async fn form_page(state: &AppState, auth: &Auth, form: RequestForm, errors: For
             use tandem_domain::handoff::Route;
             match t.route {
                 Route::Partner(_) => tr.t1("request-route-partner", "name", &t.partner),
-                Route::Deputy(_) => tr.t1("request-route-deputy", "name", t.deputy.as_deref().unwrap_or("")),
+                Route::Deputy(_) => tr.t1(
+                    "request-route-deputy",
+                    "name",
+                    t.deputy.as_deref().unwrap_or(""),
+                ),
                 Route::Queue => tr.t("request-route-queue"),
             }
         }
@@ -325,7 +353,9 @@ pub async fn new(
     CurrentUser(auth): CurrentUser,
     Query(form): Query<RequestForm>,
 ) -> AppResult<Response> {
-    Ok(render(form_page(&state, &auth, form, FormErrors::default()).await?))
+    Ok(render(
+        form_page(&state, &auth, form, FormErrors::default()).await?,
+    ))
 }
 
 pub async fn create(
@@ -379,7 +409,13 @@ struct ShowPage {
 }
 
 fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
-    let s = |k: &str| e.data.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let s = |k: &str| {
+        e.data
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
     let queue = tr.t("request-queue");
     let or_queue = |v: String| if v.is_empty() { queue.clone() } else { v };
     match e.kind.as_str() {
@@ -389,13 +425,22 @@ fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
             _ => tr.t("timeline-created-queue"),
         },
         "status" => {
-            let to = Status::parse(&s("to")).map(|x| status_label(tr, x)).unwrap_or_default();
+            let to = Status::parse(&s("to"))
+                .map(|x| status_label(tr, x))
+                .unwrap_or_default();
             tr.t1("timeline-status", "status", &to)
         }
         "claimed" => tr.t1("timeline-claimed", "name", &s("assignee")),
         "reassigned" => {
-            let key = if s("reason") == "absence" { "timeline-reassigned-absence" } else { "timeline-reassigned" };
-            tr.tn(key, &[("from", &or_queue(s("from"))), ("to", &or_queue(s("to")))])
+            let key = if s("reason") == "absence" {
+                "timeline-reassigned-absence"
+            } else {
+                "timeline-reassigned"
+            };
+            tr.tn(
+                key,
+                &[("from", &or_queue(s("from"))), ("to", &or_queue(s("to")))],
+            )
         }
         "reminded" => tr.t("timeline-reminded"),
         "escalated" => {
@@ -404,9 +449,16 @@ fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
                 .data
                 .get("to")
                 .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
-            tr.tn("timeline-escalated", &[("step", &step), ("to", &to.join(", "))])
+            tr.tn(
+                "timeline-escalated",
+                &[("step", &step), ("to", &to.join(", "))],
+            )
         }
         "description" => tr.t("timeline-description"),
         "comment" => tr.t("timeline-comment"),
@@ -414,7 +466,12 @@ fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
     }
 }
 
-async fn show_page(state: &AppState, auth: &Auth, id: tandem_domain::RequestId, errors: FormErrors) -> AppResult<ShowPage> {
+async fn show_page(
+    state: &AppState,
+    auth: &Auth,
+    id: tandem_domain::RequestId,
+    errors: FormErrors,
+) -> AppResult<ShowPage> {
     let tr = Tr::new(auth.user.locale);
     let r = svc::get(&state.store, auth, id).await?;
     let allowed = svc::allowed(auth, &r);
@@ -426,7 +483,11 @@ async fn show_page(state: &AppState, auth: &Auth, id: tandem_domain::RequestId, 
             who: e.actor_name.clone().unwrap_or_else(|| "Tandem".into()),
             text: describe(&tr, e),
             comment: if e.kind == "comment" {
-                e.data.get("text").and_then(|v| v.as_str()).unwrap_or("").to_string()
+                e.data
+                    .get("text")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
             } else {
                 String::new()
             },
@@ -447,14 +508,31 @@ async fn show_page(state: &AppState, auth: &Auth, id: tandem_domain::RequestId, 
     let statuses = allowed
         .statuses
         .iter()
-        .map(|s| (s.as_str().to_string(), tr.t(&format!("request-to-{}", s.as_str().replace('_', "-")))))
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                tr.t(&format!("request-to-{}", s.as_str().replace('_', "-"))),
+            )
+        })
         .collect();
     let now = state.clock.now();
     Ok(ShowPage {
-        layout: Layout::new(auth, "requests", format!("{} · {}", r.type_name, r.account_name.clone().unwrap_or_default())),
+        layout: Layout::new(
+            auth,
+            "requests",
+            format!(
+                "{} · {}",
+                r.type_name,
+                r.account_name.clone().unwrap_or_default()
+            ),
+        ),
         version: r.version,
         started: tr.instant(&r.started_at),
-        sla: tr.t1("request-sla-hours", "hours", &format_hours(r.sla_minutes as f64 / 60.0)),
+        sla: tr.t1(
+            "request-sla-hours",
+            "hours",
+            &format_hours(r.sla_minutes as f64 / 60.0),
+        ),
         r: line(&tr, &r, now),
         allowed,
         statuses,
@@ -486,7 +564,12 @@ pub async fn show(
 }
 
 /// A refused action on the request page: the page again with the reason.
-async fn refused(state: &AppState, auth: &Auth, id: tandem_domain::RequestId, e: AppError) -> AppResult<Response> {
+async fn refused(
+    state: &AppState,
+    auth: &Auth,
+    id: tandem_domain::RequestId,
+    e: AppError,
+) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     match e {
         AppError::Invalid(invalid) => Ok(render_with(
@@ -495,7 +578,11 @@ async fn refused(state: &AppState, auth: &Auth, id: tandem_domain::RequestId, e:
         )),
         AppError::InUse(invalid) => {
             let mut p = show_page(state, auth, id, FormErrors::default()).await?;
-            p.layout.notice = invalid.0.first().map(|f| tr.error(f.code)).unwrap_or_default();
+            p.layout.notice = invalid
+                .0
+                .first()
+                .map(|f| tr.error(f.code))
+                .unwrap_or_default();
             Ok(render_with(StatusCode::CONFLICT, p))
         }
         AppError::Conflict { .. } => {
@@ -527,7 +614,13 @@ pub async fn set_status(
 ) -> AppResult<Response> {
     let id = request_id(&id)?;
     let Some(status) = Status::parse(&form.status) else {
-        return refused(&state, &auth, id, tandem_domain::Invalid::one("status", "invalid_choice").into()).await;
+        return refused(
+            &state,
+            &auth,
+            id,
+            tandem_domain::Invalid::one("status", "invalid_choice").into(),
+        )
+        .await;
     };
     let version = form.version.parse().ok();
     match svc::set_status(&state.store, &auth, id, version, status, state.clock.now()).await {
@@ -560,7 +653,13 @@ pub async fn assign(
         s => match s.parse() {
             Ok(u) => Some(u),
             Err(_) => {
-                return refused(&state, &auth, id, tandem_domain::Invalid::one("assignee_id", "invalid_id").into()).await;
+                return refused(
+                    &state,
+                    &auth,
+                    id,
+                    tandem_domain::Invalid::one("assignee_id", "invalid_id").into(),
+                )
+                .await;
             }
         },
     };
@@ -579,7 +678,10 @@ pub async fn comment(
 ) -> AppResult<Response> {
     let id = request_id(&id)?;
     match svc::comment(&state.store, &auth, id, &form.text, state.clock.now()).await {
-        Ok(_) => Ok(see_other(&format!("/requests/{}?notice=commented#timeline", id.0))),
+        Ok(_) => Ok(see_other(&format!(
+            "/requests/{}?notice=commented#timeline",
+            id.0
+        ))),
         Err(e) => refused(&state, &auth, id, e).await,
     }
 }
@@ -615,7 +717,10 @@ pub struct RangeParams {
 }
 
 fn figure_line(tr: &Tr, f: svc::Figure) -> FigureLine {
-    let time = |m: Option<i64>| m.map(|m| span(tr, m * 60_000)).unwrap_or_else(|| "–".into());
+    let time = |m: Option<i64>| {
+        m.map(|m| span(tr, m * 60_000))
+            .unwrap_or_else(|| "–".into())
+    };
     FigureLine {
         name: f.name,
         done: tr.number(&(f.done as i64)),
@@ -647,11 +752,18 @@ pub async fn figures(
         Err(AppError::Invalid(invalid)) => {
             let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
             let f = svc::figures(&state.store, &auth, range.1, range.1).await?;
-            return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, figures_page(&auth, tr, f, errors)));
+            return Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                figures_page(&auth, tr, f, errors),
+            ));
         }
         other => other?,
     };
-    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok(render_with(status, figures_page(&auth, tr, f, errors)))
 }
 
@@ -736,7 +848,10 @@ pub async fn open_notification(
         .into_iter()
         .find(|n| n.id == id)
         .and_then(|n| n.request_id)
-        .map_or_else(|| "/notifications".to_string(), |r| format!("/requests/{}", r.0));
+        .map_or_else(
+            || "/notifications".to_string(),
+            |r| format!("/requests/{}", r.0),
+        );
     Ok(see_other(&target))
 }
 
@@ -767,7 +882,12 @@ pub async fn prefs(
         .into_iter()
         .map(|p| {
             let k = p.kind.as_str();
-            (k.to_string(), tr.t(&format!("pref-{}", k.replace('_', "-"))), p.in_app, p.email)
+            (
+                k.to_string(),
+                tr.t(&format!("pref-{}", k.replace('_', "-"))),
+                p.in_app,
+                p.email,
+            )
         })
         .collect();
     Ok(render(PrefsPage {
@@ -858,7 +978,12 @@ impl TypeForm {
     }
 }
 
-async fn types_page(state: &AppState, auth: &Auth, form: TypeForm, errors: FormErrors) -> AppResult<TypesPage> {
+async fn types_page(
+    state: &AppState,
+    auth: &Auth,
+    form: TypeForm,
+    errors: FormErrors,
+) -> AppResult<TypesPage> {
     crate::services::require_admin(auth)?;
     let tr = Tr::new(auth.user.locale);
     let lines = svc::types(&state.store, auth)
@@ -899,16 +1024,27 @@ pub async fn types(
     Ok(render(p))
 }
 
-async fn type_refused(state: &AppState, auth: &Auth, form: TypeForm, e: AppError) -> AppResult<Response> {
+async fn type_refused(
+    state: &AppState,
+    auth: &Auth,
+    form: TypeForm,
+    e: AppError,
+) -> AppResult<Response> {
     match e {
         AppError::Invalid(invalid) => {
             let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, types_page(state, auth, form, errors).await?))
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                types_page(state, auth, form, errors).await?,
+            ))
         }
         AppError::Store(tandem_store::StoreError::Duplicate(field)) => {
             let invalid = tandem_domain::Invalid::one(field, "taken");
             let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, types_page(state, auth, form, errors).await?))
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                types_page(state, auth, form, errors).await?,
+            ))
         }
         AppError::Conflict { .. } => {
             let mut p = types_page(state, auth, TypeForm::default(), FormErrors::default()).await?;
@@ -996,7 +1132,12 @@ pub struct MailForm {
     from: String,
 }
 
-async fn mail_page(state: &AppState, auth: &Auth, form: Option<MailForm>, errors: FormErrors) -> AppResult<MailPage> {
+async fn mail_page(
+    state: &AppState,
+    auth: &Auth,
+    form: Option<MailForm>,
+    errors: FormErrors,
+) -> AppResult<MailPage> {
     let tr = Tr::new(auth.user.locale);
     let stored = notify::mail_settings(&state.store, auth).await?;
     let form = form.unwrap_or_else(|| match &stored {
@@ -1030,7 +1171,10 @@ async fn mail_page(state: &AppState, auth: &Auth, form: Option<MailForm>, errors
             failed: m.sent_at.is_none() && m.last_error.is_some(),
             state: match (m.sent_at, m.last_error) {
                 (Some(at), _) => tr.t1("mail-sent-at", "at", &tr.instant(&Instant(at))),
-                (None, Some(e)) => tr.tn("mail-failed", &[("error", &e), ("attempts", &m.attempts.to_string())]),
+                (None, Some(e)) => tr.tn(
+                    "mail-failed",
+                    &[("error", &e), ("attempts", &m.attempts.to_string())],
+                ),
                 (None, None) => tr.t("mail-pending"),
             },
         })
@@ -1092,8 +1236,14 @@ pub async fn test_mail(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let (status, notice) = match notify::send_test_mail(&state.store, &auth).await {
-        Ok(Ok(())) => (StatusCode::OK, tr.t1("mail-test-sent", "to", &auth.user.email)),
-        Ok(Err(e)) => (StatusCode::BAD_GATEWAY, tr.t1("mail-test-failed", "error", &e)),
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            tr.t1("mail-test-sent", "to", &auth.user.email),
+        ),
+        Ok(Err(e)) => (
+            StatusCode::BAD_GATEWAY,
+            tr.t1("mail-test-failed", "error", &e),
+        ),
         Err(AppError::Invalid(_)) => (StatusCode::UNPROCESSABLE_ENTITY, tr.t("error-mail-off")),
         Err(e) => return Err(e),
     };

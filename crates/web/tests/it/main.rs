@@ -18,6 +18,7 @@ mod i18n;
 mod lists;
 mod openapi;
 mod pages;
+mod requests;
 mod search;
 mod tandems;
 mod tasks;
