@@ -582,7 +582,7 @@ pub async fn update(
             q.and_where(Expr::col("assignee_id").eq(u.0));
         }
     }
-    if !matches!(change.status, Some(_)) {
+    if change.status.is_none() {
         // Nothing but a status move may touch a closed request.
         q.and_where(
             Expr::col("status").is_not_in([Status::Done.as_str(), Status::Cancelled.as_str()]),

@@ -82,7 +82,7 @@ impl Size {
     }
 }
 
-const PEOPLE: [(&str, &str, Role, &str); 6] = [
+const PEOPLE: [(&str, &str, Role, &str); 7] = [
     ("admin@demo.tandem.test", "Anna Admin", Role::Admin, ""),
     (
         "petra.schulz@demo.tandem.test",
@@ -99,6 +99,12 @@ const PEOPLE: [(&str, &str, Role, &str); 6] = [
     (
         "klaus.becker@demo.tandem.test",
         "Klaus Becker",
+        Role::Inside,
+        "Vertrieb Süd",
+    ),
+    (
+        "sabine.wolf@demo.tandem.test",
+        "Sabine Wolf",
         Role::Inside,
         "Vertrieb Süd",
     ),
@@ -149,6 +155,7 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
     }
     println!("\nDemo workspace created. Sign in with one of these (shown only now):\n");
     let mut owners = vec![];
+    let mut people = vec![];
     for (email, name, role, team) in PEOPLE {
         let password = new_secret("").chars().take(16).collect::<String>();
         let id = create_user(
@@ -167,6 +174,7 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("creating {email}: {e}"))?;
         println!("  {:<10} {email:<34} {password}", role.as_str());
+        people.push(id);
         if matches!(role, Role::Field | Role::Inside | Role::Manager) {
             owners.push(id);
         }
@@ -175,7 +183,98 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
     let shape = size.shape();
     owners.extend(seed_more_users(store, ws, shape.users.saturating_sub(PEOPLE.len())).await?);
     seed_accounts(store, ws, &owners, &shape).await?;
-    seed_tasks(store, ws, &owners).await
+    seed_tasks(store, ws, &owners).await?;
+    seed_handoffs(store, ws, &people).await
+}
+
+/// Dieter and Klaus work as a tandem with Sabine as Klaus's deputy; Dieter and Jana
+/// have asked inside sales for a few things (Jana has no tandem: hers wait in the
+/// queue).
+async fn seed_handoffs(store: &Store, ws: WorkspaceId, people: &[UserId]) -> anyhow::Result<()> {
+    use tandem_web::services::{requests, tandems};
+    let person = |email: &str| {
+        PEOPLE
+            .iter()
+            .position(|p| p.0 == email)
+            .map(|i| people[i])
+            .ok_or_else(|| anyhow::anyhow!("no demo person {email}"))
+    };
+    let as_user = async |email: &str| -> anyhow::Result<tandem_web::auth::Auth> {
+        let mut c = store.read().await?;
+        let user = users::get(&mut c.conn(), ws, person(email)?).await?;
+        Ok(tandem_web::auth::Auth::system(user))
+    };
+    let manager = as_user("petra.schulz@demo.tandem.test").await?;
+    tandems::create(
+        store,
+        &manager,
+        tandem_domain::handoff::TandemInput {
+            field_id: Some(person("dieter.mayer@demo.tandem.test")?),
+            inside_id: Some(person("klaus.becker@demo.tandem.test")?),
+            deputy_id: Some(person("sabine.wolf@demo.tandem.test")?),
+            agreement: Some(
+                "Angebote bis 50.000 € binnen zwei Arbeitstagen; Liefertermine am selben Tag. \
+                 Rückfragen per Kommentar, dringende telefonisch."
+                    .into(),
+            ),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo tandem: {e}"))?;
+    let now = tandem_domain::Instant::now();
+    for (i, (email, kind, text)) in [
+        (
+            "dieter.mayer@demo.tandem.test",
+            0,
+            "Angebot über zwei Anlagen inkl. Montage und Schulung.",
+        ),
+        (
+            "dieter.mayer@demo.tandem.test",
+            1,
+            "Ist Lieferung in KW 50 noch möglich?",
+        ),
+        (
+            "jana.krueger@demo.tandem.test",
+            3,
+            "Kunde fragt nach Druckstufe PN16 – geht das mit der Standardpumpe?",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let requester = as_user(email).await?;
+        // One of the requester's own companies.
+        let accounts = {
+            let mut c = store.read().await?;
+            let mine = tandem_store::accounts::Filter {
+                owner_id: Some(requester.user.id),
+                ..Default::default()
+            };
+            tandem_store::accounts::list(
+                &mut c.conn(),
+                ws,
+                &mine,
+                tandem_store::Sort::NameAsc,
+                4,
+                None,
+            )
+            .await?
+            .items
+        };
+        let types = requests::types(store, &requester)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo request types: {e}"))?;
+        let input = tandem_domain::request::RequestInput {
+            type_id: types.get(kind).map(|t| t.id),
+            description: text.into(),
+            account_id: accounts.get(i).map(|a| a.id),
+            deal_id: None,
+        };
+        requests::create(store, &requester, &input, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo request: {e}"))?;
+    }
+    Ok(())
 }
 
 const TASKS: [(&str, i64, &str, &str); 6] = [

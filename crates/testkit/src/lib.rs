@@ -249,6 +249,12 @@ impl TestServer {
 
     /// A new user of the test workspace in the named team (created on first use).
     pub async fn user_in_team(&self, role: Role, team: &str) -> TestUser {
+        self.person(role, team, &format!("Test {}", role.as_str()))
+            .await
+    }
+
+    /// A named person of the test workspace in a team (created on first use).
+    pub async fn person(&self, role: Role, team: &str, name: &str) -> TestUser {
         let team_id = {
             let mut tx = self.store.begin().await.expect("tx");
             let existing = tandem_store::users::teams(&mut tx.conn(), self.workspace)
@@ -267,11 +273,13 @@ impl TestServer {
             tx.commit().await.expect("commit");
             id
         };
-        self.new_user(self.workspace, role, Some(team_id)).await
+        self.new_user(self.workspace, role, Some(team_id), name)
+            .await
     }
 
     pub async fn user_in(&self, workspace: WorkspaceId, role: Role) -> TestUser {
-        self.new_user(workspace, role, None).await
+        self.new_user(workspace, role, None, &format!("Test {}", role.as_str()))
+            .await
     }
 
     async fn new_user(
@@ -279,6 +287,7 @@ impl TestServer {
         workspace: WorkspaceId,
         role: Role,
         team_id: Option<tandem_domain::TeamId>,
+        name: &str,
     ) -> TestUser {
         let email = format!(
             "{}-{}@example.test",
@@ -291,7 +300,7 @@ impl TestServer {
             workspace,
             NewUserInput {
                 email: email.clone(),
-                name: format!("Test {}", role.as_str()),
+                name: name.to_string(),
                 role,
                 team_id,
                 locale: Locale::De,

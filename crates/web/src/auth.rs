@@ -36,6 +36,15 @@ impl Auth {
     pub fn csrf(&self) -> &str {
         self.session.as_ref().map_or("", |s| s.csrf.as_str())
     }
+
+    /// Acting as `user` without a session or token (the demo seeder).
+    pub fn system(user: User) -> Auth {
+        Auth {
+            user,
+            session: None,
+            seen: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 /// The signed-in caller; 401 without one.

@@ -1113,13 +1113,14 @@ async fn watch_clocks(store: &Store, now: Instant) -> AppResult<u32> {
         Default::default();
     for (ws, r) in running {
         let Some(due) = r.due_at else { continue };
-        if !calendars.contains_key(&ws) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = calendars.entry(ws) {
             let mut c = store.read().await?;
-            let cal = workspaces::get(&mut c.conn(), ws)
-                .await?
-                .calendar
-                .calendar();
-            calendars.insert(ws, cal);
+            slot.insert(
+                workspaces::get(&mut c.conn(), ws)
+                    .await?
+                    .calendar
+                    .calendar(),
+            );
         }
         let cal = &calendars[&ws];
         let (mut reminded, mut escalated) = (r.reminded, r.escalated.max(0) as usize);

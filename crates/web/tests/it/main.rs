@@ -19,6 +19,7 @@ mod lists;
 mod openapi;
 mod pages;
 mod requests;
+mod requests_ui;
 mod search;
 mod tandems;
 mod tasks;
