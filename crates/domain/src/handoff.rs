@@ -115,13 +115,20 @@ pub struct TandemInput {
     pub inside_id: Option<UserId>,
     pub deputy_id: Option<UserId>,
     pub agreement: Option<String>,
+    /// The tandem's own deadlines per request type, in business hours (the type's
+    /// deadline where none is given).
+    #[serde(default)]
+    pub sla_hours: std::collections::BTreeMap<crate::RequestTypeId, f64>,
 }
 
-/// A tandem with its working agreement.
+/// A tandem with its working agreement and its own deadlines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TandemData {
     pub tandem: Tandem,
     pub agreement: Option<String>,
+    /// Business minutes per request type that replace the type's deadline.
+    #[serde(default)]
+    pub sla_minutes: std::collections::BTreeMap<crate::RequestTypeId, i64>,
 }
 
 impl TandemInput {
@@ -145,6 +152,17 @@ impl TandemInput {
             c.add("deputy_id", "same_person");
         }
         let agreement = c.optional("agreement", self.agreement.as_deref(), 2_000);
+        let mut sla_minutes = std::collections::BTreeMap::new();
+        for (kind, hours) in &self.sla_hours {
+            let minutes = (hours * 60.0).round();
+            if !hours.is_finite() || minutes < 1.0 {
+                c.add("sla_hours", "must_be_positive");
+            } else if minutes as i64 > crate::request::MAX_SLA_MINUTES {
+                c.add("sla_hours", "out_of_range");
+            } else {
+                sla_minutes.insert(*kind, minutes as i64);
+            }
+        }
         c.finish()?;
         Ok(TandemData {
             tandem: Tandem {
@@ -153,6 +171,7 @@ impl TandemInput {
                 deputy_id: self.deputy_id,
             },
             agreement,
+            sla_minutes,
         })
     }
 }
@@ -389,9 +408,19 @@ mod tests {
             inside_id: i,
             deputy_id: dep,
             agreement: Some("  Angebote binnen 2 Tagen  ".into()),
+            sla_hours: Default::default(),
         };
         let ok = input(Some(a), Some(b), Some(d)).validate().unwrap();
         assert_eq!(ok.agreement.as_deref(), Some("Angebote binnen 2 Tagen"));
+        // Own deadlines: hours to minutes; none, negative or endless ones are refused.
+        let quote = crate::RequestTypeId::new();
+        let mut own = input(Some(a), Some(b), None);
+        own.sla_hours.insert(quote, 8.5);
+        assert_eq!(own.validate().unwrap().sla_minutes[&quote], 510);
+        for bad in [0.0, -2.0, f64::NAN, 10_000.0] {
+            own.sla_hours.insert(quote, bad);
+            assert_eq!(own.validate().unwrap_err().0[0].field, "sla_hours", "{bad}");
+        }
         let codes = |i: TandemInput| -> Vec<(String, &'static str)> {
             i.validate()
                 .unwrap_err()

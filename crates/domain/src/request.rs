@@ -71,21 +71,29 @@ impl Status {
 #[serde(rename_all = "snake_case")]
 pub enum EscalationStep {
     TeamLead,
+    /// Take it from its assignee and put it back in the inside team's queue, so that
+    /// whoever is free takes it.
+    Queue,
     Manager,
 }
 
 impl EscalationStep {
+    pub const ALL: [EscalationStep; 3] = [
+        EscalationStep::TeamLead,
+        EscalationStep::Queue,
+        EscalationStep::Manager,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EscalationStep::TeamLead => "team_lead",
+            EscalationStep::Queue => "queue",
             EscalationStep::Manager => "manager",
         }
     }
 
     pub fn parse(s: &str) -> Option<EscalationStep> {
-        [EscalationStep::TeamLead, EscalationStep::Manager]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        EscalationStep::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
 

@@ -26,6 +26,7 @@ struct Row {
     inside_id: Uuid,
     deputy_id: Option<Uuid>,
     agreement: Option<String>,
+    sla_overrides: Option<String>,
     field_name: Option<String>,
     inside_name: Option<String>,
     deputy_name: Option<String>,
@@ -44,6 +45,10 @@ impl From<Row> for StoredTandem {
                     deputy_id: r.deputy_id.map(UserId),
                 },
                 agreement: r.agreement,
+                sla_minutes: r
+                    .sla_overrides
+                    .and_then(|j| serde_json::from_str(&j).ok())
+                    .unwrap_or_default(),
             },
             field_name: r.field_name.unwrap_or_default(),
             inside_name: r.inside_name.unwrap_or_default(),
@@ -67,6 +72,7 @@ fn select(ws: WorkspaceId) -> sea_query::SelectStatement {
             ("tandems", "inside_id"),
             ("tandems", "deputy_id"),
             ("tandems", "agreement"),
+            ("tandems", "sla_overrides"),
             ("tandems", "version"),
             ("tandems", "created_at"),
         ])
@@ -103,6 +109,12 @@ fn values(d: &TandemData) -> Vec<(&'static str, sea_query::Value)> {
         ("inside_id", d.tandem.inside_id.0.into()),
         ("deputy_id", d.tandem.deputy_id.map(|u| u.0).into()),
         ("agreement", d.agreement.clone().into()),
+        (
+            "sla_overrides",
+            (!d.sla_minutes.is_empty())
+                .then(|| serde_json::to_string(&d.sla_minutes).unwrap_or_default())
+                .into(),
+        ),
     ]
 }
 

@@ -217,6 +217,7 @@ async fn seed_handoffs(store: &Store, ws: WorkspaceId, people: &[UserId]) -> any
                  Rückfragen per Kommentar, dringende telefonisch."
                     .into(),
             ),
+            sla_hours: Default::default(),
         },
     )
     .await

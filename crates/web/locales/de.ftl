@@ -833,3 +833,7 @@ mail-failed = Fehler nach { $attempts } Versuchen: { $error }
 home-all-requests = Alle Anfragen
 requests-none-here = Noch keine Anfragen.
 request-clock = Frist
+tandems-own-deadlines = Eigene Fristen (Geschäftsstunden)
+tandems-own-deadlines-hint = Leer lassen: Es gilt die Frist der Anfrageart.
+escalation-queue = Zurück in die Team-Queue
+timeline-requeued = Frist verpasst – zurück in die Team-Queue (bisher: { $from }).

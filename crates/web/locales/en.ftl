@@ -833,3 +833,7 @@ mail-failed = Failed after { $attempts } tries: { $error }
 home-all-requests = All requests
 requests-none-here = No requests yet.
 request-clock = Deadline
+tandems-own-deadlines = Own deadlines (business hours)
+tandems-own-deadlines-hint = Leave empty for the request type's deadline.
+escalation-queue = Back to the team queue
+timeline-requeued = Deadline missed – back to the team queue (was: { $from }).

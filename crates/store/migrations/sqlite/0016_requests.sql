@@ -125,3 +125,5 @@ CREATE INDEX mail_outbox_pending ON mail_outbox (sent_at, created_at);
 ALTER TABLE workspaces ADD COLUMN smtp TEXT;
 -- When an absence's open requests were handed to the stand-in (once per absence).
 ALTER TABLE absences ADD COLUMN applied_at BIGINT;
+-- A tandem's own deadlines per request type (JSON: type id → business minutes).
+ALTER TABLE tandems ADD COLUMN sla_overrides TEXT;

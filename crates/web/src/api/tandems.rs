@@ -31,6 +31,9 @@ pub struct TandemOut {
     pub deputy_id: Option<uuid::Uuid>,
     pub deputy_name: Option<String>,
     pub agreement: Option<String>,
+    /// The tandem's own deadlines in business hours, by request type id.
+    #[schema(value_type = Object)]
+    pub sla_hours: std::collections::BTreeMap<uuid::Uuid, f64>,
     pub version: i64,
     pub created_at: String,
 }
@@ -47,6 +50,11 @@ impl From<StoredTandem> for TandemOut {
             deputy_id: d.tandem.deputy_id.map(|u| u.0),
             deputy_name: t.deputy_name,
             agreement: d.agreement,
+            sla_hours: d
+                .sla_minutes
+                .iter()
+                .map(|(k, m)| (k.0, *m as f64 / 60.0))
+                .collect(),
             version: t.version,
             created_at: t.created_at.to_rfc3339(),
         }
@@ -62,6 +70,9 @@ pub struct TandemWrite {
     inside_id: uuid::Uuid,
     deputy_id: Option<uuid::Uuid>,
     agreement: Option<String>,
+    /// Deadlines in business hours by request type id, replacing the type's own.
+    #[schema(value_type = Object)]
+    sla_hours: Option<std::collections::BTreeMap<uuid::Uuid, f64>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -118,6 +129,12 @@ async fn patch_tandem(
         inside_id: Some(current.data.tandem.inside_id),
         deputy_id: current.data.tandem.deputy_id,
         agreement: current.data.agreement.clone(),
+        sla_hours: current
+            .data
+            .sla_minutes
+            .iter()
+            .map(|(k, m)| (*k, *m as f64 / 60.0))
+            .collect(),
     };
     let (version, input) = crate::services::merge_patch(&stored, patch)?;
     Ok(Json(

@@ -331,24 +331,24 @@ async fn absent_on(
     )
 }
 
-/// Where a new request of `requester` goes now, and the team whose queue holds it
-/// when nobody is assigned (the inside partner's team, or the requester's).
+/// Where a new request of `requester` goes now, the team whose queue holds it when
+/// nobody is assigned (the inside partner's team, or the requester's), and the
+/// tandem's own deadline for this type of request, if it has one.
 async fn routed(
     tx: &mut Tx,
     ws: WorkspaceId,
     cal: &BusinessCalendar,
     requester: &users::User,
+    kind: RequestTypeId,
     now: Instant,
-) -> AppResult<(Route, Option<TeamId>)> {
-    let pairs: Vec<handoff::Tandem> = tandems::list(&mut tx.conn(), ws)
-        .await?
-        .into_iter()
-        .map(|t| t.data.tandem)
-        .collect();
-    let mine = pairs
-        .iter()
-        .find(|t| t.field_id == requester.id || t.inside_id == requester.id)
-        .cloned();
+) -> AppResult<(Route, Option<TeamId>, Option<i64>)> {
+    let stored = tandems::list(&mut tx.conn(), ws).await?;
+    let own = stored.iter().find(|t| {
+        t.data.tandem.field_id == requester.id || t.data.tandem.inside_id == requester.id
+    });
+    let own_sla = own.and_then(|t| t.data.sla_minutes.get(&kind).copied());
+    let pairs: Vec<handoff::Tandem> = stored.iter().map(|t| t.data.tandem.clone()).collect();
+    let mine = own.map(|t| t.data.tandem.clone());
     let day = now.timestamp().to_zoned(cal.zone.clone()).date();
     let people: Vec<UserId> = mine
         .iter()
@@ -370,7 +370,7 @@ async fn routed(
         Some(t) => users::get(&mut tx.conn(), ws, t.inside_id).await?.team_id,
         None => requester.team_id,
     };
-    Ok((route, queue_team))
+    Ok((route, queue_team, own_sla))
 }
 
 // ----- changes -----
@@ -460,9 +460,13 @@ pub async fn create(
         Err(e) => return Err(e.into()),
     };
     let cal = calendar(&mut tx, ws).await?;
-    let due = request::due_at(&cal, now.timestamp(), kind.data.sla_minutes)
+    let (route, queue_team, own_sla) = routed(&mut tx, ws, &cal, &auth.user, type_id, now).await?;
+    let mut terms = kind.data.clone();
+    if let Some(minutes) = own_sla {
+        terms.sla_minutes = minutes;
+    }
+    let due = request::due_at(&cal, now.timestamp(), terms.sla_minutes)
         .ok_or_else(|| Invalid::one("type_id", "no_business_hours"))?;
-    let (route, queue_team) = routed(&mut tx, ws, &cal, &auth.user, now).await?;
     let id = RequestId::new();
     requests::insert(
         &mut tx.conn(),
@@ -476,7 +480,7 @@ pub async fn create(
             account_id,
             deal_id: input.deal_id,
             description,
-            terms: kind.data.clone(),
+            terms,
             started_at: now,
             due_at: Instant(due.as_millisecond()),
         },
@@ -1092,6 +1096,15 @@ async fn step_contacts(
             }
         }
         EscalationStep::Manager => managers_of(requester_team),
+        // The inside colleagues whose queue it is now, to take it.
+        EscalationStep::Queue => {
+            return Ok(everyone
+                .iter()
+                .filter(|u| u.active && u.role == Role::Inside && Some(u.id) != r.assignee_id)
+                .filter(|u| r.queue_team_id.is_none() || u.team_id == r.queue_team_id)
+                .map(|u| u.id)
+                .collect());
+        }
     };
     if !found.is_empty() {
         return Ok(found);
@@ -1148,6 +1161,10 @@ async fn watch_clocks(store: &Store, now: Instant) -> AppResult<u32> {
                 Due::Remind => change.reminded = Some(true),
                 Due::Escalate(i) => {
                     change.escalated = Some(i as i64 + 1);
+                    if r.escalation[i] == EscalationStep::Queue && r.assignee_id.is_some() {
+                        change.assignee_id = Some(None);
+                        change.add_reassignment = true;
+                    }
                     // A step past due implies the reminder: never remind afterwards.
                     change.reminded = Some(true);
                 }
@@ -1217,7 +1234,7 @@ async fn watch_clocks(store: &Store, now: Instant) -> AppResult<u32> {
                         None,
                         "escalated",
                         serde_json::json!({
-                            "step": step.as_str(), "to": names,
+                            "step": step.as_str(), "to": names, "from": r.assignee_name,
                         }),
                     )
                     .await?;
@@ -1236,6 +1253,10 @@ async fn watch_clocks(store: &Store, now: Instant) -> AppResult<u32> {
                         .collect();
                     people.push((Some(current.requester_id), Kind::RequestEscalated));
                     people.push((current.assignee_id, Kind::RequestEscalated));
+                    if step == EscalationStep::Queue {
+                        // Whoever had it hears that it was taken back.
+                        people.push((r.assignee_id, Kind::RequestEscalated));
+                    }
                     tell(
                         &mut tx,
                         ws,

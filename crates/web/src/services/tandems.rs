@@ -59,6 +59,13 @@ async fn checked(tx: &mut Tx, auth: &Auth, input: &TandemInput) -> AppResult<Tan
     if let Some(d) = t.deputy_id {
         person("deputy_id", d, &[Role::Inside], "not_inside").await?;
     }
+    for kind in data.sla_minutes.keys() {
+        match tandem_store::requests::get_type(&mut tx.conn(), ws, *kind).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => errors.push(FieldError::new("sla_hours", "not_found")),
+            Err(e) => return Err(e.into()),
+        }
+    }
     if errors.is_empty() {
         Ok(data)
     } else {
@@ -74,12 +81,19 @@ fn diff(before: Option<&TandemData>, after: Option<&TandemData>) -> serde_json::
                 "inside_id": d.tandem.inside_id,
                 "deputy_id": d.tandem.deputy_id,
                 "agreement": d.agreement,
+                "sla_minutes": d.sla_minutes,
             })
         })
     };
     let (b, a) = (side(before), side(after));
     let mut out = serde_json::Map::new();
-    for key in ["field_id", "inside_id", "deputy_id", "agreement"] {
+    for key in [
+        "field_id",
+        "inside_id",
+        "deputy_id",
+        "agreement",
+        "sla_minutes",
+    ] {
         let old = b
             .as_ref()
             .map_or(serde_json::Value::Null, |v| v[key].clone());

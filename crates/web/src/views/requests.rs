@@ -443,6 +443,9 @@ fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
             )
         }
         "reminded" => tr.t("timeline-reminded"),
+        "escalated" if s("step") == "queue" => {
+            tr.t1("timeline-requeued", "from", &or_queue(s("from")))
+        }
         "escalated" => {
             let step = tr.t(&format!("escalation-{}", s("step").replace('_', "-")));
             let to: Vec<String> = e
@@ -925,6 +928,7 @@ pub struct TypeLine {
     pub sla_hours: String,
     pub reminder: i64,
     pub team_lead: bool,
+    pub queue: bool,
     pub manager: bool,
 }
 
@@ -951,6 +955,8 @@ pub struct TypeForm {
     #[serde(default)]
     team_lead: String,
     #[serde(default)]
+    queue: String,
+    #[serde(default)]
     manager: String,
 }
 
@@ -959,6 +965,9 @@ impl TypeForm {
         let mut escalation = vec![];
         if !self.team_lead.is_empty() {
             escalation.push(EscalationStep::TeamLead.as_str().to_string());
+        }
+        if !self.queue.is_empty() {
+            escalation.push(EscalationStep::Queue.as_str().to_string());
         }
         if !self.manager.is_empty() {
             escalation.push(EscalationStep::Manager.as_str().to_string());
@@ -996,6 +1005,7 @@ async fn types_page(
             sla_hours: format_hours(t.data.sla_minutes as f64 / 60.0),
             reminder: t.data.reminder_bp / 100,
             team_lead: t.data.escalation.contains(&EscalationStep::TeamLead),
+            queue: t.data.escalation.contains(&EscalationStep::Queue),
             manager: t.data.escalation.contains(&EscalationStep::Manager),
         })
         .collect();

@@ -27,6 +27,24 @@ pub struct Line {
     pub field_options: Options,
     pub inside_options: Options,
     pub deputy_options: Options,
+    /// Per request type: id, name, the tandem's own hours (or empty), the type's hours.
+    pub slas: Vec<Sla>,
+}
+
+pub struct Sla {
+    pub id: String,
+    pub name: String,
+    pub hours: String,
+    pub default: String,
+}
+
+fn hours(minutes: i64) -> String {
+    let h = minutes as f64 / 60.0;
+    if h.fract() == 0.0 {
+        format!("{}", h as i64)
+    } else {
+        format!("{h:.1}").replace('.', ",")
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -41,6 +59,9 @@ pub struct TandemForm {
     deputy_id: String,
     #[serde(default)]
     agreement: String,
+    /// `sla_<type id>`: the tandem's own deadline in hours (empty: the type's).
+    #[serde(flatten)]
+    slas: std::collections::HashMap<String, String>,
 }
 
 impl TandemForm {
@@ -50,6 +71,15 @@ impl TandemForm {
             inside_id: self.inside_id.parse().ok(),
             deputy_id: self.deputy_id.parse().ok(),
             agreement: Some(self.agreement.clone()),
+            sla_hours: self
+                .slas
+                .iter()
+                .filter_map(|(k, v)| {
+                    let kind = k.strip_prefix("sla_")?.parse().ok()?;
+                    let v = v.trim();
+                    (!v.is_empty()).then(|| (kind, v.replace(',', ".").parse().unwrap_or(f64::NAN)))
+                })
+                .collect(),
         }
     }
 }
@@ -88,6 +118,18 @@ async fn page(
             })
             .collect()
     };
+    let types = crate::services::requests::types(&state.store, auth).await?;
+    let slas = |own: &std::collections::BTreeMap<tandem_domain::RequestTypeId, i64>| -> Vec<Sla> {
+        types
+            .iter()
+            .map(|t| Sla {
+                id: t.id.0.to_string(),
+                name: t.data.name.clone(),
+                hours: own.get(&t.id).map(|m| hours(*m)).unwrap_or_default(),
+                default: hours(t.data.sla_minutes),
+            })
+            .collect()
+    };
     let field_roles = [Role::Field, Role::Manager];
     let lines = svc::list(&state.store, auth)
         .await?
@@ -101,6 +143,7 @@ async fn page(
                 field_options: options(&field_roles, &tandem.field_id.to_string()),
                 inside_options: options(&[Role::Inside], &tandem.inside_id.to_string()),
                 deputy_options: options(&[Role::Inside], &deputy),
+                slas: slas(&t.data.sla_minutes),
                 field: t.field_name,
                 inside: t.inside_name,
                 deputy: t.deputy_name.unwrap_or_default(),

@@ -94,8 +94,8 @@ fn every_generated_key_exists() {
         wanted.push(format!("request-status-{slug}"));
         wanted.push(format!("request-to-{slug}"));
     }
-    for s in ["team-lead", "manager"] {
-        wanted.push(format!("escalation-{s}"));
+    for s in tandem_domain::request::EscalationStep::ALL {
+        wanted.push(format!("escalation-{}", s.as_str().replace('_', "-")));
     }
     for k in tandem_domain::notify::Kind::ALL {
         let slug = k.as_str().replace('_', "-");

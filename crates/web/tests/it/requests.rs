@@ -641,3 +641,168 @@ async fn preferences_decide_what_is_shown_and_mailed_and_the_test_mail_arrives()
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_tandems_own_deadline_replaces_the_types_and_news_reach_only_their_reader() {
+    for db in backends() {
+        let clock = Clock::manual(berlin(0, 9, 0));
+        let server = TestServer::start_at(&db, clock.clone()).await;
+        let lead = server.api_for(&server.user(Role::Manager).await).await;
+        let field = server.user(Role::Field).await;
+        let inside = server.user(Role::Inside).await;
+        let other = server.user(Role::Inside).await;
+        let f = server.api_for(&field).await;
+        let check = type_id(&f, "Liefertermin prüfen").await;
+        let pair = |sla: Value| {
+            json!({"field_id": field.id.to_string(), "inside_id": inside.id.to_string(),
+                   "sla_hours": sla})
+        };
+        let unknown = lead
+            .post(
+                "/api/v1/tandems",
+                pair(json!({uuid::Uuid::now_v7().to_string(): 2})),
+            )
+            .await;
+        assert_eq!(unknown.status, 422, "{db}: {}", unknown.body);
+        assert_eq!(unknown.body["errors"][0]["field"], "sla_hours", "{db}");
+        let t = lead
+            .post("/api/v1/tandems", pair(json!({&check: 1.5})))
+            .await;
+        assert_eq!(t.status, 201, "{db}: {}", t.body);
+        assert_eq!(t.body["sla_hours"][&check], 1.5, "{db}");
+
+        // The inside rep's event stream hears of the new request; a colleague's does not.
+        let mut mine = server.event_stream(&inside).await;
+        let mut theirs = server.event_stream(&other).await;
+        let r = f
+            .post(
+                "/api/v1/requests",
+                json!({"type_id": check, "description": "KW 50?"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{db}: {}", r.body);
+        // 1.5 business hours from Monday 09:00 instead of the type's 4.
+        assert_eq!(r.body["due_at"], berlin(0, 10, 30).to_rfc3339(), "{db}");
+        let news = "\"topic\":\"notifications\"";
+        let change = "\"topic\":\"requests\"";
+        let heard = tandem_testkit::wait_for_event(&mut mine, news).await;
+        assert!(
+            heard.is_some_and(|s| s.contains(&inside.id.to_string())),
+            "{db}"
+        );
+        // The colleague sees that requests changed, twice, and never the news.
+        let first = tandem_testkit::wait_for_event(&mut theirs, change)
+            .await
+            .unwrap();
+        let id = r.body["id"].as_str().unwrap();
+        f.post(
+            &format!("/api/v1/requests/{id}/comments"),
+            json!({"text": "Bitte heute"}),
+        )
+        .await;
+        let second = tandem_testkit::wait_for_event(&mut theirs, change)
+            .await
+            .unwrap();
+        assert!(
+            !first.contains(news) && !second.contains(news),
+            "{db}: {first} {second}"
+        );
+
+        // Two job runners at once (as two instances would): every step is taken once.
+        clock.set(berlin(0, 10, 10));
+        let (a, b) = tokio::join!(server.sweep(), server.sweep());
+        assert_eq!(a + b, 1, "{db}: one reminder between them");
+        // Late by 30 minutes: the first step; the second follows one SLA (90 min) later.
+        clock.set(berlin(0, 11, 0));
+        let (a, b) = tokio::join!(server.sweep(), server.sweep());
+        assert_eq!(a + b, 1, "{db}: the first escalation step, once");
+        clock.set(berlin(0, 12, 0));
+        let (a, b) = tokio::join!(server.sweep(), server.sweep());
+        assert_eq!(a + b, 1, "{db}: the second, once");
+        clock.set(berlin(0, 16, 0));
+        let (a, b) = tokio::join!(server.sweep(), server.sweep());
+        assert_eq!(a + b, 0, "{db}: the path ends");
+        let done = f.get(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(done.body["escalated"], 2, "{db}");
+        assert_eq!(done.body["reminded"], true, "{db}");
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_missed_deadline_can_put_the_request_back_into_the_queue() {
+    for db in backends() {
+        let clock = Clock::manual(berlin(0, 9, 0));
+        let server = TestServer::start_at(&db, clock.clone()).await;
+        let (admin, _) = server.api(Role::Admin).await;
+        let field = server.user(Role::Field).await;
+        let inside = server.user(Role::Inside).await;
+        let colleague = server.user(Role::Inside).await;
+        admin
+            .post(
+                "/api/v1/tandems",
+                json!({"field_id": field.id.to_string(), "inside_id": inside.id.to_string()}),
+            )
+            .await;
+        let kind = admin
+            .post(
+                "/api/v1/request-types",
+                json!({"name": "Rückruf", "sla_hours": 1, "escalation": ["team_lead", "queue"]}),
+            )
+            .await;
+        assert_eq!(kind.status, 201, "{db}: {}", kind.body);
+        assert_eq!(
+            kind.body["escalation"],
+            json!(["team_lead", "queue"]),
+            "{db}"
+        );
+        let f = server.api_for(&field).await;
+        let r = f
+            .post(
+                "/api/v1/requests",
+                json!({"type_id": kind.body["id"], "description": "Kunde ruft zurück"}),
+            )
+            .await;
+        assert_eq!(r.body["assignee_id"], inside.id.to_string(), "{db}");
+        let id = r.body["id"].as_str().unwrap().to_string();
+        // Due 10:00; the team lead at 10:00, the queue one SLA later at 11:00.
+        clock.set(berlin(0, 10, 5));
+        server.sweep().await;
+        let late = f.get(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(late.body["assignee_id"], inside.id.to_string(), "{db}");
+        clock.set(berlin(0, 11, 5));
+        assert_eq!(server.sweep().await, 1, "{db}");
+        let requeued = f.get(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(
+            requeued.body["assignee_id"],
+            Value::Null,
+            "{db}: {}",
+            requeued.body
+        );
+        assert_eq!(requeued.body["reassignments"], 1, "{db}");
+        let c = server.api_for(&colleague).await;
+        let queue = c.get("/api/v1/requests?view=queue").await;
+        assert_eq!(queue.body["items"][0]["id"], id, "{db}: {}", queue.body);
+        assert!(
+            kinds(&c.get("/api/v1/notifications").await.body).contains(&"request_escalated".into()),
+            "{db}: the colleagues hear there is something to take"
+        );
+        assert!(
+            kinds(
+                &server
+                    .api_for(&inside)
+                    .await
+                    .get("/api/v1/notifications")
+                    .await
+                    .body
+            )
+            .contains(&"request_escalated".into()),
+            "{db}: and so does who had it"
+        );
+        let claimed = c
+            .post(&format!("/api/v1/requests/{id}/claim"), json!({}))
+            .await;
+        assert_eq!(claimed.status, 200, "{db}: {}", claimed.body);
+        server.stop().await;
+    }
+}
