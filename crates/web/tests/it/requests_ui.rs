@@ -173,3 +173,61 @@ async fn dieter_asks_for_a_quote_and_sees_who_has_it_in_chromium() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_admin_sets_up_request_types_and_mail_and_reads_the_figures_in_chromium() {
+    let db = &backends()[0];
+    let server = TestServer::start(db).await;
+    let mail = tandem_testkit::MailSink::start();
+    let admin = server.person(Role::Admin, "Vertrieb", "Anna Admin").await;
+    for (width, height, device) in [(1280, 800, "desktop"), (390, 844, "phone")] {
+        let Some(b) = Browser::start(width, height).await else {
+            return;
+        };
+        b.sign_in(&server.url(""), &admin.email, &admin.password).await;
+        b.goto(&server.url("/admin/request-types")).await;
+        b.wait_for("#new-name").await;
+        assert!(b.text("#types-h + ul").await.contains("Angebot erstellen"), "the defaults");
+        // A deadline of nothing is refused at the field; then a good one is kept.
+        b.fill("#new-name", &format!("Musteranfrage {device}")).await;
+        b.fill("#new-sla", "0").await;
+        b.click("form[action='/admin/request-types'] button[type=submit]").await;
+        b.wait_for("#new-sla[aria-invalid='true']").await;
+        b.js("document.querySelector('#new-sla').value = ''; return true;").await;
+        b.fill("#new-sla", "4,5").await;
+        b.click("form[action='/admin/request-types'] button[type=submit]").await;
+        b.wait_for(".notice").await;
+        assert!(
+            b.text("#types-h + ul").await.contains("4,5 Geschäftsstunden"),
+            "{device}"
+        );
+        b.screenshot(&format!("admin-request-types-{device}")).await;
+
+        b.goto(&server.url("/admin/mail")).await;
+        b.wait_for("#m-host").await;
+        b.js("document.querySelector('#m-host').value = ''; document.querySelector('#m-port').value = ''; document.querySelector('#m-from').value = ''; return true;").await;
+        b.fill("#m-host", "127.0.0.1").await;
+        b.js("document.querySelector('#m-security').value = 'none'; return true;")
+            .await;
+        b.fill("#m-port", &mail.port.to_string()).await;
+        b.fill("#m-from", "Tandem <tandem@example.test>").await;
+        b.click("form[action='/admin/mail'] button[type=submit]").await;
+        b.wait_for(".notice").await;
+        b.click("form[action='/admin/mail/test'] button").await;
+        b.wait_for(".notice").await;
+        assert!(b.text(".notice").await.contains("Test-E-Mail an"), "{device}");
+        b.screenshot(&format!("admin-mail-{device}")).await;
+
+        b.goto(&server.url("/requests/figures")).await;
+        b.wait_for("table.figures").await;
+        b.screenshot(&format!("request-figures-{device}")).await;
+        let wide = b
+            .js("return document.documentElement.scrollWidth <= window.innerWidth;")
+            .await;
+        assert_eq!(wide, json!(true), "{device}: the figures fit");
+        assert_clean(&b, "admin").await;
+        b.close().await;
+    }
+    assert_eq!(mail.received().len(), 2, "one test mail per walk");
+    server.stop().await;
+}
