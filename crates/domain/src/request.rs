@@ -194,6 +194,14 @@ impl RequestInput {
     }
 }
 
+/// A corrected description: required, at most `DESCRIPTION_MAX` characters.
+pub fn description(text: &str) -> Result<String, Invalid> {
+    let mut c = Checker::default();
+    let t = c.required("description", text, DESCRIPTION_MAX);
+    c.finish()?;
+    Ok(t)
+}
+
 /// A comment's text: required, at most `DESCRIPTION_MAX` characters.
 pub fn comment_text(text: &str) -> Result<String, Invalid> {
     let mut c = Checker::default();

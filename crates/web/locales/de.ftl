@@ -837,3 +837,4 @@ tandems-own-deadlines = Eigene Fristen (Geschäftsstunden)
 tandems-own-deadlines-hint = Leer lassen: Es gilt die Frist der Anfrageart.
 escalation-queue = Zurück in die Team-Queue
 timeline-requeued = Frist verpasst – zurück in die Team-Queue (bisher: { $from }).
+request-edit-description = Beschreibung ändern

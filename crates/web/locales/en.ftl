@@ -837,3 +837,4 @@ tandems-own-deadlines = Own deadlines (business hours)
 tandems-own-deadlines-hint = Leave empty for the request type's deadline.
 escalation-queue = Back to the team queue
 timeline-requeued = Deadline missed – back to the team queue (was: { $from }).
+request-edit-description = Change the description

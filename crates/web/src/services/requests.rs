@@ -169,6 +169,8 @@ pub struct Allowed {
     pub statuses: Vec<Status>,
     pub reassign: bool,
     pub comment: bool,
+    /// Correct the description (the requester, managers, admins).
+    pub describe: bool,
 }
 
 pub fn allowed(auth: &Auth, r: &StoredRequest) -> Allowed {
@@ -191,6 +193,7 @@ pub fn allowed(auth: &Auth, r: &StoredRequest) -> Allowed {
         statuses,
         reassign: worker,
         comment: true,
+        describe: requester || oversees(auth),
     }
 }
 
@@ -822,7 +825,7 @@ pub async fn set_description(
     now: Instant,
 ) -> AppResult<StoredRequest> {
     let ws = auth.user.workspace_id;
-    let text = request::comment_text(text).map_err(|_| Invalid::one("description", "required"))?;
+    let text = request::description(text)?;
     let mut tx = store.begin().await?;
     let r = requests::get(&mut tx.conn(), ws, id).await?;
     if !may_see(auth, &r) {
@@ -1371,8 +1374,7 @@ pub async fn figures(
             )
         })
         .collect();
-    // Types removed since still count under their own name? They are gone from the
-    // choice; their requests show in the total only.
+    // Requests of types removed since count in the total only.
     by_type.retain(|f| f.done > 0);
     let mut by_team: Vec<Figure> = teams
         .iter()

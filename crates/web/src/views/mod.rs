@@ -111,6 +111,10 @@ pub fn router() -> Router<AppState> {
         .route("/requests/{id}/claim", post(requests::claim))
         .route("/requests/{id}/assign", post(requests::assign))
         .route("/requests/{id}/comments", post(requests::comment))
+        .route(
+            "/requests/{id}/description",
+            post(requests::set_description),
+        )
         .route("/notifications", get(requests::notifications))
         .route("/notifications/unread", get(requests::unread))
         .route("/notifications/read-all", post(requests::read_all))

@@ -673,6 +673,29 @@ pub async fn assign(
     }
 }
 
+pub async fn set_description(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> AppResult<Response> {
+    let id = request_id(&id)?;
+    let version = form.version.parse().ok();
+    match svc::set_description(
+        &state.store,
+        &auth,
+        id,
+        version,
+        &form.text,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/requests/{}?notice=saved", id.0))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
 pub async fn comment(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,

@@ -806,3 +806,154 @@ async fn a_missed_deadline_can_put_the_request_back_into_the_queue() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_request_pages_work_without_javascript_and_explain_mistakes() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let field = server.user(Role::Field).await;
+        let inside = server.user(Role::Inside).await;
+        let stranger = server.user(Role::Field).await;
+        server
+            .api_for(&server.user(Role::Manager).await)
+            .await
+            .post(
+                "/api/v1/tandems",
+                json!({"field_id": field.id.to_string(), "inside_id": inside.id.to_string()}),
+            )
+            .await;
+        let web = server.web(&field).await;
+        let form = web.get("/requests/new").await;
+        assert_eq!(form.status, 200, "{db}");
+        assert!(
+            form.text.contains("Test inside (Ihr Tandem)"),
+            "{db}: where it goes"
+        );
+        let types = form.select_all_attr("#r-type option", "value");
+        let quote = types[1].clone();
+        // Nothing chosen, nothing said: both fields explained, nothing stored.
+        let refused = web
+            .submit(
+                "/requests/new",
+                "/requests",
+                &[("type_id", ""), ("description", "")],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{db}");
+        assert_eq!(
+            refused.select_all_text(".field-error").len(),
+            2,
+            "{db}: {}",
+            refused.text
+        );
+        let made = web
+            .submit(
+                "/requests/new",
+                "/requests",
+                &[("type_id", &quote), ("description", "Angebot für Köhler")],
+            )
+            .await;
+        assert_eq!(made.status, 200, "{db}");
+        assert!(made.path.starts_with("/requests/"), "{db}: {}", made.path);
+        let path = made.path.split('?').next().unwrap().to_string();
+        assert!(
+            made.select_text(".request-state")
+                .unwrap()
+                .contains("Test inside"),
+            "{db}"
+        );
+        // The requester corrects the description; an empty one is refused at the field.
+        let version = made
+            .attr("form[action$='/description'] input[name=version]", "value")
+            .unwrap();
+        let empty = web
+            .submit(
+                &path,
+                &format!("{path}/description"),
+                &[("version", &version), ("text", " ")],
+            )
+            .await;
+        assert_eq!(empty.status, 422, "{db}");
+        assert!(empty.select_text(".field-error").is_some(), "{db}");
+        let fixed = web
+            .submit(
+                &path,
+                &format!("{path}/description"),
+                &[
+                    ("version", &version),
+                    ("text", "Angebot für Köhler, 2 Stück"),
+                ],
+            )
+            .await;
+        assert!(fixed.text.contains("2 Stück"), "{db}");
+        let commented = web
+            .submit(
+                &path,
+                &format!("{path}/comments"),
+                &[("text", "Bis Freitag bitte")],
+            )
+            .await;
+        assert!(
+            commented
+                .select_text("ol.timeline")
+                .unwrap()
+                .contains("Bis Freitag bitte"),
+            "{db}"
+        );
+        // The inside rep starts work from the page; a made-up status is refused.
+        let inside_web = server.web(&inside).await;
+        let page = inside_web.get(&path).await;
+        let v = page
+            .attr("form[action$='/status'] input[name=version]", "value")
+            .unwrap();
+        let odd = inside_web
+            .submit(
+                &path,
+                &format!("{path}/status"),
+                &[("version", &v), ("status", "later")],
+            )
+            .await;
+        assert_eq!(odd.status, 422, "{db}");
+        let started = inside_web
+            .submit(
+                &path,
+                &format!("{path}/status"),
+                &[("version", &v), ("status", "in_progress")],
+            )
+            .await;
+        assert!(
+            started
+                .select_text(".request-state")
+                .unwrap()
+                .contains("In Arbeit"),
+            "{db}"
+        );
+        // The lists, the bell's count, the notification centre, the preferences.
+        let list = web.get("/requests").await;
+        assert!(list.text.contains("Angebot"), "{db}");
+        let unread = inside_web.get("/notifications/unread").await;
+        assert!(unread.text.contains("\"unread\":"), "{db}: {}", unread.text);
+        let centre = inside_web.get("/notifications").await;
+        assert!(centre.text.contains("braucht etwas von Ihnen"), "{db}");
+        let prefs = inside_web
+            .submit(
+                "/profile/notifications",
+                "/profile/notifications",
+                &[("in_app", "request_assigned")],
+            )
+            .await;
+        assert_eq!(prefs.status, 200, "{db}");
+        assert_eq!(
+            prefs
+                .select_all_attr("input[name=email][checked]", "value")
+                .len(),
+            0,
+            "{db}"
+        );
+        // Someone else's request does not exist for a colleague in the field.
+        let other = server.web(&stranger).await;
+        assert_eq!(other.get(&path).await.status, 404, "{db}");
+        assert_eq!(web.get("/requests/not-an-id").await.status, 404, "{db}");
+        server.stop().await;
+    }
+}

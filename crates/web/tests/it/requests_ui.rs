@@ -184,21 +184,31 @@ async fn an_admin_sets_up_request_types_and_mail_and_reads_the_figures_in_chromi
         let Some(b) = Browser::start(width, height).await else {
             return;
         };
-        b.sign_in(&server.url(""), &admin.email, &admin.password).await;
+        b.sign_in(&server.url(""), &admin.email, &admin.password)
+            .await;
         b.goto(&server.url("/admin/request-types")).await;
         b.wait_for("#new-name").await;
-        assert!(b.text("#types-h + ul").await.contains("Angebot erstellen"), "the defaults");
+        assert!(
+            b.text("#types-h + ul").await.contains("Angebot erstellen"),
+            "the defaults"
+        );
         // A deadline of nothing is refused at the field; then a good one is kept.
-        b.fill("#new-name", &format!("Musteranfrage {device}")).await;
+        b.fill("#new-name", &format!("Musteranfrage {device}"))
+            .await;
         b.fill("#new-sla", "0").await;
-        b.click("form[action='/admin/request-types'] button[type=submit]").await;
+        b.click("form[action='/admin/request-types'] button[type=submit]")
+            .await;
         b.wait_for("#new-sla[aria-invalid='true']").await;
-        b.js("document.querySelector('#new-sla').value = ''; return true;").await;
+        b.js("document.querySelector('#new-sla').value = ''; return true;")
+            .await;
         b.fill("#new-sla", "4,5").await;
-        b.click("form[action='/admin/request-types'] button[type=submit]").await;
+        b.click("form[action='/admin/request-types'] button[type=submit]")
+            .await;
         b.wait_for(".notice").await;
         assert!(
-            b.text("#types-h + ul").await.contains("4,5 Geschäftsstunden"),
+            b.text("#types-h + ul")
+                .await
+                .contains("4,5 Geschäftsstunden"),
             "{device}"
         );
         b.screenshot(&format!("admin-request-types-{device}")).await;
@@ -211,11 +221,15 @@ async fn an_admin_sets_up_request_types_and_mail_and_reads_the_figures_in_chromi
             .await;
         b.fill("#m-port", &mail.port.to_string()).await;
         b.fill("#m-from", "Tandem <tandem@example.test>").await;
-        b.click("form[action='/admin/mail'] button[type=submit]").await;
+        b.click("form[action='/admin/mail'] button[type=submit]")
+            .await;
         b.wait_for(".notice").await;
         b.click("form[action='/admin/mail/test'] button").await;
         b.wait_for(".notice").await;
-        assert!(b.text(".notice").await.contains("Test-E-Mail an"), "{device}");
+        assert!(
+            b.text(".notice").await.contains("Test-E-Mail an"),
+            "{device}"
+        );
         b.screenshot(&format!("admin-mail-{device}")).await;
 
         b.goto(&server.url("/requests/figures")).await;
