@@ -57,6 +57,10 @@ impl Clock {
         }
     }
 
+    pub fn is_manual(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Sets a manual clock; the system clock cannot be set.
     pub fn set(&self, at: Instant) {
         if let Some(t) = &self.0 {

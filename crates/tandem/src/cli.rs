@@ -129,6 +129,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 secure_cookies,
                 login_attempts_per_minute,
                 clock: tandem_domain::time::Clock::system(),
+                run_jobs: true,
             };
             server::serve(cfg, shutdown, |addr| {
                 println!("Tandem is running at http://{addr}");

@@ -15,6 +15,9 @@ pub struct ServeConfig {
     pub login_attempts_per_minute: u32,
     /// The system clock, or a manual one in tests.
     pub clock: tandem_domain::time::Clock,
+    /// Whether this instance runs the job queue (tests that move a manual clock run
+    /// the jobs themselves, in step with the clock).
+    pub run_jobs: bool,
 }
 
 /// Runs until `shutdown` is cancelled. `on_ready` gets the bound address.
@@ -43,11 +46,13 @@ pub async fn serve(
         cfg.clock.clone(),
     );
     let app = tandem_web::router(state);
-    let runner = tokio::spawn(crate::jobs::run(
-        store.clone(),
-        cfg.clock.clone(),
-        shutdown.clone(),
-    ));
+    let runner = cfg.run_jobs.then(|| {
+        tokio::spawn(crate::jobs::run(
+            store.clone(),
+            cfg.clock.clone(),
+            shutdown.clone(),
+        ))
+    });
     let events = {
         let (store, token) = (store.clone(), shutdown.clone());
         tokio::spawn(async move { store.listen_for_events(token.cancelled_owned()).await })
@@ -61,7 +66,9 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown.clone().cancelled_owned())
     .await?;
     shutdown.cancel();
-    let _ = runner.await;
+    if let Some(runner) = runner {
+        let _ = runner.await;
+    }
     let _ = events.await;
     store.close().await;
     tracing::info!("Tandem stopped");

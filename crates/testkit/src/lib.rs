@@ -204,6 +204,8 @@ impl TestServer {
             demo: false,
             secure_cookies: false,
             login_attempts_per_minute,
+            // A manual clock: the test runs the jobs (`sweep`, `send_mail`) in step.
+            run_jobs: !clock.is_manual(),
             clock: clock.clone(),
         };
         let handle = tokio::spawn(serve(cfg, shutdown.clone(), move |addr| {
