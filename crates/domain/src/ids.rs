@@ -62,5 +62,6 @@ id_type!(
     TandemId,
     RequestTypeId,
     RequestId,
-    NotificationId
+    NotificationId,
+    ProductId
 );

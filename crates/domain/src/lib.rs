@@ -19,6 +19,7 @@ pub mod locale;
 pub mod money;
 pub mod notify;
 pub mod pipeline;
+pub mod product;
 pub mod quote;
 pub mod request;
 pub mod role;

@@ -18,6 +18,7 @@ mod list;
 mod migrate;
 pub mod notifications;
 pub mod pipelines;
+pub mod products;
 pub mod requests;
 pub mod saved_views;
 pub mod search;

@@ -111,6 +111,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_requests.sql"),
         postgres: include_str!("../migrations/postgres/0016_requests.sql"),
     },
+    Migration {
+        version: 17,
+        name: "products",
+        sqlite: include_str!("../migrations/sqlite/0017_products.sql"),
+        postgres: include_str!("../migrations/postgres/0017_products.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -10,6 +10,7 @@ pub mod deals;
 pub mod json;
 pub mod list;
 pub mod pipelines;
+pub mod products;
 pub mod requests;
 pub mod search;
 pub mod tandems;
@@ -65,6 +66,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(search::router())
         .merge(tandems::router())
         .merge(requests::router())
+        .merge(products::router())
         .merge(tasks::router())
         .merge(users::router())
         .split_for_parts()

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod my_day;
 pub mod notify;
 pub mod pipelines;
+pub mod products;
 pub mod requests;
 pub mod saved_views;
 pub mod search;

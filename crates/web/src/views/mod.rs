@@ -15,6 +15,7 @@ pub mod fields;
 mod history;
 mod home;
 pub mod pipelines;
+pub mod products;
 pub mod profile;
 pub mod requests;
 pub mod saved;
@@ -103,6 +104,9 @@ pub fn router() -> Router<AppState> {
         .route("/views/{id}/delete", post(saved::delete))
         .route("/absences", get(absences::index).post(absences::create))
         .route("/absences/{id}/delete", post(absences::delete))
+        .route("/products", get(products::index).post(products::create))
+        .route("/products/{id}", post(products::update))
+        .route("/products/{id}/delete", post(products::delete))
         .route("/requests", get(requests::index).post(requests::create))
         .route("/requests/new", get(requests::new))
         .route("/requests/figures", get(requests::figures))

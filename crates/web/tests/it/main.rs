@@ -18,6 +18,7 @@ mod i18n;
 mod lists;
 mod openapi;
 mod pages;
+mod products;
 mod requests;
 mod requests_ui;
 mod search;

@@ -1,0 +1,24 @@
+-- The product catalogue: SKU (unique among live products), name, unit, list price,
+-- VAT rate (basis points), active flag; folded name and text for sorting and search.
+CREATE TABLE products (
+    workspace_id UUID NOT NULL REFERENCES workspaces (id),
+    id UUID NOT NULL,
+    sku TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    description TEXT,
+    unit TEXT NOT NULL,
+    price_minor BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    tax TEXT NOT NULL,
+    active BOOLEAN NOT NULL,
+    search_text TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    created_by UUID,
+    deleted_at BIGINT,
+    PRIMARY KEY (workspace_id, id)
+);
+CREATE UNIQUE INDEX products_sku ON products (workspace_id, sku) WHERE deleted_at IS NULL;
+CREATE INDEX products_name ON products (workspace_id, name_key, id);

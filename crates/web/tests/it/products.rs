@@ -1,0 +1,183 @@
+//! The product catalogue: kept by admins and managers, read by everyone, checked by field.
+
+use serde_json::json;
+use tandem_domain::Role;
+use tandem_testkit::{TestServer, backends};
+
+#[tokio::test]
+async fn the_catalogue_is_kept_by_managers_and_checked_by_field() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (manager, _) = server.api(Role::Manager).await;
+        let (rep, rep_user) = server.api(Role::Field).await;
+        let pump = manager
+            .post(
+                "/api/v1/products",
+                json!({"sku": "BP-200", "name": "Brunnenpumpe 200", "unit": "Stk.",
+                       "list_price": {"minor": 129_900, "currency": "EUR"}}),
+            )
+            .await;
+        assert_eq!(pump.status, 201, "{db}: {}", pump.body);
+        assert_eq!(pump.body["tax_rate"], "19", "{db}");
+        let id = pump.body["id"].as_str().unwrap().to_string();
+        manager
+            .post(
+                "/api/v1/products",
+                json!({"sku": "MONT-H", "name": "Montage je Stunde", "unit": "Std.", "tax_rate": "19",
+                       "list_price": {"minor": 8_500, "currency": "EUR"}}),
+            )
+            .await;
+        // Everyone reads and searches it (umlaut-tolerant, SKU or name words).
+        let found = rep.get("/api/v1/products?q=brunnen").await;
+        assert_eq!(
+            found.body["items"].as_array().unwrap().len(),
+            1,
+            "{db}: {}",
+            found.body
+        );
+        assert_eq!(
+            rep.get("/api/v1/products?q=mont").await.body["items"][0]["sku"],
+            "MONT-H",
+            "{db}"
+        );
+        // Field reps do not change it.
+        let refused = rep
+            .post(
+                "/api/v1/products",
+                json!({"sku": "X", "name": "X", "list_price": {"minor": 1, "currency": "EUR"}}),
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{db}");
+        // Bad input, by field; nothing stored.
+        for (body, field, code) in [
+            (
+                json!({"sku": "BP-200", "name": "Doppelt", "list_price": {"minor": 1, "currency": "EUR"}}),
+                "sku",
+                "taken",
+            ),
+            (
+                json!({"sku": "A B", "name": "x", "list_price": {"minor": 1, "currency": "EUR"}}),
+                "sku",
+                "no_spaces",
+            ),
+            (
+                json!({"sku": "N1", "name": "x", "list_price": {"minor": -5, "currency": "EUR"}}),
+                "list_price",
+                "must_not_be_negative",
+            ),
+            (
+                json!({"sku": "N2", "name": "x", "list_price": {"minor": 5, "currency": "EUR"}, "tax_rate": "16"}),
+                "tax_rate",
+                "unknown_tax_rate",
+            ),
+            (json!({"sku": "N3", "name": "x"}), "list_price", "required"),
+            (
+                json!({"sku": "N4", "name": "x", "list_price": {"minor": 5, "currency": "EUR"}, "colour": 1}),
+                "colour",
+                "unknown_field",
+            ),
+        ] {
+            let r = manager.post("/api/v1/products", body).await;
+            assert_eq!(r.status, 422, "{db}: {}", r.body);
+            assert_eq!(r.body["errors"][0]["field"], field, "{db}: {}", r.body);
+            assert_eq!(r.body["errors"][0]["code"], code, "{db}: {}", r.body);
+        }
+        assert_eq!(
+            manager.get("/api/v1/products").await.body["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2,
+            "{db}"
+        );
+        // Change with the version; a stale one is a conflict; deactivate; delete.
+        let path = format!("/api/v1/products/{id}");
+        let changed = manager
+            .patch(
+                &path,
+                json!({"version": 1, "tax_rate": "7", "active": false}),
+            )
+            .await;
+        assert_eq!(changed.status, 200, "{db}: {}", changed.body);
+        assert_eq!(
+            (
+                changed.body["tax_rate"].as_str(),
+                changed.body["active"].as_bool()
+            ),
+            (Some("7"), Some(false)),
+            "{db}"
+        );
+        assert_eq!(
+            manager
+                .patch(&path, json!({"version": 1, "name": "y"}))
+                .await
+                .status,
+            409,
+            "{db}"
+        );
+        assert_eq!(
+            rep.get("/api/v1/products?active=true").await.body["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1,
+            "{db}"
+        );
+        assert_eq!(manager.delete(&path).await.status, 204, "{db}");
+        assert_eq!(rep.get(&path).await.status, 404, "{db}");
+        // The SKU is free again once the product is gone.
+        let again = manager
+            .post("/api/v1/products", json!({"sku": "BP-200", "name": "Brunnenpumpe 200 II", "list_price": {"minor": 139_900, "currency": "EUR"}}))
+            .await;
+        assert_eq!(again.status, 201, "{db}: {}", again.body);
+
+        // The page: everyone sees the catalogue; a manager adds one, a typo in the
+        // price is explained at the field.
+        let web = server.web(&rep_user).await;
+        let page = web.get("/products").await;
+        assert!(
+            page.text.contains("Brunnenpumpe 200 II") && page.text.contains("1.399,00 €"),
+            "{db}"
+        );
+        assert!(
+            page.select_text("form[action='/products'] h2").is_none(),
+            "{db}: no form for field reps"
+        );
+        let boss = server.web(&server.user(Role::Manager).await).await;
+        let typo = boss
+            .submit(
+                "/products",
+                "/products",
+                &[
+                    ("sku", "SCH-1"),
+                    ("name", "Schachtabdeckung"),
+                    ("price", "12,3,4"),
+                    ("currency", "EUR"),
+                    ("tax_rate", "19"),
+                    ("active", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(typo.status, 422, "{db}");
+        assert!(
+            typo.select_text(".field-error").unwrap().contains("Betrag"),
+            "{db}"
+        );
+        let ok = boss
+            .submit(
+                "/products",
+                "/products",
+                &[
+                    ("sku", "SCH-1"),
+                    ("name", "Schachtabdeckung"),
+                    ("price", "249,50"),
+                    ("currency", "EUR"),
+                    ("tax_rate", "19"),
+                    ("active", "on"),
+                ],
+            )
+            .await;
+        assert!(ok.text.contains("249,50 €"), "{db}");
+        server.stop().await;
+    }
+}
