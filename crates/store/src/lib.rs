@@ -22,6 +22,7 @@ pub mod products;
 pub mod requests;
 pub mod saved_views;
 pub mod search;
+pub mod sequences;
 pub mod sessions;
 pub mod tandems;
 pub mod tasks;

@@ -22,3 +22,13 @@ CREATE TABLE products (
 );
 CREATE UNIQUE INDEX products_sku ON products (workspace_id, sku) WHERE deleted_at IS NULL;
 CREATE INDEX products_name ON products (workspace_id, name_key, id);
+
+-- Running numbers per workspace, name (quote, order) and year (0 for sequences that
+-- never restart): taken in the transaction that uses the number, so they are gapless.
+CREATE TABLE number_sequences (
+    workspace_id UUID NOT NULL REFERENCES workspaces (id),
+    name TEXT NOT NULL,
+    year BIGINT NOT NULL,
+    value BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, name, year)
+);
