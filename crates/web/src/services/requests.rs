@@ -420,6 +420,36 @@ async fn record_system(
     Ok(())
 }
 
+/// The request in the changing transaction, if the caller may see it (404 otherwise).
+async fn visible(tx: &mut Tx, auth: &Auth, id: RequestId) -> AppResult<StoredRequest> {
+    let r = requests::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
+    if may_see(auth, &r) {
+        Ok(r)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// A person's change: written if the request still has the version they read (the
+/// stored one when they sent none), else 409 with the current version.
+async fn write_versioned(
+    tx: &mut Tx,
+    ws: WorkspaceId,
+    r: &StoredRequest,
+    version: Option<i64>,
+    change: &Change,
+    now: Instant,
+) -> AppResult<()> {
+    let guard = Guard::Version(version.unwrap_or(r.version));
+    if requests::update(&mut tx.conn(), ws, r.id, guard, change, now).await? {
+        return Ok(());
+    }
+    let current = requests::get(&mut tx.conn(), ws, r.id).await?.version;
+    Err(AppError::Conflict {
+        current_version: current,
+    })
+}
+
 pub async fn create(
     store: &Store,
     auth: &Auth,
@@ -601,10 +631,7 @@ pub async fn set_status(
 ) -> AppResult<StoredRequest> {
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
-    let r = requests::get(&mut tx.conn(), ws, id).await?;
-    if !may_see(auth, &r) {
-        return Err(AppError::NotFound);
-    }
+    let r = visible(&mut tx, auth, id).await?;
     if r.status == next {
         return Ok(r);
     }
@@ -618,13 +645,7 @@ pub async fn set_status(
         ..Change::default()
     };
     clock_change(&cal, &r, next, now, &mut change);
-    let guard = Guard::Version(version.unwrap_or(r.version));
-    if !requests::update(&mut tx.conn(), ws, id, guard, &change, now).await? {
-        let current = requests::get(&mut tx.conn(), ws, id).await?.version;
-        return Err(AppError::Conflict {
-            current_version: current,
-        });
-    }
+    write_versioned(&mut tx, ws, &r, version, &change, now).await?;
     let after = requests::get(&mut tx.conn(), ws, id).await?;
     event(&mut tx, ws, id, now, Some(auth.user.id), "status", serde_json::json!({
         "from": r.status.as_str(), "to": next.as_str(), "due": after.due_at.map(Instant::to_rfc3339),
@@ -670,10 +691,7 @@ pub async fn claim(
 ) -> AppResult<StoredRequest> {
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
-    let r = requests::get(&mut tx.conn(), ws, id).await?;
-    if !may_see(auth, &r) {
-        return Err(AppError::NotFound);
-    }
+    let r = visible(&mut tx, auth, id).await?;
     require(may_claim(auth))?;
     let change = Change {
         assignee_id: Some(Some(auth.user.id)),
@@ -738,10 +756,7 @@ pub async fn reassign(
 ) -> AppResult<StoredRequest> {
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
-    let r = requests::get(&mut tx.conn(), ws, id).await?;
-    if !may_see(auth, &r) {
-        return Err(AppError::NotFound);
-    }
+    let r = visible(&mut tx, auth, id).await?;
     require(allowed(auth, &r).reassign)?;
     if r.assignee_id == to {
         return Ok(r);
@@ -766,13 +781,7 @@ pub async fn reassign(
         add_reassignment: true,
         ..Change::default()
     };
-    let guard = Guard::Version(version.unwrap_or(r.version));
-    if !requests::update(&mut tx.conn(), ws, id, guard, &change, now).await? {
-        let current = requests::get(&mut tx.conn(), ws, id).await?.version;
-        return Err(AppError::Conflict {
-            current_version: current,
-        });
-    }
+    write_versioned(&mut tx, ws, &r, version, &change, now).await?;
     let after = requests::get(&mut tx.conn(), ws, id).await?;
     event(
         &mut tx,
@@ -827,10 +836,7 @@ pub async fn set_description(
     let ws = auth.user.workspace_id;
     let text = request::description(text)?;
     let mut tx = store.begin().await?;
-    let r = requests::get(&mut tx.conn(), ws, id).await?;
-    if !may_see(auth, &r) {
-        return Err(AppError::NotFound);
-    }
+    let r = visible(&mut tx, auth, id).await?;
     require(r.requester_id == auth.user.id || oversees(auth))?;
     if r.status.is_closed() {
         return Err(Invalid::one("description", "closed").into());
@@ -839,21 +845,7 @@ pub async fn set_description(
         description: Some(text.clone()),
         ..Change::default()
     };
-    if !requests::update(
-        &mut tx.conn(),
-        ws,
-        id,
-        Guard::Version(version.unwrap_or(r.version)),
-        &change,
-        now,
-    )
-    .await?
-    {
-        let current = requests::get(&mut tx.conn(), ws, id).await?.version;
-        return Err(AppError::Conflict {
-            current_version: current,
-        });
-    }
+    write_versioned(&mut tx, ws, &r, version, &change, now).await?;
     event(
         &mut tx,
         ws,
@@ -893,10 +885,7 @@ pub async fn comment(
     let text = request::comment_text(text)?;
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
-    let r = requests::get(&mut tx.conn(), ws, id).await?;
-    if !may_see(auth, &r) {
-        return Err(AppError::NotFound);
-    }
+    let r = visible(&mut tx, auth, id).await?;
     event(
         &mut tx,
         ws,
