@@ -48,6 +48,12 @@ impl Status {
         matches!(self, Status::Done | Status::Cancelled)
     }
 
+    /// Whether a request in this status with this due time is late at `now` (a paused
+    /// or closed request never is).
+    pub fn overdue(self, due: Option<crate::Instant>, now: crate::Instant) -> bool {
+        self.clock_runs() && due.is_some_and(|d| d < now)
+    }
+
     /// Whether the SLA clock runs in this status.
     pub fn clock_runs(self) -> bool {
         matches!(self, Status::Open | Status::InProgress)

@@ -211,7 +211,7 @@ impl RequestOut {
             deal_id: r.deal_id.map(|d| d.0),
             deal_title: r.deal_title,
             description: r.description,
-            overdue: r.status.clock_runs() && r.due_at.is_some_and(|d| d < now),
+            overdue: r.status.overdue(r.due_at, now),
             status: r.status.as_str().into(),
             sla_minutes: r.sla_minutes,
             started_at: r.started_at.to_rfc3339(),

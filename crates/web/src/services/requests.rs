@@ -391,6 +391,26 @@ async fn event(
     Ok(())
 }
 
+/// One change of a request: its timeline entry (`kind`, data), the audit row and the
+/// live event — by `auth`, or by the system (a job) with `None`.
+async fn recorded(
+    tx: &mut Tx,
+    ws: WorkspaceId,
+    auth: Option<&Auth>,
+    id: RequestId,
+    now: Instant,
+    (kind, data): (&str, serde_json::Value),
+    diff: serde_json::Value,
+) -> AppResult<()> {
+    event(tx, ws, id, now, auth.map(|a| a.user.id), kind, data).await?;
+    match auth {
+        Some(auth) => {
+            record_change(tx, auth, "request", "requests", id.0, Action::Update, diff).await
+        }
+        None => record_system(tx, ws, id, diff).await,
+    }
+}
+
 /// Audit row and live event of a change made by the system (a job), not a person.
 async fn record_system(
     tx: &mut Tx,
@@ -647,23 +667,12 @@ pub async fn set_status(
     clock_change(&cal, &r, next, now, &mut change);
     write_versioned(&mut tx, ws, &r, version, &change, now).await?;
     let after = requests::get(&mut tx.conn(), ws, id).await?;
-    event(&mut tx, ws, id, now, Some(auth.user.id), "status", serde_json::json!({
+    recorded(&mut tx, ws, Some(auth), id, now, ("status", serde_json::json!({
         "from": r.status.as_str(), "to": next.as_str(), "due": after.due_at.map(Instant::to_rfc3339),
-    }))
-    .await?;
-    record_change(
-        &mut tx,
-        auth,
-        "request",
-        "requests",
-        id.0,
-        Action::Update,
-        serde_json::json!({
+    })), serde_json::json!({
             "status": [r.status.as_str(), next.as_str()],
             "due_at": [r.due_at.map(Instant::to_rfc3339), after.due_at.map(Instant::to_rfc3339)],
-        }),
-    )
-    .await?;
+        })).await?;
     tell(
         &mut tx,
         ws,
@@ -706,25 +715,18 @@ pub async fn claim(
         )));
     }
     let after = requests::get(&mut tx.conn(), ws, id).await?;
-    event(
+    recorded(
         &mut tx,
         ws,
+        Some(auth),
         id,
         now,
-        Some(auth.user.id),
-        "claimed",
-        serde_json::json!({
-            "assignee": after.assignee_name,
-        }),
-    )
-    .await?;
-    record_change(
-        &mut tx,
-        auth,
-        "request",
-        "requests",
-        id.0,
-        Action::Update,
+        (
+            "claimed",
+            serde_json::json!({
+                "assignee": after.assignee_name,
+            }),
+        ),
         serde_json::json!({
             "assignee_id": [null, auth.user.id],
         }),
@@ -783,25 +785,18 @@ pub async fn reassign(
     };
     write_versioned(&mut tx, ws, &r, version, &change, now).await?;
     let after = requests::get(&mut tx.conn(), ws, id).await?;
-    event(
+    recorded(
         &mut tx,
         ws,
+        Some(auth),
         id,
         now,
-        Some(auth.user.id),
-        "reassigned",
-        serde_json::json!({
-            "reason": "hand_over", "from": r.assignee_name, "to": after.assignee_name,
-        }),
-    )
-    .await?;
-    record_change(
-        &mut tx,
-        auth,
-        "request",
-        "requests",
-        id.0,
-        Action::Update,
+        (
+            "reassigned",
+            serde_json::json!({
+                "reason": "hand_over", "from": r.assignee_name, "to": after.assignee_name,
+            }),
+        ),
         serde_json::json!({
             "assignee_id": [r.assignee_id, to],
         }),
@@ -846,23 +841,13 @@ pub async fn set_description(
         ..Change::default()
     };
     write_versioned(&mut tx, ws, &r, version, &change, now).await?;
-    event(
+    recorded(
         &mut tx,
         ws,
+        Some(auth),
         id,
         now,
-        Some(auth.user.id),
-        "description",
-        serde_json::json!({}),
-    )
-    .await?;
-    record_change(
-        &mut tx,
-        auth,
-        "request",
-        "requests",
-        id.0,
-        Action::Update,
+        ("description", serde_json::json!({})),
         serde_json::json!({
             "description": [r.description, text],
         }),
@@ -1010,23 +995,19 @@ async fn hand_on_absent(store: &Store, now: Instant) -> AppResult<u32> {
                 continue;
             }
             let after = requests::get(&mut tx.conn(), ws, r.id).await?;
-            event(
+            recorded(
                 &mut tx,
                 ws,
+                None,
                 r.id,
                 now,
-                None,
-                "reassigned",
-                serde_json::json!({
-                    "reason": "absence", "from": r.assignee_name, "to": after.assignee_name,
-                    "absence": absence.data.kind.as_str(),
-                }),
-            )
-            .await?;
-            record_system(
-                &mut tx,
-                ws,
-                r.id,
+                (
+                    "reassigned",
+                    serde_json::json!({
+                        "reason": "absence", "from": r.assignee_name, "to": after.assignee_name,
+                        "absence": absence.data.kind.as_str(),
+                    }),
+                ),
                 serde_json::json!({
                     "assignee_id": [r.assignee_id, after.assignee_id], "reason": "absence",
                 }),
@@ -1168,22 +1149,18 @@ async fn watch_clocks(store: &Store, now: Instant) -> AppResult<u32> {
             let current = requests::get(&mut tx.conn(), ws, r.id).await?;
             match action {
                 Due::Remind => {
-                    event(
+                    recorded(
                         &mut tx,
                         ws,
+                        None,
                         r.id,
                         now,
-                        None,
-                        "reminded",
-                        serde_json::json!({
-                            "assignee": current.assignee_name,
-                        }),
-                    )
-                    .await?;
-                    record_system(
-                        &mut tx,
-                        ws,
-                        r.id,
+                        (
+                            "reminded",
+                            serde_json::json!({
+                                "assignee": current.assignee_name,
+                            }),
+                        ),
                         serde_json::json!({"reminded": [false, true]}),
                     )
                     .await?;
@@ -1218,22 +1195,18 @@ async fn watch_clocks(store: &Store, now: Instant) -> AppResult<u32> {
                         .filter(|u| contacts.contains(&u.id))
                         .map(|u| u.name)
                         .collect();
-                    event(
+                    recorded(
                         &mut tx,
                         ws,
+                        None,
                         r.id,
                         now,
-                        None,
-                        "escalated",
-                        serde_json::json!({
-                            "step": step.as_str(), "to": names, "from": r.assignee_name,
-                        }),
-                    )
-                    .await?;
-                    record_system(
-                        &mut tx,
-                        ws,
-                        r.id,
+                        (
+                            "escalated",
+                            serde_json::json!({
+                                "step": step.as_str(), "to": names, "from": r.assignee_name,
+                            }),
+                        ),
                         serde_json::json!({
                             "escalated": [i, i + 1], "step": step.as_str(),
                         }),

@@ -64,7 +64,7 @@ fn span(tr: &Tr, ms: i64) -> String {
 }
 
 pub fn line(tr: &Tr, r: &StoredRequest, now: Instant) -> Line {
-    let overdue = r.status.clock_runs() && r.due_at.is_some_and(|d| d < now);
+    let overdue = r.status.overdue(r.due_at, now);
     let due = match (r.status, r.due_at) {
         (Status::Done | Status::Cancelled, _) => r
             .closed_at
