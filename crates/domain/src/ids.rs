@@ -63,5 +63,7 @@ id_type!(
     RequestTypeId,
     RequestId,
     NotificationId,
-    ProductId
+    ProductId,
+    QuoteId,
+    OrderId
 );

@@ -21,6 +21,7 @@ pub mod notify;
 pub mod pipeline;
 pub mod product;
 pub mod quote;
+pub mod quoting;
 pub mod request;
 pub mod role;
 pub mod task;

@@ -217,6 +217,48 @@ pub fn comment_text(text: &str) -> Result<String, Invalid> {
 }
 
 /// The request types a new workspace starts with, named in its language.
+/// The special role a request type can have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Its requests are answered with a quote; sending the quote completes them.
+    Quote,
+    /// A discount above the guardrail, for an approver to decide.
+    Approval,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Quote => "quote",
+            Purpose::Approval => "approval",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Purpose> {
+        [Purpose::Quote, Purpose::Approval]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// The approval type a workspace gets when its first quote needs an approval: a
+/// working day to decide, then the team lead and the sales manager hear of it.
+pub fn approval_type(locale: Locale) -> RequestTypeData {
+    RequestTypeData {
+        name: if locale == Locale::De {
+            "Rabattfreigabe"
+        } else {
+            "Discount approval"
+        }
+        .to_string(),
+        sla_minutes: 8 * 60,
+        reminder_bp: 7_500,
+        escalation: vec![EscalationStep::Manager],
+    }
+}
+
+/// The types a workspace starts with; the first answers with a quote.
 pub fn default_types(locale: Locale) -> Vec<RequestTypeData> {
     let de = locale == Locale::De;
     let t = |de_name: &str, en_name: &str, hours: i64| RequestTypeData {

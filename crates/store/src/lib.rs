@@ -19,6 +19,7 @@ mod migrate;
 pub mod notifications;
 pub mod pipelines;
 pub mod products;
+pub mod quotes;
 pub mod requests;
 pub mod saved_views;
 pub mod search;

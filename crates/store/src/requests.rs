@@ -7,7 +7,7 @@ use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use tandem_domain::{
     AccountId, DealId, Instant, RequestId, RequestTypeId, TeamId, UserId, WorkspaceId,
     cursor::{Cursor, CursorKey},
-    request::{EscalationStep, RequestTypeData, Status},
+    request::{EscalationStep, Purpose, RequestTypeData, Status},
 };
 use uuid::Uuid;
 
@@ -34,6 +34,9 @@ pub struct StoredType {
     pub data: RequestTypeData,
     pub position: i64,
     pub version: i64,
+    /// What the type is for, if it has a special role: answering with a quote, or a
+    /// discount approval.
+    pub purpose: Option<Purpose>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -45,6 +48,7 @@ struct TypeRow {
     escalation: String,
     position: i64,
     version: i64,
+    purpose: Option<String>,
 }
 
 impl From<TypeRow> for StoredType {
@@ -59,6 +63,7 @@ impl From<TypeRow> for StoredType {
             },
             position: r.position,
             version: r.version,
+            purpose: r.purpose.as_deref().and_then(Purpose::parse),
         }
     }
 }
@@ -73,6 +78,7 @@ fn select_types(ws: WorkspaceId) -> SelectStatement {
             "escalation",
             "position",
             "version",
+            "purpose",
         ])
         .from("request_types")
         .and_where(Expr::col("workspace_id").eq(ws.0))
@@ -140,6 +146,34 @@ pub async fn insert_type(
     list::insert_record(c, "request_types", ws, id.0, values, actor)
         .await
         .map_err(|e| e.duplicate_as("name"))
+}
+
+/// Gives the type its special role (at most one type per workspace has each).
+pub async fn set_purpose(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: RequestTypeId,
+    purpose: Purpose,
+) -> StoreResult<()> {
+    c.exec(
+        &Query::update()
+            .table("request_types")
+            .value("purpose", Option::<String>::None)
+            .and_where(Expr::col("workspace_id").eq(ws.0))
+            .and_where(Expr::col("purpose").eq(purpose.as_str()))
+            .to_owned(),
+    )
+    .await?;
+    c.exec(
+        &Query::update()
+            .table("request_types")
+            .value("purpose", purpose.as_str())
+            .and_where(Expr::col("workspace_id").eq(ws.0))
+            .and_where(Expr::col("id").eq(id.0))
+            .to_owned(),
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn update_type(

@@ -42,11 +42,34 @@ pub async fn types(store: &Store, auth: &Auth) -> AppResult<Vec<StoredType>> {
         for (i, t) in request::default_types(auth.user.locale).iter().enumerate() {
             let id = RequestTypeId::new();
             requests::insert_type(&mut tx.conn(), ws, id, t, i as i64, None).await?;
+            if i == 0 {
+                requests::set_purpose(&mut tx.conn(), ws, id, request::Purpose::Quote).await?;
+            }
         }
     }
     let types = requests::types(&mut tx.conn(), ws).await?;
     tx.commit().await?;
     Ok(types)
+}
+
+/// The workspace's discount approval type, made (in the workspace's language) the
+/// first time a quote needs an approval. The caller has called `types` before.
+pub(crate) async fn approval_type(tx: &mut Tx, auth: &Auth) -> AppResult<StoredType> {
+    let ws = auth.user.workspace_id;
+    let all = requests::types(&mut tx.conn(), ws).await?;
+    if let Some(t) = all
+        .into_iter()
+        .find(|t| t.purpose == Some(request::Purpose::Approval))
+    {
+        return Ok(t);
+    }
+    let id = RequestTypeId::new();
+    let data = request::approval_type(auth.user.locale);
+    requests::insert_type(&mut tx.conn(), ws, id, &data, 100, None)
+        .await
+        .map_err(|e| AppError::Internal(format!("approval type: {e}")))?;
+    requests::set_purpose(&mut tx.conn(), ws, id, request::Purpose::Approval).await?;
+    Ok(requests::get_type(&mut tx.conn(), ws, id).await?)
 }
 
 pub async fn get_type(store: &Store, auth: &Auth, id: RequestTypeId) -> AppResult<StoredType> {
@@ -518,7 +541,49 @@ pub async fn create(
     if let Some(minutes) = own_sla {
         terms.sla_minutes = minutes;
     }
-    let due = request::due_at(&cal, now.timestamp(), terms.sla_minutes)
+    let how = match route {
+        Route::Partner(_) => "partner",
+        Route::Deputy(_) => "deputy",
+        Route::Queue => "queue",
+    };
+    let opening = Opening {
+        type_id,
+        assignee: route.assignee(),
+        queue_team,
+        account_id,
+        deal_id: input.deal_id,
+        description,
+        route: how,
+    };
+    let r = open(&mut tx, auth, &cal, opening, terms, now).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// A new request as its maker decided it: type, who gets it, what it is about.
+pub(crate) struct Opening {
+    pub type_id: RequestTypeId,
+    pub assignee: Option<UserId>,
+    pub queue_team: Option<TeamId>,
+    pub account_id: Option<tandem_domain::AccountId>,
+    pub deal_id: Option<tandem_domain::DealId>,
+    pub description: String,
+    /// How it found its assignee (`partner`, `deputy`, `queue`, `approver`).
+    pub route: &'static str,
+}
+
+/// Stores a new request in the caller's transaction with its due time, timeline entry
+/// and audit row, and tells the assignee.
+pub(crate) async fn open(
+    tx: &mut Tx,
+    auth: &Auth,
+    cal: &BusinessCalendar,
+    o: Opening,
+    terms: RequestTypeData,
+    now: Instant,
+) -> AppResult<StoredRequest> {
+    let ws = auth.user.workspace_id;
+    let due = request::due_at(cal, now.timestamp(), terms.sla_minutes)
         .ok_or_else(|| Invalid::one("type_id", "no_business_hours"))?;
     let id = RequestId::new();
     requests::insert(
@@ -526,13 +591,13 @@ pub async fn create(
         ws,
         &requests::NewRequest {
             id,
-            type_id,
+            type_id: o.type_id,
             requester_id: auth.user.id,
-            assignee_id: route.assignee(),
-            queue_team_id: queue_team,
-            account_id,
-            deal_id: input.deal_id,
-            description,
+            assignee_id: o.assignee,
+            queue_team_id: o.queue_team,
+            account_id: o.account_id,
+            deal_id: o.deal_id,
+            description: o.description,
             terms,
             started_at: now,
             due_at: Instant(due.as_millisecond()),
@@ -540,25 +605,20 @@ pub async fn create(
     )
     .await?;
     let r = requests::get(&mut tx.conn(), ws, id).await?;
-    let how = match route {
-        Route::Partner(_) => "partner",
-        Route::Deputy(_) => "deputy",
-        Route::Queue => "queue",
-    };
     event(
-        &mut tx,
+        tx,
         ws,
         id,
         now,
         Some(auth.user.id),
         "created",
         serde_json::json!({
-            "route": how, "assignee": r.assignee_name, "due": r.due_at.map(Instant::to_rfc3339),
+            "route": o.route, "assignee": r.assignee_name, "due": r.due_at.map(Instant::to_rfc3339),
         }),
     )
     .await?;
     record_change(
-        &mut tx,
+        tx,
         auth,
         "request",
         "requests",
@@ -572,10 +632,9 @@ pub async fn create(
     .await?;
     if let Some(to) = r.assignee_id {
         let data =
-            notify::request_data(&r, Some(&auth.user.name), serde_json::json!({"route": how}));
-        notify::send(&mut tx, ws, to, Kind::RequestAssigned, &r, data, now).await?;
+            notify::request_data(&r, Some(&auth.user.name), serde_json::json!({"route": o.route}));
+        notify::send(tx, ws, to, Kind::RequestAssigned, &r, data, now).await?;
     }
-    tx.commit().await?;
     Ok(r)
 }
 
@@ -649,7 +708,6 @@ pub async fn set_status(
     next: Status,
     now: Instant,
 ) -> AppResult<StoredRequest> {
-    let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
     let r = visible(&mut tx, auth, id).await?;
     if r.status == next {
@@ -659,22 +717,39 @@ pub async fn set_status(
         return Err(Invalid::one("status", "invalid_transition").into());
     }
     require(allowed(auth, &r).statuses.contains(&next))?;
-    let cal = calendar(&mut tx, ws).await?;
+    let after = move_status(&mut tx, auth, &r, version, next, now).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Moves a request to `next` in the caller's transaction (the caller has checked that
+/// the move is allowed): the clock, the timeline, the audit row, the people told.
+pub(crate) async fn move_status(
+    tx: &mut Tx,
+    auth: &Auth,
+    r: &StoredRequest,
+    version: Option<i64>,
+    next: Status,
+    now: Instant,
+) -> AppResult<StoredRequest> {
+    let ws = auth.user.workspace_id;
+    let id = r.id;
+    let cal = calendar(tx, ws).await?;
     let mut change = Change {
         status: Some(next),
         ..Change::default()
     };
-    clock_change(&cal, &r, next, now, &mut change);
-    write_versioned(&mut tx, ws, &r, version, &change, now).await?;
+    clock_change(&cal, r, next, now, &mut change);
+    write_versioned(tx, ws, r, version, &change, now).await?;
     let after = requests::get(&mut tx.conn(), ws, id).await?;
-    recorded(&mut tx, ws, Some(auth), id, now, ("status", serde_json::json!({
+    recorded(tx, ws, Some(auth), id, now, ("status", serde_json::json!({
         "from": r.status.as_str(), "to": next.as_str(), "due": after.due_at.map(Instant::to_rfc3339),
     })), serde_json::json!({
             "status": [r.status.as_str(), next.as_str()],
             "due_at": [r.due_at.map(Instant::to_rfc3339), after.due_at.map(Instant::to_rfc3339)],
         })).await?;
     tell(
-        &mut tx,
+        tx,
         ws,
         &after,
         &[
@@ -686,7 +761,6 @@ pub async fn set_status(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 
