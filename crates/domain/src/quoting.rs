@@ -655,6 +655,74 @@ fn iban_grouped(iban: &str) -> String {
         .join(" ")
 }
 
+/// A quantity for the document: `2`, `1,5`, `0,125` (German) or `1.5` (English).
+pub fn quantity_text(thousandths: i64, locale: Locale) -> String {
+    let int = crate::format::integer(thousandths / quote::QUANTITY_SCALE, locale);
+    let frac = thousandths % quote::QUANTITY_SCALE;
+    if frac == 0 {
+        return int;
+    }
+    let dec = if locale == Locale::De { ',' } else { '.' };
+    let digits = format!("{frac:03}");
+    format!("{int}{dec}{}", digits.trim_end_matches('0'))
+}
+
+/// The recipient as a letter addresses them: "Herrn Dr. Jens Köhler" (DIN 5008 puts
+/// the salutation into the address field).
+pub fn addressee(
+    salutation: crate::contact::Salutation,
+    name: &str,
+    locale: Locale,
+) -> String {
+    use crate::contact::Salutation as S;
+    match (salutation, locale) {
+        (S::Mr, Locale::De) => format!("Herrn {name}"),
+        (S::Ms, Locale::De) => format!("Frau {name}"),
+        (S::Mr, Locale::En) => format!("Mr {name}"),
+        (S::Ms, Locale::En) => format!("Ms {name}"),
+        _ => name.to_string(),
+    }
+}
+
+/// The letter's opening line.
+pub fn greeting(
+    contact: Option<(crate::contact::Salutation, Option<&str>, &str, &str)>,
+    locale: Locale,
+) -> String {
+    use crate::contact::Salutation as S;
+    let de = locale == Locale::De;
+    match contact {
+        // (salutation, title, first name + last name, last name)
+        Some((S::Mr, title, _, last)) if de => {
+            format!("Sehr geehrter Herr {}{last},", title.map(|t| format!("{t} ")).unwrap_or_default())
+        }
+        Some((S::Ms, title, _, last)) if de => {
+            format!("Sehr geehrte Frau {}{last},", title.map(|t| format!("{t} ")).unwrap_or_default())
+        }
+        Some((S::Mx, _, full, _)) if de => format!("Guten Tag {full},"),
+        Some((S::Mr, _, _, last)) => format!("Dear Mr {last},"),
+        Some((S::Ms, _, _, last)) => format!("Dear Ms {last},"),
+        Some((_, _, full, _)) if !de => format!("Dear {full},"),
+        _ if de => "Sehr geehrte Damen und Herren,".to_string(),
+        _ => "Dear Sir or Madam,".to_string(),
+    }
+}
+
+/// The standard opening and closing texts of a new quote.
+pub fn standard_texts(locale: Locale) -> (String, String) {
+    if locale == Locale::De {
+        (
+            "vielen Dank für Ihre Anfrage. Gerne bieten wir Ihnen an:".into(),
+            "Wir freuen uns auf Ihren Auftrag.\nMit freundlichen Grüßen".into(),
+        )
+    } else {
+        (
+            "Thank you for your enquiry. We are pleased to offer:".into(),
+            "We look forward to your order.\nKind regards".into(),
+        )
+    }
+}
+
 /// The largest logo an admin may upload.
 pub const MAX_LOGO_BYTES: usize = 2 * 1024 * 1024;
 
@@ -820,6 +888,25 @@ mod tests {
         .apply(&QuoteSettings::standard(Locale::De))
         .unwrap();
         assert_eq!(ok.limit(Role::Field), 1_500);
+    }
+
+    #[test]
+    fn quantities_and_greetings_read_like_a_letter() {
+        assert_eq!(quantity_text(2_000, Locale::De), "2");
+        assert_eq!(quantity_text(1_500, Locale::De), "1,5");
+        assert_eq!(quantity_text(1_234_125, Locale::De), "1.234,125");
+        assert_eq!(quantity_text(250, Locale::En), "0.25");
+        use crate::contact::Salutation as S;
+        assert_eq!(addressee(S::Mr, "Jens Köhler", Locale::De), "Herrn Jens Köhler");
+        assert_eq!(
+            greeting(Some((S::Ms, Some("Dr."), "Anna Becker", "Becker")), Locale::De),
+            "Sehr geehrte Frau Dr. Becker,"
+        );
+        assert_eq!(greeting(None, Locale::De), "Sehr geehrte Damen und Herren,");
+        assert_eq!(
+            greeting(Some((S::Mx, None, "Kim Weber", "Weber")), Locale::En),
+            "Dear Kim Weber,"
+        );
     }
 
     #[test]

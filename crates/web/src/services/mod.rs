@@ -14,6 +14,7 @@ pub mod my_day;
 pub mod notify;
 pub mod pipelines;
 pub mod products;
+pub mod quotes;
 pub mod requests;
 pub mod saved_views;
 pub mod search;

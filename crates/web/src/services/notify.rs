@@ -115,8 +115,15 @@ pub fn title(tr: &Tr, n: &Notification) -> String {
         "" => String::new(),
         s => tr.t(&format!("escalation-{}", s.replace('_', "-"))),
     };
+    // A request a quote closed says so: approved or refused, or the quote sent.
+    let key = match (arg(n, "decision"), arg(n, "quote")) {
+        ("approved", _) => "notify-approval-approved".to_string(),
+        ("rejected", _) => "notify-approval-rejected".to_string(),
+        (_, "") => format!("notify-{}", n.kind.as_str().replace('_', "-")),
+        _ => "notify-quote-sent".to_string(),
+    };
     tr.tn(
-        &format!("notify-{}", n.kind.as_str().replace('_', "-")),
+        &key,
         &[
             ("type", arg(n, "type")),
             ("account", arg(n, "account")),
@@ -126,6 +133,7 @@ pub fn title(tr: &Tr, n: &Notification) -> String {
             ("due", &due),
             ("status", &status),
             ("step", &step),
+            ("quote", arg(n, "quote")),
         ],
     )
 }

@@ -717,7 +717,7 @@ pub async fn set_status(
         return Err(Invalid::one("status", "invalid_transition").into());
     }
     require(allowed(auth, &r).statuses.contains(&next))?;
-    let after = move_status(&mut tx, auth, &r, version, next, now).await?;
+    let after = move_status(&mut tx, auth, &r, version, next, serde_json::json!({}), now).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -730,6 +730,7 @@ pub(crate) async fn move_status(
     r: &StoredRequest,
     version: Option<i64>,
     next: Status,
+    extra: serde_json::Value,
     now: Instant,
 ) -> AppResult<StoredRequest> {
     let ws = auth.user.workspace_id;
@@ -757,7 +758,7 @@ pub(crate) async fn move_status(
             (r.assignee_id, Kind::RequestStatus),
         ],
         Some(&auth.user),
-        serde_json::json!({}),
+        extra,
         now,
     )
     .await?;
