@@ -450,7 +450,12 @@ impl QuoteSettings {
                 "Payable within 30 days net."
             }
             .into(),
-            delivery_terms: if de { "Lieferung frei Haus." } else { "Delivered free to the door." }.into(),
+            delivery_terms: if de {
+                "Lieferung frei Haus."
+            } else {
+                "Delivered free to the door."
+            }
+            .into(),
             max_discount_bp: limits
                 .into_iter()
                 .map(|(r, bp)| (r.as_str().to_string(), bp))
@@ -509,7 +514,11 @@ impl QuoteSettingsInput {
         }
         for (field, given, slot) in [
             ("payment_terms", &self.payment_terms, &mut out.payment_terms),
-            ("delivery_terms", &self.delivery_terms, &mut out.delivery_terms),
+            (
+                "delivery_terms",
+                &self.delivery_terms,
+                &mut out.delivery_terms,
+            ),
         ] {
             if let Some(t) = given {
                 if t.chars().count() > 1_000 {
@@ -589,7 +598,11 @@ impl Letterhead {
         if !self.vat_id.is_empty() && !vat_id_ok(&self.vat_id) {
             c.add("vat_id", "invalid_vat_id");
         }
-        let iban: String = self.iban.split_whitespace().collect::<String>().to_ascii_uppercase();
+        let iban: String = self
+            .iban
+            .split_whitespace()
+            .collect::<String>()
+            .to_ascii_uppercase();
         if !iban.is_empty() {
             if iban_ok(&iban) {
                 self.iban = iban_grouped(&iban);
@@ -613,7 +626,9 @@ impl Letterhead {
 
     /// Street, postcode and town, country: the address lines.
     pub fn address_lines(&self) -> Vec<String> {
-        let town = format!("{} {}", self.postcode, self.city).trim().to_string();
+        let town = format!("{} {}", self.postcode, self.city)
+            .trim()
+            .to_string();
         [self.street.clone(), town, self.country.clone()]
             .into_iter()
             .filter(|s| !s.is_empty())
@@ -669,11 +684,7 @@ pub fn quantity_text(thousandths: i64, locale: Locale) -> String {
 
 /// The recipient as a letter addresses them: "Herrn Dr. Jens Köhler" (DIN 5008 puts
 /// the salutation into the address field).
-pub fn addressee(
-    salutation: crate::contact::Salutation,
-    name: &str,
-    locale: Locale,
-) -> String {
+pub fn addressee(salutation: crate::contact::Salutation, name: &str, locale: Locale) -> String {
     use crate::contact::Salutation as S;
     match (salutation, locale) {
         (S::Mr, Locale::De) => format!("Herrn {name}"),
@@ -694,10 +705,16 @@ pub fn greeting(
     match contact {
         // (salutation, title, first name + last name, last name)
         Some((S::Mr, title, _, last)) if de => {
-            format!("Sehr geehrter Herr {}{last},", title.map(|t| format!("{t} ")).unwrap_or_default())
+            format!(
+                "Sehr geehrter Herr {}{last},",
+                title.map(|t| format!("{t} ")).unwrap_or_default()
+            )
         }
         Some((S::Ms, title, _, last)) if de => {
-            format!("Sehr geehrte Frau {}{last},", title.map(|t| format!("{t} ")).unwrap_or_default())
+            format!(
+                "Sehr geehrte Frau {}{last},",
+                title.map(|t| format!("{t} ")).unwrap_or_default()
+            )
         }
         Some((S::Mx, _, full, _)) if de => format!("Guten Tag {full},"),
         Some((S::Mr, _, _, last)) => format!("Dear Mr {last},"),
@@ -778,7 +795,13 @@ mod tests {
         let q = input.apply(&base(), &[pump()], today()).unwrap();
         let l = &q.lines[0];
         assert_eq!(
-            (l.sku.as_str(), l.name.as_str(), l.quantity, l.unit_price, l.discount_bp),
+            (
+                l.sku.as_str(),
+                l.name.as_str(),
+                l.quantity,
+                l.unit_price,
+                l.discount_bp
+            ),
             ("BP-200", "Brunnenpumpe 200", 1_500, 129_900, 500)
         );
     }
@@ -870,7 +893,11 @@ mod tests {
             .into(),
             ..Default::default()
         };
-        let mut got = codes(input.apply(&QuoteSettings::standard(Locale::De)).unwrap_err());
+        let mut got = codes(
+            input
+                .apply(&QuoteSettings::standard(Locale::De))
+                .unwrap_err(),
+        );
         got.sort();
         assert_eq!(
             got,
@@ -897,9 +924,15 @@ mod tests {
         assert_eq!(quantity_text(1_234_125, Locale::De), "1.234,125");
         assert_eq!(quantity_text(250, Locale::En), "0.25");
         use crate::contact::Salutation as S;
-        assert_eq!(addressee(S::Mr, "Jens Köhler", Locale::De), "Herrn Jens Köhler");
         assert_eq!(
-            greeting(Some((S::Ms, Some("Dr."), "Anna Becker", "Becker")), Locale::De),
+            addressee(S::Mr, "Jens Köhler", Locale::De),
+            "Herrn Jens Köhler"
+        );
+        assert_eq!(
+            greeting(
+                Some((S::Ms, Some("Dr."), "Anna Becker", "Becker")),
+                Locale::De
+            ),
             "Sehr geehrte Frau Dr. Becker,"
         );
         assert_eq!(greeting(None, Locale::De), "Sehr geehrte Damen und Herren,");

@@ -117,6 +117,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_products.sql"),
         postgres: include_str!("../migrations/postgres/0017_products.sql"),
     },
+    Migration {
+        version: 18,
+        name: "quotes",
+        sqlite: include_str!("../migrations/sqlite/0018_quotes.sql"),
+        postgres: include_str!("../migrations/postgres/0018_quotes.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -301,15 +301,16 @@ pub async fn list(
         let like = || sea_query::LikeExpr::new(pattern.clone()).escape('\\');
         q.cond_where(
             sea_query::Cond::any()
-                .add(Expr::expr(sea_query::Func::lower(Expr::col(("quotes", "number")))).like(like()))
+                .add(
+                    Expr::expr(sea_query::Func::lower(Expr::col(("quotes", "number"))))
+                        .like(like()),
+                )
                 .add(Expr::col(("accounts", "search_text")).like(like()))
                 .add(Expr::col(("deals", "search_text")).like(like())),
         );
     }
     if !f.statuses.is_empty() {
-        q.and_where(
-            Expr::col(("quotes", "status")).is_in(f.statuses.iter().map(|s| s.as_str())),
-        );
+        q.and_where(Expr::col(("quotes", "status")).is_in(f.statuses.iter().map(|s| s.as_str())));
     }
     if let Some(a) = f.account_id {
         q.and_where(Expr::col(("quotes", "account_id")).eq(a.0));

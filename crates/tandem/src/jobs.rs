@@ -14,6 +14,8 @@ pub const JOBS_PRUNE: &str = "jobs.prune";
 pub const REQUESTS_SWEEP: &str = "requests.sweep";
 /// Sends the mail in the outbox.
 pub const MAIL_OUTBOX: &str = "mail.outbox";
+/// Sent quotes past their validity date expire.
+pub const QUOTES_EXPIRE: &str = "quotes.expire";
 
 /// Runs until `shutdown`; a job in progress is finished first.
 pub async fn run(store: Store, clock: Clock, shutdown: CancellationToken) {
@@ -22,6 +24,7 @@ pub async fn run(store: Store, clock: Clock, shutdown: CancellationToken) {
         (JOBS_PRUNE, DAY_MS),
         (REQUESTS_SWEEP, MINUTE_MS),
         (MAIL_OUTBOX, 15 * SECOND_MS),
+        (QUOTES_EXPIRE, HOUR_MS),
     ] {
         if let Err(e) = jobs::ensure_periodic(&store, kind, every).await {
             tracing::error!(error = %e, kind, "cannot register periodic job");
@@ -81,6 +84,15 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
                 .map_err(|e| e.to_string())?;
             if steps > 0 {
                 tracing::info!(steps, "requests handed on, reminded or escalated");
+            }
+            Ok(())
+        }
+        QUOTES_EXPIRE => {
+            let expired = tandem_web::services::quotes::expire_due(store, clock_now)
+                .await
+                .map_err(|e| e.to_string())?;
+            if expired > 0 {
+                tracing::info!(expired, "quotes expired");
             }
             Ok(())
         }

@@ -44,6 +44,23 @@ impl ApiClient {
         self.send(Method::DELETE, path, None).await
     }
 
+    /// A GET whose answer is not JSON (PDFs, images): status, content type and bytes.
+    pub async fn bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let kind = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (status, kind, resp.bytes().await.expect("body").to_vec())
+    }
+
     /// Sends raw bytes with a content type (for malformed-input tests).
     pub async fn raw(
         &self,

@@ -231,6 +231,13 @@ impl TestServer {
             .expect("requests sweep")
     }
 
+    /// Runs the quote expiry job now.
+    pub async fn expire_quotes(&self) -> u32 {
+        tandem_web::services::quotes::expire_due(&self.store, self.clock.now())
+            .await
+            .expect("quote expiry")
+    }
+
     /// Sends the mail in the outbox now.
     pub async fn send_mail(&self) -> u32 {
         tandem_web::services::notify::send_outbox(&self.store)
@@ -370,4 +377,25 @@ impl TestServer {
         self.store.close().await;
         self.db
     }
+}
+
+/// The text of a PDF, as poppler's `pdftotext -layout` extracts it (installed by
+/// `.ci/run`; `apt-get install poppler-utils` locally).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) must be installed for the PDF tests");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(pdf)
+        .expect("pdf to pdftotext");
+    let out = child.wait_with_output().expect("pdftotext");
+    assert!(out.status.success(), "pdftotext failed on the document");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

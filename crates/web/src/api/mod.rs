@@ -11,6 +11,7 @@ pub mod json;
 pub mod list;
 pub mod pipelines;
 pub mod products;
+pub mod quotes;
 pub mod requests;
 pub mod search;
 pub mod tandems;
@@ -67,6 +68,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tandems::router())
         .merge(requests::router())
         .merge(products::router())
+        .merge(quotes::router())
         .merge(tasks::router())
         .merge(users::router())
         .split_for_parts()

@@ -236,7 +236,12 @@ pub async fn update(
 
 /// Marks a deal won with `amount` in the caller's transaction (an accepted quote): the
 /// stage's exit criteria apply as for any win.
-pub(crate) async fn win_in(tx: &mut Tx, auth: &Auth, id: DealId, amount: tandem_domain::money::Money) -> AppResult<()> {
+pub(crate) async fn win_in(
+    tx: &mut Tx,
+    auth: &Auth,
+    id: DealId,
+    amount: tandem_domain::money::Money,
+) -> AppResult<()> {
     let ws = auth.user.workspace_id;
     let before = deals::get(&mut tx.conn(), ws, id).await?;
     if before.deleted_at.is_some() || before.data.status == DealStatus::Won {
@@ -245,18 +250,27 @@ pub(crate) async fn win_in(tx: &mut Tx, auth: &Auth, id: DealId, amount: tandem_
     let mut input = before.data.to_input();
     input.status = Some("won".into());
     input.amount = Some(amount);
-    let data = validated(tx, auth, input, Some(&before)).await.map_err(|e| match e {
-        // The quote is accepted only with its deal won: name what the deal lacks.
-        AppError::Invalid(Invalid(errors)) => AppError::InUse(Invalid(
-            errors
-                .into_iter()
-                .map(|f| FieldError::new(format!("deal.{}", f.field), f.code))
-                .collect(),
-        )),
-        other => other,
-    })?;
+    let data = validated(tx, auth, input, Some(&before))
+        .await
+        .map_err(|e| match e {
+            // The quote is accepted only with its deal won: name what the deal lacks.
+            AppError::Invalid(Invalid(errors)) => AppError::InUse(Invalid(
+                errors
+                    .into_iter()
+                    .map(|f| FieldError::new(format!("deal.{}", f.field), f.code))
+                    .collect(),
+            )),
+            other => other,
+        })?;
     deals::update(&mut tx.conn(), ws, &before, &data, Some(auth.user.id)).await?;
-    record(tx, auth, id, Action::Update, diff(Some(&before.data), Some(&data), &[])).await
+    record(
+        tx,
+        auth,
+        id,
+        Action::Update,
+        diff(Some(&before.data), Some(&data), &[]),
+    )
+    .await
 }
 
 /// A partial update: the fields in `patch` replace the stored ones; `version` is required.

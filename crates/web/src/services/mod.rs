@@ -129,7 +129,7 @@ pub(crate) async fn seen(
     }
     let mut c = store.read().await?;
     let ws = tandem_store::workspaces::get(&mut c.conn(), auth.user.workspace_id).await?;
-    let seen = match (ws.scope(auth.user.role), auth.user.team_id) {
+    let mut seen = match (ws.scope(auth.user.role), auth.user.team_id) {
         (Scope::All, _) => Seen::all(),
         (Scope::Own, _) | (Scope::Team, None) => Seen(Some(vec![auth.user.id])),
         (Scope::Team, Some(team)) => {
@@ -145,6 +145,20 @@ pub(crate) async fn seen(
             Seen(Some(ids))
         }
     };
+    // A tandem works on the same customers: partners (and the deputy) see each other's.
+    if let Some(ids) = seen.0.as_mut() {
+        for t in tandem_store::tandems::list(&mut c.conn(), auth.user.workspace_id).await? {
+            let t = t.data.tandem;
+            let members = [Some(t.field_id), Some(t.inside_id), t.deputy_id];
+            if members.contains(&Some(auth.user.id)) {
+                for m in members.into_iter().flatten() {
+                    if !ids.contains(&m) {
+                        ids.push(m);
+                    }
+                }
+            }
+        }
+    }
     let _ = auth.seen.set(seen.clone());
     Ok(seen)
 }

@@ -5,14 +5,11 @@
 use crate::{
     auth::Auth,
     error::{AppError, AppResult},
-    services::{
-        checked_cursor, ensure_sees_account, record_change, require, require_admin, seen,
-    },
+    services::{checked_cursor, ensure_sees_account, record_change, require, require_admin, seen},
 };
 use tandem_domain::{
-    AccountId, ContactId, DealId, Instant, Invalid, Locale, OrderId, ProductId, QuoteId,
-    RequestId, Role, UserId,
-    format,
+    AccountId, ContactId, DealId, Instant, Invalid, Locale, OrderId, ProductId, QuoteId, RequestId,
+    Role, UserId, format,
     money::Money,
     quoting::{
         self, CatalogueItem, Clearance, Letterhead, QuoteContent, QuoteInput, QuoteSettings,
@@ -94,7 +91,11 @@ async fn letterhead_in(c: &mut tandem_store::Conn<'_>, auth: &Auth) -> AppResult
     })
 }
 
-pub async fn set_letterhead(store: &Store, auth: &Auth, input: Letterhead) -> AppResult<Letterhead> {
+pub async fn set_letterhead(
+    store: &Store,
+    auth: &Auth,
+    input: Letterhead,
+) -> AppResult<Letterhead> {
     require_admin(auth)?;
     let after = input.checked()?;
     let mut tx = store.begin().await?;
@@ -211,14 +212,31 @@ pub async fn list(
     let cursor = checked_cursor(limit, cursor, "updated_at")?;
     f.seen = seen(store, auth).await?;
     let mut c = store.read().await?;
-    Ok(quotes::list(&mut c.conn(), auth.user.workspace_id, &f, cursor.as_ref(), limit).await?)
+    Ok(quotes::list(
+        &mut c.conn(),
+        auth.user.workspace_id,
+        &f,
+        cursor.as_ref(),
+        limit,
+    )
+    .await?)
 }
 
+/// A quote the caller may see: one of a visible customer, or one the caller works on
+/// through a request (the approver of its discount, the requester and assignee of the
+/// quote request it answers).
 pub async fn get(store: &Store, auth: &Auth, id: QuoteId) -> AppResult<Quote> {
-    let q = {
-        let mut c = store.read().await?;
-        quotes::get(&mut c.conn(), auth.user.workspace_id, id).await?
-    };
+    let ws = auth.user.workspace_id;
+    let mut c = store.read().await?;
+    let q = quotes::get(&mut c.conn(), ws, id).await?;
+    for rid in [q.approval_request_id, q.request_id].into_iter().flatten() {
+        if let Ok(r) = request_store::get(&mut c.conn(), ws, rid).await
+            && (r.assignee_id == Some(auth.user.id) || r.requester_id == auth.user.id)
+        {
+            return Ok(q);
+        }
+    }
+    drop(c);
     ensure_sees_account(store, auth, Some(q.account_id)).await?;
     Ok(q)
 }
@@ -227,7 +245,12 @@ fn may_decide(auth: &Auth, approval: Option<&StoredRequest>) -> bool {
     auth.user.role == Role::Admin || approval.is_some_and(|r| r.assignee_id == Some(auth.user.id))
 }
 
-pub async fn detail(store: &Store, auth: &Auth, id: QuoteId, today: jiff::civil::Date) -> AppResult<Detail> {
+pub async fn detail(
+    store: &Store,
+    auth: &Auth,
+    id: QuoteId,
+    today: jiff::civil::Date,
+) -> AppResult<Detail> {
     let quote = get(store, auth, id).await?;
     let ws = auth.user.workspace_id;
     let mut c = store.read().await?;
@@ -253,9 +276,7 @@ pub async fn detail(store: &Store, auth: &Auth, id: QuoteId, today: jiff::civil:
     let clearance = quoting::clearance(quote.discount_bp, limit_bp, quote.approved_bp);
     let w = may_write(auth);
     let s = quote.status;
-    let open_request = approval
-        .as_ref()
-        .is_some_and(|r| !r.status.is_closed());
+    let open_request = approval.as_ref().is_some_and(|r| !r.status.is_closed());
     let allowed = Allowed {
         edit: w && s.edit_refusal().is_none(),
         request_approval: w && s == Status::Draft && clearance == Clearance::NeedsApproval,
@@ -325,7 +346,10 @@ async fn links(
                 Some(ContactId(id))
             }
             Ok(c) if c.deleted_at.is_none() => {
-                errors.push(tandem_domain::FieldError::new("contact_id", "not_of_account"));
+                errors.push(tandem_domain::FieldError::new(
+                    "contact_id",
+                    "not_of_account",
+                ));
                 None
             }
             _ => {
@@ -419,15 +443,13 @@ pub async fn create(
         return Err(Invalid::one("account_id", "not_found").into());
     }
     let settings = settings_in(&mut tx, auth).await?;
-    let language = input
-        .language
-        .as_deref()
-        .and_then(Locale::parse)
-        .unwrap_or(if a.data.country == "DE" || a.data.country == "AT" || a.data.country == "CH" {
+    let language = input.language.as_deref().and_then(Locale::parse).unwrap_or(
+        if a.data.country == "DE" || a.data.country == "AT" || a.data.country == "CH" {
             Locale::De
         } else {
             auth.user.locale
-        });
+        },
+    );
     let (intro, closing) = quoting::standard_texts(language);
     let standard = if language == auth.user.locale {
         settings.clone()
@@ -459,7 +481,11 @@ pub async fn create(
         &mut tx.conn(),
         ws,
         "quote",
-        if settings.quote_pattern.yearly() { i64::from(year) } else { 0 },
+        if settings.quote_pattern.yearly() {
+            i64::from(year)
+        } else {
+            0
+        },
     )
     .await?;
     let number = settings.quote_pattern.format(year, seq);
@@ -548,12 +574,22 @@ pub async fn update(
     if input.account_id.is_some_and(|a| a != q.account_id.0) {
         return Err(Invalid::one("account_id", "fixed").into());
     }
-    if input.request_id.is_some_and(|r| Some(RequestId(r)) != q.request_id) {
+    if input
+        .request_id
+        .is_some_and(|r| Some(RequestId(r)) != q.request_id)
+    {
         return Err(Invalid::one("request_id", "fixed").into());
     }
     let items = catalogue(&mut tx, auth, input).await?;
     let content = input.apply(&q.content, &items, format::local_date(now))?;
-    let (contact, deal) = links(&mut tx, auth, q.account_id, input, (q.contact_id, q.deal_id)).await?;
+    let (contact, deal) = links(
+        &mut tx,
+        auth,
+        q.account_id,
+        input,
+        (q.contact_id, q.deal_id),
+    )
+    .await?;
     // An approved quote changed goes back to draft; the approval still covers it if
     // the discount stays within what was granted.
     let status = Status::Draft;
@@ -584,9 +620,15 @@ pub async fn update(
     if q.net_minor != after.net_minor
         && let Some(m) = changes.as_object_mut()
     {
-        m.insert("net_minor".into(), serde_json::json!([q.net_minor, after.net_minor]));
+        m.insert(
+            "net_minor".into(),
+            serde_json::json!([q.net_minor, after.net_minor]),
+        );
     }
-    if changes.as_object().is_some_and(|m| !m.is_empty()) || contact != q.contact_id || deal != q.deal_id {
+    if changes.as_object().is_some_and(|m| !m.is_empty())
+        || contact != q.contact_id
+        || deal != q.deal_id
+    {
         recorded(&mut tx, auth, &after, now, "edited", changes).await?;
     }
     tx.commit().await?;
@@ -605,9 +647,7 @@ async fn approver(
     let ws = auth.user.workspace_id;
     let all = users::list(&mut tx.conn(), ws).await?;
     let owner_team = all.iter().find(|u| u.id == owner).and_then(|u| u.team_id);
-    let able = |u: &&users::User| {
-        u.active && u.id != owner && settings.limit(u.role) >= needed
-    };
+    let able = |u: &&users::User| u.active && u.id != owner && settings.limit(u.role) >= needed;
     let pick = all
         .iter()
         .filter(able)
@@ -675,7 +715,10 @@ pub async fn request_approval(
         description.push_str("\n\n");
         description.push_str(n);
     }
-    let cal = workspaces::get(&mut tx.conn(), ws).await?.calendar.calendar();
+    let cal = workspaces::get(&mut tx.conn(), ws)
+        .await?
+        .calendar
+        .calendar();
     let r = crate::services::requests::open(
         &mut tx,
         auth,
@@ -755,8 +798,16 @@ pub async fn decide(
         id,
         q.version,
         &Change {
-            status: Some(if approve { Status::Approved } else { Status::Draft }),
-            approved_bp: Some(if approve { Some(q.discount_bp) } else { q.approved_bp }),
+            status: Some(if approve {
+                Status::Approved
+            } else {
+                Status::Draft
+            }),
+            approved_bp: Some(if approve {
+                Some(q.discount_bp)
+            } else {
+                q.approved_bp
+            }),
             ..Change::default()
         },
     )
@@ -829,7 +880,9 @@ pub async fn send(
     }
     let settings = settings_in(&mut tx, auth).await?;
     let owner = users::get(&mut tx.conn(), ws, q.owner_id).await?;
-    let limit = settings.limit(owner.role).max(settings.limit(auth.user.role));
+    let limit = settings
+        .limit(owner.role)
+        .max(settings.limit(auth.user.role));
     if quoting::clearance(q.discount_bp, limit, q.approved_bp) == Clearance::NeedsApproval {
         return Err(refused("discount", "approval_required"));
     }
@@ -987,7 +1040,12 @@ pub async fn accept(
         Ok(d) => d,
         Err(code) => return Err(Invalid::one("delivery_date", code).into()),
     };
-    let reference = input.customer_reference.as_deref().unwrap_or("").trim().to_string();
+    let reference = input
+        .customer_reference
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .to_string();
     if reference.chars().count() > 100 {
         return Err(Invalid::one("customer_reference", "too_long").into());
     }
@@ -1008,7 +1066,11 @@ pub async fn accept(
         &mut tx.conn(),
         ws,
         "order",
-        if settings.order_pattern.yearly() { i64::from(year) } else { 0 },
+        if settings.order_pattern.yearly() {
+            i64::from(year)
+        } else {
+            0
+        },
     )
     .await?;
     let number = settings.order_pattern.format(year, seq);
@@ -1108,8 +1170,15 @@ pub async fn decline(
     )
     .await?;
     let after = quotes::get(&mut tx.conn(), ws, id).await?;
-    recorded(&mut tx, auth, &after, now, "declined", serde_json::json!({"reason": reason}))
-        .await?;
+    recorded(
+        &mut tx,
+        auth,
+        &after,
+        now,
+        "declined",
+        serde_json::json!({"reason": reason}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -1141,8 +1210,17 @@ pub async fn expire_due(store: &Store, now: Instant) -> AppResult<u32> {
                 Err(e) => return Err(e.into()),
             }
             let data = serde_json::json!({"valid_until": q.content.valid_until.to_string()});
-            quotes::add_event(&mut tx.conn(), ws.id, q.id, now, None, "expired", q.revision, &data)
-                .await?;
+            quotes::add_event(
+                &mut tx.conn(),
+                ws.id,
+                q.id,
+                now,
+                None,
+                "expired",
+                q.revision,
+                &data,
+            )
+            .await?;
             tandem_store::audit::record(
                 &mut tx.conn(),
                 tandem_store::audit::NewEntry {
@@ -1174,7 +1252,14 @@ pub async fn orders(
     let cursor = checked_cursor(limit, cursor, "created_at")?;
     f.seen = seen(store, auth).await?;
     let mut c = store.read().await?;
-    Ok(quotes::orders(&mut c.conn(), auth.user.workspace_id, &f, cursor.as_ref(), limit).await?)
+    Ok(quotes::orders(
+        &mut c.conn(),
+        auth.user.workspace_id,
+        &f,
+        cursor.as_ref(),
+        limit,
+    )
+    .await?)
 }
 
 pub async fn order(store: &Store, auth: &Auth, id: OrderId) -> AppResult<OrderRecord> {
@@ -1219,7 +1304,16 @@ pub async fn quote_pdf(
 pub async fn order_pdf(store: &Store, auth: &Auth, id: OrderId) -> AppResult<(String, Vec<u8>)> {
     let o = order(store, auth, id).await?;
     let q = get(store, auth, o.quote_id).await?;
-    let doc = document(store, auth, &q, q.revision, o.order_date, &q.content, Some(&o)).await?;
+    let doc = document(
+        store,
+        auth,
+        &q,
+        q.revision,
+        o.order_date,
+        &q.content,
+        Some(&o),
+    )
+    .await?;
     let bytes = render(doc, tandem_pdf::order_confirmation).await?;
     Ok((format!("{}.pdf", o.number), bytes))
 }
@@ -1263,7 +1357,18 @@ pub async fn document(
     };
     let owner = users::get(&mut c.conn(), ws, q.owner_id).await?;
     drop(c);
-    Ok(build_document(&lh, logo, q, revision, date, content, order, &account.data, contact.as_ref().map(|c| &c.data), &owner))
+    Ok(build_document(
+        &lh,
+        logo,
+        q,
+        revision,
+        date,
+        content,
+        order,
+        &account.data,
+        contact.as_ref().map(|c| &c.data),
+        &owner,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1303,13 +1408,22 @@ fn build_document(
     let mut subtotals = vec![];
     if totals.discount != 0 {
         subtotals.push(tandem_pdf::Amount {
-            label: if de { "Summe Positionen" } else { "Items total" }.into(),
+            label: if de {
+                "Summe Positionen"
+            } else {
+                "Items total"
+            }
+            .into(),
             amount: money(totals.lines_net),
         });
         subtotals.push(tandem_pdf::Amount {
             label: format!(
                 "{} {}",
-                if de { "abzüglich Rabatt" } else { "less discount" },
+                if de {
+                    "abzüglich Rabatt"
+                } else {
+                    "less discount"
+                },
                 format::percent(content.discount_bp, l)
             ),
             amount: money(-totals.discount),
@@ -1343,8 +1457,16 @@ fn build_document(
             name: x.name.clone(),
             description: match (x.tax, content.lines.iter().any(|o| o.tax != x.tax)) {
                 (rate, true) => {
-                    let vat = format!("{} {}", if de { "USt." } else { "VAT" }, format::percent(rate.bp(), l));
-                    if x.description.is_empty() { vat } else { format!("{}\n{vat}", x.description) }
+                    let vat = format!(
+                        "{} {}",
+                        if de { "USt." } else { "VAT" },
+                        format::percent(rate.bp(), l)
+                    );
+                    if x.description.is_empty() {
+                        vat
+                    } else {
+                        format!("{}\n{vat}", x.description)
+                    }
                 }
                 _ => x.description.clone(),
             },
@@ -1379,11 +1501,19 @@ fn build_document(
     let intro = match order {
         Some(o) if de => format!(
             "vielen Dank für Ihren Auftrag{}. Wir bestätigen ihn wie folgt:",
-            if o.customer_reference.is_empty() { String::new() } else { format!(" {}", o.customer_reference) }
+            if o.customer_reference.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", o.customer_reference)
+            }
         ),
         Some(o) => format!(
             "Thank you for your order{}. We confirm it as follows:",
-            if o.customer_reference.is_empty() { String::new() } else { format!(" {}", o.customer_reference) }
+            if o.customer_reference.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", o.customer_reference)
+            }
         ),
         None => content.intro.clone(),
     };
@@ -1401,7 +1531,9 @@ fn build_document(
         number,
         date: format::date(date, l),
         until: format::date(
-            order.map(|o| o.delivery_date).unwrap_or(content.valid_until),
+            order
+                .map(|o| o.delivery_date)
+                .unwrap_or(content.valid_until),
             l,
         ),
         reference: order.map(|_| q.number.clone()).unwrap_or_default(),

@@ -631,8 +631,11 @@ pub(crate) async fn open(
     )
     .await?;
     if let Some(to) = r.assignee_id {
-        let data =
-            notify::request_data(&r, Some(&auth.user.name), serde_json::json!({"route": o.route}));
+        let data = notify::request_data(
+            &r,
+            Some(&auth.user.name),
+            serde_json::json!({"route": o.route}),
+        );
         notify::send(tx, ws, to, Kind::RequestAssigned, &r, data, now).await?;
     }
     Ok(r)

@@ -19,6 +19,7 @@ mod lists;
 mod openapi;
 mod pages;
 mod products;
+mod quotes;
 mod requests;
 mod requests_ui;
 mod search;
