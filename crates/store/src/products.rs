@@ -171,3 +171,10 @@ pub async fn list(
         limit,
     ))
 }
+
+/// The live product with this SKU (SKUs are unique among live products).
+pub async fn by_sku(c: &mut Conn<'_>, ws: WorkspaceId, sku: &str) -> StoreResult<Option<Product>> {
+    let mut q = select(ws);
+    q.and_where(Expr::col("sku").eq(sku));
+    Ok(c.optional::<Row>(&q).await?.map(Product::from))
+}

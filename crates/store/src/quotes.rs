@@ -283,6 +283,8 @@ pub struct Filter {
     pub account_id: Option<AccountId>,
     pub deal_id: Option<DealId>,
     pub request_id: Option<RequestId>,
+    /// The quote whose discount approval this request is.
+    pub approval_request_id: Option<RequestId>,
     pub owner_id: Option<UserId>,
     pub seen: Seen,
 }
@@ -320,6 +322,9 @@ pub async fn list(
     }
     if let Some(r) = f.request_id {
         q.and_where(Expr::col(("quotes", "request_id")).eq(r.0));
+    }
+    if let Some(r) = f.approval_request_id {
+        q.and_where(Expr::col(("quotes", "approval_request_id")).eq(r.0));
     }
     if let Some(o) = f.owner_id {
         q.and_where(Expr::col(("quotes", "owner_id")).eq(o.0));

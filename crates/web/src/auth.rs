@@ -285,11 +285,21 @@ async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), AppErr
         let v = v.to_string();
         return Ok((Some(v), req));
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    // File uploads carry the token in the action's query: the multipart body is read
+    // by the handler, not here.
+    if content_type.starts_with("multipart/form-data") {
+        let token = req
+            .uri()
+            .query()
+            .and_then(|q| form_urlencoded_field(q.as_bytes(), "_csrf"));
+        return Ok((token, req));
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok((None, req));
     }

@@ -279,6 +279,7 @@ async fn list_quotes(
         account_id: list::id::<AccountId>("account_id", p.account_id.as_deref(), &mut errors),
         deal_id: list::id::<DealId>("deal_id", p.deal_id.as_deref(), &mut errors),
         request_id: list::id::<RequestId>("request_id", p.request_id.as_deref(), &mut errors),
+        approval_request_id: None,
         owner_id: list::id::<UserId>("owner_id", p.owner_id.as_deref(), &mut errors),
         seen: Default::default(),
     };

@@ -1570,3 +1570,73 @@ fn build_document(
         },
     }
 }
+
+/// What a quote for this account can name: its contacts and its open deals.
+pub async fn choices(
+    store: &Store,
+    auth: &Auth,
+    account: AccountId,
+) -> AppResult<(Vec<(ContactId, String)>, Vec<(DealId, String)>)> {
+    let ws = auth.user.workspace_id;
+    let mut c = store.read().await?;
+    let people = contacts::list(
+        &mut c.conn(),
+        ws,
+        &contacts::Filter {
+            account_id: Some(account),
+            ..Default::default()
+        },
+        tandem_store::Sort::NameAsc,
+        200,
+        None,
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|x| (x.id, x.data.display_name()))
+    .collect();
+    let deals = tandem_store::deals::list(
+        &mut c.conn(),
+        ws,
+        &tandem_store::deals::Filter {
+            account_id: Some(account),
+            ..Default::default()
+        },
+        tandem_store::Sort::NameAsc,
+        200,
+        None,
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|d| (d.id, d.data.title))
+    .collect();
+    Ok((people, deals))
+}
+
+/// The catalogue's active products for the line editor (SKU, name, unit, price, tax).
+pub async fn catalogue_for_editor(store: &Store, auth: &Auth) -> AppResult<Vec<products::Product>> {
+    let mut c = store.read().await?;
+    Ok(products::list(
+        &mut c.conn(),
+        auth.user.workspace_id,
+        &products::Filter {
+            q: None,
+            active: Some(true),
+        },
+        None,
+        500,
+    )
+    .await?
+    .items)
+}
+
+/// The live product with this SKU, for a line typed by its SKU.
+pub async fn product_by_sku(
+    store: &Store,
+    auth: &Auth,
+    sku: &str,
+) -> AppResult<Option<products::Product>> {
+    let mut c = store.read().await?;
+    Ok(products::by_sku(&mut c.conn(), auth.user.workspace_id, sku).await?)
+}

@@ -531,6 +531,10 @@ pub async fn create(
         .ok_or_else(|| Invalid::one("type_id", "required"))?;
     let mut tx = store.begin().await?;
     let kind = match requests::get_type(&mut tx.conn(), ws, type_id).await {
+        // Approvals are asked for from their quote, where the approver is worked out.
+        Ok(t) if t.purpose == Some(request::Purpose::Approval) => {
+            return Err(Invalid::one("type_id", "from_quote_only").into());
+        }
         Ok(t) => t,
         Err(StoreError::NotFound) => return Err(Invalid::one("type_id", "not_found").into()),
         Err(e) => return Err(e.into()),

@@ -423,6 +423,7 @@ struct ShowPage {
     can_delete: bool,
     /// The account's requests.
     lines: Vec<super::requests::Line>,
+    quote_card: super::quotes::QuoteCard,
 }
 
 fn facts(d: &AccountData, owner: &str, tr: Tr) -> Vec<Fact> {
@@ -545,6 +546,7 @@ pub async fn show(
     let lines = super::requests::for_record(&state, &auth, None, Some(account.id)).await?;
     let page = ShowPage {
         lines,
+        quote_card: super::quotes::card(&state, &auth, None, Some(account.id)).await?,
         layout: Layout::new(&auth, "accounts", account.data.name.clone())
             .with_notice(n.notice.as_deref()),
         id: account.id.to_string(),

@@ -591,6 +591,7 @@ struct ShowPage {
     can_delete: bool,
     /// The deal's requests: who has them, their state and due time.
     lines: Vec<super::requests::Line>,
+    quote_card: super::quotes::QuoteCard,
 }
 
 fn parse_id(raw: &str) -> AppResult<DealId> {
@@ -786,6 +787,7 @@ async fn show_page(
     let lines = super::requests::for_record(state, auth, Some(id), None).await?;
     Ok(ShowPage {
         lines,
+        quote_card: super::quotes::card(state, auth, Some(id), None).await?,
         layout: Layout::new(auth, "deals", d.title.clone()).with_notice(notice),
         id: deal.id.to_string(),
         version: deal.version,

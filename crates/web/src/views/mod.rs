@@ -17,6 +17,7 @@ mod home;
 pub mod pipelines;
 pub mod products;
 pub mod profile;
+pub mod quotes;
 pub mod requests;
 pub mod saved;
 pub mod search;
@@ -104,6 +105,32 @@ pub fn router() -> Router<AppState> {
         .route("/views/{id}/delete", post(saved::delete))
         .route("/absences", get(absences::index).post(absences::create))
         .route("/absences/{id}/delete", post(absences::delete))
+        .route("/quotes", get(quotes::index).post(quotes::create))
+        .route("/quotes/new", get(quotes::new))
+        .route("/quotes/{id}", get(quotes::show))
+        .route("/quotes/{id}/edit", get(quotes::edit).post(quotes::save))
+        .route("/quotes/{id}/approval", post(quotes::request_approval))
+        .route("/quotes/{id}/approval/decision", post(quotes::decide))
+        .route("/quotes/{id}/send", post(quotes::send))
+        .route("/quotes/{id}/revise", post(quotes::revise))
+        .route("/quotes/{id}/accept", post(quotes::accept))
+        .route("/quotes/{id}/decline", post(quotes::decline))
+        .route("/quotes/{id}/pdf", get(quotes::pdf))
+        .route("/orders", get(quotes::orders))
+        .route("/orders/{id}", get(quotes::order))
+        .route("/orders/{id}/pdf", get(quotes::order_pdf))
+        .route(
+            "/admin/quotes",
+            get(quotes::settings).post(quotes::save_settings),
+        )
+        .route("/admin/letterhead", post(quotes::save_letterhead))
+        .route(
+            "/admin/letterhead/logo",
+            get(quotes::logo).post(quotes::upload_logo).layer(
+                axum::extract::DefaultBodyLimit::max(crate::api::quotes::LOGO_BODY_LIMIT),
+            ),
+        )
+        .route("/admin/letterhead/logo/delete", post(quotes::delete_logo))
         .route("/products", get(products::index).post(products::create))
         .route("/products/{id}", post(products::update))
         .route("/products/{id}/delete", post(products::delete))
@@ -222,7 +249,12 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 18] = [
+        const KNOWN: [&str; 23] = [
+            "approval-requested",
+            "approved",
+            "rejected",
+            "sent",
+            "revised",
             "claimed",
             "commented",
             "view-saved",

@@ -187,7 +187,7 @@ async fn page(
         form.tax_rate.clone()
     };
     Ok(Page {
-        layout: Layout::new(auth, "products", tr.t("products-title")),
+        layout: Layout::new(auth, "quotes", tr.t("products-title")).within("products"),
         lines: found.items.into_iter().map(|p| line(&tr, p)).collect(),
         next,
         q,

@@ -276,6 +276,7 @@ async fn form_page(
     let types = svc::types(&state.store, auth)
         .await?
         .into_iter()
+        .filter(|t| t.purpose != Some(tandem_domain::request::Purpose::Approval))
         .map(|t| {
             let hours = t.data.sla_minutes as f64 / 60.0;
             let label = format!(
@@ -406,6 +407,10 @@ struct ShowPage {
     assignees: Options,
     timeline: Vec<Entry>,
     errors: FormErrors,
+    /// Quotes answering this request (or the one it approves): `(href, label)`.
+    quotes: Vec<(String, String)>,
+    /// Where to start the quote it asks for, if it asks for one.
+    make_quote: String,
 }
 
 fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
@@ -465,6 +470,7 @@ fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
         }
         "description" => tr.t("timeline-description"),
         "comment" => tr.t("timeline-comment"),
+        "quote_sent" => tr.t1("timeline-quote-sent", "number", &s("number")),
         _ => e.kind.clone(),
     }
 }
@@ -519,7 +525,10 @@ async fn show_page(
         })
         .collect();
     let now = state.clock.now();
+    let (quotes, make_quote) = super::quotes::for_request(state, auth, &r).await?;
     Ok(ShowPage {
+        quotes,
+        make_quote,
         layout: Layout::new(
             auth,
             "requests",

@@ -583,8 +583,41 @@ function foldFilters() {
   }
 }
 
+// The quote editor: a SKU picked from the catalogue fills the line's empty fields, and
+// a typed SKU that is no longer the product's forgets the product.
+function quoteLines() {
+  const editor = document.querySelector("[data-quote-editor]");
+  if (!editor) {
+    return;
+  }
+  const catalogue = new Map(
+    [...document.querySelectorAll("#catalogue option")].map((o) => [o.value, o.dataset]),
+  );
+  editor.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.dataset.f !== "sku") {
+      return;
+    }
+    const line = input.closest("[data-line]");
+    const field = (name) => line.querySelector(`[data-f="${name}"]`);
+    const product = catalogue.get(input.value.trim());
+    field("product_id").value = product ? product.id : "";
+    if (!product) {
+      return;
+    }
+    field("name").value = product.name;
+    field("unit").value = product.unit;
+    field("price").value = product.price;
+    field("tax_rate").value = product.tax;
+    if (!field("quantity").value) {
+      field("quantity").value = "1";
+    }
+  });
+}
+
 confirmForms();
 foldFilters();
+quoteLines();
 autosubmit();
 selectAll();
 board();

@@ -108,7 +108,74 @@ fn every_generated_key_exists() {
     for v in tandem_web::services::requests::View::ALL {
         wanted.push(format!("requests-view-{}", v.as_str()));
     }
-    for n in ["claimed", "commented"] {
+    for s in tandem_domain::quoting::Status::ALL {
+        wanted.push(format!("quote-status-{}", s.as_str().replace('_', "-")));
+    }
+    for e in [
+        "created",
+        "edited",
+        "approval-requested",
+        "approved",
+        "rejected",
+        "sent",
+        "revised",
+        "accepted",
+        "declined",
+        "expired",
+    ] {
+        wanted.push(format!("quote-event-{e}"));
+    }
+    for f in [
+        "company",
+        "street",
+        "postcode",
+        "city",
+        "country",
+        "phone",
+        "email",
+        "website",
+        "register",
+        "managing-directors",
+        "vat-id",
+        "bank-name",
+        "iban",
+        "bic",
+    ] {
+        wanted.push(format!("letterhead-{f}"));
+    }
+    for l in tandem_domain::Locale::ALL {
+        wanted.push(format!("language-{}", l.as_str()));
+    }
+    for n in [
+        "notify-approval-approved",
+        "notify-approval-rejected",
+        "notify-quote-sent",
+        "error-sent-revision-frozen",
+        "error-awaiting-approval",
+        "error-approval-required",
+        "error-approval-not-needed",
+        "error-no-approver",
+        "error-not-a-draft",
+        "error-no-lines",
+        "error-not-awaiting-approval",
+        "error-already-sent",
+        "error-cannot-revise",
+        "error-quote-expired",
+        "error-already-accepted",
+        "error-not-sent",
+        "error-quote-accepted",
+    ] {
+        wanted.push(n.to_string());
+    }
+    for n in [
+        "claimed",
+        "commented",
+        "approval-requested",
+        "approved",
+        "rejected",
+        "sent",
+        "revised",
+    ] {
         wanted.push(format!("notice-{n}"));
     }
     for s in ["queued", "running", "done", "failed"] {

@@ -20,6 +20,7 @@ mod openapi;
 mod pages;
 mod products;
 mod quotes;
+mod quotes_ui;
 mod requests;
 mod requests_ui;
 mod search;
