@@ -186,8 +186,26 @@ async fn delete_product(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Import a CSV of products (admins, managers): a header row with `sku`, `name`,
+/// `price` and optionally `description`, `unit`, `currency`, `tax_rate`, `active` (German
+/// headers such as `Artikelnummer`, `Bezeichnung`, `Preis` work too); `;`, `,` or tab
+/// separated, UTF-8 or Windows-1252. Known SKUs are updated, new ones added — every
+/// row or none; errors name `rows[n].field` (n = data row, from 1).
+#[utoipa::path(post, path = "/products/import", tag = "products",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = svc::ImportReport), (status = 403, body = Problem),
+        (status = 422, body = Problem)))]
+async fn import_products(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    body: axum::body::Bytes,
+) -> AppResult<Json<svc::ImportReport>> {
+    Ok(Json(svc::import(&state.store, &auth, &body).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(import_products))
         .routes(routes!(list_products, create_product))
         .routes(routes!(get_product, patch_product, delete_product))
 }

@@ -132,6 +132,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/letterhead/logo/delete", post(quotes::delete_logo))
         .route("/products", get(products::index).post(products::create))
+        .route("/products/import", post(products::import))
         .route("/products/{id}", post(products::update))
         .route("/products/{id}/delete", post(products::delete))
         .route("/requests", get(requests::index).post(requests::create))

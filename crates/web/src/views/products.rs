@@ -102,6 +102,8 @@ struct Page {
     currency_options: Options,
     tax_options: Options,
     errors: FormErrors,
+    /// What was wrong with an uploaded CSV, row by row.
+    import_errors: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -109,6 +111,8 @@ pub struct Params {
     q: Option<String>,
     cursor: Option<String>,
     notice: Option<String>,
+    created: Option<u32>,
+    updated: Option<u32>,
 }
 
 fn tax_options(tr: &Tr, selected: &str) -> Options {
@@ -196,6 +200,7 @@ async fn page(
         tax_options: tax_options(&tr, &tax),
         form,
         errors,
+        import_errors: vec![],
         tr,
     })
 }
@@ -211,7 +216,86 @@ pub async fn index(
     };
     let mut page = page(&state, &auth, &p, form, FormErrors::default()).await?;
     page.layout = page.layout.with_notice(p.notice.as_deref());
+    if let (Some(c), Some(u)) = (p.created, p.updated) {
+        page.layout.notice = page.tr.tn(
+            "products-imported",
+            &[("created", &c.to_string()), ("updated", &u.to_string())],
+        );
+    }
     Ok(render(page))
+}
+
+/// The CSV upload (a multipart form with the file in `file`).
+pub async fn import(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    mut multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let mut data = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        if field.name() == Some("file") {
+            data = Some(field.bytes().await.map_err(|_| AppError::TooLarge)?);
+        }
+    }
+    let result = match data.filter(|d| !d.is_empty()) {
+        None => Err(Invalid::one("file", "required").into()),
+        Some(bytes) => svc::import(&state.store, &auth, &bytes).await,
+    };
+    match result {
+        Ok(r) => Ok(see_other(&format!(
+            "/products?created={}&updated={}",
+            r.created, r.updated
+        ))),
+        Err(AppError::Invalid(invalid)) => {
+            let mut p = page(
+                &state,
+                &auth,
+                &Params::default(),
+                ProductForm::default(),
+                FormErrors::default(),
+            )
+            .await?;
+            p.import_errors = invalid
+                .0
+                .iter()
+                .take(50)
+                .map(|f| import_error(&tr, &f.field, f.code))
+                .collect();
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, p))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// "Zeile 3 · Preis: Kein gültiger Betrag." from `rows[3].list_price`.
+fn import_error(tr: &Tr, field: &str, code: &str) -> String {
+    let message = tr.error(code);
+    let Some(rest) = field.strip_prefix("rows[") else {
+        if let Some(col) = field.strip_prefix("columns.") {
+            return tr.t1("products-import-column-missing", "column", col);
+        }
+        return message;
+    };
+    let (row, name) = rest.split_once(']').unwrap_or((rest, ""));
+    let label = match name.trim_start_matches('.') {
+        "sku" => tr.t("product-sku"),
+        "name" => tr.t("field-name"),
+        "list_price" => tr.t("product-price"),
+        "tax_rate" => tr.t("product-tax-rate"),
+        "unit" => tr.t("product-unit"),
+        "description" => tr.t("product-description"),
+        "active" => tr.t("product-active"),
+        _ => String::new(),
+    };
+    tr.tn(
+        "products-import-error",
+        &[("row", row), ("field", &label), ("message", &message)],
+    )
 }
 
 async fn refused(

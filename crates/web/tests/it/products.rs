@@ -236,3 +236,89 @@ async fn running_numbers_are_gapless_and_unique_under_concurrency() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_merchandise_csv_fills_and_updates_the_catalogue_all_or_nothing() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (manager, _) = server.api(Role::Manager).await;
+        let (rep, _) = server.api(Role::Field).await;
+        let csv = |text: &str| encoding_rs::WINDOWS_1252.encode(text).0.into_owned();
+        async fn post(
+            api: &tandem_testkit::ApiClient,
+            body: Vec<u8>,
+        ) -> tandem_testkit::ApiResponse {
+            api.raw(
+                reqwest::Method::POST,
+                "/api/v1/products/import",
+                "text/csv",
+                body,
+            )
+            .await
+        }
+        // An Excel export: semicolons, German headers and numbers, Windows-1252.
+        let first = csv(
+            "Artikelnummer;Bezeichnung;Einheit;Preis;Steuersatz;Aktiv\r\n\
+             BP-200;Brunnenpumpe 200;Stk.;1.299,00;19;ja\r\n\
+             FB-1;Fachbuch Brunnenbau;Stk.;39,90;7;ja\r\n\
+             ;;;;;\r\n\
+             MONT-H;Montage je Stunde (Geselle, Ölbrenner);Std.;85,00;19;nein\r\n",
+        );
+        let r = post(&manager, first).await;
+        assert_eq!(r.status, 200, "{db}: {}", r.body);
+        assert_eq!(r.body, json!({"created": 3, "updated": 0}), "{db}");
+        let all = rep.get("/api/v1/products").await;
+        let names: Vec<&str> = all.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"Montage je Stunde (Geselle, Ölbrenner)"),
+            "{db}: {names:?}"
+        );
+        let book = rep.get("/api/v1/products?q=fachbuch").await;
+        assert_eq!(book.body["items"][0]["list_price"]["minor"], 3_990, "{db}");
+        assert_eq!(book.body["items"][0]["tax_rate"], "7", "{db}");
+        // A second file: one price changes, one product is new — and one row is bad,
+        // so nothing at all is taken over.
+        let bad = b"sku,name,price\nBP-200,Brunnenpumpe 200,1399.00\nNEU-1,Neu,zwoelf\nBP-200,Doppelt,1.00\n"
+            .to_vec();
+        let r = post(&manager, bad).await;
+        assert_eq!(r.status, 422, "{db}: {}", r.body);
+        let fields: Vec<&str> = r.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            fields,
+            ["rows[2].list_price", "rows[3].sku"],
+            "{db}: {}",
+            r.body
+        );
+        let pump = rep.get("/api/v1/products?q=BP-200").await;
+        assert_eq!(
+            pump.body["items"][0]["list_price"]["minor"], 129_900,
+            "{db}: unchanged"
+        );
+        let good = b"sku,name,price\nBP-200,Brunnenpumpe 200,1399.00\nNEU-1,Neu,12.00\n".to_vec();
+        let r = post(&manager, good).await;
+        assert_eq!(
+            r.body,
+            json!({"created": 1, "updated": 1}),
+            "{db}: {}",
+            r.body
+        );
+        let missing = post(&manager, b"Bezeichnung;Preis\nX;1,00\n".to_vec()).await;
+        assert_eq!(missing.status, 422, "{db}");
+        assert_eq!(missing.body["errors"][0]["field"], "columns.sku", "{db}");
+        assert_eq!(
+            post(&rep, b"sku;name;price\n".to_vec()).await.status,
+            403,
+            "{db}"
+        );
+    }
+}
