@@ -65,5 +65,6 @@ id_type!(
     NotificationId,
     ProductId,
     QuoteId,
-    OrderId
+    OrderId,
+    PriceListId
 );

@@ -84,6 +84,36 @@ impl ProductInput {
     }
 }
 
+/// A price list for one customer group (an account tag).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceListData {
+    pub name: String,
+    pub customer_group: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceListInput {
+    #[serde(default)]
+    pub name: String,
+    /// The account tag whose accounts get these prices.
+    #[serde(default)]
+    pub customer_group: String,
+}
+
+impl PriceListInput {
+    pub fn validate(&self) -> Result<PriceListData, Invalid> {
+        let mut c = Checker::default();
+        let name = c.required("name", &self.name, 100);
+        let customer_group = c.required("customer_group", &self.customer_group, 50);
+        c.finish()?;
+        Ok(PriceListData {
+            name,
+            customer_group,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ mod list;
 mod migrate;
 pub mod notifications;
 pub mod pipelines;
+pub mod price_lists;
 pub mod products;
 pub mod quotes;
 pub mod requests;

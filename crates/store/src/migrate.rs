@@ -123,6 +123,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_quotes.sql"),
         postgres: include_str!("../migrations/postgres/0018_quotes.sql"),
     },
+    Migration {
+        version: 19,
+        name: "price lists",
+        sqlite: include_str!("../migrations/sqlite/0019_price_lists.sql"),
+        postgres: include_str!("../migrations/postgres/0019_price_lists.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -10,6 +10,7 @@ pub mod deals;
 pub mod json;
 pub mod list;
 pub mod pipelines;
+pub mod price_lists;
 pub mod products;
 pub mod quotes;
 pub mod requests;
@@ -68,6 +69,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tandems::router())
         .merge(requests::router())
         .merge(products::router())
+        .merge(price_lists::router())
         .merge(quotes::router())
         .merge(tasks::router())
         .merge(users::router())

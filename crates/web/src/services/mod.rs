@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod my_day;
 pub mod notify;
 pub mod pipelines;
+pub mod price_lists;
 pub mod products;
 pub mod quotes;
 pub mod requests;

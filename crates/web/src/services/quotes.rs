@@ -307,9 +307,15 @@ pub async fn detail(
 
 // ----- writing -----
 
-/// The products the lines name, as the catalogue offers them.
-async fn catalogue(tx: &mut Tx, auth: &Auth, input: &QuoteInput) -> AppResult<Vec<CatalogueItem>> {
-    let mut items = vec![];
+/// The products the lines name, as the catalogue offers them to this account: at the
+/// price of its customer group's price list where there is one.
+async fn catalogue(
+    tx: &mut Tx,
+    auth: &Auth,
+    account: AccountId,
+    input: &QuoteInput,
+) -> AppResult<Vec<CatalogueItem>> {
+    let mut items: Vec<CatalogueItem> = vec![];
     for line in input.lines.iter().flatten() {
         let Some(pid) = line.product_id else { continue };
         match products::get(&mut tx.conn(), auth.user.workspace_id, ProductId(pid)).await {
@@ -324,6 +330,19 @@ async fn catalogue(tx: &mut Tx, auth: &Auth, input: &QuoteInput) -> AppResult<Ve
             }),
             Err(StoreError::NotFound) => {}
             Err(e) => return Err(e.into()),
+        }
+    }
+    let ws = auth.user.workspace_id;
+    let groups = tandem_store::accounts::get(&mut tx.conn(), ws, account)
+        .await?
+        .data
+        .tags;
+    let ids: Vec<ProductId> = items.iter().map(|i| ProductId(i.id)).collect();
+    for (product, price) in
+        tandem_store::price_lists::group_prices(&mut tx.conn(), ws, &groups, &ids).await?
+    {
+        for item in items.iter_mut().filter(|i| i.id == product.0) {
+            item.price = price;
         }
     }
     Ok(items)
@@ -469,7 +488,7 @@ pub async fn create(
         discount_bp: 0,
         lines: vec![],
     };
-    let items = catalogue(&mut tx, auth, input).await?;
+    let items = catalogue(&mut tx, auth, account, input).await?;
     let content = input.apply(&base, &items, today)?;
     let mut deal_input = input.clone();
     if deal_input.deal_id.is_none() {
@@ -580,7 +599,7 @@ pub async fn update(
     {
         return Err(Invalid::one("request_id", "fixed").into());
     }
-    let items = catalogue(&mut tx, auth, input).await?;
+    let items = catalogue(&mut tx, auth, q.account_id, input).await?;
     let content = input.apply(&q.content, &items, format::local_date(now))?;
     let (contact, deal) = links(
         &mut tx,
@@ -1614,12 +1633,18 @@ pub async fn choices(
     Ok((people, deals))
 }
 
-/// The catalogue's active products for the line editor (SKU, name, unit, price, tax).
-pub async fn catalogue_for_editor(store: &Store, auth: &Auth) -> AppResult<Vec<products::Product>> {
+/// The catalogue's active products for the line editor, priced for this account (its
+/// customer group's price list where there is one).
+pub async fn catalogue_for_editor(
+    store: &Store,
+    auth: &Auth,
+    account: AccountId,
+) -> AppResult<Vec<products::Product>> {
+    let ws = auth.user.workspace_id;
     let mut c = store.read().await?;
-    Ok(products::list(
+    let mut items = products::list(
         &mut c.conn(),
-        auth.user.workspace_id,
+        ws,
         &products::Filter {
             q: None,
             active: Some(true),
@@ -1628,7 +1653,20 @@ pub async fn catalogue_for_editor(store: &Store, auth: &Auth) -> AppResult<Vec<p
         500,
     )
     .await?
-    .items)
+    .items;
+    let groups = tandem_store::accounts::get(&mut c.conn(), ws, account)
+        .await?
+        .data
+        .tags;
+    let ids: Vec<ProductId> = items.iter().map(|p| p.id).collect();
+    for (product, price) in
+        tandem_store::price_lists::group_prices(&mut c.conn(), ws, &groups, &ids).await?
+    {
+        for p in items.iter_mut().filter(|p| p.id == product) {
+            p.data.list_price.minor = price;
+        }
+    }
+    Ok(items)
 }
 
 /// The live product with this SKU, for a line typed by its SKU.

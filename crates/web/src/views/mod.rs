@@ -15,6 +15,7 @@ pub mod fields;
 mod history;
 mod home;
 pub mod pipelines;
+pub mod price_lists;
 pub mod products;
 pub mod profile;
 pub mod quotes;
@@ -132,6 +133,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/letterhead/logo/delete", post(quotes::delete_logo))
         .route("/products", get(products::index).post(products::create))
+        .route(
+            "/price-lists",
+            get(price_lists::index).post(price_lists::create),
+        )
+        .route(
+            "/price-lists/{id}",
+            get(price_lists::show).post(price_lists::save),
+        )
+        .route("/price-lists/{id}/delete", post(price_lists::delete))
         .route("/products/import", post(products::import))
         .route("/products/{id}", post(products::update))
         .route("/products/{id}/delete", post(products::delete))

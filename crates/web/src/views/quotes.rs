@@ -1116,7 +1116,7 @@ async fn edit_page(
     let l = tr.locale;
     let c = &q.content;
     let (people, deals) = svc::choices(&state.store, auth, q.account_id).await?;
-    let catalogue = svc::catalogue_for_editor(&state.store, auth).await?;
+    let catalogue = svc::catalogue_for_editor(&state.store, auth, q.account_id).await?;
     let field = |key: &str, stored: String| match typed {
         Some((f, _)) => f.get(key),
         None => stored,

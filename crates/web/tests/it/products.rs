@@ -322,3 +322,93 @@ async fn a_merchandise_csv_fills_and_updates_the_catalogue_all_or_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn dealers_get_their_price_list_on_quotes() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (manager, _) = server.api(Role::Manager).await;
+        let (inside, _) = server.api(Role::Inside).await;
+        let (rep, _) = server.api(Role::Field).await;
+        let pump = manager
+            .post(
+                "/api/v1/products",
+                json!({"sku": "BP-200", "name": "Brunnenpumpe 200",
+                       "list_price": {"minor": 129_900, "currency": "EUR"}}),
+            )
+            .await;
+        let pump_id = pump.body["id"].as_str().unwrap().to_string();
+        let list = manager
+            .post(
+                "/api/v1/price-lists",
+                json!({"name": "Händlerpreise", "customer_group": "Händler"}),
+            )
+            .await;
+        assert_eq!(list.status, 201, "{db}: {}", list.body);
+        let list_id = list.body["id"].as_str().unwrap().to_string();
+        let same = manager
+            .post(
+                "/api/v1/price-lists",
+                json!({"name": "Zweite", "customer_group": "Händler"}),
+            )
+            .await;
+        assert_eq!(same.status, 422, "{db}: {}", same.body);
+        assert_eq!(same.body["errors"][0]["field"], "customer_group", "{db}");
+        let negative = manager
+            .put(
+                &format!("/api/v1/price-lists/{list_id}/prices"),
+                json!({"prices": [{"product_id": pump_id, "price": -1}]}),
+            )
+            .await;
+        assert_eq!(negative.status, 422, "{db}: {}", negative.body);
+        assert_eq!(
+            negative.body["errors"][0]["field"],
+            format!("prices.{pump_id}"),
+            "{db}"
+        );
+        assert_eq!(
+            rep.put(
+                &format!("/api/v1/price-lists/{list_id}/prices"),
+                json!({"prices": [{"product_id": pump_id, "price": 1}]}),
+            )
+            .await
+            .status,
+            403,
+            "{db}"
+        );
+        let set = manager
+            .put(
+                &format!("/api/v1/price-lists/{list_id}/prices"),
+                json!({"prices": [{"product_id": pump_id, "price": 109_900}]}),
+            )
+            .await;
+        assert_eq!(set.status, 204, "{db}: {}", set.body);
+        let detail = manager.get(&format!("/api/v1/price-lists/{list_id}")).await;
+        assert_eq!(detail.body["prices"][0]["price"], 109_900, "{db}");
+
+        let dealer = inside
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Pumpenhandel Nord", "tags": ["Händler"]}),
+            )
+            .await;
+        let end_user = inside
+            .post("/api/v1/accounts", json!({"name": "Hof Schulte"}))
+            .await;
+        for (account, price) in [(&dealer, 109_900), (&end_user, 129_900)] {
+            let q = inside
+                .post(
+                    "/api/v1/quotes",
+                    json!({"account_id": account.body["id"],
+                           "lines": [{"product_id": pump_id, "quantity": "1"}]}),
+                )
+                .await;
+            assert_eq!(q.status, 201, "{db}: {}", q.body);
+            assert_eq!(
+                q.body["lines"][0]["unit_price"], price,
+                "{db}: {}",
+                account.body["name"]
+            );
+        }
+    }
+}
