@@ -379,16 +379,24 @@ impl TestServer {
     }
 }
 
-/// The text of a PDF, as poppler's `pdftotext -layout` extracts it (installed by
-/// `.ci/run`; `apt-get install poppler-utils` locally).
-pub fn pdf_text(pdf: &[u8]) -> String {
+/// The text of a PDF, as poppler's `pdftotext -layout` extracts it (`.ci/run` installs
+/// poppler-utils). Without pdftotext: `None` with a note, unless `TANDEM_E2E` is set —
+/// then the PDF checks must run, as the browser tests must.
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
     use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
+    let child = std::process::Command::new("pdftotext")
         .args(["-layout", "-", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) must be installed for the PDF tests");
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(_) if std::env::var_os("TANDEM_E2E").is_none() => {
+            eprintln!("pdftotext (poppler-utils) is missing: the PDF text checks are skipped");
+            return None;
+        }
+        Err(e) => panic!("pdftotext (poppler-utils) must be installed: {e}"),
+    };
     child
         .stdin
         .take()
@@ -397,5 +405,5 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .expect("pdf to pdftotext");
     let out = child.wait_with_output().expect("pdftotext");
     assert!(out.status.success(), "pdftotext failed on the document");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -1,5 +1,5 @@
 //! The quote PDF: typesetting a two-page quote (budget p50 ≤ 50 ms in a release build).
-//! `cargo bench -p tandem-bench --bench pdf`
+//! `cargo bench -p tandem-pdf`
 
 use tandem_pdf::{Amount, Document, Kind, Language, Letterhead, Line};
 
