@@ -145,7 +145,12 @@ fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
         ident: typst::foundations::Smart::Custom(doc.number.clone()),
         ..Default::default()
     };
-    typst_pdf::pdf(&compiled, &options).map_err(|errors| PdfError::Typeset(messages(&errors)))
+    let pdf =
+        typst_pdf::pdf(&compiled, &options).map_err(|errors| PdfError::Typeset(messages(&errors)));
+    // typst memoizes layout across compilations; drop what the last renders no longer
+    // use, so a long-running server does not keep every document it ever typeset.
+    typst::comemo::evict(10);
+    pdf
 }
 
 fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {

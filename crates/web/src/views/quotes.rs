@@ -487,7 +487,7 @@ pub async fn create(
                         })
                         .collect(),
                 ),
-                tr.clone(),
+                tr,
             );
             let lang = form.language.clone();
             Ok(render_with(

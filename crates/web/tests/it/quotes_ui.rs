@@ -215,6 +215,41 @@ async fn klaus_builds_the_quote_the_lead_approves_it_and_it_goes_out() {
         );
         assert_clean(&b, "request").await;
         b.close().await;
+
+        // On a phone: the list and the line editor fit the screen.
+        let k = server.api_for(&klaus).await;
+        let next = k
+            .post(
+                "/api/v1/quotes",
+                json!({"account_id": account_id, "lines": [{"name": "Wartung", "unit_price": 25_000}]}),
+            )
+            .await;
+        assert_eq!(next.status, 201, "{db}: {}", next.body);
+        let Some(pb) = Browser::start(390, 844).await else {
+            return;
+        };
+        pb.sign_in(&server.url(""), &klaus.email, &klaus.password)
+            .await;
+        pb.goto(&server.url("/quotes")).await;
+        pb.wait_for("table.quotes").await;
+        assert!(
+            pb.text("table.quotes").await.contains("AN-2026-0002"),
+            "{db}"
+        );
+        no_sideways_scroll(&pb, "the quote list on a phone").await;
+        pb.screenshot(&format!("quotes-phone-{db}")).await;
+        pb.goto(&server.url(&format!(
+            "/quotes/{}/edit",
+            next.body["id"].as_str().unwrap()
+        )))
+        .await;
+        pb.wait_for("[data-quote-editor]").await;
+        no_sideways_scroll(&pb, "the line editor on a phone").await;
+        pb.js("document.querySelector('.qlines').scrollIntoView(); return true;")
+            .await;
+        pb.screenshot(&format!("quote-editor-phone-{db}")).await;
+        assert_clean(&pb, "editor on a phone").await;
+        pb.close().await;
     }
 }
 
