@@ -462,11 +462,12 @@ pub async fn create(
         return Err(Invalid::one("account_id", "not_found").into());
     }
     let settings = settings_in(&mut tx, auth).await?;
+    // By default German for German-speaking countries, English for everyone else.
     let language = input.language.as_deref().and_then(Locale::parse).unwrap_or(
-        if a.data.country == "DE" || a.data.country == "AT" || a.data.country == "CH" {
+        if matches!(a.data.country.as_str(), "DE" | "AT" | "CH" | "LI") {
             Locale::De
         } else {
-            auth.user.locale
+            Locale::En
         },
     );
     let (intro, closing) = quoting::standard_texts(language);

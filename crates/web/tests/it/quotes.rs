@@ -730,3 +730,78 @@ async fn the_letterhead_takes_only_sane_values_and_real_images() {
         );
     }
 }
+
+#[tokio::test]
+async fn english_and_long_quotes_read_right_on_paper() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (rep, _) = server.api(Role::Inside).await;
+        let account = rep
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Nordic Pumps AB", "street": "Hamngatan 3", "postal_code": "11147",
+                       "city": "Stockholm", "country": "SE"}),
+            )
+            .await;
+        let account_id = id(&account.body);
+        // A Swedish customer gets an English quote by default.
+        let q = rep
+            .post(
+                "/api/v1/quotes",
+                json!({"account_id": account_id,
+                       "lines": [{"name": "Well pump 200", "unit_price": 129_900, "quantity": "2"}]}),
+            )
+            .await;
+        assert_eq!(q.status, 201, "{db}: {}", q.body);
+        assert_eq!(q.body["language"], "en", "{db}");
+        let text = pdf(&rep, &format!("/api/v1/quotes/{}/pdf", id(&q.body))).await;
+        for expected in [
+            "Quotation",
+            "Valid until",
+            "Dear Sir or Madam,",
+            "Well pump 200",
+            "€2,598.00",
+            "plus VAT 19 % on €2,598.00",
+            "€3,091.62",
+            "SE",
+            "Page 1 of 1",
+        ] {
+            assert!(
+                shows(&text, expected),
+                "{db}: «{expected}» missing in\n{text}"
+            );
+        }
+        // Sixty lines: page breaks, the table header on every page, page numbers.
+        let lines: Vec<Value> = (1..=60)
+            .map(|i| json!({"name": format!("Ersatzteil {i}"), "unit_price": 1_000 + i}))
+            .collect();
+        let long = rep
+            .post(
+                "/api/v1/quotes",
+                json!({"account_id": account_id, "language": "de", "lines": lines}),
+            )
+            .await;
+        assert_eq!(long.status, 201, "{db}: {}", long.body);
+        let text = pdf(&rep, &format!("/api/v1/quotes/{}/pdf", id(&long.body))).await;
+        if !text.is_empty() {
+            let pages = text.matches("Seite ").count();
+            assert!(pages >= 3, "{db}: {pages} pages\n{text}");
+            assert!(
+                text.contains(&format!("Seite {pages} von {pages}")),
+                "{db}: {text}"
+            );
+            // The table runs over at least two pages and repeats its header on each.
+            let headers = text.matches("Einzelpreis").count();
+            assert!(
+                headers >= 2 && headers <= pages,
+                "{db}: {headers} table headers"
+            );
+            let page_two = text.split("Seite 1 von").nth(1).unwrap_or_default();
+            assert!(
+                page_two.contains("Einzelpreis"),
+                "{db}: no header after the break"
+            );
+            assert!(text.contains("Ersatzteil 60"), "{db}");
+        }
+    }
+}
