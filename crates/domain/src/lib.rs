@@ -15,6 +15,7 @@ pub mod handoff;
 pub mod holidays;
 pub mod ids;
 pub mod jobs;
+pub mod lead;
 pub mod locale;
 pub mod money;
 pub mod notify;
