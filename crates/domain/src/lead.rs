@@ -294,7 +294,8 @@ mod tests {
 
     #[test]
     fn fit_rules_add_up_and_explain_themselves() {
-        let cases: [(&[(&str, &str)], i64, Vec<&str>); 4] = [
+        type Case<'a> = (&'a [(&'a str, &'a str)], i64, Vec<&'a str>);
+        let cases: [Case; 4] = [
             (
                 &[
                     ("industry", "maschinenbau"),
