@@ -657,7 +657,7 @@ pub struct NewOrder<'a> {
 }
 
 pub async fn insert_order(c: &mut Conn<'_>, ws: WorkspaceId, o: &NewOrder<'_>) -> StoreResult<()> {
-    let values: Vec<(&str, sea_query::Value)> = vec![
+    let values = vec![
         ("number", o.number.into()),
         ("quote_id", o.quote.id.0.into()),
         ("account_id", o.quote.account_id.0.into()),
@@ -670,37 +670,9 @@ pub async fn insert_order(c: &mut Conn<'_>, ws: WorkspaceId, o: &NewOrder<'_>) -
         ("gross_minor", o.quote.gross_minor.into()),
         ("customer_reference", o.customer_reference.into()),
     ];
-    let mut cols: Vec<&str> = vec![
-        "workspace_id",
-        "id",
-        "version",
-        "created_at",
-        "updated_at",
-        "created_by",
-    ];
-    let now = Instant::now().0;
-    let mut vals: Vec<sea_query::SimpleExpr> = vec![
-        ws.0.into(),
-        o.id.0.into(),
-        1i64.into(),
-        now.into(),
-        now.into(),
-        o.actor.0.into(),
-    ];
-    for (col, val) in values {
-        cols.push(col);
-        vals.push(val.into());
-    }
-    c.exec(
-        &Query::insert()
-            .into_table("orders")
-            .columns(cols)
-            .values_panic(vals)
-            .to_owned(),
-    )
-    .await
-    .map_err(|e| e.duplicate_as("number"))?;
-    Ok(())
+    list::insert_record(c, "orders", ws, o.id.0, values, Some(o.actor))
+        .await
+        .map_err(|e| e.duplicate_as("number"))
 }
 
 pub async fn get_order(c: &mut Conn<'_>, ws: WorkspaceId, id: OrderId) -> StoreResult<OrderRecord> {

@@ -36,17 +36,20 @@ pub fn may_write(auth: &Auth) -> bool {
     )
 }
 
-async fn settings_in(tx: &mut Tx, auth: &Auth) -> AppResult<QuoteSettings> {
-    Ok(quotes::settings(&mut tx.conn(), auth.user.workspace_id)
+/// The stored quote settings, or the standard ones until an admin saves them.
+async fn settings_of(c: &mut tandem_store::Conn<'_>, auth: &Auth) -> AppResult<QuoteSettings> {
+    Ok(quotes::settings(c, auth.user.workspace_id)
         .await?
         .unwrap_or_else(|| QuoteSettings::standard(auth.user.locale)))
 }
 
+async fn settings_in(tx: &mut Tx, auth: &Auth) -> AppResult<QuoteSettings> {
+    settings_of(&mut tx.conn(), auth).await
+}
+
 pub async fn settings(store: &Store, auth: &Auth) -> AppResult<QuoteSettings> {
     let mut c = store.read().await?;
-    Ok(quotes::settings(&mut c.conn(), auth.user.workspace_id)
-        .await?
-        .unwrap_or_else(|| QuoteSettings::standard(auth.user.locale)))
+    settings_of(&mut c.conn(), auth).await
 }
 
 pub async fn set_settings(
@@ -268,9 +271,7 @@ pub async fn detail(
             .map(|x| x.data.display_name()),
         None => None,
     };
-    let settings = quotes::settings(&mut c.conn(), ws)
-        .await?
-        .unwrap_or_else(|| QuoteSettings::standard(auth.user.locale));
+    let settings = settings_of(&mut c.conn(), auth).await?;
     drop(c);
     let limit_bp = settings.limit(auth.user.role);
     let clearance = quoting::clearance(quote.discount_bp, limit_bp, quote.approved_bp);
