@@ -74,11 +74,31 @@ pub fn percent_input(bp: i64, locale: Locale) -> String {
         Locale::De => ',',
         Locale::En => '.',
     };
-    let whole = format!("{}", bp / 100);
+    let sign = if bp < 0 { "-" } else { "" };
+    let whole = format!("{sign}{}", bp.abs() / 100);
     match bp.abs() % 100 {
         0 => whole,
         r if r % 10 == 0 => format!("{whole}{sep}{}", r / 10),
         r => format!("{whole}{sep}{r:02}"),
+    }
+}
+
+/// A number given in units of 10^-`decimals` (`35` with 1 decimal is `3,5`),
+/// without trailing zero decimals.
+pub fn decimal(scaled: i64, decimals: u32, locale: Locale) -> String {
+    let sep = match locale {
+        Locale::De => ',',
+        Locale::En => '.',
+    };
+    let unit = 10_i64.pow(decimals);
+    let sign = if scaled < 0 { "-" } else { "" };
+    let (whole, frac) = (scaled.abs() / unit, scaled.abs() % unit);
+    let whole = integer(whole, locale);
+    if frac == 0 {
+        format!("{sign}{whole}")
+    } else {
+        let digits = format!("{frac:0width$}", width = decimals as usize);
+        format!("{sign}{whole}{sep}{}", digits.trim_end_matches('0'))
     }
 }
 
@@ -119,6 +139,14 @@ mod tests {
         assert_eq!(percent_input(1234, Locale::En), "12.34");
         assert_eq!(parse_percent("25,5 %", Locale::De), Some(2550));
         assert_eq!(parse_percent("viel", Locale::De), None);
+    }
+
+    #[test]
+    fn decimals_drop_trailing_zeros() {
+        assert_eq!(decimal(35, 1, Locale::De), "3,5");
+        assert_eq!(decimal(40, 1, Locale::De), "4");
+        assert_eq!(decimal(-5, 1, Locale::En), "-0.5");
+        assert_eq!(decimal(123_450, 2, Locale::De), "1.234,5");
     }
 
     #[test]

@@ -66,5 +66,8 @@ id_type!(
     ProductId,
     QuoteId,
     OrderId,
-    PriceListId
+    PriceListId,
+    LeadId,
+    CampaignId,
+    LeadFormId
 );

@@ -225,6 +225,8 @@ pub enum Purpose {
     Quote,
     /// A discount above the guardrail, for an approver to decide.
     Approval,
+    /// A lead handed to sales, to accept or reject; made from the lead only.
+    Lead,
 }
 
 impl Purpose {
@@ -232,11 +234,12 @@ impl Purpose {
         match self {
             Purpose::Quote => "quote",
             Purpose::Approval => "approval",
+            Purpose::Lead => "lead",
         }
     }
 
     pub fn parse(s: &str) -> Option<Purpose> {
-        [Purpose::Quote, Purpose::Approval]
+        [Purpose::Quote, Purpose::Approval, Purpose::Lead]
             .into_iter()
             .find(|p| p.as_str() == s)
     }
@@ -253,6 +256,22 @@ pub fn approval_type(locale: Locale) -> RequestTypeData {
         }
         .to_string(),
         sla_minutes: 8 * 60,
+        reminder_bp: 7_500,
+        escalation: vec![EscalationStep::Manager],
+    }
+}
+
+/// The lead type a workspace gets with its first handoff: sales accepts or rejects
+/// within the policy's hours (`accept_sla_hours`), then the sales manager hears of it.
+pub fn lead_type(locale: Locale, sla_hours: i64) -> RequestTypeData {
+    RequestTypeData {
+        name: if locale == Locale::De {
+            "Lead-Übergabe"
+        } else {
+            "Lead handoff"
+        }
+        .to_string(),
+        sla_minutes: sla_hours * 60,
         reminder_bp: 7_500,
         escalation: vec![EscalationStep::Manager],
     }

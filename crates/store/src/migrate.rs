@@ -129,6 +129,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_price_lists.sql"),
         postgres: include_str!("../migrations/postgres/0019_price_lists.sql"),
     },
+    Migration {
+        version: 20,
+        name: "leads",
+        sqlite: include_str!("../migrations/sqlite/0020_leads.sql"),
+        postgres: include_str!("../migrations/postgres/0020_leads.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

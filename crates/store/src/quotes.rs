@@ -755,7 +755,7 @@ pub async fn settings(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<Option<Q
 }
 
 pub async fn set_settings(c: &mut Conn<'_>, ws: WorkspaceId, s: &QuoteSettings) -> StoreResult<()> {
-    set_workspace_json(c, ws, "quote_settings", serde_json::to_string(s)).await
+    crate::workspaces::set_json(c, ws, "quote_settings", serde_json::to_string(s)).await
 }
 
 /// The stored letterhead, `None` until an admin saves one.
@@ -767,25 +767,7 @@ pub async fn letterhead(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<Option
 }
 
 pub async fn set_letterhead(c: &mut Conn<'_>, ws: WorkspaceId, l: &Letterhead) -> StoreResult<()> {
-    set_workspace_json(c, ws, "letterhead", serde_json::to_string(l)).await
-}
-
-async fn set_workspace_json(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    col: &'static str,
-    json: serde_json::Result<String>,
-) -> StoreResult<()> {
-    let json = json.map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    c.exec(
-        &Query::update()
-            .table("workspaces")
-            .value(col, json)
-            .and_where(Expr::col("id").eq(ws.0))
-            .to_owned(),
-    )
-    .await?;
-    Ok(())
+    crate::workspaces::set_json(c, ws, "letterhead", serde_json::to_string(l)).await
 }
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]

@@ -5,7 +5,7 @@
 use crate::{Conn, StoreError, StoreResult, list};
 use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use tandem_domain::{
-    AccountId, DealId, Instant, RequestId, RequestTypeId, TeamId, UserId, WorkspaceId,
+    AccountId, DealId, Instant, LeadId, RequestId, RequestTypeId, TeamId, UserId, WorkspaceId,
     cursor::{Cursor, CursorKey},
     request::{EscalationStep, Purpose, RequestTypeData, Status},
 };
@@ -209,6 +209,8 @@ pub struct StoredRequest {
     pub account_name: Option<String>,
     pub deal_id: Option<DealId>,
     pub deal_title: Option<String>,
+    /// The lead a lead handoff request is about.
+    pub lead_id: Option<LeadId>,
     pub description: String,
     pub status: Status,
     pub sla_minutes: i64,
@@ -243,6 +245,7 @@ struct Row {
     account_name: Option<String>,
     deal_id: Option<Uuid>,
     deal_title: Option<String>,
+    lead_id: Option<Uuid>,
     description: String,
     status: String,
     sla_minutes: i64,
@@ -277,6 +280,7 @@ impl From<Row> for StoredRequest {
             account_name: r.account_name,
             deal_id: r.deal_id.map(DealId),
             deal_title: r.deal_title,
+            lead_id: r.lead_id.map(LeadId),
             description: r.description,
             status: Status::parse(&r.status).unwrap_or_default(),
             sla_minutes: r.sla_minutes,
@@ -297,7 +301,7 @@ impl From<Row> for StoredRequest {
     }
 }
 
-const COLS: [&str; 27] = [
+const COLS: [&str; 28] = [
     "id",
     "type_id",
     "requester_id",
@@ -305,6 +309,7 @@ const COLS: [&str; 27] = [
     "queue_team_id",
     "account_id",
     "deal_id",
+    "lead_id",
     "description",
     "status",
     "sla_minutes",
@@ -340,7 +345,7 @@ fn joined(q: &mut SelectStatement, table: &'static str, alias: &'static str, col
 
 fn select(ws: WorkspaceId) -> SelectStatement {
     let mut q = Query::select();
-    q.columns(COLS[..24].iter().map(|c| ("requests", *c)))
+    q.columns(COLS[..25].iter().map(|c| ("requests", *c)))
         .expr_as(Expr::col(("t", "name")), "type_name")
         .expr_as(Expr::col(("r", "name")), "requester_name")
         .expr_as(Expr::col(("a", "name")), "assignee_name")
@@ -366,6 +371,7 @@ pub struct NewRequest {
     pub queue_team_id: Option<TeamId>,
     pub account_id: Option<AccountId>,
     pub deal_id: Option<DealId>,
+    pub lead_id: Option<LeadId>,
     pub description: String,
     pub terms: RequestTypeData,
     pub started_at: Instant,
@@ -380,6 +386,7 @@ pub async fn insert(c: &mut Conn<'_>, ws: WorkspaceId, r: &NewRequest) -> StoreR
         ("queue_team_id", r.queue_team_id.map(|t| t.0).into()),
         ("account_id", r.account_id.map(|a| a.0).into()),
         ("deal_id", r.deal_id.map(|d| d.0).into()),
+        ("lead_id", r.lead_id.map(|l| l.0).into()),
         ("description", r.description.clone().into()),
         ("status", Status::Open.as_str().into()),
         ("sla_minutes", r.terms.sla_minutes.into()),

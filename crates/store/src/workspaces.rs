@@ -180,3 +180,50 @@ pub async fn list(c: &mut Conn<'_>) -> StoreResult<Vec<Workspace>> {
         .map(Into::into)
         .collect())
 }
+
+/// Writes one JSON settings column of a workspace (quote settings, letterhead, lead
+/// policy, …).
+pub(crate) async fn set_json(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    col: &'static str,
+    json: serde_json::Result<String>,
+) -> StoreResult<()> {
+    let json = json.map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    c.exec(
+        &Query::update()
+            .table("workspaces")
+            .value(col, json)
+            .and_where(Expr::col("id").eq(ws.0))
+            .to_owned(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Reads one JSON settings column of a workspace; `None` while it was never set.
+pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    col: &'static str,
+) -> StoreResult<Option<T>> {
+    #[derive(sqlx::FromRow)]
+    struct One {
+        value: Option<String>,
+    }
+    let row: Option<One> = c
+        .optional(
+            &Query::select()
+                .expr_as(Expr::col(col), "value")
+                .from("workspaces")
+                .and_where(Expr::col("id").eq(ws.0))
+                .to_owned(),
+        )
+        .await?;
+    let Some(text) = row.ok_or(StoreError::NotFound)?.value else {
+        return Ok(None);
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}

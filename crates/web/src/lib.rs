@@ -45,6 +45,9 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// "Now" for the SLA clocks of requests (tests set it).
     pub clock: tandem_domain::time::Clock,
+    /// Web-to-lead submissions per form and client address, and per form in all.
+    pub form_limiter: Arc<DefaultKeyedRateLimiter<(String, IpAddr)>>,
+    pub form_total_limiter: Arc<DefaultKeyedRateLimiter<String>>,
 }
 
 impl AppState {
@@ -64,6 +67,12 @@ impl AppState {
             config: Arc::new(config),
             shutdown,
             clock,
+            form_limiter: Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
+            ))),
+            form_total_limiter: Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(300).unwrap_or(NonZeroU32::MIN),
+            ))),
         }
     }
 }
@@ -83,10 +92,21 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             views::errors::render_errors,
         ));
+    // Public web-to-lead forms: no session, no CSRF (other sites post to them).
+    let public = Router::new()
+        .route(
+            "/forms/{key}",
+            get(views::lead_settings::public_form).post(views::lead_settings::submit),
+        )
+        .layer(from_fn_with_state(
+            state.clone(),
+            views::errors::render_errors,
+        ));
     let assets = memory_serve::load!().index_file(None).into_router();
     let app = Router::new()
         .merge(api)
         .merge(pages)
+        .merge(public)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

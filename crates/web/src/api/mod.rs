@@ -4,10 +4,12 @@ pub mod absences;
 pub mod accounts;
 pub mod activities;
 pub mod calendar;
+pub mod campaigns;
 pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
 pub mod json;
+pub mod leads;
 pub mod list;
 pub mod pipelines;
 pub mod price_lists;
@@ -61,6 +63,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(accounts::router())
         .merge(activities::router())
         .merge(calendar::router())
+        .merge(campaigns::router())
+        .merge(leads::router())
         .merge(contacts::router())
         .merge(custom_fields::router())
         .merge(deals::router())

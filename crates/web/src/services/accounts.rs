@@ -83,26 +83,29 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &AccountInput) -> AppResult<
     Ok(data)
 }
 
-pub async fn create(store: &Store, auth: &Auth, mut input: AccountInput) -> AppResult<Account> {
+pub async fn create(store: &Store, auth: &Auth, input: AccountInput) -> AppResult<Account> {
+    let mut tx = store.begin().await?;
+    let account = create_in(&mut tx, auth, input).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+/// Creates an account in the caller's transaction (a lead's conversion).
+pub(crate) async fn create_in(
+    tx: &mut Tx,
+    auth: &Auth,
+    mut input: AccountInput,
+) -> AppResult<Account> {
     require(auth.user.role.can_write_records())?;
     if input.owner_id.is_none() {
         input.owner_id = Some(auth.user.id);
     }
-    let mut tx = store.begin().await?;
-    let data = validated(&mut tx, auth, &input).await?;
+    let data = validated(tx, auth, &input).await?;
     let id = AccountId::new();
     let ws = auth.user.workspace_id;
     accounts::insert(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
-    record(
-        &mut tx,
-        auth,
-        id,
-        Action::Create,
-        diff(None, Some(&data), &[]),
-    )
-    .await?;
+    record(tx, auth, id, Action::Create, diff(None, Some(&data), &[])).await?;
     let account = accounts::get(&mut tx.conn(), ws, id).await?;
-    tx.commit().await?;
     Ok(account)
 }
 

@@ -97,22 +97,21 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &ContactInput) -> AppResult<
 }
 
 pub async fn create(store: &Store, auth: &Auth, input: ContactInput) -> AppResult<Contact> {
-    require(auth.user.role.can_write_records())?;
     let mut tx = store.begin().await?;
-    let data = validated(&mut tx, auth, &input).await?;
+    let contact = create_in(&mut tx, auth, input).await?;
+    tx.commit().await?;
+    Ok(contact)
+}
+
+/// Creates a contact in the caller's transaction (a lead's conversion).
+pub(crate) async fn create_in(tx: &mut Tx, auth: &Auth, input: ContactInput) -> AppResult<Contact> {
+    require(auth.user.role.can_write_records())?;
+    let data = validated(tx, auth, &input).await?;
     let id = ContactId::new();
     let ws = auth.user.workspace_id;
     contacts::insert(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
-    record(
-        &mut tx,
-        auth,
-        id,
-        Action::Create,
-        diff(None, Some(&data), &[]),
-    )
-    .await?;
+    record(tx, auth, id, Action::Create, diff(None, Some(&data), &[])).await?;
     let contact = contacts::get(&mut tx.conn(), ws, id).await?;
-    tx.commit().await?;
     Ok(contact)
 }
 

@@ -180,26 +180,25 @@ async fn validated(
     Ok(data)
 }
 
-pub async fn create(store: &Store, auth: &Auth, mut input: DealInput) -> AppResult<Deal> {
+pub async fn create(store: &Store, auth: &Auth, input: DealInput) -> AppResult<Deal> {
+    let mut tx = store.begin().await?;
+    let deal = create_in(&mut tx, auth, input).await?;
+    tx.commit().await?;
+    Ok(deal)
+}
+
+/// Creates a deal in the caller's transaction (a lead's conversion).
+pub(crate) async fn create_in(tx: &mut Tx, auth: &Auth, mut input: DealInput) -> AppResult<Deal> {
     require(auth.user.role.can_write_records())?;
     if input.owner_id.is_none() {
         input.owner_id = Some(auth.user.id);
     }
-    let mut tx = store.begin().await?;
-    let data = validated(&mut tx, auth, input, None).await?;
+    let data = validated(tx, auth, input, None).await?;
     let id = DealId::new();
     let ws = auth.user.workspace_id;
     deals::insert(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
-    record(
-        &mut tx,
-        auth,
-        id,
-        Action::Create,
-        diff(None, Some(&data), &[]),
-    )
-    .await?;
+    record(tx, auth, id, Action::Create, diff(None, Some(&data), &[])).await?;
     let deal = deals::get(&mut tx.conn(), ws, id).await?;
-    tx.commit().await?;
     Ok(deal)
 }
 

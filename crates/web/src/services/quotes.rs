@@ -750,6 +750,7 @@ pub async fn request_approval(
             queue_team: None,
             account_id: Some(q.account_id),
             deal_id: q.deal_id,
+            lead_id: None,
             description,
             route: "approver",
         },

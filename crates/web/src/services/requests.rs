@@ -55,20 +55,33 @@ pub async fn types(store: &Store, auth: &Auth) -> AppResult<Vec<StoredType>> {
 /// The workspace's discount approval type, made (in the workspace's language) the
 /// first time a quote needs an approval. The caller has called `types` before.
 pub(crate) async fn approval_type(tx: &mut Tx, auth: &Auth) -> AppResult<StoredType> {
+    let data = request::approval_type(auth.user.locale);
+    special_type(tx, auth, request::Purpose::Approval, data).await
+}
+
+/// The workspace's lead handoff type, made the first time a lead is handed to sales.
+pub(crate) async fn lead_type(tx: &mut Tx, auth: &Auth, sla_hours: i64) -> AppResult<StoredType> {
+    let data = request::lead_type(auth.user.locale, sla_hours);
+    special_type(tx, auth, request::Purpose::Lead, data).await
+}
+
+/// The type with this purpose, made from `data` if the workspace has none yet.
+async fn special_type(
+    tx: &mut Tx,
+    auth: &Auth,
+    purpose: request::Purpose,
+    data: RequestTypeData,
+) -> AppResult<StoredType> {
     let ws = auth.user.workspace_id;
     let all = requests::types(&mut tx.conn(), ws).await?;
-    if let Some(t) = all
-        .into_iter()
-        .find(|t| t.purpose == Some(request::Purpose::Approval))
-    {
+    if let Some(t) = all.into_iter().find(|t| t.purpose == Some(purpose)) {
         return Ok(t);
     }
     let id = RequestTypeId::new();
-    let data = request::approval_type(auth.user.locale);
     requests::insert_type(&mut tx.conn(), ws, id, &data, 100, None)
         .await
-        .map_err(|e| AppError::Internal(format!("approval type: {e}")))?;
-    requests::set_purpose(&mut tx.conn(), ws, id, request::Purpose::Approval).await?;
+        .map_err(|e| AppError::Internal(format!("{} type: {e}", purpose.as_str())))?;
+    requests::set_purpose(&mut tx.conn(), ws, id, purpose).await?;
     Ok(requests::get_type(&mut tx.conn(), ws, id).await?)
 }
 
@@ -200,11 +213,14 @@ pub fn allowed(auth: &Auth, r: &StoredRequest) -> Allowed {
     if r.status.is_closed() {
         return Allowed::default();
     }
+    // A lead handoff is accepted or rejected on the lead, which closes the request.
+    let decided_elsewhere = r.lead_id.is_some();
     let worker = may_work_on(auth, r);
     let requester = r.requester_id == auth.user.id;
     let statuses = Status::ALL
         .into_iter()
         .filter(|s| r.status.can_move_to(*s))
+        .filter(|s| !(decided_elsewhere && *s == Status::Done))
         .filter(|s| match s {
             Status::Cancelled => worker || requester,
             Status::InProgress if r.status == Status::Waiting => worker || requester,
@@ -342,7 +358,7 @@ async fn calendar(tx: &mut Tx, ws: WorkspaceId) -> AppResult<BusinessCalendar> {
 }
 
 /// Who is away on `day` among `people`.
-async fn absent_on(
+pub(crate) async fn absent_on(
     tx: &mut Tx,
     ws: WorkspaceId,
     day: jiff::civil::Date,
@@ -531,8 +547,14 @@ pub async fn create(
         .ok_or_else(|| Invalid::one("type_id", "required"))?;
     let mut tx = store.begin().await?;
     let kind = match requests::get_type(&mut tx.conn(), ws, type_id).await {
-        // Approvals are asked for from their quote, where the approver is worked out.
-        Ok(t) if t.purpose == Some(request::Purpose::Approval) => {
+        // Approvals are asked for from their quote, where the approver is worked out;
+        // lead handoffs from their lead, where the rep is.
+        Ok(t)
+            if matches!(
+                t.purpose,
+                Some(request::Purpose::Approval | request::Purpose::Lead)
+            ) =>
+        {
             return Err(Invalid::one("type_id", "from_quote_only").into());
         }
         Ok(t) => t,
@@ -556,6 +578,7 @@ pub async fn create(
         queue_team,
         account_id,
         deal_id: input.deal_id,
+        lead_id: None,
         description,
         route: how,
     };
@@ -571,8 +594,10 @@ pub(crate) struct Opening {
     pub queue_team: Option<TeamId>,
     pub account_id: Option<tandem_domain::AccountId>,
     pub deal_id: Option<tandem_domain::DealId>,
+    pub lead_id: Option<tandem_domain::LeadId>,
     pub description: String,
-    /// How it found its assignee (`partner`, `deputy`, `queue`, `approver`).
+    /// How it found its assignee (`partner`, `deputy`, `queue`, `approver`,
+    /// `territory`, `round_robin`).
     pub route: &'static str,
 }
 
@@ -601,6 +626,7 @@ pub(crate) async fn open(
             queue_team_id: o.queue_team,
             account_id: o.account_id,
             deal_id: o.deal_id,
+            lead_id: o.lead_id,
             description: o.description,
             terms,
             started_at: now,
@@ -722,6 +748,9 @@ pub async fn set_status(
     }
     if !r.status.can_move_to(next) {
         return Err(Invalid::one("status", "invalid_transition").into());
+    }
+    if r.lead_id.is_some() && next == Status::Done {
+        return Err(AppError::InUse(Invalid::one("status", "decide_on_lead")));
     }
     require(allowed(auth, &r).statuses.contains(&next))?;
     let after = move_status(&mut tx, auth, &r, version, next, serde_json::json!({}), now).await?;

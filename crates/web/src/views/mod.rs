@@ -6,6 +6,7 @@ pub mod activities;
 pub mod admin;
 pub mod board;
 pub mod calendar;
+pub mod campaigns;
 pub mod contacts;
 pub mod custom;
 pub mod deals;
@@ -14,6 +15,8 @@ pub mod errors;
 pub mod fields;
 mod history;
 mod home;
+pub mod lead_settings;
+pub mod leads;
 pub mod pipelines;
 pub mod price_lists;
 pub mod products;
@@ -179,6 +182,27 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/mail", get(requests::mail).post(requests::save_mail))
         .route("/admin/mail/test", post(requests::test_mail))
+        .route("/leads", get(leads::index).post(leads::create))
+        .route(
+            "/leads/settings",
+            get(lead_settings::show).post(lead_settings::save),
+        )
+        .route("/leads/forms", post(lead_settings::create_form))
+        .route("/leads/forms/{id}", post(lead_settings::toggle_form))
+        .route("/leads/forms/{id}/delete", post(lead_settings::delete_form))
+        .route("/leads/{id}", get(leads::show).post(leads::update))
+        .route("/leads/{id}/answers", post(leads::answers))
+        .route("/leads/{id}/handoff", post(leads::handoff))
+        .route("/leads/{id}/status", post(leads::set_status))
+        .route("/leads/{id}/accept", post(leads::accept))
+        .route("/leads/{id}/reject", post(leads::reject))
+        .route("/leads/{id}/delete", post(leads::delete))
+        .route("/campaigns", get(campaigns::index).post(campaigns::create))
+        .route(
+            "/campaigns/{id}",
+            get(campaigns::show).post(campaigns::update),
+        )
+        .route("/campaigns/{id}/delete", post(campaigns::delete))
         .route("/search", get(search::search))
         .route("/search/suggest", get(search::suggest))
         .route("/search/accounts", get(search::account_names))
@@ -260,7 +284,9 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 23] = [
+        const KNOWN: [&str; 25] = [
+            "handed-over",
+            "lead-rejected",
             "approval-requested",
             "approved",
             "rejected",

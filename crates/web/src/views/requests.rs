@@ -35,6 +35,8 @@ pub struct Line {
     pub account_id: String,
     pub deal: String,
     pub deal_id: String,
+    /// The lead a lead handoff is about (decided on the lead's page).
+    pub lead_id: String,
     pub requester: String,
     /// The assignee, or "team queue".
     pub assignee: String,
@@ -86,6 +88,7 @@ pub fn line(tr: &Tr, r: &StoredRequest, now: Instant) -> Line {
         account_id: r.account_id.map(|a| a.0.to_string()).unwrap_or_default(),
         deal: r.deal_title.clone().unwrap_or_default(),
         deal_id: r.deal_id.map(|d| d.0.to_string()).unwrap_or_default(),
+        lead_id: r.lead_id.map(|l| l.0.to_string()).unwrap_or_default(),
         requester: r.requester_name.clone(),
         queued: r.assignee_id.is_none(),
         assignee: r
@@ -276,7 +279,15 @@ async fn form_page(
     let types = svc::types(&state.store, auth)
         .await?
         .into_iter()
-        .filter(|t| t.purpose != Some(tandem_domain::request::Purpose::Approval))
+        .filter(|t| {
+            !matches!(
+                t.purpose,
+                Some(
+                    tandem_domain::request::Purpose::Approval
+                        | tandem_domain::request::Purpose::Lead
+                )
+            )
+        })
         .map(|t| {
             let hours = t.data.sla_minutes as f64 / 60.0;
             let label = format!(
@@ -427,6 +438,9 @@ fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
         "created" => match s("route").as_str() {
             "partner" => tr.t1("timeline-created-partner", "name", &s("assignee")),
             "deputy" => tr.t1("timeline-created-deputy", "name", &s("assignee")),
+            "approver" | "territory" | "round_robin" => {
+                tr.t1("timeline-created-to", "name", &s("assignee"))
+            }
             _ => tr.t("timeline-created-queue"),
         },
         "status" => {

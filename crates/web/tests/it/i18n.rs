@@ -178,6 +178,56 @@ fn every_generated_key_exists() {
     ] {
         wanted.push(format!("notice-{n}"));
     }
+    use tandem_domain::{campaign::Channel, lead, lead_record};
+    for s in lead::Status::ALL {
+        wanted.push(format!("lead-status-{}", s.as_str().replace('_', "-")));
+    }
+    for s in lead_record::Source::ALL {
+        wanted.push(format!("lead-source-{}", s.as_str().replace('_', "-")));
+    }
+    for r in lead_record::RejectReason::ALL {
+        wanted.push(format!("lead-reason-{}", r.as_str().replace('_', "-")));
+    }
+    for e in lead::Engagement::ALL {
+        wanted.push(format!("lead-engagement-{}", e.as_str().replace('_', "-")));
+    }
+    for c in Channel::ALL {
+        wanted.push(format!("channel-{}", c.as_str().replace('_', "-")));
+    }
+    for f in lead_record::FIT_FIELDS {
+        wanted.push(format!("fit-field-{}", f.replace('_', "-")));
+    }
+    for o in ["present", "equals", "one-of", "at-least"] {
+        wanted.push(format!("fit-op-{o}"));
+    }
+    for r in ["territory", "round-robin"] {
+        wanted.push(format!("lead-route-{r}"));
+    }
+    for p in [
+        "threshold",
+        "half-life-days",
+        "accept-sla-hours",
+        "criteria",
+        "fit-rules",
+        "territories",
+        "part-key",
+        "part-label",
+        "part-field",
+        "part-value",
+        "part-points",
+        "part-user-id",
+        "part-postal-from",
+        "part-postal-to",
+        "part-states",
+    ] {
+        wanted.push(format!("lead-settings-{p}"));
+    }
+    for f in lead_record::FIT_FIELDS
+        .iter()
+        .chain(&["first_name", "last_name", "message"])
+    {
+        wanted.push(format!("field-{}", f.replace('_', "-")));
+    }
     for s in ["queued", "running", "done", "failed"] {
         wanted.push(format!("job-status-{s}"));
     }

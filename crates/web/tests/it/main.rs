@@ -15,6 +15,7 @@ mod deals;
 mod duplicates;
 mod events;
 mod i18n;
+mod leads;
 mod lists;
 mod openapi;
 mod pages;
