@@ -184,7 +184,8 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
     owners.extend(seed_more_users(store, ws, shape.users.saturating_sub(PEOPLE.len())).await?);
     seed_accounts(store, ws, &owners, &shape).await?;
     seed_tasks(store, ws, &owners).await?;
-    seed_handoffs(store, ws, &people).await
+    seed_handoffs(store, ws, &people).await?;
+    crate::demo_leads::seed(store, ws).await
 }
 
 /// Dieter and Klaus work as a tandem with Sabine as Klaus's deputy; Dieter and Jana

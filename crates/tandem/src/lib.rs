@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+mod demo_leads;
 pub mod jobs;
 pub mod logging;
 pub mod server;

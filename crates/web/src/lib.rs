@@ -100,7 +100,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(from_fn_with_state(
             state.clone(),
-            views::errors::render_errors,
+            views::lead_settings::public_errors,
         ));
     let assets = memory_serve::load!().index_file(None).into_router();
     let app = Router::new()

@@ -509,6 +509,25 @@ pub async fn delete_form(
 
 // ----- the public form -----
 
+/// Error pages for browsers posting a plain form; problem+json for scripts that send
+/// JSON.
+pub async fn public_errors(
+    state: State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        next.run(req).await
+    } else {
+        super::errors::render_errors(state, req, next).await
+    }
+}
+
 #[derive(Template)]
 #[template(path = "leads/public_form.html")]
 struct PublicPage {

@@ -390,6 +390,44 @@ struct ShowPage {
     state_options: Options,
     errors: FormErrors,
     decision_errors: FormErrors,
+    /// Why an action was refused, in words (criteria by their labels).
+    alerts: Vec<String>,
+}
+
+impl ShowPage {
+    fn alert(&self, f: &tandem_domain::FieldError) -> String {
+        let tr = &self.tr;
+        if f.field == "score" {
+            return tr.tn(
+                "lead-missing-score",
+                &[
+                    ("have", &self.score.to_string()),
+                    ("need", &self.threshold.to_string()),
+                ],
+            );
+        }
+        if let Some(key) = f.field.strip_prefix("answers.")
+            && f.code == "required"
+        {
+            let label = self
+                .answers
+                .iter()
+                .find(|a| a.key == key)
+                .map_or(key.to_string(), |a| a.label.clone());
+            return tr.t1("lead-missing-criterion", "criterion", &label);
+        }
+        let label = match f.field.as_str() {
+            "reason" => tr.t("lead-reject-reason"),
+            "comment" => tr.t("lead-reject-comment"),
+            "amount" => tr.t("lead-deal-amount"),
+            _ => String::new(),
+        };
+        if label.is_empty() {
+            tr.error(f.code)
+        } else {
+            format!("{label}: {}", tr.error(f.code))
+        }
+    }
 }
 
 fn missing_text(tr: &Tr, m: &Missing, s: &tandem_domain::lead_settings::LeadSettings) -> String {
@@ -653,6 +691,7 @@ async fn show_page(
         form: edit,
         errors,
         decision_errors,
+        alerts: vec![],
         tr,
     })
 }
@@ -711,6 +750,9 @@ async fn refused(
         (errors, FormErrors::default())
     };
     let mut page = show_page(state, auth, id, edit, edit_errors, decision_errors).await?;
+    if decision {
+        page.alerts = invalid.0.iter().map(|f| page.alert(f)).collect();
+    }
     if status == StatusCode::CONFLICT {
         page.layout.notice = invalid
             .0
