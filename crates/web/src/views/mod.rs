@@ -262,6 +262,8 @@ pub struct Layout {
     pub is_admin: bool,
     /// Whether the user may create records (the quick-add menu).
     pub can_write: bool,
+    /// Whether the user works the lead inbox (its rules and forms tab).
+    pub works_leads: bool,
     pub csrf: String,
     pub notice: String,
 }
@@ -277,6 +279,7 @@ impl Layout {
             user_id: auth.user.id.to_string(),
             is_admin: auth.user.role.can_administer(),
             can_write: auth.user.role.can_write_records(),
+            works_leads: crate::services::leads::may_manage(auth),
             csrf: auth.csrf().to_string(),
             notice: String::new(),
         }
