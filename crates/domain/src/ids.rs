@@ -69,5 +69,6 @@ id_type!(
     PriceListId,
     LeadId,
     CampaignId,
-    LeadFormId
+    LeadFormId,
+    ImportId
 );

@@ -15,6 +15,7 @@ pub mod format;
 pub mod handoff;
 pub mod holidays;
 pub mod ids;
+pub mod import;
 pub mod jobs;
 pub mod lead;
 pub mod lead_record;

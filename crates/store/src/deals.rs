@@ -1091,3 +1091,27 @@ pub async fn next_steps(
     deals.truncate(limit as usize);
     Ok(deals)
 }
+
+/// The live deal of an account with this (folded) title, if there is one — an
+/// import's duplicate check.
+pub async fn by_title(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    account: tandem_domain::AccountId,
+    title: &str,
+) -> StoreResult<Option<DealId>> {
+    #[derive(sqlx::FromRow)]
+    struct I {
+        id: Uuid,
+    }
+    let q = Query::select()
+        .column("id")
+        .from("deals")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("account_id").eq(account.0))
+        .and_where(Expr::col("name_key").eq(tandem_domain::text::fold(title)))
+        .and_where(Expr::col("deleted_at").is_null())
+        .limit(1)
+        .to_owned();
+    Ok(c.optional::<I>(&q).await?.map(|i| DealId(i.id)))
+}

@@ -14,6 +14,7 @@ pub mod deals;
 pub mod dedupe;
 mod error;
 pub mod events;
+pub mod imports;
 pub mod jobs;
 pub mod leads;
 mod list;

@@ -135,6 +135,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_leads.sql"),
         postgres: include_str!("../migrations/postgres/0020_leads.sql"),
     },
+    Migration {
+        version: 21,
+        name: "imports",
+        sqlite: include_str!("../migrations/sqlite/0021_imports.sql"),
+        postgres: include_str!("../migrations/postgres/0021_imports.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -96,6 +96,9 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
             }
             Ok(())
         }
+        tandem_web::services::imports::JOB_KIND => {
+            tandem_web::services::imports::process(store, &job.payload).await
+        }
         MAIL_OUTBOX => {
             let sent = tandem_web::services::notify::send_outbox(store).await?;
             if sent > 0 {

@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
+pub mod imports;
 pub mod json;
 pub mod leads;
 pub mod list;
@@ -65,6 +66,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(calendar::router())
         .merge(campaigns::router())
         .merge(leads::router())
+        .merge(imports::router())
         .merge(contacts::router())
         .merge(custom_fields::router())
         .merge(deals::router())

@@ -10,6 +10,8 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
 pub mod duplicates;
+pub mod import_rows;
+pub mod imports;
 pub mod jobs;
 pub mod leads;
 pub mod my_day;

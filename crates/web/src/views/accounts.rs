@@ -304,6 +304,7 @@ pub async fn export(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ExportParams>,
     RawQuery(raw): RawQuery,
+    uri: axum::http::Uri,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let Parsed { filter, sort, .. } =
@@ -320,7 +321,7 @@ pub async fn export(
     })
     .await?;
     let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
-    account_table(tr, &chosen, &accounts).csv(tr, &format!("{}.csv", tr.t("accounts-title")))
+    account_table(tr, &chosen, &accounts).download(tr, &tr.t("accounts-title"), &uri)
 }
 
 /// The list's bulk actions: give the chosen accounts to another owner, or tag them.

@@ -279,6 +279,7 @@ pub async fn export(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ExportParams>,
     RawQuery(raw): RawQuery,
+    uri: axum::http::Uri,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let custom =
@@ -310,7 +311,7 @@ pub async fn export(
     .await?;
     let days = svc::stale_days(&state.store, &auth).await?;
     let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
-    contact_table(tr, &chosen, &contacts, days).csv(tr, &format!("{}.csv", tr.t("contacts-title")))
+    contact_table(tr, &chosen, &contacts, days).download(tr, &tr.t("contacts-title"), &uri)
 }
 
 pub async fn index(

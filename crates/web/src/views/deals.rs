@@ -446,6 +446,7 @@ pub async fn export(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ExportParams>,
     RawQuery(raw): RawQuery,
+    uri: axum::http::Uri,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let trash = p.trash.is_some();
@@ -463,7 +464,7 @@ pub async fn export(
     })
     .await?;
     let chosen = super::table::chosen(&COLUMNS, raw.as_deref());
-    deal_table(tr, &chosen, &deals).csv(tr, &format!("{}.csv", tr.t("deals-title")))
+    deal_table(tr, &chosen, &deals).download(tr, &tr.t("deals-title"), &uri)
 }
 
 #[derive(Deserialize, Default)]

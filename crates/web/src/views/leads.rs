@@ -48,6 +48,8 @@ struct IndexPage {
     tabs: Vec<(String, String, bool)>,
     q: String,
     status: String,
+    export_csv: String,
+    export_xlsx: String,
     campaign_options: Options,
     source_options: Options,
     next: String,
@@ -244,6 +246,8 @@ async fn index_page(
         ("source", source.as_str()),
     ];
     let (_, next) = super::pager_urls("/leads", &filters, found.next.as_ref());
+    let (export_csv, _) = super::pager_urls("/leads/export.csv", &filters, None);
+    let (export_xlsx, _) = super::pager_urls("/leads/export.xlsx", &filters, None);
     let rows = found
         .items
         .into_iter()
@@ -283,6 +287,8 @@ async fn index_page(
         campaign_options: campaign_options(state, auth, &campaign, &none).await?,
         source_options: source_options(&tr, &source, true),
         next,
+        export_csv,
+        export_xlsx,
         q,
         status,
         can_manage: svc::may_manage(auth),
@@ -990,4 +996,86 @@ pub fn embed_html(f: &LeadForm, locale: Locale) -> String {
         esc(&tr.t("form-send"))
     ));
     html
+}
+
+// ----- export -----
+
+const COLUMNS: [super::table::ColumnDef; 12] = {
+    use super::table::ColumnDef as C;
+    [
+        C::new("name", "field-name", false, true),
+        C::new("company", "field-company", false, true),
+        C::new("email", "field-email", false, true),
+        C::new("phone", "field-phone", false, true),
+        C::new("postal_code", "field-postal-code", false, true),
+        C::new("city", "field-city", false, true),
+        C::new("status", "field-status", false, true),
+        C::new("score", "lead-score", true, true),
+        C::new("source", "lead-source", false, true),
+        C::new("campaign", "lead-campaign", false, true),
+        C::new("assignee", "lead-assignee", false, true),
+        C::new("created", "field-created", false, true),
+    ]
+};
+
+/// The leads the inbox shows (its filters, the caller's visibility) as CSV or Excel.
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<Params>,
+    uri: axum::http::Uri,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let statuses = match p.status.as_deref().unwrap_or("") {
+        "" => vec![],
+        "open" => vec![
+            Status::New,
+            Status::Nurturing,
+            Status::Mql,
+            Status::Rejected,
+        ],
+        s => Status::parse(s).into_iter().collect(),
+    };
+    let f = Filter {
+        q: p.q.clone().filter(|q| !q.trim().is_empty()),
+        statuses,
+        campaign: p.campaign.as_deref().and_then(|c| c.parse().ok()),
+        source: p.source.as_deref().and_then(Source::parse),
+        ..Filter::default()
+    };
+    let leads = super::table::all_pages(|cursor| {
+        let (store, auth, f) = (&state.store, &auth, f.clone());
+        async move { svc::list(store, auth, &f, Sort::CreatedDesc, cursor.as_deref(), 200).await }
+    })
+    .await?;
+    let chosen: Vec<&super::table::ColumnDef> = COLUMNS.iter().collect();
+    let table = super::table::Table::new(
+        tr,
+        &COLUMNS,
+        &chosen,
+        &leads,
+        |l| l.id.0.to_string(),
+        |l, key| {
+            let d = &l.data;
+            let text = match key {
+                "name" => d.name(),
+                "company" => d.company.clone().unwrap_or_default(),
+                "email" => d.email.clone().unwrap_or_default(),
+                "phone" => d.phone.clone().unwrap_or_default(),
+                "postal_code" => d.postal_code.clone().unwrap_or_default(),
+                "city" => d.city.clone().unwrap_or_default(),
+                "status" => status_label(&tr, l.status),
+                "score" => l.score.to_string(),
+                "source" => tr.t(&format!(
+                    "lead-source-{}",
+                    d.source.as_str().replace('_', "-")
+                )),
+                "campaign" => l.campaign_name.clone().unwrap_or_default(),
+                "assignee" => l.assignee_name.clone().unwrap_or_default(),
+                _ => tr.instant(&l.created_at),
+            };
+            super::table::Cell::text(text)
+        },
+    );
+    table.download(tr, &tr.t("leads-title"), &uri)
 }

@@ -15,6 +15,7 @@ pub mod errors;
 pub mod fields;
 mod history;
 mod home;
+pub mod imports;
 pub mod lead_settings;
 pub mod leads;
 pub mod pipelines;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts", get(accounts::index).post(accounts::create))
         .route("/accounts/new", get(accounts::new))
         .route("/accounts/export.csv", get(accounts::export))
+        .route("/accounts/export.xlsx", get(accounts::export))
         .route("/accounts/bulk", post(accounts::bulk))
         .route("/accounts/trash", get(accounts::trash))
         .route("/accounts/{id}", get(accounts::show).post(accounts::update))
@@ -82,6 +84,7 @@ pub fn router() -> Router<AppState> {
         .route("/contacts", get(contacts::index).post(contacts::create))
         .route("/contacts/new", get(contacts::new))
         .route("/contacts/export.csv", get(contacts::export))
+        .route("/contacts/export.xlsx", get(contacts::export))
         .route("/contacts/trash", get(contacts::trash))
         .route("/contacts/{id}", get(contacts::show).post(contacts::update))
         .route("/contacts/{id}/edit", get(contacts::edit))
@@ -92,6 +95,7 @@ pub fn router() -> Router<AppState> {
         .route("/deals", get(deals::index).post(deals::create))
         .route("/deals/new", get(deals::new))
         .route("/deals/export.csv", get(deals::export))
+        .route("/deals/export.xlsx", get(deals::export))
         .route("/deals/bulk", post(deals::bulk))
         .route("/deals/trash", get(deals::trash))
         .route("/deals/{id}", get(deals::show).post(deals::update))
@@ -183,6 +187,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/mail", get(requests::mail).post(requests::save_mail))
         .route("/admin/mail/test", post(requests::test_mail))
         .route("/leads", get(leads::index).post(leads::create))
+        .route("/leads/export.csv", get(leads::export))
+        .route("/leads/export.xlsx", get(leads::export))
         .route(
             "/leads/settings",
             get(lead_settings::show).post(lead_settings::save),
@@ -203,6 +209,16 @@ pub fn router() -> Router<AppState> {
             get(campaigns::show).post(campaigns::update),
         )
         .route("/campaigns/{id}/delete", post(campaigns::delete))
+        .route(
+            "/imports",
+            get(imports::index)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::imports::UPLOAD_BODY_LIMIT,
+                )),
+        )
+        .route("/imports/{id}", get(imports::show).post(imports::save))
+        .route("/imports/{id}/undo", post(imports::undo))
         .route("/search", get(search::search))
         .route("/search/suggest", get(search::suggest))
         .route("/search/accounts", get(search::account_names))
@@ -287,7 +303,8 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 25] = [
+        const KNOWN: [&str; 26] = [
+            "import-undone",
             "handed-over",
             "lead-rejected",
             "approval-requested",

@@ -219,10 +219,14 @@ impl Table {
             .delimiter(delimiter)
             .from_writer(vec![0xEF, 0xBB, 0xBF]);
         let internal = |e: csv::Error| crate::error::AppError::Internal(format!("csv: {e}"));
-        out.write_record(self.columns.iter().map(|c| c.label.as_str()))
-            .map_err(internal)?;
+        out.write_record(
+            self.columns
+                .iter()
+                .map(|c| neutralised(&c.label).into_owned()),
+        )
+        .map_err(internal)?;
         for row in &self.rows {
-            out.write_record(row.cells.iter().map(|c| c.csv.as_str()))
+            out.write_record(row.cells.iter().map(|c| neutralised(&c.csv).into_owned()))
                 .map_err(internal)?;
         }
         let bytes = out
@@ -240,6 +244,72 @@ impl Table {
         )
             .into_response())
     }
+}
+
+impl Table {
+    /// The table as an Excel workbook: every cell is written as text (never as a
+    /// formula), headings bold, columns wide enough to read.
+    pub fn xlsx(&self, filename: &str) -> AppResult<Response> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let internal =
+            |e: rust_xlsxwriter::XlsxError| crate::error::AppError::Internal(format!("xlsx: {e}"));
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let bold = Format::new().set_bold();
+        for (c, col) in self.columns.iter().enumerate() {
+            let c = c as u16;
+            sheet
+                .write_string_with_format(0, c, &col.label, &bold)
+                .map_err(internal)?;
+            let widest = self
+                .rows
+                .iter()
+                .map(|r| r.cells.get(c as usize).map_or(0, |x| x.csv.chars().count()))
+                .chain([col.label.chars().count()])
+                .max()
+                .unwrap_or(10);
+            sheet
+                .set_column_width(c, (widest.clamp(8, 60) + 2) as f64)
+                .map_err(internal)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.cells.iter().enumerate() {
+                if !cell.csv.is_empty() {
+                    sheet
+                        .write_string((r + 1) as u32, c as u16, &cell.csv)
+                        .map_err(internal)?;
+                }
+            }
+        }
+        let bytes = book.save_to_buffer().map_err(internal)?;
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+
+    /// The export the path asks for: `….xlsx` an Excel workbook, else CSV.
+    pub fn download(&self, tr: Tr, name: &str, uri: &axum::http::Uri) -> AppResult<Response> {
+        if uri.path().ends_with(".xlsx") {
+            self.xlsx(&format!("{name}.xlsx"))
+        } else {
+            self.csv(tr, &format!("{name}.csv"))
+        }
+    }
+}
+
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    tandem_domain::import::neutralised(cell)
 }
 
 /// The links of a list page: its pager, its CSV export, and the filters the column

@@ -228,6 +228,19 @@ fn every_generated_key_exists() {
     {
         wanted.push(format!("field-{}", f.replace('_', "-")));
     }
+    use tandem_domain::import::{Kind, OnDuplicate};
+    for k in Kind::ALL {
+        wanted.push(format!("import-kind-{}", k.as_str()));
+        for f in k.fields() {
+            wanted.push(format!("import-field-{}", f.key.replace('_', "-")));
+        }
+    }
+    for m in OnDuplicate::ALL {
+        wanted.push(format!("import-duplicates-{}", m.as_str()));
+    }
+    for s in ["uploaded", "running", "done", "failed", "undone"] {
+        wanted.push(format!("import-status-{s}"));
+    }
     for s in ["queued", "running", "done", "failed"] {
         wanted.push(format!("job-status-{s}"));
     }

@@ -15,6 +15,7 @@ mod deals;
 mod duplicates;
 mod events;
 mod i18n;
+mod imports;
 mod lead_forms;
 mod leads;
 mod lists;

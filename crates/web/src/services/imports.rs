@@ -1,0 +1,1081 @@
+//! Imports of accounts, contacts, leads and deals from CSV or XLSX: upload (the file
+//! is read and the column mapping guessed), mapping, preview and dry run (the real
+//! import in a transaction that is rolled back), the import itself as a job in
+//! batches with its progress, the result, and the undo of the whole import. A job
+//! that fails takes back what it wrote: no half import stays behind.
+
+use crate::{
+    auth::Auth,
+    error::{AppError, AppResult},
+    services::{import_rows as rows, record_change, require},
+};
+use serde_json::{Map, Value};
+use tandem_domain::{
+    AccountId, ContactId, DealId, FieldError, ImportId, Instant, Invalid, LeadId, Role,
+    audit::diff,
+    import::{self, Kind, OnDuplicate},
+    text::fold,
+};
+use tandem_store::{
+    Store, StoreError, Tx,
+    audit::Action,
+    imports::{self, Change, Import, Item, RowError, Status},
+};
+use uuid::Uuid;
+
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+pub const MAX_ROWS: usize = 200_000;
+pub const MAX_COLUMNS: usize = 100;
+pub const MAX_CELL_CHARS: usize = 10_000;
+/// Rows written per transaction (and per progress step).
+const BATCH: usize = 500;
+pub const JOB_KIND: &str = "imports.run";
+
+pub fn may_import(auth: &Auth, kind: Kind) -> bool {
+    match auth.user.role {
+        Role::Admin | Role::Manager => true,
+        Role::Marketing => kind != Kind::Deals,
+        _ => false,
+    }
+}
+
+// ----- reading the file -----
+
+/// A spreadsheet's header row and data rows (empty rows left out).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+fn invalid(code: &'static str) -> AppError {
+    Invalid::one("file", code).into()
+}
+
+/// Reads CSV (UTF-8 with or without BOM, or Windows-1252; `;`, `,` or tab) or XLSX
+/// (the first sheet). Anything else is refused by `file`.
+pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(AppError::TooLarge);
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(invalid("empty_file"));
+    }
+    let table = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    if table.headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(invalid("no_header"));
+    }
+    if table.headers.len() > MAX_COLUMNS {
+        return Err(invalid("too_many_columns"));
+    }
+    if table.rows.is_empty() {
+        return Err(invalid("no_rows"));
+    }
+    if table.rows.len() > MAX_ROWS {
+        return Err(invalid("too_many_rows"));
+    }
+    Ok(table)
+}
+
+fn read_csv(bytes: &[u8]) -> AppResult<Table> {
+    // Text files have no NUL bytes and few control characters; anything else is a
+    // binary that is not a spreadsheet we read.
+    let controls = bytes
+        .iter()
+        .take(64 * 1024)
+        .filter(|b| **b == 0 || (**b < 0x20 && !matches!(**b, b'\n' | b'\r' | b'\t')))
+        .count();
+    if controls > 0 {
+        return Err(invalid("not_a_table"));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    };
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .unwrap_or(b';');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let headers: Vec<String> = match records.next() {
+        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
+        _ => return Err(invalid("not_a_table")),
+    };
+    let mut out = vec![];
+    for r in records {
+        let r = r.map_err(|_| invalid("not_a_table"))?;
+        if r.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if out.len() > MAX_ROWS {
+            return Err(invalid("too_many_rows"));
+        }
+        out.push(
+            r.iter()
+                .map(|c| c.chars().take(MAX_CELL_CHARS + 1).collect())
+                .collect(),
+        );
+    }
+    Ok(Table { headers, rows: out })
+}
+
+fn read_xlsx(bytes: &[u8]) -> AppResult<Table> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| invalid("not_a_table"))?;
+    let range = match book.worksheet_range_at(0) {
+        Some(Ok(r)) => r,
+        _ => return Err(invalid("not_a_table")),
+    };
+    let text = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => if *b { "ja" } else { "nein" }.to_string(),
+            // Excel counts days from 1899-12-30.
+            Data::DateTime(dt) => jiff::civil::date(1899, 12, 30)
+                .checked_add(jiff::Span::new().days(dt.as_f64().floor() as i64))
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
+            Data::Error(_) => String::new(),
+        }
+    };
+    let mut it = range.rows();
+    let headers: Vec<String> = match it.next() {
+        Some(r) => r.iter().map(|c| text(c).trim().to_string()).collect(),
+        None => return Err(invalid("no_header")),
+    };
+    let mut out = vec![];
+    for r in it {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|c| text(c).chars().take(MAX_CELL_CHARS + 1).collect())
+            .collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if out.len() > MAX_ROWS {
+            return Err(invalid("too_many_rows"));
+        }
+        out.push(cells);
+    }
+    Ok(Table { headers, rows: out })
+}
+
+// ----- the steps -----
+
+async fn load(store: &Store, auth: &Auth, id: ImportId) -> AppResult<(Import, Table)> {
+    let mut c = store.read().await?;
+    let ws = auth.user.workspace_id;
+    let i = imports::get(&mut c.conn(), ws, id).await?;
+    require(may_import(auth, i.kind))?;
+    let bytes = imports::file(&mut c.conn(), ws, id).await?;
+    Ok((i, read_table(&bytes)?))
+}
+
+pub async fn get(store: &Store, auth: &Auth, id: ImportId) -> AppResult<Import> {
+    let mut c = store.read().await?;
+    let i = imports::get(&mut c.conn(), auth.user.workspace_id, id).await?;
+    require(may_import(auth, i.kind))?;
+    Ok(i)
+}
+
+/// The file's headers and first rows, for the mapping page.
+pub async fn table(store: &Store, auth: &Auth, id: ImportId) -> AppResult<(Import, Table)> {
+    load(store, auth, id).await
+}
+
+pub async fn recent(store: &Store, auth: &Auth) -> AppResult<Vec<Import>> {
+    let mut c = store.read().await?;
+    let all = imports::recent(&mut c.conn(), auth.user.workspace_id, 50).await?;
+    Ok(all
+        .into_iter()
+        .filter(|i| may_import(auth, i.kind))
+        .collect())
+}
+
+pub async fn upload(
+    store: &Store,
+    auth: &Auth,
+    kind: Kind,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<Import> {
+    require(may_import(auth, kind))?;
+    let table = read_table(bytes)?;
+    let name: String = file_name.trim().chars().take(200).collect();
+    let name = if name.is_empty() {
+        "import".to_string()
+    } else {
+        name
+    };
+    let mapping = import::guess(kind, &table.headers)
+        .into_iter()
+        .map(|m| m.map(String::from))
+        .collect();
+    let id = ImportId::new();
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    imports::insert(
+        &mut tx.conn(),
+        ws,
+        &imports::NewImport {
+            id,
+            kind,
+            file_name: &name,
+            data: bytes,
+            mapping,
+            total_rows: table.rows.len() as i64,
+        },
+        auth.user.id,
+    )
+    .await?;
+    record_change(
+        &mut tx,
+        auth,
+        "import",
+        "imports",
+        id.0,
+        Action::Create,
+        serde_json::json!({"kind": [null, kind.as_str()], "file": [null, name]}),
+    )
+    .await?;
+    let i = imports::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(i)
+}
+
+pub async fn set_mapping(
+    store: &Store,
+    auth: &Auth,
+    id: ImportId,
+    version: Option<i64>,
+    mapping: Vec<Option<String>>,
+    on_duplicate: OnDuplicate,
+) -> AppResult<Import> {
+    let (i, table) = load(store, auth, id).await?;
+    if i.status != Status::Uploaded {
+        return Err(AppError::InUse(Invalid::one("status", "import_started")));
+    }
+    if mapping.len() > table.headers.len() {
+        return Err(Invalid::one("mapping", "too_many_columns").into());
+    }
+    let mut mapping = mapping;
+    mapping.resize(table.headers.len(), None);
+    let checked = import::check_mapping(i.kind, &mapping)?;
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    let change = Change {
+        mapping: Some(checked.iter().map(|m| m.map(String::from)).collect()),
+        on_duplicate: Some(on_duplicate),
+        ..Change::default()
+    };
+    imports::update(
+        &mut tx.conn(),
+        ws,
+        id,
+        version.unwrap_or(i.version),
+        &change,
+    )
+    .await?;
+    let after = imports::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// What the rows came to (or would come to, in a dry run).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Outcome {
+    pub processed: i64,
+    pub created: i64,
+    pub updated: i64,
+    /// Rows with errors and duplicates left alone.
+    pub skipped: i64,
+    pub duplicates: i64,
+    #[schema(value_type = Vec<Object>)]
+    pub row_errors: Vec<RowError>,
+}
+
+impl Outcome {
+    fn counts(&self) -> [i64; 5] {
+        [
+            self.processed,
+            self.created,
+            self.updated,
+            self.skipped,
+            self.duplicates,
+        ]
+    }
+}
+
+fn mapping_of(i: &Import) -> AppResult<Vec<Option<&'static str>>> {
+    Ok(import::check_mapping(i.kind, &i.mapping)?)
+}
+
+/// The first rows as they would be imported, each with its problems — nothing is kept.
+pub async fn preview(
+    store: &Store,
+    auth: &Auth,
+    id: ImportId,
+    limit: usize,
+) -> AppResult<(Import, Table, Outcome)> {
+    let (i, mut table) = load(store, auth, id).await?;
+    table.rows.truncate(limit);
+    let mapping = mapping_of(&i)?;
+    let mut tx = store.begin().await?;
+    let mut out = Outcome::default();
+    let mut ctx = Context::new(&mut tx, auth, &i, mapping, Instant::now()).await?;
+    ctx.apply(&mut tx, &table.rows, 0, &mut out).await?;
+    drop(tx);
+    Ok((i, table, out))
+}
+
+/// Every row through the real import, in a transaction that is rolled back.
+pub async fn dry_run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<Outcome> {
+    let (i, table) = load(store, auth, id).await?;
+    let mapping = mapping_of(&i)?;
+    let mut tx = store.begin().await?;
+    let mut out = Outcome::default();
+    let mut ctx = Context::new(&mut tx, auth, &i, mapping, Instant::now()).await?;
+    ctx.apply(&mut tx, &table.rows, 0, &mut out).await?;
+    drop(tx);
+    Ok(out)
+}
+
+/// Starts the import: the job takes it from here.
+pub async fn start(
+    store: &Store,
+    auth: &Auth,
+    id: ImportId,
+    version: Option<i64>,
+) -> AppResult<Import> {
+    let (i, _) = load(store, auth, id).await?;
+    if i.status != Status::Uploaded {
+        return Err(AppError::InUse(Invalid::one("status", "import_started")));
+    }
+    mapping_of(&i)?;
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    let change = Change {
+        status: Some(Status::Running),
+        ..Change::default()
+    };
+    imports::update(
+        &mut tx.conn(),
+        ws,
+        id,
+        version.unwrap_or(i.version),
+        &change,
+    )
+    .await?;
+    tandem_store::jobs::enqueue(
+        &mut tx.conn(),
+        Some(ws),
+        JOB_KIND,
+        &serde_json::json!({"import_id": id.0, "user_id": auth.user.id.0, "workspace_id": ws.0}),
+        Instant::now(),
+    )
+    .await?;
+    let after = imports::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The job: the rows in batches, each with its journal and the progress. On a failure
+/// the batches written so far are taken back and the import is marked failed.
+pub async fn process(store: &Store, payload: &Value) -> Result<(), String> {
+    let uuid = |k: &str| payload[k].as_str().and_then(|s| s.parse::<Uuid>().ok());
+    let (Some(id), Some(user), Some(ws)) =
+        (uuid("import_id"), uuid("user_id"), uuid("workspace_id"))
+    else {
+        return Err("import job without ids".into());
+    };
+    let id = ImportId(id);
+    let auth = {
+        let mut c = store.read().await.map_err(|e| e.to_string())?;
+        let ws = tandem_domain::WorkspaceId(ws);
+        let u = tandem_store::users::get(&mut c.conn(), ws, tandem_domain::UserId(user))
+            .await
+            .map_err(|e| e.to_string())?;
+        Auth::system(u)
+    };
+    match run(store, &auth, id).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            tracing::warn!(error = %e, import = %id.0, "import failed; taking back what it wrote");
+            let taken_back = undo_in(store, &auth, id).await;
+            fail(store, &auth, id, &e.to_string(), taken_back.err())
+                .await
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+async fn run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
+    let ws = auth.user.workspace_id;
+    let (i, table) = {
+        let mut c = store.read().await?;
+        let i = imports::get(&mut c.conn(), ws, id).await?;
+        let bytes = imports::file(&mut c.conn(), ws, id).await?;
+        (i, read_table(&bytes)?)
+    };
+    if i.status != Status::Running {
+        return Ok(());
+    }
+    let mapping = mapping_of(&i)?;
+    let mut out = Outcome::default();
+    let now = Instant::now();
+    let mut seq = 0;
+    for (n, chunk) in table.rows.chunks(BATCH).enumerate() {
+        let mut tx = store.begin().await?;
+        let mut ctx = Context::new(&mut tx, auth, &i, mapping.clone(), now).await?;
+        ctx.seq = seq;
+        ctx.apply(&mut tx, chunk, n * BATCH, &mut out).await?;
+        imports::add_items(&mut tx.conn(), ws, id, &ctx.journal).await?;
+        seq = ctx.seq;
+        let current = imports::get(&mut tx.conn(), ws, id).await?;
+        let change = Change {
+            counts: Some(out.counts()),
+            row_errors: Some(out.row_errors.clone()),
+            ..Change::default()
+        };
+        imports::update(&mut tx.conn(), ws, id, current.version, &change).await?;
+        publish(&mut tx, ws, id).await?;
+        tx.commit().await?;
+    }
+    let mut tx = store.begin().await?;
+    let current = imports::get(&mut tx.conn(), ws, id).await?;
+    let change = Change {
+        status: Some(Status::Done),
+        finished_at: Some(Instant::now()),
+        ..Change::default()
+    };
+    imports::update(&mut tx.conn(), ws, id, current.version, &change).await?;
+    record_change(&mut tx, auth, "import", "imports", id.0, Action::Update, serde_json::json!({"status": ["running", "done"], "created": [null, out.created], "updated": [null, out.updated]})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn publish(tx: &mut Tx, ws: tandem_domain::WorkspaceId, id: ImportId) -> AppResult<()> {
+    tx.publish(tandem_store::Event {
+        workspace_id: ws,
+        topic: "imports".into(),
+        id: Some(id.0),
+        actor: None,
+    })
+    .await?;
+    Ok(())
+}
+
+async fn fail(
+    store: &Store,
+    auth: &Auth,
+    id: ImportId,
+    why: &str,
+    undo_error: Option<AppError>,
+) -> AppResult<()> {
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    let current = imports::get(&mut tx.conn(), ws, id).await?;
+    let mut text = why.chars().take(500).collect::<String>();
+    if let Some(e) = undo_error {
+        text.push_str(&format!(" (taking back failed: {e})"));
+    }
+    let change = Change {
+        status: Some(Status::Failed),
+        failure: Some(Some(text)),
+        counts: Some([0, 0, 0, 0, 0]),
+        finished_at: Some(Instant::now()),
+        ..Change::default()
+    };
+    imports::update(&mut tx.conn(), ws, id, current.version, &change).await?;
+    publish(&mut tx, ws, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Undoes a finished import: what it made goes to the trash, what it changed gets its
+/// data from before the import back.
+pub async fn undo(store: &Store, auth: &Auth, id: ImportId) -> AppResult<Import> {
+    let i = get(store, auth, id).await?;
+    if i.status != Status::Done {
+        return Err(AppError::InUse(Invalid::one("status", "not_undoable")));
+    }
+    undo_in(store, auth, id).await?;
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    let current = imports::get(&mut tx.conn(), ws, id).await?;
+    let change = Change {
+        status: Some(Status::Undone),
+        undone_at: Some(Instant::now()),
+        ..Change::default()
+    };
+    imports::update(&mut tx.conn(), ws, id, current.version, &change).await?;
+    record_change(
+        &mut tx,
+        auth,
+        "import",
+        "imports",
+        id.0,
+        Action::Update,
+        serde_json::json!({"status": ["done", "undone"]}),
+    )
+    .await?;
+    let after = imports::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Walks the journal back in one transaction.
+async fn undo_in(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
+    let ws = auth.user.workspace_id;
+    let mut tx = store.begin().await?;
+    for item in imports::items(&mut tx.conn(), ws, id).await? {
+        revert(&mut tx, auth, &item).await?;
+    }
+    imports::clear_items(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn revert(tx: &mut Tx, auth: &Auth, item: &Item) -> AppResult<()> {
+    use tandem_store::{accounts, contacts, deals, leads};
+    let ws = auth.user.workspace_id;
+    let id = item.record_id;
+    let gone = |r: Result<(), StoreError>| match r {
+        Err(StoreError::NotFound) => Ok(()), // already in the trash
+        other => other,
+    };
+    let entity: &'static str = match item.entity.as_str() {
+        "account" => "account",
+        "contact" => "contact",
+        "deal" => "deal",
+        _ => "lead",
+    };
+    let topic = format!("{entity}s");
+    if item.action == "created" {
+        match entity {
+            "account" => {
+                gone(accounts::set_deleted(&mut tx.conn(), ws, AccountId(id), true).await)?
+            }
+            "contact" => {
+                gone(contacts::set_deleted(&mut tx.conn(), ws, ContactId(id), true).await)?
+            }
+            "deal" => gone(deals::set_deleted(&mut tx.conn(), ws, DealId(id), true).await)?,
+            _ => gone(leads::set_deleted(&mut tx.conn(), ws, LeadId(id)).await)?,
+        }
+        return record_change(
+            tx,
+            auth,
+            entity,
+            &topic,
+            id,
+            Action::Delete,
+            serde_json::json!({"import": "undone"}),
+        )
+        .await;
+    }
+    let Some(before) = item.before.clone() else {
+        return Ok(());
+    };
+    let bad = |e: serde_json::Error| AppError::Internal(format!("import journal: {e}"));
+    match entity {
+        "account" => {
+            let now = accounts::get(&mut tx.conn(), ws, AccountId(id)).await?;
+            let before: tandem_domain::account::AccountData =
+                serde_json::from_value(before).map_err(bad)?;
+            accounts::update(
+                &mut tx.conn(),
+                ws,
+                AccountId(id),
+                now.version,
+                &now.data,
+                &before,
+            )
+            .await?;
+        }
+        "contact" => {
+            let now = contacts::get(&mut tx.conn(), ws, ContactId(id)).await?;
+            let before: tandem_domain::contact::ContactData =
+                serde_json::from_value(before).map_err(bad)?;
+            contacts::update(
+                &mut tx.conn(),
+                ws,
+                ContactId(id),
+                now.version,
+                &now.data,
+                &before,
+            )
+            .await?;
+        }
+        "deal" => {
+            let now = deals::get(&mut tx.conn(), ws, DealId(id)).await?;
+            let before: tandem_domain::deal::DealData =
+                serde_json::from_value(before).map_err(bad)?;
+            deals::update(&mut tx.conn(), ws, &now, &before, Some(auth.user.id)).await?;
+        }
+        _ => {
+            let now = leads::get(&mut tx.conn(), ws, LeadId(id)).await?;
+            let before: tandem_domain::lead_record::LeadData =
+                serde_json::from_value(before).map_err(bad)?;
+            let change = leads::Change {
+                data: Some(before),
+                ..leads::Change::default()
+            };
+            leads::update(&mut tx.conn(), ws, LeadId(id), now.version, &change).await?;
+        }
+    }
+    record_change(
+        tx,
+        auth,
+        entity,
+        &topic,
+        id,
+        Action::Update,
+        serde_json::json!({"import": "undone"}),
+    )
+    .await
+}
+
+// ----- the rows -----
+
+/// One batch's work: the names looked up, the journal it writes.
+struct Context<'a> {
+    auth: &'a Auth,
+    kind: Kind,
+    mode: OnDuplicate,
+    mapping: Vec<Option<&'static str>>,
+    lookups: rows::Lookups,
+    journal: Vec<Item>,
+    seq: i64,
+    now: Instant,
+}
+
+/// What one row came to.
+enum Done {
+    Created,
+    Updated,
+    Skipped,
+}
+
+impl<'a> Context<'a> {
+    async fn new(
+        tx: &mut Tx,
+        auth: &'a Auth,
+        i: &Import,
+        mapping: Vec<Option<&'static str>>,
+        now: Instant,
+    ) -> AppResult<Context<'a>> {
+        Ok(Context {
+            auth,
+            kind: i.kind,
+            mode: i.on_duplicate,
+            mapping,
+            lookups: rows::Lookups::load(tx, auth).await?,
+            journal: vec![],
+            seq: 0,
+            now,
+        })
+    }
+
+    fn log(&mut self, entity: &str, id: Uuid, before: Option<Value>) {
+        self.seq += 1;
+        self.journal.push(Item {
+            seq: self.seq,
+            entity: entity.into(),
+            record_id: id,
+            action: if before.is_some() {
+                "updated"
+            } else {
+                "created"
+            }
+            .into(),
+            before,
+        });
+    }
+
+    /// Every row of `chunk` (numbered from `first + 1`): invalid rows are reported and
+    /// skipped; a failure of the database ends the batch.
+    async fn apply(
+        &mut self,
+        tx: &mut Tx,
+        chunk: &[Vec<String>],
+        first: usize,
+        out: &mut Outcome,
+    ) -> AppResult<()> {
+        for (k, row) in chunk.iter().enumerate() {
+            let number = (first + k + 1) as u64;
+            out.processed += 1;
+            let result = if row.len() > MAX_COLUMNS {
+                Err(Invalid::one("columns", "too_many_columns").into())
+            } else if row.iter().any(|c| c.chars().count() > MAX_CELL_CHARS) {
+                Err(Invalid::one("cells", "too_long").into())
+            } else {
+                self.row(tx, row, out).await
+            };
+            match result {
+                Ok(Done::Created) => out.created += 1,
+                Ok(Done::Updated) => out.updated += 1,
+                Ok(Done::Skipped) => out.skipped += 1,
+                Err(AppError::Invalid(Invalid(errors)) | AppError::InUse(Invalid(errors))) => {
+                    out.skipped += 1;
+                    for e in errors {
+                        if out.row_errors.len() < imports::MAX_ROW_ERRORS {
+                            out.row_errors.push(RowError {
+                                row: number,
+                                field: e.field,
+                                code: e.code.into(),
+                            });
+                        }
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    async fn row(&mut self, tx: &mut Tx, row: &[String], out: &mut Outcome) -> AppResult<Done> {
+        let cells = rows::cells(&self.mapping, row);
+        let missing = rows::required_missing(self.kind, &cells);
+        if !missing.is_empty() {
+            return Err(Invalid(missing).into());
+        }
+        match self.kind {
+            Kind::Accounts => self.account(tx, &cells, out).await,
+            Kind::Contacts => self.contact(tx, &cells, out).await,
+            Kind::Leads => self.lead(tx, &cells, out).await,
+            Kind::Deals => self.deal(tx, &cells, out).await,
+        }
+    }
+
+    /// What to do with a row that matches `existing`.
+    fn decide(&self, existing: Option<Uuid>, out: &mut Outcome) -> Option<Option<Uuid>> {
+        match (existing, self.mode) {
+            (None, _) => Some(None),
+            (Some(_), OnDuplicate::Skip) => {
+                out.duplicates += 1;
+                None
+            }
+            (Some(id), OnDuplicate::Update) => {
+                out.duplicates += 1;
+                Some(Some(id))
+            }
+            (Some(_), OnDuplicate::Create) => {
+                out.duplicates += 1;
+                Some(None)
+            }
+        }
+    }
+
+    async fn account(
+        &mut self,
+        tx: &mut Tx,
+        cells: &rows::Cells,
+        out: &mut Outcome,
+    ) -> AppResult<Done> {
+        use tandem_store::{accounts, dedupe};
+        let ws = self.auth.user.workspace_id;
+        let input = rows::account(&self.lookups, cells)?;
+        let data = input.validate()?;
+        let mut existing = accounts::by_name_key(&mut tx.conn(), ws, &fold(&data.name), 1)
+            .await?
+            .first()
+            .map(|a| a.id.0);
+        if existing.is_none() {
+            let keys: Vec<String> = tandem_domain::dedupe::account_keys(&data)
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+            existing = dedupe::with_keys(&mut tx.conn(), "accounts", ws, &keys, 1)
+                .await?
+                .first()
+                .copied();
+        }
+        match self.decide(existing, out) {
+            None => Ok(Done::Skipped),
+            Some(None) => {
+                let a = crate::services::accounts::create_in(tx, self.auth, input).await?;
+                self.log("account", a.id.0, None);
+                Ok(Done::Created)
+            }
+            Some(Some(id)) => {
+                let before = accounts::get(&mut tx.conn(), ws, AccountId(id)).await?;
+                let merged: tandem_domain::account::AccountInput =
+                    overlay(&before.data.to_input(), &input)?;
+                let data = merged.validate()?;
+                if data == before.data {
+                    return Ok(Done::Skipped);
+                }
+                accounts::update(
+                    &mut tx.conn(),
+                    ws,
+                    AccountId(id),
+                    before.version,
+                    &before.data,
+                    &data,
+                )
+                .await?;
+                record_change(
+                    tx,
+                    self.auth,
+                    "account",
+                    "accounts",
+                    id,
+                    Action::Update,
+                    diff(Some(&before.data), Some(&data), &[]),
+                )
+                .await?;
+                self.log(
+                    "account",
+                    id,
+                    Some(serde_json::to_value(&before.data).unwrap_or_default()),
+                );
+                Ok(Done::Updated)
+            }
+        }
+    }
+
+    /// The account a contact or deal row names: an existing one by name, else a new one
+    /// (journalled, so the undo takes it back too).
+    async fn account_named(&mut self, tx: &mut Tx, name: &str) -> AppResult<AccountId> {
+        let ws = self.auth.user.workspace_id;
+        if let Some(a) = tandem_store::accounts::by_name_key(&mut tx.conn(), ws, &fold(name), 1)
+            .await?
+            .first()
+        {
+            return Ok(a.id);
+        }
+        let input = tandem_domain::account::AccountInput {
+            name: name.to_string(),
+            ..Default::default()
+        };
+        let a = crate::services::accounts::create_in(tx, self.auth, input)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(Invalid(errs)) => Invalid(
+                    errs.into_iter()
+                        .map(|f| FieldError::new(format!("account.{}", f.field), f.code))
+                        .collect(),
+                )
+                .into(),
+                e => e,
+            })?;
+        self.log("account", a.id.0, None);
+        Ok(a.id)
+    }
+
+    async fn contact(
+        &mut self,
+        tx: &mut Tx,
+        cells: &rows::Cells,
+        out: &mut Outcome,
+    ) -> AppResult<Done> {
+        use tandem_store::{contacts, dedupe};
+        let ws = self.auth.user.workspace_id;
+        let mut input = rows::contact(cells)?;
+        input.validate(tandem_domain::format::local_date(self.now))?;
+        if let Some(name) = cells.get("account") {
+            input.account_id = Some(self.account_named(tx, name).await?);
+        }
+        let data = input.validate(tandem_domain::format::local_date(self.now))?;
+        let keys: Vec<String> = tandem_domain::dedupe::contact_keys(&data)
+            .split_whitespace()
+            .filter(|k| k.starts_with("e:"))
+            .map(String::from)
+            .collect();
+        let existing = dedupe::with_keys(&mut tx.conn(), "contacts", ws, &keys, 1)
+            .await?
+            .first()
+            .copied();
+        match self.decide(existing, out) {
+            None => Ok(Done::Skipped),
+            Some(None) => {
+                let c = crate::services::contacts::create_in(tx, self.auth, input).await?;
+                self.log("contact", c.id.0, None);
+                Ok(Done::Created)
+            }
+            Some(Some(id)) => {
+                let before = contacts::get(&mut tx.conn(), ws, ContactId(id)).await?;
+                let merged: tandem_domain::contact::ContactInput =
+                    overlay(&before.data.to_input(), &input)?;
+                let data = merged.validate(tandem_domain::format::local_date(self.now))?;
+                if data == before.data {
+                    return Ok(Done::Skipped);
+                }
+                contacts::update(
+                    &mut tx.conn(),
+                    ws,
+                    ContactId(id),
+                    before.version,
+                    &before.data,
+                    &data,
+                )
+                .await?;
+                record_change(
+                    tx,
+                    self.auth,
+                    "contact",
+                    "contacts",
+                    id,
+                    Action::Update,
+                    diff(Some(&before.data), Some(&data), &[]),
+                )
+                .await?;
+                self.log(
+                    "contact",
+                    id,
+                    Some(serde_json::to_value(&before.data).unwrap_or_default()),
+                );
+                Ok(Done::Updated)
+            }
+        }
+    }
+
+    async fn lead(
+        &mut self,
+        tx: &mut Tx,
+        cells: &rows::Cells,
+        out: &mut Outcome,
+    ) -> AppResult<Done> {
+        use tandem_store::leads;
+        let ws = self.auth.user.workspace_id;
+        let mut input = rows::lead(&self.lookups, cells)?;
+        input.owner_id = Some(self.auth.user.id);
+        let data = input.validate()?;
+        let existing = match &data.email {
+            Some(e) => leads::with_email(&mut tx.conn(), ws, e).await?.map(|l| l.0),
+            None => None,
+        };
+        match self.decide(existing, out) {
+            None => Ok(Done::Skipped),
+            Some(None) => {
+                let l = crate::services::leads::create_in(tx, self.auth, &input, None, self.now)
+                    .await?;
+                self.log("lead", l.id.0, None);
+                Ok(Done::Created)
+            }
+            Some(Some(id)) => {
+                let before = leads::get(&mut tx.conn(), ws, LeadId(id)).await?;
+                let merged: tandem_domain::lead_record::LeadInput =
+                    overlay(&before.data.to_input(), &input)?;
+                let data = merged.validate()?;
+                if data == before.data {
+                    return Ok(Done::Skipped);
+                }
+                let change = leads::Change {
+                    data: Some(data.clone()),
+                    ..leads::Change::default()
+                };
+                leads::update(&mut tx.conn(), ws, LeadId(id), before.version, &change).await?;
+                record_change(
+                    tx,
+                    self.auth,
+                    "lead",
+                    "leads",
+                    id,
+                    Action::Update,
+                    diff(Some(&before.data), Some(&data), &[]),
+                )
+                .await?;
+                self.log(
+                    "lead",
+                    id,
+                    Some(serde_json::to_value(&before.data).unwrap_or_default()),
+                );
+                Ok(Done::Updated)
+            }
+        }
+    }
+
+    async fn deal(
+        &mut self,
+        tx: &mut Tx,
+        cells: &rows::Cells,
+        out: &mut Outcome,
+    ) -> AppResult<Done> {
+        use tandem_store::deals;
+        let ws = self.auth.user.workspace_id;
+        let mut input = rows::deal(&self.lookups, cells, self.auth.user.locale)?;
+        let account = cells.get("account").cloned().unwrap_or_default();
+        let account = self.account_named(tx, &account).await?;
+        input.account_id = Some(account);
+        let existing = deals::by_title(&mut tx.conn(), ws, account, &input.title)
+            .await?
+            .map(|d| d.0);
+        match self.decide(existing, out) {
+            None => Ok(Done::Skipped),
+            Some(None) => {
+                let d = crate::services::deals::create_in(tx, self.auth, input).await?;
+                self.log("deal", d.id.0, None);
+                Ok(Done::Created)
+            }
+            Some(Some(id)) => {
+                let before = deals::get(&mut tx.conn(), ws, DealId(id)).await?;
+                let merged: tandem_domain::deal::DealInput =
+                    overlay(&before.data.to_input(), &input)?;
+                let data = merged.validate()?;
+                if data == before.data {
+                    return Ok(Done::Skipped);
+                }
+                deals::update(&mut tx.conn(), ws, &before, &data, Some(self.auth.user.id)).await?;
+                record_change(
+                    tx,
+                    self.auth,
+                    "deal",
+                    "deals",
+                    id,
+                    Action::Update,
+                    diff(Some(&before.data), Some(&data), &[]),
+                )
+                .await?;
+                self.log(
+                    "deal",
+                    id,
+                    Some(serde_json::to_value(&before.data).unwrap_or_default()),
+                );
+                Ok(Done::Updated)
+            }
+        }
+    }
+}
+
+/// The stored record's input with the row's non-empty values laid over it.
+fn overlay<T: serde::Serialize + serde::de::DeserializeOwned>(base: &T, row: &T) -> AppResult<T> {
+    let internal = |e: serde_json::Error| AppError::Internal(format!("overlay: {e}"));
+    let (Value::Object(mut b), Value::Object(r)) = (
+        serde_json::to_value(base).map_err(internal)?,
+        serde_json::to_value(row).map_err(internal)?,
+    ) else {
+        return Err(AppError::Internal("overlay of a non-object".into()));
+    };
+    for (k, v) in r {
+        let empty = match &v {
+            Value::Null => true,
+            Value::String(s) => s.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            Value::Bool(b) => !b,
+            Value::Number(_) => false,
+        };
+        if !empty {
+            b.insert(k, v);
+        }
+    }
+    serde_json::from_value(Value::Object(Map::from_iter(b))).map_err(internal)
+}
