@@ -33,6 +33,7 @@ pub mod task;
 pub mod text;
 pub mod time;
 pub mod validation;
+pub mod vcard;
 
 pub use ids::*;
 pub use locale::Locale;

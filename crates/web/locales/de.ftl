@@ -1362,3 +1362,5 @@ error-no-rows = Die Datei hat keine Datenzeilen.
 error-not-a-table = Das ist keine CSV- oder Excel-Datei (XLSX).
 error-import-started = Dieser Import läuft schon oder ist fertig.
 error-not-undoable = Nur ein fertiger Import kann rückgängig gemacht werden.
+contact-vcard = vCard
+contacts-vcards = Alle als vCards

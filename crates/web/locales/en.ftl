@@ -1362,3 +1362,5 @@ error-no-rows = The file has no data rows.
 error-not-a-table = This is not a CSV or Excel (XLSX) file.
 error-import-started = This import is running or finished already.
 error-not-undoable = Only a finished import can be undone.
+contact-vcard = vCard
+contacts-vcards = All as vCards

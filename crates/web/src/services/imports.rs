@@ -63,6 +63,12 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
     }
     let table = if bytes.starts_with(b"PK\x03\x04") {
         read_xlsx(bytes)?
+    } else if tandem_domain::vcard::is_vcard(&String::from_utf8_lossy(
+        &bytes[..bytes.len().min(64)],
+    )) {
+        let cards = tandem_domain::vcard::parse(&String::from_utf8_lossy(bytes));
+        let (headers, rows) = tandem_domain::vcard::table(&cards);
+        Table { headers, rows }
     } else {
         read_csv(bytes)?
     };

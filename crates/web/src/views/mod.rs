@@ -85,6 +85,8 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/new", get(contacts::new))
         .route("/contacts/export.csv", get(contacts::export))
         .route("/contacts/export.xlsx", get(contacts::export))
+        .route("/contacts/export.vcf", get(contacts::export))
+        .route("/contacts/{id}/vcard", get(contacts::vcard))
         .route("/contacts/trash", get(contacts::trash))
         .route("/contacts/{id}", get(contacts::show).post(contacts::update))
         .route("/contacts/{id}/edit", get(contacts::edit))

@@ -447,3 +447,172 @@ async fn bad_files_are_refused_and_exports_neutralise_formulas() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn vcards_go_out_and_come_back_in() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (boss, user) = server.api(Role::Manager).await;
+        let acme = boss
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Brunnenbau Köhler GmbH"}),
+            )
+            .await;
+        let c = boss
+            .post(
+                "/api/v1/contacts",
+                json!({"first_name": "Jens", "last_name": "Köhler", "title": "Dr.", "position": "Geschäftsführer",
+                       "emails": ["jens@koehler.example"], "phones": ["0251 123456"], "account_id": acme.body["id"]}),
+            )
+            .await;
+        let web = server.web(&user).await;
+        let one = web
+            .http
+            .get(server.url(&format!(
+                "/contacts/{}/vcard",
+                c.body["id"].as_str().unwrap()
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            one.headers()["content-type"],
+            "text/vcard; charset=utf-8",
+            "{db}"
+        );
+        let card = one.text().await.unwrap();
+        assert!(
+            card.contains("N:Köhler;Jens;;Dr.;") && card.contains("ORG:Brunnenbau Köhler GmbH"),
+            "{db}: {card}"
+        );
+        let all = web
+            .http
+            .get(server.url("/contacts/export.vcf"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(all.matches("BEGIN:VCARD").count(), 1, "{db}");
+        // A phone's export with a new person and the known one: the known one is skipped.
+        let file = format!(
+            "{all}BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Berg\r\nORG:Stadtwerke Lindenau\r\nEMAIL:anna@lindenau.example\r\nEND:VCARD\r\n"
+        );
+        let up = upload(&boss, "contacts", "telefon.vcf", file.into_bytes()).await;
+        assert_eq!(up.status, 201, "{db}: {}", up.body);
+        let id = up.body["id"].as_str().unwrap();
+        boss.post(&format!("/api/v1/imports/{id}/run"), json!({}))
+            .await;
+        let done = finished(&boss, id).await;
+        assert_eq!(
+            (done["created"].as_i64(), done["duplicates"].as_i64()),
+            (Some(1), Some(1)),
+            "{db}: {done}"
+        );
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_import_pages_walk_through_without_javascript() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let user = server.user(Role::Manager).await;
+        let web = server.web(&user).await;
+        let page = web.get("/imports?kind=contacts").await;
+        assert_eq!(page.status, 200, "{db}");
+        let csrf = page.csrf();
+        let upload = |bytes: &'static [u8]| {
+            let form = reqwest::multipart::Form::new()
+                .text("kind", "contacts")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes).file_name("kontakte.csv"),
+                );
+            web.http
+                .post(server.url(&format!("/imports?_csrf={csrf}")))
+                .multipart(form)
+                .send()
+        };
+        // A binary file: the page explains.
+        let refused = upload(b"\x00\x01\x02binary").await.unwrap();
+        assert_eq!(refused.status(), 422, "{db}");
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("keine CSV- oder Excel-Datei"),
+            "{db}"
+        );
+        let ok = upload(
+            b"Nachname;Vorname;E-Mail\nK\xc3\xb6hler;Jens;jens@k.example\nBerg;Anna;kein-at\n",
+        )
+        .await
+        .unwrap();
+        assert_eq!(ok.status(), 200, "{db}");
+        let at = ok.url().path().to_string();
+        assert!(at.starts_with("/imports/"), "{db}: {at}");
+        let mapping = web.get(&at).await;
+        assert_eq!(
+            mapping
+                .attr("select[name='col.0'] option[selected]", "value")
+                .as_deref(),
+            Some("last_name"),
+            "{db}"
+        );
+        let problems = mapping.select_all_text("#import-preview td.problems");
+        assert!(
+            problems.iter().any(|p| p.contains("E-Mail")),
+            "{db}: {problems:?}"
+        );
+        // The dry run, then the import.
+        let version = mapping.attr("input[name=version]", "value").unwrap();
+        let fields = [
+            ("version", version.as_str()),
+            ("col.0", "last_name"),
+            ("col.1", "first_name"),
+            ("col.2", "email"),
+            ("on_duplicate", "skip"),
+        ];
+        let mut dry = fields.to_vec();
+        dry.push(("action", "dry_run"));
+        let dried = web.submit(&at, &at, &dry).await;
+        assert!(
+            dried
+                .select_text("#import-outcome")
+                .unwrap_or_default()
+                .contains("1 würden neu angelegt"),
+            "{db}: {}",
+            dried.text
+        );
+        let v2 = dried.attr("input[name=version]", "value").unwrap();
+        let mut run: Vec<(&str, &str)> = fields.to_vec();
+        run[0] = ("version", v2.as_str());
+        run.push(("action", "run"));
+        web.submit(&at, &at, &run).await;
+        let mut result = web.get(&at).await;
+        for _ in 0..100 {
+            if result.select_text("#import-result").is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            result = web.get(&at).await;
+        }
+        let text = result.select_text("#import-result").unwrap_or_default();
+        assert!(text.contains("1 neu"), "{db}: {}", result.text);
+        assert!(
+            result
+                .select_text("#row-errors")
+                .unwrap_or_default()
+                .contains("Zeile 2"),
+            "{db}"
+        );
+        let undone = web.submit(&at, &format!("{at}/undo"), &[]).await;
+        assert_eq!(undone.status, 200, "{db}");
+        assert!(undone.text.contains("rückgängig gemacht"), "{db}");
+        server.stop().await;
+    }
+}
