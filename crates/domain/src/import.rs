@@ -480,7 +480,8 @@ mod tests {
 
     #[test]
     fn german_and_english_headers_are_recognised() {
-        let cases: [(Kind, &[&str], Vec<Option<&str>>); 4] = [
+        type Case<'a> = (Kind, &'a [&'a str], Vec<Option<&'a str>>);
+        let cases: [Case; 4] = [
             (
                 Kind::Contacts,
                 &[

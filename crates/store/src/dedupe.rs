@@ -244,3 +244,28 @@ pub async fn set_merged_into(
     .await?;
     Ok(())
 }
+
+/// Every live record of `table` (accounts or contacts) with its match keys — an
+/// import looks its rows up in memory instead of scanning the table once per row.
+pub async fn all_keys(
+    c: &mut Conn<'_>,
+    table: &'static str,
+    ws: WorkspaceId,
+) -> StoreResult<Vec<(Uuid, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct K {
+        id: Uuid,
+        match_keys: Option<String>,
+    }
+    let q = Query::select()
+        .columns(["id", "match_keys"])
+        .from(table)
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("deleted_at").is_null())
+        .to_owned();
+    let rows: Vec<K> = c.all(&q).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|k| Some((k.id, k.match_keys?)))
+        .collect())
+}

@@ -2,7 +2,7 @@
 //! policy, and the rows the campaign report is computed from.
 
 use crate::{Conn, StoreError, StoreResult, list, list::Sort};
-use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use tandem_domain::{
     AccountId, CampaignId, ContactId, DealId, Instant, LeadId, RequestId, UserId, WorkspaceId,
     contact::Salutation,
@@ -685,7 +685,8 @@ pub async fn with_email(
         .from("leads")
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("deleted_at").is_null())
-        .and_where(Func::lower(Expr::col("email")).eq(email.to_lowercase()))
+        // Stored lower-cased, so the index on (workspace, email) answers it.
+        .and_where(Expr::col("email").eq(email.to_lowercase()))
         .limit(1)
         .to_owned();
     Ok(c.optional::<I>(&q).await?.map(|i| LeadId(i.id)))

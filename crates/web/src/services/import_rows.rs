@@ -82,7 +82,7 @@ fn country(cell: Option<&String>) -> Option<String> {
 fn salutation(cell: Option<&String>) -> Option<String> {
     let c = cell?;
     Some(
-        match fold(c).trim_end_matches('.').as_ref() {
+        match fold(c).trim_end_matches('.') {
             "herr" | "hr" | "mr" | "mister" => "mr",
             "frau" | "fr" | "ms" | "mrs" | "miss" => "ms",
             "divers" | "mx" => "mx",

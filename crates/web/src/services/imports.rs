@@ -446,14 +446,15 @@ async fn run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
     let mapping = mapping_of(&i)?;
     let mut out = Outcome::default();
     let now = Instant::now();
-    let mut seq = 0;
+    let mut ctx = {
+        let mut tx = store.begin().await?;
+        Context::new(&mut tx, auth, &i, mapping, now).await?
+    };
     for (n, chunk) in table.rows.chunks(BATCH).enumerate() {
         let mut tx = store.begin().await?;
-        let mut ctx = Context::new(&mut tx, auth, &i, mapping.clone(), now).await?;
-        ctx.seq = seq;
+        ctx.journal.clear();
         ctx.apply(&mut tx, chunk, n * BATCH, &mut out).await?;
         imports::add_items(&mut tx.conn(), ws, id, &ctx.journal).await?;
-        seq = ctx.seq;
         let current = imports::get(&mut tx.conn(), ws, id).await?;
         let change = Change {
             counts: Some(out.counts()),
@@ -670,6 +671,9 @@ struct Context<'a> {
     journal: Vec<Item>,
     seq: i64,
     now: Instant,
+    /// Match keys (`d:`, `e:`, `p:`) of the live accounts or contacts, loaded once per
+    /// import and kept up to date with what it writes.
+    keys: Option<std::collections::HashMap<String, Uuid>>,
 }
 
 /// What one row came to.
@@ -696,7 +700,39 @@ impl<'a> Context<'a> {
             journal: vec![],
             seq: 0,
             now,
+            keys: None,
         })
+    }
+
+    /// The record that already has one of these match keys.
+    async fn matching(
+        &mut self,
+        tx: &mut Tx,
+        table: &'static str,
+        keys: &[String],
+    ) -> AppResult<Option<Uuid>> {
+        if self.keys.is_none() {
+            let ws = self.auth.user.workspace_id;
+            let mut map = std::collections::HashMap::new();
+            for (id, ks) in tandem_store::dedupe::all_keys(&mut tx.conn(), table, ws).await? {
+                for k in ks.split_whitespace() {
+                    map.entry(k.to_string()).or_insert(id);
+                }
+            }
+            self.keys = Some(map);
+        }
+        Ok(self
+            .keys
+            .as_ref()
+            .and_then(|m| keys.iter().find_map(|k| m.get(k).copied())))
+    }
+
+    fn remember(&mut self, keys: &[String], id: Uuid) {
+        if let Some(m) = self.keys.as_mut() {
+            for k in keys {
+                m.entry(k.clone()).or_insert(id);
+            }
+        }
     }
 
     fn log(&mut self, entity: &str, id: Uuid, before: Option<Value>) {
@@ -795,7 +831,7 @@ impl<'a> Context<'a> {
         cells: &rows::Cells,
         out: &mut Outcome,
     ) -> AppResult<Done> {
-        use tandem_store::{accounts, dedupe};
+        use tandem_store::accounts;
         let ws = self.auth.user.workspace_id;
         let input = rows::account(&self.lookups, cells)?;
         let data = input.validate()?;
@@ -803,20 +839,18 @@ impl<'a> Context<'a> {
             .await?
             .first()
             .map(|a| a.id.0);
+        let keys: Vec<String> = tandem_domain::dedupe::account_keys(&data)
+            .split_whitespace()
+            .map(String::from)
+            .collect();
         if existing.is_none() {
-            let keys: Vec<String> = tandem_domain::dedupe::account_keys(&data)
-                .split_whitespace()
-                .map(String::from)
-                .collect();
-            existing = dedupe::with_keys(&mut tx.conn(), "accounts", ws, &keys, 1)
-                .await?
-                .first()
-                .copied();
+            existing = self.matching(tx, "accounts", &keys).await?;
         }
         match self.decide(existing, out) {
             None => Ok(Done::Skipped),
             Some(None) => {
                 let a = crate::services::accounts::create_in(tx, self.auth, input).await?;
+                self.remember(&keys, a.id.0);
                 self.log("account", a.id.0, None);
                 Ok(Done::Created)
             }
@@ -892,7 +926,7 @@ impl<'a> Context<'a> {
         cells: &rows::Cells,
         out: &mut Outcome,
     ) -> AppResult<Done> {
-        use tandem_store::{contacts, dedupe};
+        use tandem_store::contacts;
         let ws = self.auth.user.workspace_id;
         let mut input = rows::contact(cells)?;
         input.validate(tandem_domain::format::local_date(self.now))?;
@@ -905,14 +939,12 @@ impl<'a> Context<'a> {
             .filter(|k| k.starts_with("e:"))
             .map(String::from)
             .collect();
-        let existing = dedupe::with_keys(&mut tx.conn(), "contacts", ws, &keys, 1)
-            .await?
-            .first()
-            .copied();
+        let existing = self.matching(tx, "contacts", &keys).await?;
         match self.decide(existing, out) {
             None => Ok(Done::Skipped),
             Some(None) => {
                 let c = crate::services::contacts::create_in(tx, self.auth, input).await?;
+                self.remember(&keys, c.id.0);
                 self.log("contact", c.id.0, None);
                 Ok(Done::Created)
             }
