@@ -1364,3 +1364,5 @@ error-import-started = Dieser Import läuft schon oder ist fertig.
 error-not-undoable = Nur ein fertiger Import kann rückgängig gemacht werden.
 contact-vcard = vCard
 contacts-vcards = Alle als vCards
+notify-lead-accepted = { $actor } hat den Lead { $lead } angenommen
+notify-lead-rejected = { $actor } hat den Lead { $lead } abgelehnt: { $reason }

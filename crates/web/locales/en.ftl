@@ -1364,3 +1364,5 @@ error-import-started = This import is running or finished already.
 error-not-undoable = Only a finished import can be undone.
 contact-vcard = vCard
 contacts-vcards = All as vCards
+notify-lead-accepted = { $actor } accepted the lead { $lead }
+notify-lead-rejected = { $actor } rejected the lead { $lead }: { $reason }

@@ -937,7 +937,7 @@ pub async fn accept(
         &mut tx,
         auth,
         &l,
-        serde_json::json!({"decision": "accepted"}),
+        serde_json::json!({"decision": "accepted", "lead": l.data.name()}),
         now,
     )
     .await?;
@@ -993,7 +993,7 @@ pub async fn reject(
         &mut tx,
         auth,
         &l,
-        serde_json::json!({"decision": "rejected", "reason": reason.as_str(), "text": comment}),
+        serde_json::json!({"decision": "rejected", "reason": reason.as_str(), "text": comment, "lead": l.data.name()}),
         now,
     )
     .await?;

@@ -115,8 +115,15 @@ pub fn title(tr: &Tr, n: &Notification) -> String {
         "" => String::new(),
         s => tr.t(&format!("escalation-{}", s.replace('_', "-"))),
     };
-    // A request a quote closed says so: approved or refused, or the quote sent.
+    // A request a quote closed says so: approved or refused, or the quote sent; a
+    // lead handoff says what sales decided.
+    let reason = match arg(n, "reason") {
+        "" => String::new(),
+        r => tr.t(&format!("lead-reason-{}", r.replace('_', "-"))),
+    };
     let key = match (arg(n, "decision"), arg(n, "quote")) {
+        ("accepted", _) if !arg(n, "lead").is_empty() => "notify-lead-accepted".to_string(),
+        ("rejected", _) if !arg(n, "lead").is_empty() => "notify-lead-rejected".to_string(),
         ("approved", _) => "notify-approval-approved".to_string(),
         ("rejected", _) => "notify-approval-rejected".to_string(),
         (_, "") => format!("notify-{}", n.kind.as_str().replace('_', "-")),
@@ -134,6 +141,8 @@ pub fn title(tr: &Tr, n: &Notification) -> String {
             ("status", &status),
             ("step", &step),
             ("quote", arg(n, "quote")),
+            ("lead", arg(n, "lead")),
+            ("reason", &reason),
         ],
     )
 }

@@ -150,6 +150,8 @@ fn every_generated_key_exists() {
         "notify-approval-approved",
         "notify-approval-rejected",
         "notify-quote-sent",
+        "notify-lead-accepted",
+        "notify-lead-rejected",
         "error-sent-revision-frozen",
         "error-awaiting-approval",
         "error-approval-required",

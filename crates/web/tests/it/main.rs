@@ -18,6 +18,7 @@ mod i18n;
 mod imports;
 mod lead_forms;
 mod leads;
+mod leads_ui;
 mod lists;
 mod openapi;
 mod pages;
