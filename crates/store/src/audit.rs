@@ -76,6 +76,43 @@ pub async fn record(c: &mut Conn<'_>, e: NewEntry<'_>) -> StoreResult<()> {
     Ok(())
 }
 
+/// Many audit rows at once (an import's batch), one multi-row statement per few
+/// thousand.
+pub async fn record_many(c: &mut Conn<'_>, entries: &[NewEntry<'_>]) -> StoreResult<()> {
+    let at = Instant::now().0;
+    let rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.workspace_id.0.into(),
+                AuditId::new().0.into(),
+                e.entity.into(),
+                e.entity_id.into(),
+                e.action.as_str().into(),
+                e.actor.map(|a| a.0).into(),
+                at.into(),
+                e.diff.to_string().into(),
+            ]
+        })
+        .collect();
+    crate::list::insert_rows(
+        c,
+        "audit_log",
+        &[
+            "workspace_id",
+            "id",
+            "entity",
+            "entity_id",
+            "action",
+            "actor_id",
+            "at",
+            "diff",
+        ],
+        rows,
+    )
+    .await
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,

@@ -196,6 +196,29 @@ pub async fn insert(
     search::index(c, ws, "contact", id.0, Some(&search_text(data))).await
 }
 
+/// Inserts many new contacts at once (an import's batch), with their search entries.
+pub async fn insert_many(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    items: &[(ContactId, ContactData)],
+    actor: Option<UserId>,
+) -> StoreResult<()> {
+    let at = tandem_domain::Instant::now();
+    let records = items
+        .iter()
+        .map(|(id, d)| list::NewRecord {
+            id: id.0,
+            values: values(d),
+            actor,
+            at,
+        })
+        .collect();
+    list::insert_records(c, "contacts", ws, records).await?;
+    let texts: Vec<(uuid::Uuid, String)> =
+        items.iter().map(|(id, d)| (id.0, search_text(d))).collect();
+    search::index_new(c, ws, "contact", &texts).await
+}
+
 /// Writes new data if the stored version is still `version`; `before` is what was read.
 pub async fn update(
     c: &mut Conn<'_>,

@@ -94,6 +94,69 @@ pub(crate) async fn index(
     Ok(())
 }
 
+/// Puts many new records into the index at once (an import's batch); `items` are
+/// `(id, text)` of records not indexed before.
+pub(crate) async fn index_new(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    entity: &'static str,
+    items: &[(Uuid, String)],
+) -> StoreResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let texts: std::collections::HashMap<Uuid, String> = items
+        .iter()
+        .map(|(id, t)| (*id, words(t).join(" ")))
+        .collect();
+    if matches!(c, Conn::Sqlite(_)) {
+        let (fts, keys) = sqlite_tables(entity);
+        let rows = items
+            .iter()
+            .map(|(id, _)| vec![ws.0.into(), (*id).into()])
+            .collect();
+        crate::list::insert_rows(c, keys, &["workspace_id", "entity_id"], rows).await?;
+        #[derive(sqlx::FromRow)]
+        struct K {
+            rowid: i64,
+            entity_id: Uuid,
+        }
+        let mut fts_rows = vec![];
+        for chunk in items.chunks(5_000) {
+            let q = Query::select()
+                .columns(["rowid", "entity_id"])
+                .from(keys)
+                .and_where(Expr::col("entity_id").is_in(chunk.iter().map(|(id, _)| *id)))
+                .to_owned();
+            let found: Vec<K> = c.all(&q).await?;
+            for k in found {
+                let text = texts.get(&k.entity_id).cloned().unwrap_or_default();
+                fts_rows.push(vec![k.rowid.into(), text.into()]);
+            }
+        }
+        crate::list::insert_rows(c, fts, &["rowid", "text"], fts_rows).await
+    } else {
+        let rows = items
+            .iter()
+            .map(|(id, _)| {
+                vec![
+                    ws.0.into(),
+                    entity.into(),
+                    (*id).into(),
+                    texts.get(id).cloned().unwrap_or_default().into(),
+                ]
+            })
+            .collect();
+        crate::list::insert_rows(
+            c,
+            "search_index",
+            &["workspace_id", "entity", "entity_id", "text"],
+            rows,
+        )
+        .await
+    }
+}
+
 /// The FTS5 table and the keys table of a kind of record.
 fn sqlite_tables(entity: &'static str) -> (&'static str, &'static str) {
     match entity {

@@ -674,6 +674,11 @@ struct Context<'a> {
     /// Match keys (`d:`, `e:`, `p:`) of the live accounts or contacts, loaded once per
     /// import and kept up to date with what it writes.
     keys: Option<std::collections::HashMap<String, Uuid>>,
+    /// Companies named by rows, by folded name.
+    accounts: std::collections::HashMap<String, AccountId>,
+    /// New contacts of the batch, written together when it ends; `None` until it is
+    /// known whether contacts may be written that way (no required custom fields).
+    pending: Option<Vec<(ContactId, tandem_domain::contact::ContactData)>>,
 }
 
 /// What one row came to.
@@ -701,7 +706,66 @@ impl<'a> Context<'a> {
             seq: 0,
             now,
             keys: None,
+            accounts: Default::default(),
+            pending: None,
         })
+    }
+
+    /// Whether new contacts can be written in bulk: only when contacts need no
+    /// custom field (an import has none to give).
+    async fn bulk_contacts(&mut self, tx: &mut Tx) -> AppResult<bool> {
+        if self.pending.is_none() {
+            let mut errors = vec![];
+            crate::services::custom_fields::check(
+                &mut tx.conn(),
+                self.auth,
+                tandem_domain::custom::Entity::Contact,
+                &mut Map::new(),
+                &mut errors,
+            )
+            .await?;
+            if !errors.is_empty() {
+                return Ok(false);
+            }
+            self.pending = Some(vec![]);
+        }
+        Ok(true)
+    }
+
+    /// Writes the batch's new contacts: records, search entries, audit rows, one event.
+    async fn flush(&mut self, tx: &mut Tx) -> AppResult<()> {
+        let Some(pending) = self.pending.as_mut().filter(|p| !p.is_empty()) else {
+            return Ok(());
+        };
+        let ws = self.auth.user.workspace_id;
+        let items = std::mem::take(pending);
+        tandem_store::contacts::insert_many(&mut tx.conn(), ws, &items, Some(self.auth.user.id))
+            .await?;
+        let diffs: Vec<Value> = items
+            .iter()
+            .map(|(_, d)| diff(None, Some(d), &[]))
+            .collect();
+        let entries: Vec<tandem_store::audit::NewEntry> = items
+            .iter()
+            .zip(&diffs)
+            .map(|((id, _), d)| tandem_store::audit::NewEntry {
+                workspace_id: ws,
+                entity: "contact",
+                entity_id: id.0,
+                action: Action::Create,
+                actor: Some(self.auth.user.id),
+                diff: d,
+            })
+            .collect();
+        tandem_store::audit::record_many(&mut tx.conn(), &entries).await?;
+        tx.publish(tandem_store::Event {
+            workspace_id: ws,
+            topic: "contacts".into(),
+            id: None,
+            actor: Some(self.auth.user.id),
+        })
+        .await?;
+        Ok(())
     }
 
     /// The record that already has one of these match keys.
@@ -789,7 +853,7 @@ impl<'a> Context<'a> {
                 Err(e) => return Err(e),
             }
         }
-        Ok(())
+        self.flush(tx).await
     }
 
     async fn row(&mut self, tx: &mut Tx, row: &[String], out: &mut Outcome) -> AppResult<Done> {
@@ -895,10 +959,15 @@ impl<'a> Context<'a> {
     /// (journalled, so the undo takes it back too).
     async fn account_named(&mut self, tx: &mut Tx, name: &str) -> AppResult<AccountId> {
         let ws = self.auth.user.workspace_id;
-        if let Some(a) = tandem_store::accounts::by_name_key(&mut tx.conn(), ws, &fold(name), 1)
+        let key = fold(name);
+        if let Some(a) = self.accounts.get(&key) {
+            return Ok(*a);
+        }
+        if let Some(a) = tandem_store::accounts::by_name_key(&mut tx.conn(), ws, &key, 1)
             .await?
             .first()
         {
+            self.accounts.insert(key, a.id);
             return Ok(a.id);
         }
         let input = tandem_domain::account::AccountInput {
@@ -917,6 +986,7 @@ impl<'a> Context<'a> {
                 e => e,
             })?;
         self.log("account", a.id.0, None);
+        self.accounts.insert(key, a.id);
         Ok(a.id)
     }
 
@@ -942,6 +1012,15 @@ impl<'a> Context<'a> {
         let existing = self.matching(tx, "contacts", &keys).await?;
         match self.decide(existing, out) {
             None => Ok(Done::Skipped),
+            Some(None) if self.bulk_contacts(tx).await? => {
+                let id = ContactId::new();
+                self.remember(&keys, id.0);
+                self.log("contact", id.0, None);
+                if let Some(p) = self.pending.as_mut() {
+                    p.push((id, data));
+                }
+                Ok(Done::Created)
+            }
             Some(None) => {
                 let c = crate::services::contacts::create_in(tx, self.auth, input).await?;
                 self.remember(&keys, c.id.0);

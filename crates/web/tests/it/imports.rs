@@ -178,6 +178,13 @@ async fn a_contact_spreadsheet_is_mapped_checked_imported_and_undone() {
             2,
             "{db}: Stadtwerke Lindenau was made"
         );
+        // Imported contacts are found by the global search like any other.
+        let found = boss.get("/api/v1/search?q=Lindenau%20Neu").await;
+        assert!(
+            found.body.to_string().contains("Neu"),
+            "{db}: {}",
+            found.body
+        );
         // Started twice: refused.
         assert_eq!(
             boss.post(&format!("/api/v1/imports/{id}/run"), json!({}))
