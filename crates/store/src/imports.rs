@@ -395,3 +395,18 @@ pub async fn clear_items(c: &mut Conn<'_>, ws: WorkspaceId, id: ImportId) -> Sto
     .await?;
     Ok(())
 }
+
+/// The last journal number of an import (0 for none): a resumed import goes on after it.
+pub async fn last_seq(c: &mut Conn<'_>, ws: WorkspaceId, id: ImportId) -> StoreResult<i64> {
+    #[derive(sqlx::FromRow)]
+    struct S {
+        last: Option<i64>,
+    }
+    let q = Query::select()
+        .expr_as(Expr::cust("CAST(MAX(seq) AS BIGINT)"), "last")
+        .from("import_items")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("import_id").eq(id.0))
+        .to_owned();
+    Ok(c.optional::<S>(&q).await?.and_then(|s| s.last).unwrap_or(0))
+}

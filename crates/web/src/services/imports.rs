@@ -444,16 +444,29 @@ async fn run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
         return Ok(());
     }
     let mapping = mapping_of(&i)?;
-    let mut out = Outcome::default();
+    // A job that was interrupted (the server stopped) goes on after the last batch it
+    // committed; the counts and the journal are those of that batch.
+    let done = (i.processed.max(0) as usize).min(table.rows.len());
+    let mut out = Outcome {
+        processed: i.processed,
+        created: i.created,
+        updated: i.updated,
+        skipped: i.skipped,
+        duplicates: i.duplicates,
+        row_errors: i.row_errors.clone(),
+    };
     let now = Instant::now();
     let mut ctx = {
         let mut tx = store.begin().await?;
-        Context::new(&mut tx, auth, &i, mapping, now).await?
+        let mut ctx = Context::new(&mut tx, auth, &i, mapping, now).await?;
+        ctx.seq = imports::last_seq(&mut tx.conn(), ws, id).await?;
+        ctx
     };
-    for (n, chunk) in table.rows.chunks(BATCH).enumerate() {
+    for (n, chunk) in table.rows[done..].chunks(BATCH).enumerate() {
         let mut tx = store.begin().await?;
         ctx.journal.clear();
-        ctx.apply(&mut tx, chunk, n * BATCH, &mut out).await?;
+        ctx.apply(&mut tx, chunk, done + n * BATCH, &mut out)
+            .await?;
         imports::add_items(&mut tx.conn(), ws, id, &ctx.journal).await?;
         let current = imports::get(&mut tx.conn(), ws, id).await?;
         let change = Change {
