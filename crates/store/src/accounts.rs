@@ -208,6 +208,28 @@ pub async fn insert(
 }
 
 /// Writes new data if the stored version is still `version`; `before` is what was read.
+/// Inserts many new accounts at once (an import's batch), with their search entries.
+pub async fn insert_many(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    items: &[(AccountId, AccountData)],
+    actor: Option<UserId>,
+) -> StoreResult<()> {
+    let at = Instant::now();
+    let records = items
+        .iter()
+        .map(|(id, d)| list::NewRecord {
+            id: id.0,
+            values: values(d),
+            actor,
+            at,
+        })
+        .collect();
+    list::insert_records(c, "accounts", ws, records).await?;
+    let texts: Vec<(Uuid, String)> = items.iter().map(|(id, d)| (id.0, search_text(d))).collect();
+    search::index_new(c, ws, "account", &texts).await
+}
+
 pub async fn update(
     c: &mut Conn<'_>,
     ws: WorkspaceId,

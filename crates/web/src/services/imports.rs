@@ -28,7 +28,7 @@ pub const MAX_ROWS: usize = 200_000;
 pub const MAX_COLUMNS: usize = 100;
 pub const MAX_CELL_CHARS: usize = 10_000;
 /// Rows written per transaction (and per progress step).
-const BATCH: usize = 500;
+const BATCH: usize = 2_000;
 pub const JOB_KIND: &str = "imports.run";
 
 pub fn may_import(auth: &Auth, kind: Kind) -> bool {
@@ -692,6 +692,9 @@ struct Context<'a> {
     /// New contacts of the batch, written together when it ends; `None` until it is
     /// known whether contacts may be written that way (no required custom fields).
     pending: Option<Vec<(ContactId, tandem_domain::contact::ContactData)>>,
+    /// New companies that rows named, written before the batch's contacts; `None`
+    /// until it is known whether companies may be written that way.
+    pending_accounts: Option<Vec<(AccountId, tandem_domain::account::AccountData)>>,
 }
 
 /// What one row came to.
@@ -721,7 +724,28 @@ impl<'a> Context<'a> {
             keys: None,
             accounts: Default::default(),
             pending: None,
+            pending_accounts: None,
         })
+    }
+
+    /// Whether new companies can be written in bulk (no required custom fields).
+    async fn bulk_accounts(&mut self, tx: &mut Tx) -> AppResult<bool> {
+        if self.pending_accounts.is_none() {
+            let mut errors = vec![];
+            crate::services::custom_fields::check(
+                &mut tx.conn(),
+                self.auth,
+                tandem_domain::custom::Entity::Account,
+                &mut Map::new(),
+                &mut errors,
+            )
+            .await?;
+            if !errors.is_empty() {
+                return Ok(false);
+            }
+            self.pending_accounts = Some(vec![]);
+        }
+        Ok(true)
     }
 
     /// Whether new contacts can be written in bulk: only when contacts need no
@@ -747,10 +771,37 @@ impl<'a> Context<'a> {
 
     /// Writes the batch's new contacts: records, search entries, audit rows, one event.
     async fn flush(&mut self, tx: &mut Tx) -> AppResult<()> {
+        let ws = self.auth.user.workspace_id;
+        if let Some(accounts) = self.pending_accounts.as_mut().filter(|p| !p.is_empty()) {
+            let items = std::mem::take(accounts);
+            tandem_store::accounts::insert_many(
+                &mut tx.conn(),
+                ws,
+                &items,
+                Some(self.auth.user.id),
+            )
+            .await?;
+            let diffs: Vec<Value> = items
+                .iter()
+                .map(|(_, d)| diff(None, Some(d), &[]))
+                .collect();
+            let entries: Vec<tandem_store::audit::NewEntry> = items
+                .iter()
+                .zip(&diffs)
+                .map(|((id, _), d)| tandem_store::audit::NewEntry {
+                    workspace_id: ws,
+                    entity: "account",
+                    entity_id: id.0,
+                    action: Action::Create,
+                    actor: Some(self.auth.user.id),
+                    diff: d,
+                })
+                .collect();
+            tandem_store::audit::record_many(&mut tx.conn(), &entries).await?;
+        }
         let Some(pending) = self.pending.as_mut().filter(|p| !p.is_empty()) else {
             return Ok(());
         };
-        let ws = self.auth.user.workspace_id;
         let items = std::mem::take(pending);
         tandem_store::contacts::insert_many(&mut tx.conn(), ws, &items, Some(self.auth.user.id))
             .await?;
@@ -985,8 +1036,29 @@ impl<'a> Context<'a> {
         }
         let input = tandem_domain::account::AccountInput {
             name: name.to_string(),
+            owner_id: Some(self.auth.user.id),
             ..Default::default()
         };
+        // Contacts are written at the end of the batch too, after their companies.
+        if self.kind == Kind::Contacts
+            && self.bulk_contacts(tx).await?
+            && self.bulk_accounts(tx).await?
+        {
+            let data = input.validate().map_err(|Invalid(errs)| {
+                AppError::from(Invalid(
+                    errs.into_iter()
+                        .map(|f| FieldError::new(format!("account.{}", f.field), f.code))
+                        .collect(),
+                ))
+            })?;
+            let id = AccountId::new();
+            self.log("account", id.0, None);
+            self.accounts.insert(key, id);
+            if let Some(p) = self.pending_accounts.as_mut() {
+                p.push((id, data));
+            }
+            return Ok(id);
+        }
         let a = crate::services::accounts::create_in(tx, self.auth, input)
             .await
             .map_err(|e| match e {
