@@ -281,6 +281,10 @@ pub(crate) async fn insert_record(
     Ok(())
 }
 
+/// Rows per multi-row insert: small enough that a statement is cheap to prepare, and
+/// fixed so that sqlx's statement cache serves every full chunk.
+const ROWS_PER_STATEMENT: usize = 100;
+
 /// One new record for `insert_records`: its id, values, author and creation instant.
 pub(crate) struct NewRecord {
     pub id: Uuid,
@@ -309,8 +313,9 @@ pub(crate) async fn insert_records(
         "created_by",
     ];
     cols.extend(first.values.iter().map(|(c, _)| *c));
-    // Stay below the bind-parameter limits of both backends.
-    let per_statement = (30_000 / cols.len()).max(1);
+    // Stay below the bind-parameter limits of both backends, with statements of one
+    // size: full chunks share their SQL text, so the prepared statement is reused.
+    let per_statement = (30_000 / cols.len()).clamp(1, ROWS_PER_STATEMENT);
     let mut records = records.into_iter().peekable();
     while records.peek().is_some() {
         let mut q = Query::insert();
@@ -339,7 +344,7 @@ pub(crate) async fn insert_rows(
     cols: &[&'static str],
     rows: Vec<Vec<sea_query::Value>>,
 ) -> StoreResult<()> {
-    let per_statement = (30_000 / cols.len().max(1)).max(1);
+    let per_statement = (30_000 / cols.len().max(1)).clamp(1, ROWS_PER_STATEMENT);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let mut q = Query::insert();
