@@ -15,7 +15,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use tandem_domain::{CampaignId, FieldError, Invalid, LeadFormId, campaign::CampaignInput};
+use tandem_domain::{CampaignId, LeadFormId, campaign::CampaignInput};
 use tandem_store::{
     campaigns::{Campaign, LeadForm},
     leads::ReportScope,
@@ -242,35 +242,6 @@ pub struct ReportParams {
     to: Option<String>,
 }
 
-/// A report's scope from its query: a day range of lead creation.
-pub fn scope(from: Option<&str>, to: Option<&str>) -> Result<ReportScope, Invalid> {
-    let mut errors = vec![];
-    let mut day = |field: &str, v: Option<&str>| match v.map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => match tandem_domain::validation::date(v) {
-            Ok(d) => Some(d),
-            Err(code) => {
-                errors.push(FieldError::new(field, code));
-                None
-            }
-        },
-    };
-    let (from, to) = (day("from", from), day("to", to));
-    if let (Some(f), Some(t)) = (from, to)
-        && t < f
-    {
-        errors.push(FieldError::new("to", "before_start"));
-    }
-    if !errors.is_empty() {
-        return Err(Invalid(errors));
-    }
-    Ok(ReportScope {
-        campaign: None,
-        from: from.map(|d| tandem_domain::format::day_bounds(d).0),
-        until: to.map(|d| tandem_domain::format::day_bounds(d).1),
-    })
-}
-
 /// Feedback to marketing: lead quality and ROI per campaign and per source.
 #[utoipa::path(get, path = "/lead-report", tag = "campaigns", params(ReportParams),
     responses((status = 200, body = LeadReport), (status = 422, body = Problem)))]
@@ -279,7 +250,7 @@ async fn lead_report(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ReportParams>,
 ) -> AppResult<Json<LeadReport>> {
-    let scope = scope(p.from.as_deref(), p.to.as_deref())?;
+    let scope = svc::report_scope(p.from.as_deref(), p.to.as_deref())?;
     let r = svc::report(&state.store, &auth, &scope).await?;
     Ok(Json(LeadReport {
         by_campaign: r.by_campaign.into_iter().map(Into::into).collect(),
@@ -414,15 +385,7 @@ async fn put_form(
 ) -> AppResult<Json<FormOut>> {
     let id = form_id(&id)?;
     let current = svc::form(&state.store, &auth, id).await?;
-    let input = svc::FormInput {
-        name: current.name.clone(),
-        campaign_id: current.campaign_id,
-        owner_id: current.owner_id,
-        active: Some(current.active),
-        consent_text: Some(current.consent_text.clone()),
-        thanks_url: current.thanks_url.clone(),
-    };
-    let (version, input) = crate::services::merge_patch(&input, w)?;
+    let (version, input) = crate::services::merge_patch(&svc::FormInput::of(&current), w)?;
     let f = svc::update_form(&state.store, &auth, id, version, &input).await?;
     Ok(Json(FormOut::new(f, auth.user.locale)))
 }

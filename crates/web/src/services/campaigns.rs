@@ -21,9 +21,9 @@ use tandem_store::{
     leads::{self, ReportScope},
 };
 
-pub async fn list(store: &Store, _auth: &Auth) -> AppResult<Vec<Campaign>> {
+pub async fn list(store: &Store, auth: &Auth) -> AppResult<Vec<Campaign>> {
     let mut c = store.read().await?;
-    Ok(campaigns::all(&mut c.conn(), _auth.user.workspace_id).await?)
+    Ok(campaigns::all(&mut c.conn(), auth.user.workspace_id).await?)
 }
 
 pub async fn get(store: &Store, auth: &Auth, id: CampaignId) -> AppResult<Campaign> {
@@ -102,6 +102,24 @@ pub async fn delete(store: &Store, auth: &Auth, id: CampaignId) -> AppResult<()>
 }
 
 // ----- the report -----
+
+/// A report's scope from its query: the days the leads came in (`YYYY-MM-DD`, both
+/// optional, in the company's zone).
+pub fn report_scope(from: Option<&str>, to: Option<&str>) -> Result<ReportScope, Invalid> {
+    let mut c = tandem_domain::validation::Checker::default();
+    let (from, to) = (c.date("from", from), c.date("to", to));
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        c.add("to", "before_start");
+    }
+    c.finish()?;
+    Ok(ReportScope {
+        campaign: None,
+        from: from.map(|d| tandem_domain::format::day_bounds(d).0),
+        until: to.map(|d| tandem_domain::format::day_bounds(d).1),
+    })
+}
 
 /// One line of the report: a campaign or a source and its figures.
 #[derive(Clone, Debug)]
@@ -253,6 +271,20 @@ pub struct FormInput {
     /// `https://…` page to show after sending.
     #[serde(default)]
     pub thanks_url: Option<String>,
+}
+
+impl FormInput {
+    /// The input that keeps a stored form as it is (the base for changes).
+    pub fn of(f: &LeadForm) -> FormInput {
+        FormInput {
+            name: f.name.clone(),
+            campaign_id: f.campaign_id,
+            owner_id: f.owner_id,
+            active: Some(f.active),
+            consent_text: Some(f.consent_text.clone()),
+            thanks_url: f.thanks_url.clone(),
+        }
+    }
 }
 
 fn default_consent(locale: tandem_domain::Locale) -> String {

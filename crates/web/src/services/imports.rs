@@ -781,23 +781,8 @@ impl<'a> Context<'a> {
                 Some(self.auth.user.id),
             )
             .await?;
-            let diffs: Vec<Value> = items
-                .iter()
-                .map(|(_, d)| diff(None, Some(d), &[]))
-                .collect();
-            let entries: Vec<tandem_store::audit::NewEntry> = items
-                .iter()
-                .zip(&diffs)
-                .map(|((id, _), d)| tandem_store::audit::NewEntry {
-                    workspace_id: ws,
-                    entity: "account",
-                    entity_id: id.0,
-                    action: Action::Create,
-                    actor: Some(self.auth.user.id),
-                    diff: d,
-                })
-                .collect();
-            tandem_store::audit::record_many(&mut tx.conn(), &entries).await?;
+            let made: Vec<(Uuid, &_)> = items.iter().map(|(id, d)| (id.0, d)).collect();
+            self.audit_created(tx, "account", &made).await?;
         }
         let Some(pending) = self.pending.as_mut().filter(|p| !p.is_empty()) else {
             return Ok(());
@@ -805,23 +790,8 @@ impl<'a> Context<'a> {
         let items = std::mem::take(pending);
         tandem_store::contacts::insert_many(&mut tx.conn(), ws, &items, Some(self.auth.user.id))
             .await?;
-        let diffs: Vec<Value> = items
-            .iter()
-            .map(|(_, d)| diff(None, Some(d), &[]))
-            .collect();
-        let entries: Vec<tandem_store::audit::NewEntry> = items
-            .iter()
-            .zip(&diffs)
-            .map(|((id, _), d)| tandem_store::audit::NewEntry {
-                workspace_id: ws,
-                entity: "contact",
-                entity_id: id.0,
-                action: Action::Create,
-                actor: Some(self.auth.user.id),
-                diff: d,
-            })
-            .collect();
-        tandem_store::audit::record_many(&mut tx.conn(), &entries).await?;
+        let made: Vec<(Uuid, &_)> = items.iter().map(|(id, d)| (id.0, d)).collect();
+        self.audit_created(tx, "contact", &made).await?;
         tx.publish(tandem_store::Event {
             workspace_id: ws,
             topic: "contacts".into(),
@@ -830,6 +800,61 @@ impl<'a> Context<'a> {
         })
         .await?;
         Ok(())
+    }
+
+    /// The audit rows of records the batch made, in one statement.
+    async fn audit_created<D: serde::Serialize>(
+        &self,
+        tx: &mut Tx,
+        entity: &'static str,
+        made: &[(Uuid, &D)],
+    ) -> AppResult<()> {
+        let diffs: Vec<Value> = made
+            .iter()
+            .map(|(_, d)| diff(None, Some(*d), &[]))
+            .collect();
+        let entries: Vec<tandem_store::audit::NewEntry> = made
+            .iter()
+            .zip(&diffs)
+            .map(|((id, _), d)| tandem_store::audit::NewEntry {
+                workspace_id: self.auth.user.workspace_id,
+                entity,
+                entity_id: *id,
+                action: Action::Create,
+                actor: Some(self.auth.user.id),
+                diff: d,
+            })
+            .collect();
+        Ok(tandem_store::audit::record_many(&mut tx.conn(), &entries).await?)
+    }
+
+    /// After a row filled in an existing record: its audit row and the journal entry
+    /// with the data before, which the undo writes back.
+    async fn updated<D: serde::Serialize>(
+        &mut self,
+        tx: &mut Tx,
+        entity: &'static str,
+        id: Uuid,
+        before: &D,
+        after: &D,
+    ) -> AppResult<Done> {
+        let topic = format!("{entity}s");
+        record_change(
+            tx,
+            self.auth,
+            entity,
+            &topic,
+            id,
+            Action::Update,
+            diff(Some(before), Some(after), &[]),
+        )
+        .await?;
+        self.log(
+            entity,
+            id,
+            Some(serde_json::to_value(before).unwrap_or_default()),
+        );
+        Ok(Done::Updated)
     }
 
     /// The record that already has one of these match keys.
@@ -999,22 +1024,7 @@ impl<'a> Context<'a> {
                     &data,
                 )
                 .await?;
-                record_change(
-                    tx,
-                    self.auth,
-                    "account",
-                    "accounts",
-                    id,
-                    Action::Update,
-                    diff(Some(&before.data), Some(&data), &[]),
-                )
-                .await?;
-                self.log(
-                    "account",
-                    id,
-                    Some(serde_json::to_value(&before.data).unwrap_or_default()),
-                );
-                Ok(Done::Updated)
+                self.updated(tx, "account", id, &before.data, &data).await
             }
         }
     }
@@ -1129,22 +1139,7 @@ impl<'a> Context<'a> {
                     &data,
                 )
                 .await?;
-                record_change(
-                    tx,
-                    self.auth,
-                    "contact",
-                    "contacts",
-                    id,
-                    Action::Update,
-                    diff(Some(&before.data), Some(&data), &[]),
-                )
-                .await?;
-                self.log(
-                    "contact",
-                    id,
-                    Some(serde_json::to_value(&before.data).unwrap_or_default()),
-                );
-                Ok(Done::Updated)
+                self.updated(tx, "contact", id, &before.data, &data).await
             }
         }
     }
@@ -1185,22 +1180,7 @@ impl<'a> Context<'a> {
                     ..leads::Change::default()
                 };
                 leads::update(&mut tx.conn(), ws, LeadId(id), before.version, &change).await?;
-                record_change(
-                    tx,
-                    self.auth,
-                    "lead",
-                    "leads",
-                    id,
-                    Action::Update,
-                    diff(Some(&before.data), Some(&data), &[]),
-                )
-                .await?;
-                self.log(
-                    "lead",
-                    id,
-                    Some(serde_json::to_value(&before.data).unwrap_or_default()),
-                );
-                Ok(Done::Updated)
+                self.updated(tx, "lead", id, &before.data, &data).await
             }
         }
     }
@@ -1236,22 +1216,7 @@ impl<'a> Context<'a> {
                     return Ok(Done::Skipped);
                 }
                 deals::update(&mut tx.conn(), ws, &before, &data, Some(self.auth.user.id)).await?;
-                record_change(
-                    tx,
-                    self.auth,
-                    "deal",
-                    "deals",
-                    id,
-                    Action::Update,
-                    diff(Some(&before.data), Some(&data), &[]),
-                )
-                .await?;
-                self.log(
-                    "deal",
-                    id,
-                    Some(serde_json::to_value(&before.data).unwrap_or_default()),
-                );
-                Ok(Done::Updated)
+                self.updated(tx, "deal", id, &before.data, &data).await
             }
         }
     }

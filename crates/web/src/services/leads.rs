@@ -263,6 +263,28 @@ async fn recorded(
     record_change(tx, auth, "lead", "leads", id.0, audit.0, audit.1).await
 }
 
+/// Writes a change of a lead at the version it was read with, and records the step:
+/// the lead's history (`kind`, data), the audit row (`diff`), the live event.
+async fn stepped(
+    tx: &mut Tx,
+    auth: &Auth,
+    l: &Lead,
+    change: &Change,
+    now: Instant,
+    (kind, data): (&str, serde_json::Value),
+    diff: serde_json::Value,
+) -> AppResult<()> {
+    leads::update(
+        &mut tx.conn(),
+        auth.user.workspace_id,
+        l.id,
+        l.version,
+        change,
+    )
+    .await?;
+    recorded(tx, auth, l.id, now, kind, data, (Action::Update, diff)).await
+}
+
 /// The score after a change, and the status it brings: a new or nurtured lead whose
 /// score reaches the threshold becomes marketing-qualified by itself.
 async fn rescored(
@@ -505,18 +527,17 @@ pub async fn set_status(
         status: Some(next),
         ..Change::default()
     };
-    leads::update(&mut tx.conn(), ws, id, l.version, &change).await?;
-    recorded(
+    stepped(
         &mut tx,
         auth,
-        id,
+        &l,
+        &change,
         now,
-        "status",
-        serde_json::json!({"from": l.status.as_str(), "to": next.as_str()}),
         (
-            Action::Update,
-            serde_json::json!({"status": [l.status.as_str(), next.as_str()]}),
+            "status",
+            serde_json::json!({"from": l.status.as_str(), "to": next.as_str()}),
         ),
+        serde_json::json!({"status": [l.status.as_str(), next.as_str()]}),
     )
     .await?;
     let after = leads::get(&mut tx.conn(), ws, id).await?;
@@ -673,21 +694,20 @@ pub async fn handoff(
         reject: Some(None),
         ..Change::default()
     };
-    leads::update(&mut tx.conn(), ws, id, l.version, &change).await?;
-    recorded(
+    stepped(
         &mut tx,
         auth,
-        id,
+        &l,
+        &change,
         now,
-        "handed_over",
-        serde_json::json!({
+        ("handed_over", serde_json::json!({
             "to": rep.name, "to_id": rep.id, "route": routed.as_str(), "score": score,
             "request_id": r.id, "due": r.due_at.map(Instant::to_rfc3339),
             "skipped": away.iter().filter_map(|u| reps.iter().find(|r| r.id == *u).map(|r| r.name.clone())).collect::<Vec<_>>(),
-        }),
-        (Action::Update, serde_json::json!({
-            "status": [l.status.as_str(), "handed_over"], "assignee_id": [l.assignee_id, rep.id],
         })),
+        serde_json::json!({
+            "status": [l.status.as_str(), "handed_over"], "assignee_id": [l.assignee_id, rep.id],
+        }),
     )
     .await?;
     let after = leads::get(&mut tx.conn(), ws, id).await?;
@@ -916,21 +936,20 @@ pub async fn accept(
         converted: Some((account_id, contact.id, deal.id)),
         ..Change::default()
     };
-    leads::update(&mut tx.conn(), ws, id, l.version, &change).await?;
-    recorded(
+    stepped(
         &mut tx,
         auth,
-        id,
+        &l,
+        &change,
         now,
-        "accepted",
-        serde_json::json!({
-            "waited_ms": waited(&l, now), "account_id": account_id, "contact_id": contact.id,
-            "deal_id": deal.id, "existing_account": existing.is_some(),
-        }),
         (
-            Action::Update,
-            serde_json::json!({"status": ["handed_over", "converted"], "deal_id": [null, deal.id]}),
+            "accepted",
+            serde_json::json!({
+                "waited_ms": waited(&l, now), "account_id": account_id, "contact_id": contact.id,
+                "deal_id": deal.id, "existing_account": existing.is_some(),
+            }),
         ),
+        serde_json::json!({"status": ["handed_over", "converted"], "deal_id": [null, deal.id]}),
     )
     .await?;
     close_request(
@@ -978,15 +997,14 @@ pub async fn reject(
         reject: Some(Some((reason, comment.clone()))),
         ..Change::default()
     };
-    leads::update(&mut tx.conn(), ws, id, l.version, &change).await?;
-    recorded(
+    stepped(
         &mut tx,
         auth,
-        id,
+        &l,
+        &change,
         now,
-        "rejected",
-        serde_json::json!({"reason": reason.as_str(), "comment": comment, "waited_ms": waited(&l, now)}),
-        (Action::Update, serde_json::json!({"status": ["handed_over", "rejected"], "reject_reason": [null, reason.as_str()]})),
+        ("rejected", serde_json::json!({"reason": reason.as_str(), "comment": comment, "waited_ms": waited(&l, now)})),
+        serde_json::json!({"status": ["handed_over", "rejected"], "reject_reason": [null, reason.as_str()]}),
     )
     .await?;
     close_request(

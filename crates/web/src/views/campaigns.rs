@@ -219,7 +219,7 @@ async fn index_page(
         p.from.clone().unwrap_or_default(),
         p.to.clone().unwrap_or_default(),
     );
-    let scope = match crate::api::campaigns::scope(Some(&from), Some(&to)) {
+    let scope = match svc::report_scope(Some(&from), Some(&to)) {
         Ok(s) => s,
         Err(invalid) => {
             for f in &invalid.0 {

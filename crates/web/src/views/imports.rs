@@ -218,6 +218,18 @@ fn problem(tr: &Tr, kind: Kind, field: &str, code: &str) -> String {
     }
 }
 
+/// A refused mapping in words: a required field without a column, or the code's message.
+fn mapping_error(tr: &Tr, f: &tandem_domain::FieldError) -> String {
+    match f.field.strip_prefix("mapping.") {
+        Some(key) => tr.t1(
+            "import-column-missing",
+            "field",
+            &tr.t(&format!("import-field-{}", key.replace('_', "-"))),
+        ),
+        None => tr.error(f.code),
+    }
+}
+
 fn row_error_line(tr: &Tr, kind: Kind, e: &tandem_store::imports::RowError) -> String {
     tr.tn(
         "import-row-error",
@@ -319,14 +331,7 @@ async fn show_page(
                 invalid
                     .0
                     .iter()
-                    .map(|f| match f.field.strip_prefix("mapping.") {
-                        Some(key) => tr.t1(
-                            "import-column-missing",
-                            "field",
-                            &tr.t(&format!("import-field-{}", key.replace('_', "-"))),
-                        ),
-                        None => tr.error(f.code),
-                    })
+                    .map(|f| mapping_error(&tr, f))
                     .collect::<Vec<_>>()
                     .join(" "),
                 tr.t("import-mapping-incomplete"),
@@ -441,18 +446,7 @@ pub async fn save(
             AppError::Conflict { .. } => (StatusCode::CONFLICT, Invalid::one("version", "stale")),
             e => return Err(e),
         };
-        let lines = invalid
-            .0
-            .iter()
-            .map(|f| match f.field.strip_prefix("mapping.") {
-                Some(key) => tr.t1(
-                    "import-column-missing",
-                    "field",
-                    &tr.t(&format!("import-field-{}", key.replace('_', "-"))),
-                ),
-                None => tr.error(f.code),
-            })
-            .collect();
+        let lines = invalid.0.iter().map(|f| mapping_error(&tr, f)).collect();
         Ok(render_with(
             status,
             show_page(&state, &auth, id, None, lines).await?,

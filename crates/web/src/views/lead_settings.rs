@@ -485,12 +485,8 @@ pub async fn toggle_form(
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     let f = campaign_svc::form(&state.store, &auth, id).await?;
     let input = FormInput {
-        name: f.name,
-        campaign_id: f.campaign_id,
-        owner_id: f.owner_id,
         active: Some(t.active == "on"),
-        consent_text: Some(f.consent_text),
-        thanks_url: f.thanks_url,
+        ..FormInput::of(&f)
     };
     let version = t.version.parse().unwrap_or(-1);
     campaign_svc::update_form(&state.store, &auth, id, version, &input).await?;

@@ -169,6 +169,27 @@ pub struct Params {
     notice: Option<String>,
 }
 
+/// The list's filters from its query; the `open` tab is every lead marketing still has.
+fn filter_of(p: &Params) -> Filter {
+    let statuses = match p.status.as_deref().unwrap_or("") {
+        "" => vec![],
+        "open" => vec![
+            Status::New,
+            Status::Nurturing,
+            Status::Mql,
+            Status::Rejected,
+        ],
+        s => Status::parse(s).into_iter().collect(),
+    };
+    Filter {
+        q: p.q.clone().filter(|q| !q.trim().is_empty()),
+        statuses,
+        campaign: p.campaign.as_deref().and_then(|c| c.parse().ok()),
+        source: p.source.as_deref().and_then(Source::parse),
+        ..Filter::default()
+    }
+}
+
 fn status_label(tr: &Tr, s: Status) -> String {
     tr.t(&format!("lead-status-{}", s.as_str().replace('_', "-")))
 }
@@ -216,23 +237,7 @@ async fn index_page(
     let status = p.status.clone().unwrap_or_default();
     let campaign = p.campaign.clone().unwrap_or_default();
     let source = p.source.clone().unwrap_or_default();
-    let statuses = match status.as_str() {
-        "" => vec![],
-        "open" => vec![
-            Status::New,
-            Status::Nurturing,
-            Status::Mql,
-            Status::Rejected,
-        ],
-        s => Status::parse(s).into_iter().collect(),
-    };
-    let f = Filter {
-        q: Some(q.clone()).filter(|q| !q.trim().is_empty()),
-        statuses,
-        campaign: campaign.parse().ok(),
-        source: Source::parse(&source),
-        ..Filter::default()
-    };
+    let f = filter_of(p);
     let cursor = p.cursor.as_deref().filter(|c| !c.is_empty());
     let sort = Sort::CreatedDesc;
     let found = match svc::list(&state.store, auth, &f, sort, cursor, 50).await {
@@ -1026,23 +1031,7 @@ pub async fn export(
     uri: axum::http::Uri,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let statuses = match p.status.as_deref().unwrap_or("") {
-        "" => vec![],
-        "open" => vec![
-            Status::New,
-            Status::Nurturing,
-            Status::Mql,
-            Status::Rejected,
-        ],
-        s => Status::parse(s).into_iter().collect(),
-    };
-    let f = Filter {
-        q: p.q.clone().filter(|q| !q.trim().is_empty()),
-        statuses,
-        campaign: p.campaign.as_deref().and_then(|c| c.parse().ok()),
-        source: p.source.as_deref().and_then(Source::parse),
-        ..Filter::default()
-    };
+    let f = filter_of(&p);
     let leads = super::table::all_pages(|cursor| {
         let (store, auth, f) = (&state.store, &auth, f.clone());
         async move { svc::list(store, auth, &f, Sort::CreatedDesc, cursor.as_deref(), 200).await }
