@@ -201,6 +201,66 @@ impl GoalInput {
     }
 }
 
+impl GoalData {
+    pub fn to_input(&self) -> GoalInput {
+        GoalInput {
+            kind: Some(
+                match self.kind {
+                    GoalKind::Quota => "quota",
+                    GoalKind::Okr => "okr",
+                }
+                .into(),
+            ),
+            scope: self.scope.key(),
+            period: self.period.key(),
+            title: self.title.clone(),
+            metric: self.metric.map(|m| m.key().into()),
+            target: self.target,
+            key_results: self
+                .key_results
+                .iter()
+                .map(|k| KeyResultInput {
+                    title: k.title.clone(),
+                    metric: k.metric.map(|m| m.key().into()),
+                    target: k.target,
+                    current: k.current,
+                })
+                .collect(),
+        }
+    }
+
+    /// What the audit log keeps of it.
+    pub fn audit(&self) -> serde_json::Value {
+        serde_json::to_value(self.to_input()).unwrap_or_default()
+    }
+}
+
+impl CaseData {
+    pub fn to_input(&self) -> CaseInput {
+        CaseInput {
+            diagnosis: self.diagnosis.clone(),
+            plan: self.plan.clone(),
+            goals: self
+                .goals
+                .iter()
+                .map(|g| PlanGoalInput {
+                    metric: g.metric.key().into(),
+                    target: g.target,
+                    by: g.by.to_string(),
+                })
+                .collect(),
+            check_ins: self
+                .check_ins
+                .iter()
+                .map(|c| CheckInInput {
+                    on: c.on.to_string(),
+                    note: c.note.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// An OKR's attainment: the mean of its key results', each counted up to 100 %.
 pub fn okr_attainment(results: &[(Option<i64>, i64, bool)]) -> Option<i64> {
     let parts: Vec<i64> = results

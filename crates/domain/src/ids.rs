@@ -70,5 +70,8 @@ id_type!(
     LeadId,
     CampaignId,
     LeadFormId,
-    ImportId
+    ImportId,
+    GoalId,
+    RuleId,
+    InterventionId
 );

@@ -21,16 +21,20 @@ pub enum Kind {
     RequestReminder,
     /// A request missed its SLA (to the assignee, the escalation contact, the requester).
     RequestEscalated,
+    /// An intervention rule opened a case, or its metric recovered (to the managers
+    /// and the person it is about).
+    Intervention,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::RequestAssigned,
         Kind::RequestReassigned,
         Kind::RequestStatus,
         Kind::RequestComment,
         Kind::RequestReminder,
         Kind::RequestEscalated,
+        Kind::Intervention,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +45,7 @@ impl Kind {
             Kind::RequestComment => "request_comment",
             Kind::RequestReminder => "request_reminder",
             Kind::RequestEscalated => "request_escalated",
+            Kind::Intervention => "intervention",
         }
     }
 
@@ -66,7 +71,10 @@ impl Pref {
             in_app: true,
             email: matches!(
                 kind,
-                Kind::RequestAssigned | Kind::RequestReassigned | Kind::RequestEscalated
+                Kind::RequestAssigned
+                    | Kind::RequestReassigned
+                    | Kind::RequestEscalated
+                    | Kind::Intervention
             ),
         }
     }

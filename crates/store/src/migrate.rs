@@ -141,6 +141,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_imports.sql"),
         postgres: include_str!("../migrations/postgres/0021_imports.sql"),
     },
+    Migration {
+        version: 22,
+        name: "goals",
+        sqlite: include_str!("../migrations/sqlite/0022_goals.sql"),
+        postgres: include_str!("../migrations/postgres/0022_goals.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

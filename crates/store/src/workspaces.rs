@@ -16,6 +16,8 @@ pub struct Workspace {
     pub visibility: std::collections::BTreeMap<String, String>,
     /// The business calendar; the standard one until an admin sets it.
     pub calendar: tandem_domain::calendar::Settings,
+    /// A person's activity figures are visible to that person only (and as team totals).
+    pub trust_mode: bool,
 }
 
 impl Workspace {
@@ -36,6 +38,7 @@ struct Row {
     contact_stale_days: i64,
     visibility: String,
     calendar: Option<String>,
+    trust_mode: bool,
 }
 
 impl From<Row> for Workspace {
@@ -50,17 +53,19 @@ impl From<Row> for Workspace {
                 .calendar
                 .and_then(|c| serde_json::from_str(&c).ok())
                 .unwrap_or_else(tandem_domain::calendar::Settings::standard),
+            trust_mode: r.trust_mode,
         }
     }
 }
 
-const COLS: [&str; 6] = [
+const COLS: [&str; 7] = [
     "id",
     "slug",
     "name",
     "contact_stale_days",
     "visibility",
     "calendar",
+    "trust_mode",
 ];
 
 pub async fn set_calendar(
@@ -95,6 +100,16 @@ pub async fn set_visibility(
             "visibility",
             serde_json::to_string(&map).unwrap_or_else(|_| "{}".into()),
         )
+        .and_where(Expr::col("id").eq(id.0))
+        .to_owned();
+    c.exec(&q).await?;
+    Ok(())
+}
+
+pub async fn set_trust_mode(c: &mut Conn<'_>, id: WorkspaceId, on: bool) -> StoreResult<()> {
+    let q = Query::update()
+        .table("workspaces")
+        .value("trust_mode", on)
         .and_where(Expr::col("id").eq(id.0))
         .to_owned();
     c.exec(&q).await?;
@@ -147,6 +162,7 @@ pub async fn create(
         contact_stale_days: 365,
         visibility: Default::default(),
         calendar: tandem_domain::calendar::Settings::standard(),
+        trust_mode: true,
     };
     let q = Query::insert()
         .into_table("workspaces")

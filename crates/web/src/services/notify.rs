@@ -122,6 +122,7 @@ pub fn title(tr: &Tr, n: &Notification) -> String {
         r => tr.t(&format!("lead-reason-{}", r.replace('_', "-"))),
     };
     let key = match (arg(n, "decision"), arg(n, "quote")) {
+        _ if n.kind == Kind::Intervention => format!("notify-intervention-{}", arg(n, "event")),
         ("accepted", _) if !arg(n, "lead").is_empty() => "notify-lead-accepted".to_string(),
         ("rejected", _) if !arg(n, "lead").is_empty() => "notify-lead-rejected".to_string(),
         ("approved", _) => "notify-approval-approved".to_string(),
@@ -143,6 +144,8 @@ pub fn title(tr: &Tr, n: &Notification) -> String {
             ("quote", arg(n, "quote")),
             ("lead", arg(n, "lead")),
             ("reason", &reason),
+            ("rule", arg(n, "rule")),
+            ("subject", arg(n, "subject")),
         ],
     )
 }
@@ -175,6 +178,62 @@ fn mail_body(tr: &Tr, n: &Notification, r: &StoredRequest) -> String {
         )
     ));
     body
+}
+
+/// Tells `to` about something that is not a request; `data["path"]` is where the
+/// notification leads.
+pub(crate) async fn send_other(
+    tx: &mut Tx,
+    ws: WorkspaceId,
+    to: UserId,
+    kind: Kind,
+    data: serde_json::Value,
+    now: Instant,
+) -> AppResult<()> {
+    let user = match users::get(&mut tx.conn(), ws, to).await {
+        Ok(u) if u.active => u,
+        Ok(_) | Err(tandem_store::StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let pref = notifications::prefs(&mut tx.conn(), ws, to)
+        .await?
+        .into_iter()
+        .find(|p| p.kind == kind)
+        .unwrap_or(Pref::default_for(kind));
+    if pref.in_app {
+        notifications::insert(&mut tx.conn(), ws, to, now, kind, None, &data).await?;
+        tx.publish(Event {
+            workspace_id: ws,
+            topic: "notifications".into(),
+            id: Some(to.0),
+            actor: None,
+        })
+        .await?;
+    }
+    if pref.email
+        && notifications::mail_settings(&mut tx.conn(), ws)
+            .await?
+            .is_some()
+    {
+        let tr = Tr::new(user.locale);
+        let path = arg_value(&data, "path");
+        let n = Notification {
+            id: NotificationId(uuid::Uuid::nil()),
+            at: now,
+            kind,
+            request_id: None,
+            data,
+            read_at: None,
+        };
+        let subject = title(&tr, &n);
+        let body = format!("{subject}\n\n{}\n", tr.t1("notify-mail-footer", "path", &path));
+        notifications::enqueue_mail(&mut tx.conn(), ws, &user.email, &subject, &body, now).await?;
+    }
+    Ok(())
+}
+
+fn arg_value(data: &serde_json::Value, key: &str) -> String {
+    data.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string()
 }
 
 // ----- the notification centre -----

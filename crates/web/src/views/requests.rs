@@ -896,11 +896,15 @@ pub async fn open_notification(
         .await?
         .into_iter()
         .find(|n| n.id == id)
-        .and_then(|n| n.request_id)
-        .map_or_else(
-            || "/notifications".to_string(),
-            |r| format!("/requests/{}", r.0),
-        );
+        .and_then(|n| match n.request_id {
+            Some(r) => Some(format!("/requests/{}", r.0)),
+            // Only paths of Tandem itself, never another site.
+            None => n.data["path"]
+                .as_str()
+                .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+                .map(String::from),
+        })
+        .unwrap_or_else(|| "/notifications".to_string());
     Ok(see_other(&target))
 }
 
