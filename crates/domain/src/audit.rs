@@ -10,22 +10,20 @@ pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>, skip: &[&str]) -> Va
         Some(Ok(Value::Object(m))) => m,
         _ => Map::new(),
     };
-    let (old, new) = (as_map(old), as_map(new));
+    let (mut old, new) = (as_map(old), as_map(new));
     let mut out = Map::new();
-    let keys = old
-        .keys()
-        .chain(new.keys().filter(|k| !old.contains_key(*k)));
-    for key in keys {
-        if skip.contains(&key.as_str()) {
-            continue;
+    let mut changed = |key: String, a: Value, b: Value| {
+        if !skip.contains(&key.as_str()) && a != b && !(is_empty(&a) && is_empty(&b)) {
+            out.insert(key, Value::Array(vec![a, b]));
         }
-        let (a, b) = (
-            old.get(key).cloned().unwrap_or(Value::Null),
-            new.get(key).cloned().unwrap_or(Value::Null),
-        );
-        if a != b && !(is_empty(&a) && is_empty(&b)) {
-            out.insert(key.clone(), Value::Array(vec![a, b]));
-        }
+    };
+    // Values are moved, not copied: an import writes this for every record it makes.
+    for (key, b) in new {
+        let a = old.remove(&key).unwrap_or(Value::Null);
+        changed(key, a, b);
+    }
+    for (key, a) in old {
+        changed(key, a, Value::Null);
     }
     Value::Object(out)
 }

@@ -2,8 +2,22 @@
 //! out, so "Müller", "MUELLER" and "mueller" find each other.
 
 pub fn fold(s: &str) -> String {
+    let s = s.trim();
     let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars().flat_map(char::to_lowercase) {
+    // Most names and addresses are plain ASCII: lowercase them without the Unicode tables.
+    if s.is_ascii() {
+        for b in s.bytes() {
+            if (b as char).is_whitespace() {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(b.to_ascii_lowercase() as char);
+            }
+        }
+        return out;
+    }
+    for c in s.chars().flat_map(char::to_lowercase) {
         match c {
             'ä' => out.push_str("ae"),
             'ö' => out.push_str("oe"),

@@ -144,8 +144,12 @@ fn search_text(d: &ContactData) -> String {
 }
 
 fn values(d: &ContactData) -> Vec<(&'static str, sea_query::Value)> {
+    values_with(d, search_text(d))
+}
+
+/// The columns of a contact whose search text is worked out already.
+fn values_with(d: &ContactData, search: String) -> Vec<(&'static str, sea_query::Value)> {
     let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-    let search = search_text(d);
     let name_key = fold(&format!(
         "{} {}",
         d.last_name,
@@ -204,18 +208,19 @@ pub async fn insert_many(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     let at = tandem_domain::Instant::now();
-    let records = items
-        .iter()
-        .map(|(id, d)| list::NewRecord {
+    let mut records = Vec::with_capacity(items.len());
+    let mut texts: Vec<(uuid::Uuid, String)> = Vec::with_capacity(items.len());
+    for (id, d) in items {
+        let text = search_text(d);
+        records.push(list::NewRecord {
             id: id.0,
-            values: values(d),
+            values: values_with(d, text.clone()),
             actor,
             at,
-        })
-        .collect();
+        });
+        texts.push((id.0, text));
+    }
     list::insert_records(c, "contacts", ws, records).await?;
-    let texts: Vec<(uuid::Uuid, String)> =
-        items.iter().map(|(id, d)| (id.0, search_text(d))).collect();
     search::index_new(c, ws, "contact", &texts).await
 }
 

@@ -105,45 +105,41 @@ pub(crate) async fn index_new(
     if items.is_empty() {
         return Ok(());
     }
-    let texts: std::collections::HashMap<Uuid, String> = items
-        .iter()
-        .map(|(id, t)| (*id, words(t).join(" ")))
-        .collect();
+    let indexed = |t: &str| words(t).join(" ");
     if matches!(c, Conn::Sqlite(_)) {
         let (fts, keys) = sqlite_tables(entity);
-        let rows = items
-            .iter()
-            .map(|(id, _)| vec![ws.0.into(), (*id).into()])
-            .collect();
-        crate::list::insert_rows(c, keys, &["workspace_id", "entity_id"], rows).await?;
+        // The writer is ours for the transaction: the new keys take the rowids after the
+        // largest, and the full-text rows the same ones, without reading them back.
         #[derive(sqlx::FromRow)]
-        struct K {
-            rowid: i64,
-            entity_id: Uuid,
+        struct Max {
+            top: Option<i64>,
         }
-        let mut fts_rows = vec![];
-        for chunk in items.chunks(5_000) {
+        let mut top = 0;
+        for table in [keys, fts] {
             let q = Query::select()
-                .columns(["rowid", "entity_id"])
-                .from(keys)
-                .and_where(Expr::col("entity_id").is_in(chunk.iter().map(|(id, _)| *id)))
+                .expr_as(Expr::col("rowid").max(), "top")
+                .from(table)
                 .to_owned();
-            let found: Vec<K> = c.all(&q).await?;
-            for k in found {
-                let text = texts.get(&k.entity_id).cloned().unwrap_or_default();
-                fts_rows.push(vec![k.rowid.into(), text.into()]);
-            }
+            top = Ord::max(top, c.one::<Max>(&q).await?.top.unwrap_or(0));
         }
+        let mut key_rows = Vec::with_capacity(items.len());
+        let mut fts_rows = Vec::with_capacity(items.len());
+        for (n, (id, t)) in items.iter().enumerate() {
+            let rowid = top + 1 + n as i64;
+            key_rows.push(vec![rowid.into(), ws.0.into(), (*id).into()]);
+            fts_rows.push(vec![rowid.into(), indexed(t).into()]);
+        }
+        crate::list::insert_rows(c, keys, &["rowid", "workspace_id", "entity_id"], key_rows).await?;
         crate::list::insert_rows(c, fts, &["rowid", "text"], fts_rows).await
     } else {
         let rows = items
             .iter()
-            .map(|(id, _)| {
+            .map(|(id, t)| {
                 vec![
                     ws.0.into(),
                     entity.into(),
                     (*id).into(),
-                    texts.get(id).cloned().unwrap_or_default().into(),
+                    indexed(t).into(),
                 ]
             })
             .collect();

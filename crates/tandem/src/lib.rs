@@ -7,3 +7,9 @@ mod demo_leads;
 pub mod jobs;
 pub mod logging;
 pub mod server;
+
+/// mimalloc instead of the system allocator: the import's many small strings spent a
+/// quarter of its instructions in glibc's malloc and free (BENCHMARKS.md, imports).
+/// Declared here so the binary, the benchmarks and the tests all run on it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

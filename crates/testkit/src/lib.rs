@@ -238,6 +238,21 @@ impl TestServer {
             .expect("quote expiry")
     }
 
+    /// Runs the intervention rules once at the server's clock (the daily job); returns
+    /// how many cases were opened or changed.
+    pub async fn evaluate_interventions(&self) -> u32 {
+        tandem_web::services::interventions::evaluate(&self.store, self.clock.now())
+            .await
+            .expect("intervention rules")
+    }
+
+    /// Takes the daily KPI snapshots at the server's clock.
+    pub async fn snapshot_kpis(&self) -> u32 {
+        tandem_web::services::metrics::snapshot_all(&self.store, self.clock.now())
+            .await
+            .expect("KPI snapshots")
+    }
+
     /// Sends the mail in the outbox now.
     pub async fn send_mail(&self) -> u32 {
         tandem_web::services::notify::send_outbox(&self.store)

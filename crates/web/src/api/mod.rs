@@ -12,6 +12,7 @@ pub mod imports;
 pub mod json;
 pub mod leads;
 pub mod list;
+pub mod metrics;
 pub mod pipelines;
 pub mod price_lists;
 pub mod products;
@@ -66,6 +67,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(calendar::router())
         .merge(campaigns::router())
         .merge(leads::router())
+        .merge(metrics::router())
         .merge(imports::router())
         .merge(contacts::router())
         .merge(custom_fields::router())

@@ -274,15 +274,17 @@ pub async fn set_mapping(
     mapping: Vec<Option<String>>,
     on_duplicate: OnDuplicate,
 ) -> AppResult<Import> {
-    let (i, table) = load(store, auth, id).await?;
+    // The upload stored one mapping entry per column: the file need not be read again.
+    let i = get(store, auth, id).await?;
     if i.status != Status::Uploaded {
         return Err(AppError::InUse(Invalid::one("status", "import_started")));
     }
-    if mapping.len() > table.headers.len() {
+    let columns = i.mapping.len();
+    if mapping.len() > columns {
         return Err(Invalid::one("mapping", "too_many_columns").into());
     }
     let mut mapping = mapping;
-    mapping.resize(table.headers.len(), None);
+    mapping.resize(columns, None);
     let checked = import::check_mapping(i.kind, &mapping)?;
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
@@ -370,7 +372,7 @@ pub async fn start(
     id: ImportId,
     version: Option<i64>,
 ) -> AppResult<Import> {
-    let (i, _) = load(store, auth, id).await?;
+    let i = get(store, auth, id).await?;
     if i.status != Status::Uploaded {
         return Err(AppError::InUse(Invalid::one("status", "import_started")));
     }
@@ -1094,11 +1096,13 @@ impl<'a> Context<'a> {
         use tandem_store::contacts;
         let ws = self.auth.user.workspace_id;
         let mut input = rows::contact(cells)?;
-        input.validate(tandem_domain::format::local_date(self.now))?;
+        // Checked before the company is looked up, so a bad row makes no company.
+        let mut data = input.validate(tandem_domain::format::local_date(self.now))?;
         if let Some(name) = cells.get("account") {
-            input.account_id = Some(self.account_named(tx, name).await?);
+            let account = self.account_named(tx, name).await?;
+            input.account_id = Some(account);
+            data.account_id = Some(account);
         }
-        let data = input.validate(tandem_domain::format::local_date(self.now))?;
         let keys: Vec<String> = tandem_domain::dedupe::contact_keys(&data)
             .split_whitespace()
             .filter(|k| k.starts_with("e:"))

@@ -174,6 +174,69 @@ pub async fn close_case(store: &Store, auth: &Auth, id: InterventionId, version:
     Ok(after)
 }
 
+/// A case with what its pages show: the rule, whom it is about, where the plan's goals
+/// stand now.
+pub struct CaseView {
+    pub case: Case,
+    pub rule_name: String,
+    pub metric: Option<tandem_domain::metrics::Metric>,
+    pub subject_name: String,
+    pub goal_values: Vec<Option<i64>>,
+}
+
+async fn view(store: &Store, auth: &Auth, case: Case, rules: &[Rule], people: &People, teams: &[users::Team], now: Instant) -> AppResult<CaseView> {
+    let rule = rules.iter().find(|r| r.id == case.rule_id);
+    let mut goal_values = vec![];
+    if case.open && !case.data.goals.is_empty() {
+        let ws = auth.user.workspace_id;
+        let today = local_date(now);
+        let kind = rule.map_or(tandem_domain::metrics::PeriodKind::Week, |r| r.data.period);
+        let period = Period::containing(kind, today);
+        let wanted: Vec<_> = case.data.goals.iter().map(|g| g.metric).collect();
+        let mut c = store.read().await?;
+        let values = metrics::series(&mut c.conn(), ws, people, &case.subject, &wanted, &[period], today).await?;
+        goal_values = case
+            .data
+            .goals
+            .iter()
+            .map(|g| values.get(&g.metric).and_then(|v| v.first().copied().flatten()))
+            .collect();
+    }
+    Ok(CaseView {
+        rule_name: rule.map(|r| r.data.name.clone()).unwrap_or_default(),
+        metric: rule.map(|r| r.data.metric),
+        subject_name: subject_name(people, teams, &case.subject),
+        goal_values,
+        case,
+    })
+}
+
+async fn context(store: &Store, auth: &Auth) -> AppResult<(Vec<Rule>, People, Vec<users::Team>)> {
+    let ws = auth.user.workspace_id;
+    let mut c = store.read().await?;
+    Ok((
+        store::rules(&mut c.conn(), ws).await?,
+        People::load(&mut c.conn(), ws).await?,
+        users::teams(&mut c.conn(), ws).await?,
+    ))
+}
+
+pub async fn case_views(store: &Store, auth: &Auth, open_only: bool, now: Instant) -> AppResult<Vec<CaseView>> {
+    let all = cases(store, auth, open_only).await?;
+    let (rules, people, teams) = context(store, auth).await?;
+    let mut out = vec![];
+    for c in all {
+        out.push(view(store, auth, c, &rules, &people, &teams, now).await?);
+    }
+    Ok(out)
+}
+
+pub async fn case_view(store: &Store, auth: &Auth, id: InterventionId, now: Instant) -> AppResult<CaseView> {
+    let c = case(store, auth, id).await?;
+    let (rules, people, teams) = context(store, auth).await?;
+    view(store, auth, c, &rules, &people, &teams, now).await
+}
+
 // ----- evaluation -----
 
 /// Who hears about a case: the managers of the person's (or team's) team, else every

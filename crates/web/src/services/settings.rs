@@ -28,6 +28,17 @@ pub async fn set_contact_stale_days(store: &Store, auth: &Auth, days: i64) -> Ap
     Ok(())
 }
 
+/// Trust mode: a person's activity figures are that person's alone.
+pub async fn set_trust_mode(store: &Store, auth: &Auth, on: bool) -> AppResult<()> {
+    require_admin(auth)?;
+    let before = workspace(store, auth).await?;
+    let mut tx = store.begin().await?;
+    workspaces::set_trust_mode(&mut tx.conn(), auth.user.workspace_id, on).await?;
+    audited(&mut tx, auth, serde_json::json!({"trust_mode": [before.trust_mode, on]})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Which records each role sees (own, team or all). Roles not given keep their scope.
 pub async fn set_visibility(
     store: &Store,

@@ -16,6 +16,7 @@ mod duplicates;
 mod events;
 mod i18n;
 mod imports;
+mod interventions;
 mod lead_forms;
 mod leads;
 mod leads_ui;
