@@ -5,7 +5,9 @@
 //! cargo run --release --bin import -- --rows 100000
 
 use clap::Parser;
+// Links the `tandem` crate, which sets the allocator the server runs on (mimalloc).
 use std::time::Instant;
+use tandem as _;
 use tandem_domain::{
     Locale, Role,
     import::{Kind, OnDuplicate},

@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(args.connections)
         .build()?;
     let ids = deal_ids(&http, &base, &token).await?;
-    let scenarios: [(&str, Scenario); 6] = [
+    let scenarios: [(&str, Scenario); 8] = [
         ("API deal list: 50, filtered, sorted", Scenario::List),
         (
             "pipeline board: 6 stages x 50 cards, sums (admin)",
@@ -55,6 +55,11 @@ async fn main() -> anyhow::Result<()> {
         ("record page: deal with timeline", Scenario::Page),
         ("global search: /api/v1/search?q=", Scenario::Search),
         ("update: PATCH deal", Scenario::Update),
+        ("KPIs: /api/v1/kpis, the company this month", Scenario::Kpis),
+        (
+            "metrics page: /kpis, the company this quarter",
+            Scenario::KpiPage,
+        ),
     ];
     for (name, scenario) in scenarios {
         let r = run(
@@ -151,6 +156,8 @@ enum Scenario {
     Page,
     Search,
     Update,
+    Kpis,
+    KpiPage,
 }
 
 struct Report {
@@ -237,6 +244,22 @@ async fn run(
                         .await
                     }
                     Scenario::Update => update(&http, &base, &token, &own, &mut version, i).await,
+                    Scenario::Kpis => {
+                        get(
+                            &http,
+                            &format!("{base}/api/v1/kpis?scope=workspace&period_kind=month"),
+                            &token,
+                        )
+                        .await
+                    }
+                    Scenario::KpiPage => {
+                        get(
+                            &http,
+                            &format!("{base}/kpis?scope=workspace&period_kind=quarter"),
+                            &token,
+                        )
+                        .await
+                    }
                 };
                 times.push(t.elapsed());
                 if !ok {

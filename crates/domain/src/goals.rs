@@ -192,7 +192,10 @@ impl GoalInput {
         Ok(GoalData {
             kind,
             scope: scope.unwrap_or(Scope::Workspace),
-            period: period.unwrap_or(Period::containing(PeriodKind::Year, jiff::civil::date(2026, 1, 1))),
+            period: period.unwrap_or(Period::containing(
+                PeriodKind::Year,
+                jiff::civil::date(2026, 1, 1),
+            )),
             title,
             metric,
             target,
@@ -357,7 +360,9 @@ impl RuleInput {
         }
         let period = match self.period.as_deref().map(str::trim) {
             None | Some("") => Some(PeriodKind::Week),
-            Some(p) => PeriodKind::parse(p).filter(|k| matches!(k, PeriodKind::Week | PeriodKind::Month)),
+            Some(p) => {
+                PeriodKind::parse(p).filter(|k| matches!(k, PeriodKind::Week | PeriodKind::Month))
+            }
         };
         if period.is_none() {
             c.add("period", "invalid_period");
@@ -377,7 +382,9 @@ impl RuleInput {
             metric: metric.unwrap_or(Metric::WinRate),
             applies_to: applies_to.unwrap_or(AppliesTo::EachUser),
             period: period.unwrap_or(PeriodKind::Week),
-            condition: self.condition.unwrap_or(Condition::DropVsPrevious { percent: 50 }),
+            condition: self
+                .condition
+                .unwrap_or(Condition::DropVsPrevious { percent: 50 }),
             recovery_periods: recovery,
             active: self.active,
         })
@@ -508,7 +515,14 @@ impl CaseInput {
             let f = |n: &str| format!("goals.{i}.{n}");
             let metric = Metric::parse(g.metric.trim());
             if metric.is_none() {
-                c.add(&f("metric"), if g.metric.trim().is_empty() { "required" } else { "unknown" });
+                c.add(
+                    &f("metric"),
+                    if g.metric.trim().is_empty() {
+                        "required"
+                    } else {
+                        "unknown"
+                    },
+                );
             }
             target_check(&mut c, &f("target"), metric, g.target);
             let by = c.date(&f("by"), Some(&g.by));
@@ -587,7 +601,9 @@ mod tests {
     use super::*;
 
     fn fields(e: Invalid) -> Vec<String> {
-        e.0.into_iter().map(|f| format!("{}:{}", f.field, f.code)).collect()
+        e.0.into_iter()
+            .map(|f| format!("{}:{}", f.field, f.code))
+            .collect()
     }
 
     #[test]
@@ -601,7 +617,10 @@ mod tests {
         }
         .validate()
         .unwrap();
-        assert_eq!((ok.kind, ok.metric), (GoalKind::Quota, Some(Metric::WonRevenue)));
+        assert_eq!(
+            (ok.kind, ok.metric),
+            (GoalKind::Quota, Some(Metric::WonRevenue))
+        );
         for (input, expected) in [
             (
                 GoalInput {
@@ -611,7 +630,11 @@ mod tests {
                     target: Some(-5),
                     ..GoalInput::default()
                 },
-                vec!["scope:invalid", "period:invalid_period", "target:must_be_positive"],
+                vec![
+                    "scope:invalid",
+                    "period:invalid_period",
+                    "target:must_be_positive",
+                ],
             ),
             (
                 GoalInput {
@@ -662,7 +685,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            okr_attainment(&[(Some(50), 100, true), (Some(300), 100, true), (None, 5, true)]),
+            okr_attainment(&[
+                (Some(50), 100, true),
+                (Some(300), 100, true),
+                (None, 5, true)
+            ]),
             Some(7_500)
         );
         assert_eq!(okr_attainment(&[(None, 100, true)]), None);

@@ -86,7 +86,10 @@ impl Period {
             (PeriodKind::Week, d.date())
         } else if let Some((y, q)) = s.split_once("-Q") {
             let q: i8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-            (PeriodKind::Quarter, Date::new(year(y)?, (q - 1) * 3 + 1, 1).ok()?)
+            (
+                PeriodKind::Quarter,
+                Date::new(year(y)?, (q - 1) * 3 + 1, 1).ok()?,
+            )
         } else if let Some((y, m)) = s.split_once('-') {
             let m: i8 = m.parse().ok().filter(|_| m.len() == 2)?;
             (PeriodKind::Month, Date::new(year(y)?, m, 1).ok()?)
@@ -520,9 +523,9 @@ impl Condition {
             }
         };
         match *self {
-            Condition::Below { threshold, .. } => tail
-                .iter()
-                .all(|v| v.is_some_and(|v| worse(v, threshold))),
+            Condition::Below { threshold, .. } => {
+                tail.iter().all(|v| v.is_some_and(|v| worse(v, threshold)))
+            }
             Condition::DropVsPrevious { percent } => match (tail[0], tail[1]) {
                 (Some(base), Some(v)) => dropped(v, base, percent),
                 _ => false,
@@ -574,10 +577,30 @@ mod tests {
     #[test]
     fn periods_parse_print_and_step() {
         for (text, kind, start, end) in [
-            ("2026-W49", PeriodKind::Week, date(2026, 11, 30), date(2026, 12, 7)),
-            ("2026-W01", PeriodKind::Week, date(2025, 12, 29), date(2026, 1, 5)),
-            ("2026-12", PeriodKind::Month, date(2026, 12, 1), date(2027, 1, 1)),
-            ("2026-Q4", PeriodKind::Quarter, date(2026, 10, 1), date(2027, 1, 1)),
+            (
+                "2026-W49",
+                PeriodKind::Week,
+                date(2026, 11, 30),
+                date(2026, 12, 7),
+            ),
+            (
+                "2026-W01",
+                PeriodKind::Week,
+                date(2025, 12, 29),
+                date(2026, 1, 5),
+            ),
+            (
+                "2026-12",
+                PeriodKind::Month,
+                date(2026, 12, 1),
+                date(2027, 1, 1),
+            ),
+            (
+                "2026-Q4",
+                PeriodKind::Quarter,
+                date(2026, 10, 1),
+                date(2027, 1, 1),
+            ),
             ("2026", PeriodKind::Year, date(2026, 1, 1), date(2027, 1, 1)),
         ] {
             let p = Period::parse(text).unwrap();
@@ -616,7 +639,8 @@ mod tests {
         let empty = Facts::default();
         for m in Metric::ALL {
             let v = m.value(&empty);
-            let sum = matches!(m.unit(), Unit::Money | Unit::Count) && *m != Metric::AverageDealSize;
+            let sum =
+                matches!(m.unit(), Unit::Money | Unit::Count) && *m != Metric::AverageDealSize;
             assert_eq!(v, sum.then_some(0), "{}", m.key());
             assert_eq!(Metric::parse(m.key()), Some(*m));
         }

@@ -71,10 +71,17 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-8000");
             // The one writer keeps more of the indexes in memory: bulk writes (imports,
-            // demo data) into large tables slow down sharply with a small cache.
+            // demo data) into large tables slow down sharply with a small cache. Its
+            // statement journals (the undo of one statement inside a transaction) stay
+            // in memory too: in a temporary file, a bulk insert wrote several pages per
+            // row to it.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
-                .connect_with(opts.clone().pragma("cache_size", "-65536"))
+                .connect_with(
+                    opts.clone()
+                        .pragma("cache_size", "-65536")
+                        .pragma("temp_store", "memory"),
+                )
                 .await?;
             let readers = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
             let read = SqlitePoolOptions::new()
@@ -306,6 +313,26 @@ impl Conn<'_> {
                     .rows_affected()
             }
         })
+    }
+
+    /// A fixed SQLite statement of this crate with one text parameter: bulk inserts that
+    /// pass all their rows as one JSON array (`json_each(?)`), so that they are a single
+    /// statement.
+    pub(crate) async fn exec_sqlite_json(
+        &mut self,
+        sql: &'static str,
+        json: String,
+    ) -> StoreResult<u64> {
+        match self {
+            Conn::Sqlite(c) => Ok(sqlx::query(sql)
+                .bind(json)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()),
+            Conn::Postgres(_) => Err(StoreError::Corrupt(
+                "a SQLite statement on PostgreSQL".into(),
+            )),
+        }
     }
 
     /// A statement without parameters (DDL, pragmas). Only for fixed SQL of this crate.

@@ -41,11 +41,13 @@ struct GoalRow {
 impl TryFrom<GoalRow> for Goal {
     type Error = StoreError;
     fn try_from(r: GoalRow) -> StoreResult<Goal> {
-        let bad = |what: &str| StoreError::Corrupt(format!("goal {}: {what}", r.id));
-        let kind = PeriodKind::parse(&r.period_kind).ok_or_else(|| bad("period kind"))?;
-        let start = r.period_start.parse().map_err(|_| bad("period start"))?;
-        let key_results: Vec<KeyResult> =
-            serde_json::from_str(&r.key_results).map_err(json_err)?;
+        let corrupt = |what: &str| StoreError::Corrupt(format!("goal {}: {what}", r.id));
+        let kind = PeriodKind::parse(&r.period_kind).ok_or_else(|| corrupt("period kind"))?;
+        let start = r
+            .period_start
+            .parse()
+            .map_err(|_| corrupt("period start"))?;
+        let key_results: Vec<KeyResult> = serde_json::from_str(&r.key_results).map_err(json_err)?;
         Ok(Goal {
             id: GoalId(r.id),
             data: GoalData {
@@ -54,7 +56,7 @@ impl TryFrom<GoalRow> for Goal {
                 } else {
                     GoalKind::Quota
                 },
-                scope: Scope::parse(&r.scope).ok_or_else(|| bad("scope"))?,
+                scope: Scope::parse(&r.scope).ok_or_else(|| corrupt("scope"))?,
                 period: Period::containing(kind, start),
                 title: r.title,
                 metric: r.metric.as_deref().and_then(Metric::parse),
@@ -175,8 +177,9 @@ pub async fn goals(
     rows.into_iter()
         .map(Goal::try_from)
         .filter(|g| {
-            g.as_ref()
-                .map_or(true, |g| g.data.period.end() > first && g.data.period.start < end)
+            g.as_ref().map_or(true, |g| {
+                g.data.period.end() > first && g.data.period.start < end
+            })
         })
         .collect()
 }
@@ -206,16 +209,16 @@ struct RuleRow {
 impl TryFrom<RuleRow> for Rule {
     type Error = StoreError;
     fn try_from(r: RuleRow) -> StoreResult<Rule> {
-        let bad = |what: &str| StoreError::Corrupt(format!("rule {}: {what}", r.id));
+        let corrupt = |what: &str| StoreError::Corrupt(format!("rule {}: {what}", r.id));
         let condition: Condition = serde_json::from_str(&r.condition).map_err(json_err)?;
         Ok(Rule {
             id: RuleId(r.id),
             data: RuleData {
                 name: r.name,
-                metric: Metric::parse(&r.metric).ok_or_else(|| bad("metric"))?,
+                metric: Metric::parse(&r.metric).ok_or_else(|| corrupt("metric"))?,
                 applies_to: tandem_domain::goals::AppliesTo::parse(&r.applies_to)
-                    .ok_or_else(|| bad("applies_to"))?,
-                period: PeriodKind::parse(&r.period_kind).ok_or_else(|| bad("period"))?,
+                    .ok_or_else(|| corrupt("applies_to"))?,
+                period: PeriodKind::parse(&r.period_kind).ok_or_else(|| corrupt("period"))?,
                 condition,
                 recovery_periods: r.recovery_periods.clamp(1, 255) as u8,
                 active: r.active,
@@ -472,7 +475,10 @@ pub async fn update_case(
         values.push(("recovered_period", r.map(String::from).into()));
     }
     if let Some(f) = ch.figures {
-        values.push(("figures", serde_json::to_string(f).unwrap_or_default().into()));
+        values.push((
+            "figures",
+            serde_json::to_string(f).unwrap_or_default().into(),
+        ));
     }
     if let Some(by) = ch.closed_by {
         values.push(("status", "closed".into()));

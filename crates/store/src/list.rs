@@ -283,7 +283,18 @@ pub(crate) async fn insert_record(
 
 /// Rows per multi-row insert: small enough that a statement is cheap to prepare, and
 /// fixed so that sqlx's statement cache serves every full chunk.
-const ROWS_PER_STATEMENT: usize = 100;
+const ROWS_PER_STATEMENT: usize = 128;
+
+/// How many rows the next statement takes: full statements of `max` rows, then the
+/// rest in powers of two, so that every statement size recurs and its prepared
+/// statement is reused (a rest of 97 rows would otherwise be new SQL every batch).
+fn next_chunk(left: usize, max: usize) -> usize {
+    if left >= max {
+        max
+    } else {
+        1 << (usize::BITS - 1 - left.leading_zeros())
+    }
+}
 
 /// One new record for `insert_records`: its id, values, author and creation instant.
 pub(crate) struct NewRecord {
@@ -316,11 +327,14 @@ pub(crate) async fn insert_records(
     // Stay below the bind-parameter limits of both backends, with statements of one
     // size: full chunks share their SQL text, so the prepared statement is reused.
     let per_statement = (30_000 / cols.len()).clamp(1, ROWS_PER_STATEMENT);
-    let mut records = records.into_iter().peekable();
-    while records.peek().is_some() {
+    let mut left = records.len();
+    let mut records = records.into_iter();
+    while left > 0 {
+        let n = next_chunk(left, per_statement);
+        left -= n;
         let mut q = Query::insert();
         q.into_table(table).columns(cols.clone());
-        for r in records.by_ref().take(per_statement) {
+        for r in records.by_ref().take(n) {
             let mut vals: Vec<SimpleExpr> = vec![
                 ws.0.into(),
                 r.id.into(),
@@ -345,11 +359,14 @@ pub(crate) async fn insert_rows(
     rows: Vec<Vec<sea_query::Value>>,
 ) -> StoreResult<()> {
     let per_statement = (30_000 / cols.len().max(1)).clamp(1, ROWS_PER_STATEMENT);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
+    let mut left = rows.len();
+    let mut rows = rows.into_iter();
+    while left > 0 {
+        let n = next_chunk(left, per_statement);
+        left -= n;
         let mut q = Query::insert();
         q.into_table(table).columns(cols.to_vec());
-        for r in rows.by_ref().take(per_statement) {
+        for r in rows.by_ref().take(n) {
             q.values_panic(r.into_iter().map(SimpleExpr::from));
         }
         c.exec(&q).await?;
@@ -430,5 +447,25 @@ pub(crate) async fn set_deleted(
     match c.exec(&q).await? {
         0 => Err(StoreError::NotFound),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::next_chunk;
+
+    #[test]
+    fn statements_come_in_sizes_that_recur() {
+        let mut left = 2_000 - 59;
+        let mut sizes = vec![];
+        while left > 0 {
+            let n = next_chunk(left, 128);
+            sizes.push(n);
+            left -= n;
+        }
+        // 1,941 = 15 × 128 + 21, and 21 = 16 + 4 + 1.
+        let mut expected = vec![128; 15];
+        expected.extend([16, 4, 1]);
+        assert_eq!(sizes, expected);
     }
 }

@@ -134,11 +134,19 @@ pub async fn facts(
     current: bool,
 ) -> StoreResult<Facts> {
     let mut f = Facts::default();
-    let centi = |ms: i64, unit: i64| ((Ord::max(ms, 0) as i128 * 100 + unit as i128 / 2) / unit as i128) as i64;
+    let centi = |ms: i64, unit: i64| {
+        ((Ord::max(ms, 0) as i128 * 100 + unit as i128 / 2) / unit as i128) as i64
+    };
 
     // Deals won and lost in the period.
     let mut q = Query::select()
-        .columns(["account_id", "status", "amount_minor", "created_at", "closed_at"])
+        .columns([
+            "account_id",
+            "status",
+            "amount_minor",
+            "created_at",
+            "closed_at",
+        ])
         .from("deals")
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("deleted_at").is_null())
@@ -208,8 +216,14 @@ pub async fn facts(
         Alias::new("s2"),
     );
     let mut q = Query::select()
-        .expr_as(Expr::col((s1.clone(), "position")), Alias::new("from_position"))
-        .expr_as(Expr::col((s2.clone(), "position")), Alias::new("to_position"))
+        .expr_as(
+            Expr::col((s1.clone(), "position")),
+            Alias::new("from_position"),
+        )
+        .expr_as(
+            Expr::col((s2.clone(), "position")),
+            Alias::new("to_position"),
+        )
         .from_as("deal_stage_history", h1.clone())
         .inner_join(
             "deals",
@@ -424,9 +438,7 @@ pub async fn facts(
             .and_where(
                 Expr::col("starts_on").gte(tandem_domain::format::local_date(from).to_string()),
             )
-            .and_where(
-                Expr::col("starts_on").lt(tandem_domain::format::local_date(to).to_string()),
-            )
+            .and_where(Expr::col("starts_on").lt(tandem_domain::format::local_date(to).to_string()))
             .to_owned();
         let campaigns: Vec<CostRow> = c.all(&q).await?;
         f.campaign_cost_minor = campaigns.iter().map(|c| c.cost_minor).sum();

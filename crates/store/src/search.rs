@@ -127,21 +127,33 @@ pub(crate) async fn index_new(
         for (n, (id, t)) in items.iter().enumerate() {
             let rowid = top + 1 + n as i64;
             key_rows.push(vec![rowid.into(), ws.0.into(), (*id).into()]);
-            fts_rows.push(vec![rowid.into(), indexed(t).into()]);
+            fts_rows.push(serde_json::json!([rowid, indexed(t)]));
         }
-        crate::list::insert_rows(c, keys, &["rowid", "workspace_id", "entity_id"], key_rows).await?;
-        crate::list::insert_rows(c, fts, &["rowid", "text"], fts_rows).await
+        crate::list::insert_rows(c, keys, &["rowid", "workspace_id", "entity_id"], key_rows)
+            .await?;
+        // FTS5 writes its pending terms out at the end of every statement: the whole
+        // batch goes in as one statement (rows as JSON), not one per 128 rows.
+        let sql = match fts {
+            "search_index_account" => {
+                "INSERT INTO search_index_account (rowid, text) \
+                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)"
+            }
+            "search_index_contact" => {
+                "INSERT INTO search_index_contact (rowid, text) \
+                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)"
+            }
+            _ => {
+                "INSERT INTO search_index_deal (rowid, text) \
+                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)"
+            }
+        };
+        c.exec_sqlite_json(sql, serde_json::Value::Array(fts_rows).to_string())
+            .await?;
+        Ok(())
     } else {
         let rows = items
             .iter()
-            .map(|(id, t)| {
-                vec![
-                    ws.0.into(),
-                    entity.into(),
-                    (*id).into(),
-                    indexed(t).into(),
-                ]
-            })
+            .map(|(id, t)| vec![ws.0.into(), entity.into(), (*id).into(), indexed(t).into()])
             .collect();
         crate::list::insert_rows(
             c,

@@ -185,7 +185,8 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
     seed_accounts(store, ws, &owners, &shape).await?;
     seed_tasks(store, ws, &owners).await?;
     seed_handoffs(store, ws, &people).await?;
-    crate::demo_leads::seed(store, ws).await
+    crate::demo_leads::seed(store, ws).await?;
+    crate::demo_goals::seed(store, ws).await
 }
 
 /// Dieter and Klaus work as a tandem with Sabine as Klaus's deputy; Dieter and Jana

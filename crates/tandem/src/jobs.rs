@@ -16,6 +16,10 @@ pub const REQUESTS_SWEEP: &str = "requests.sweep";
 pub const MAIL_OUTBOX: &str = "mail.outbox";
 /// Sent quotes past their validity date expire.
 pub const QUOTES_EXPIRE: &str = "quotes.expire";
+/// The day's KPI snapshots (once a day; the job looks every hour).
+pub const KPI_SNAPSHOT: &str = "kpis.snapshot";
+/// The intervention rules over the completed periods (idempotent; every hour).
+pub const INTERVENTIONS: &str = "interventions.evaluate";
 
 /// Runs until `shutdown`; a job in progress is finished first.
 pub async fn run(store: Store, clock: Clock, shutdown: CancellationToken) {
@@ -25,6 +29,8 @@ pub async fn run(store: Store, clock: Clock, shutdown: CancellationToken) {
         (REQUESTS_SWEEP, MINUTE_MS),
         (MAIL_OUTBOX, 15 * SECOND_MS),
         (QUOTES_EXPIRE, HOUR_MS),
+        (KPI_SNAPSHOT, HOUR_MS),
+        (INTERVENTIONS, HOUR_MS),
     ] {
         if let Err(e) = jobs::ensure_periodic(&store, kind, every).await {
             tracing::error!(error = %e, kind, "cannot register periodic job");
@@ -93,6 +99,24 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
                 .map_err(|e| e.to_string())?;
             if expired > 0 {
                 tracing::info!(expired, "quotes expired");
+            }
+            Ok(())
+        }
+        KPI_SNAPSHOT => {
+            let n = tandem_web::services::metrics::snapshot_all(store, clock_now)
+                .await
+                .map_err(|e| e.to_string())?;
+            if n > 0 {
+                tracing::info!(scopes = n, "KPI snapshots taken");
+            }
+            Ok(())
+        }
+        INTERVENTIONS => {
+            let n = tandem_web::services::interventions::evaluate(store, clock_now)
+                .await
+                .map_err(|e| e.to_string())?;
+            if n > 0 {
+                tracing::info!(steps = n, "intervention cases opened or updated");
             }
             Ok(())
         }

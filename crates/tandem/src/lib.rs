@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+mod demo_goals;
 mod demo_leads;
 pub mod jobs;
 pub mod logging;

@@ -90,5 +90,11 @@ CREATE INDEX interventions_subject ON interventions (workspace_id, subject, crea
 -- see outcomes and team totals.
 ALTER TABLE workspaces ADD COLUMN trust_mode BOOLEAN NOT NULL DEFAULT TRUE;
 
--- Counting won and lost deals per period and owner.
+-- The metrics count what happened in a period: each source by its date.
 CREATE INDEX deals_closed ON deals (workspace_id, status, closed_at);
+CREATE INDEX deals_expected ON deals (workspace_id, expected_close);
+CREATE INDEX deal_stage_history_left ON deal_stage_history (workspace_id, left_at);
+CREATE INDEX deal_close_slips_from ON deal_close_slips (workspace_id, from_date);
+CREATE INDEX quotes_sent ON quotes (workspace_id, sent_at);
+CREATE INDEX requests_closed ON requests (workspace_id, status, closed_at);
+CREATE INDEX activities_occurred ON activities (workspace_id, occurred_at);

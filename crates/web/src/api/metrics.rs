@@ -61,8 +61,14 @@ fn metric_out(m: Metric) -> MetricOut {
         key: m.key().into(),
         name: texts(&format!("metric-{k}")),
         definition: texts(&format!("metric-{k}-def")),
-        unit: serde_json::to_value(m.unit()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-        class: serde_json::to_value(m.class()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        unit: serde_json::to_value(m.unit())
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
+        class: serde_json::to_value(m.class())
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
         higher_is_better: m.higher_is_better(),
     }
 }
@@ -123,7 +129,11 @@ fn figure_out(scope: &Scope, period: &Period, f: &svc::Figure) -> FigureOut {
     }
 }
 
-fn scope_and_period(state: &AppState, auth: &crate::auth::Auth, p: &FigureParams) -> AppResult<(Scope, Period)> {
+fn scope_and_period(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    p: &FigureParams,
+) -> AppResult<(Scope, Period)> {
     let today = local_date(state.clock.now());
     Ok((
         svc::parse_scope(p.scope.as_deref(), auth)?,
@@ -144,7 +154,15 @@ async fn get_metric(
 ) -> AppResult<Json<FigureOut>> {
     let metric = Metric::parse(&key).ok_or(AppError::NotFound)?;
     let (scope, period) = scope_and_period(&state, &auth, &p)?;
-    let board = svc::board(&state.store, &auth, scope, period, state.clock.now(), Some(metric)).await?;
+    let board = svc::board(
+        &state.store,
+        &auth,
+        scope,
+        period,
+        state.clock.now(),
+        Some(metric),
+    )
+    .await?;
     let f = board.figures.first().ok_or(AppError::Forbidden)?;
     Ok(Json(figure_out(&board.scope, &board.period, f)))
 }
@@ -172,7 +190,11 @@ async fn get_kpis(
     Ok(Json(KpisOut {
         scope: b.scope.key(),
         period: b.period.key(),
-        figures: b.figures.iter().map(|f| figure_out(&b.scope, &b.period, f)).collect(),
+        figures: b
+            .figures
+            .iter()
+            .map(|f| figure_out(&b.scope, &b.period, f))
+            .collect(),
         private: b.private.iter().map(|m| m.key().to_string()).collect(),
     }))
 }
@@ -303,7 +325,10 @@ async fn create_goal(
     ApiJson(input): ApiJson<GoalInput>,
 ) -> AppResult<Response> {
     let g = goal_svc::create(&state.store, &auth, &input, state.clock.now()).await?;
-    Ok(created(&format!("/api/v1/goals/{}", g.goal.id), GoalOut::from(g)))
+    Ok(created(
+        &format!("/api/v1/goals/{}", g.goal.id),
+        GoalOut::from(g),
+    ))
 }
 
 fn goal_id(raw: &str) -> AppResult<GoalId> {
@@ -317,7 +342,11 @@ async fn get_goal(
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<GoalOut>> {
-    Ok(Json(goal_svc::get(&state.store, &auth, goal_id(&id)?, state.clock.now()).await?.into()))
+    Ok(Json(
+        goal_svc::get(&state.store, &auth, goal_id(&id)?, state.clock.now())
+            .await?
+            .into(),
+    ))
 }
 
 /// Change a goal; `version` is required.
@@ -334,7 +363,11 @@ async fn patch_goal(
     let now = state.clock.now();
     let current = goal_svc::get(&state.store, &auth, id, now).await?;
     let (version, input) = crate::services::merge_patch(&current.goal.data.to_input(), patch)?;
-    Ok(Json(goal_svc::update(&state.store, &auth, id, version, &input, now).await?.into()))
+    Ok(Json(
+        goal_svc::update(&state.store, &auth, id, version, &input, now)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(delete, path = "/goals/{id}", tag = "goals", params(("id" = uuid::Uuid, Path)),
@@ -408,7 +441,10 @@ pub struct RuleWrite {
 /// The intervention rules (managers and admins).
 #[utoipa::path(get, path = "/intervention-rules", tag = "interventions",
     responses((status = 200, body = RuleList), (status = 403, body = Problem)))]
-async fn list_rules(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> AppResult<Json<RuleList>> {
+async fn list_rules(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+) -> AppResult<Json<RuleList>> {
     let all = case_svc::rules(&state.store, &auth).await?;
     Ok(Json(RuleList {
         items: all.into_iter().map(Into::into).collect(),
@@ -424,7 +460,10 @@ async fn create_rule(
     ApiJson(input): ApiJson<RuleInput>,
 ) -> AppResult<Response> {
     let r = case_svc::create_rule(&state.store, &auth, &input).await?;
-    Ok(created(&format!("/api/v1/intervention-rules/{}", r.id.0), RuleOut::from(r)))
+    Ok(created(
+        &format!("/api/v1/intervention-rules/{}", r.id.0),
+        RuleOut::from(r),
+    ))
 }
 
 fn rule_id(raw: &str) -> AppResult<RuleId> {
@@ -438,7 +477,11 @@ async fn get_rule(
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<RuleOut>> {
-    Ok(Json(case_svc::rule(&state.store, &auth, rule_id(&id)?).await?.into()))
+    Ok(Json(
+        case_svc::rule(&state.store, &auth, rule_id(&id)?)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(patch, path = "/intervention-rules/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
@@ -454,7 +497,11 @@ async fn patch_rule(
     let id = rule_id(&id)?;
     let current = case_svc::rule(&state.store, &auth, id).await?;
     let (version, input) = crate::services::merge_patch(&current.data.to_input(), patch)?;
-    Ok(Json(case_svc::update_rule(&state.store, &auth, id, version, &input).await?.into()))
+    Ok(Json(
+        case_svc::update_rule(&state.store, &auth, id, version, &input)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(delete, path = "/intervention-rules/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
@@ -589,7 +636,13 @@ async fn list_cases(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<CaseParams>,
 ) -> AppResult<Json<CaseList>> {
-    let all = case_svc::case_views(&state.store, &auth, p.status.as_deref() == Some("open"), state.clock.now()).await?;
+    let all = case_svc::case_views(
+        &state.store,
+        &auth,
+        p.status.as_deref() == Some("open"),
+        state.clock.now(),
+    )
+    .await?;
     Ok(Json(CaseList {
         items: all.into_iter().map(case_out).collect(),
     }))
@@ -606,7 +659,9 @@ async fn get_case(
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<CaseOut>> {
-    Ok(Json(case_out(case_svc::case_view(&state.store, &auth, case_id(&id)?, state.clock.now()).await?)))
+    Ok(Json(case_out(
+        case_svc::case_view(&state.store, &auth, case_id(&id)?, state.clock.now()).await?,
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -637,9 +692,12 @@ async fn patch_case(
     let id = case_id(&id)?;
     let now = state.clock.now();
     let current = case_svc::case(&state.store, &auth, id).await?;
-    let (version, input): (i64, CaseInput) = crate::services::merge_patch(&current.data.to_input(), patch)?;
+    let (version, input): (i64, CaseInput) =
+        crate::services::merge_patch(&current.data.to_input(), patch)?;
     case_svc::update_case(&state.store, &auth, id, version, &input).await?;
-    Ok(Json(case_out(case_svc::case_view(&state.store, &auth, id, now).await?)))
+    Ok(Json(case_out(
+        case_svc::case_view(&state.store, &auth, id, now).await?,
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -664,7 +722,9 @@ async fn close_case(
         None => case_svc::case(&state.store, &auth, id).await?.version,
     };
     case_svc::close_case(&state.store, &auth, id, version).await?;
-    Ok(Json(case_out(case_svc::case_view(&state.store, &auth, id, state.clock.now()).await?)))
+    Ok(Json(case_out(
+        case_svc::case_view(&state.store, &auth, id, state.clock.now()).await?,
+    )))
 }
 
 // ----- workspace settings -----
@@ -696,8 +756,13 @@ fn settings_out(w: tandem_store::workspaces::Workspace) -> WorkspaceSettingsOut 
 
 #[utoipa::path(get, path = "/workspace/settings", tag = "workspace",
     responses((status = 200, body = WorkspaceSettingsOut)))]
-async fn get_settings(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> AppResult<Json<WorkspaceSettingsOut>> {
-    Ok(Json(settings_out(settings::workspace(&state.store, &auth).await?)))
+async fn get_settings(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+) -> AppResult<Json<WorkspaceSettingsOut>> {
+    Ok(Json(settings_out(
+        settings::workspace(&state.store, &auth).await?,
+    )))
 }
 
 /// Change the workspace settings (admins).
@@ -717,7 +782,9 @@ async fn patch_settings(
     if body.contact_stale_days.is_none() && body.trust_mode.is_none() {
         crate::services::require(auth.user.role.can_administer())?;
     }
-    Ok(Json(settings_out(settings::workspace(&state.store, &auth).await?)))
+    Ok(Json(settings_out(
+        settings::workspace(&state.store, &auth).await?,
+    )))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -48,7 +48,9 @@ async fn stand(
         GoalKind::Quota => {
             let value = d.metric.and_then(value_of);
             let attainment_bp = match (d.metric, d.target) {
-                (Some(m), Some(t)) => tandem_domain::metrics::attainment_bp(value, t, m.higher_is_better()),
+                (Some(m), Some(t)) => {
+                    tandem_domain::metrics::attainment_bp(value, t, m.higher_is_better())
+                }
                 _ => None,
             };
             Standing {
@@ -96,9 +98,19 @@ pub async fn list(
     let workspace = workspaces::get(&mut c.conn(), ws).await?;
     let people = People::load(&mut c.conn(), ws).await?;
     let scopes = scope.map(|s| vec![s.key()]);
-    let all = store::goals(&mut c.conn(), ws, scopes.as_deref(), period.start, period.end()).await?;
+    let all = store::goals(
+        &mut c.conn(),
+        ws,
+        scopes.as_deref(),
+        period.start,
+        period.end(),
+    )
+    .await?;
     let mut out = vec![];
-    for g in all.into_iter().filter(|g| metrics::may_see(auth, &g.data.scope)) {
+    for g in all
+        .into_iter()
+        .filter(|g| metrics::may_see(auth, &g.data.scope))
+    {
         out.push(stand(&mut c.conn(), auth, workspace.trust_mode, &people, g, now).await?);
     }
     Ok(out)
@@ -128,13 +140,27 @@ async fn checked(store: &Store, auth: &Auth, input: &GoalInput) -> AppResult<Goa
     Ok(data)
 }
 
-pub async fn create(store: &Store, auth: &Auth, input: &GoalInput, now: Instant) -> AppResult<Standing> {
+pub async fn create(
+    store: &Store,
+    auth: &Auth,
+    input: &GoalInput,
+    now: Instant,
+) -> AppResult<Standing> {
     let data = checked(store, auth, input).await?;
     let ws = auth.user.workspace_id;
     let id = GoalId::new();
     let mut tx = store.begin().await?;
     store::insert_goal(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
-    record_change(&mut tx, auth, "goal", "goals", id.0, Action::Create, serde_json::json!({"goal": [null, data.audit()]})).await?;
+    record_change(
+        &mut tx,
+        auth,
+        "goal",
+        "goals",
+        id.0,
+        Action::Create,
+        serde_json::json!({"goal": [null, data.audit()]}),
+    )
+    .await?;
     tx.commit().await?;
     get(store, auth, id, now).await
 }
@@ -172,7 +198,16 @@ pub async fn delete(store: &Store, auth: &Auth, id: GoalId) -> AppResult<()> {
     let mut tx = store.begin().await?;
     let before = store::goal(&mut tx.conn(), ws, id).await?;
     store::delete_goal(&mut tx.conn(), ws, id).await?;
-    record_change(&mut tx, auth, "goal", "goals", id.0, Action::Delete, serde_json::json!({"goal": [before.data.audit(), null]})).await?;
+    record_change(
+        &mut tx,
+        auth,
+        "goal",
+        "goals",
+        id.0,
+        Action::Delete,
+        serde_json::json!({"goal": [before.data.audit(), null]}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -49,20 +49,44 @@ pub async fn create_rule(store: &Store, auth: &Auth, input: &RuleInput) -> AppRe
     let id = RuleId::new();
     let mut tx = store.begin().await?;
     store::insert_rule(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
-    record_change(&mut tx, auth, "intervention_rule", "intervention-rules", id.0, Action::Create, serde_json::json!({"rule": [null, rule_audit(&data)]})).await?;
+    record_change(
+        &mut tx,
+        auth,
+        "intervention_rule",
+        "intervention-rules",
+        id.0,
+        Action::Create,
+        serde_json::json!({"rule": [null, rule_audit(&data)]}),
+    )
+    .await?;
     let r = store::rule(&mut tx.conn(), ws, id).await?;
     tx.commit().await?;
     Ok(r)
 }
 
-pub async fn update_rule(store: &Store, auth: &Auth, id: RuleId, version: i64, input: &RuleInput) -> AppResult<Rule> {
+pub async fn update_rule(
+    store: &Store,
+    auth: &Auth,
+    id: RuleId,
+    version: i64,
+    input: &RuleInput,
+) -> AppResult<Rule> {
     require(is_manager(auth))?;
     let data = input.validate()?;
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
     let before = store::rule(&mut tx.conn(), ws, id).await?;
     store::update_rule(&mut tx.conn(), ws, id, version, &data).await?;
-    record_change(&mut tx, auth, "intervention_rule", "intervention-rules", id.0, Action::Update, serde_json::json!({"rule": [rule_audit(&before.data), rule_audit(&data)]})).await?;
+    record_change(
+        &mut tx,
+        auth,
+        "intervention_rule",
+        "intervention-rules",
+        id.0,
+        Action::Update,
+        serde_json::json!({"rule": [rule_audit(&before.data), rule_audit(&data)]}),
+    )
+    .await?;
     let r = store::rule(&mut tx.conn(), ws, id).await?;
     tx.commit().await?;
     Ok(r)
@@ -74,7 +98,16 @@ pub async fn delete_rule(store: &Store, auth: &Auth, id: RuleId) -> AppResult<()
     let mut tx = store.begin().await?;
     let before = store::rule(&mut tx.conn(), ws, id).await?;
     store::delete_rule(&mut tx.conn(), ws, id).await?;
-    record_change(&mut tx, auth, "intervention_rule", "intervention-rules", id.0, Action::Delete, serde_json::json!({"rule": [rule_audit(&before.data), null]})).await?;
+    record_change(
+        &mut tx,
+        auth,
+        "intervention_rule",
+        "intervention-rules",
+        id.0,
+        Action::Delete,
+        serde_json::json!({"rule": [rule_audit(&before.data), null]}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -128,7 +161,13 @@ pub async fn case(store: &Store, auth: &Auth, id: InterventionId) -> AppResult<C
 }
 
 /// The manager records the diagnosis, the coaching plan and its goals, the check-ins.
-pub async fn update_case(store: &Store, auth: &Auth, id: InterventionId, version: i64, input: &CaseInput) -> AppResult<Case> {
+pub async fn update_case(
+    store: &Store,
+    auth: &Auth,
+    id: InterventionId,
+    version: i64,
+    input: &CaseInput,
+) -> AppResult<Case> {
     let data = input.validate()?;
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
@@ -138,9 +177,22 @@ pub async fn update_case(store: &Store, auth: &Auth, id: InterventionId, version
     }
     require(is_manager(auth))?;
     if !before.open {
-        return Err(AppError::InUse(tandem_domain::Invalid::one("status", "case_closed")));
+        return Err(AppError::InUse(tandem_domain::Invalid::one(
+            "status",
+            "case_closed",
+        )));
     }
-    store::update_case(&mut tx.conn(), ws, id, version, &store::CaseChange { data: Some(&data), ..Default::default() }).await?;
+    store::update_case(
+        &mut tx.conn(),
+        ws,
+        id,
+        version,
+        &store::CaseChange {
+            data: Some(&data),
+            ..Default::default()
+        },
+    )
+    .await?;
     record_change(
         &mut tx,
         auth,
@@ -156,7 +208,12 @@ pub async fn update_case(store: &Store, auth: &Auth, id: InterventionId, version
     Ok(after)
 }
 
-pub async fn close_case(store: &Store, auth: &Auth, id: InterventionId, version: i64) -> AppResult<Case> {
+pub async fn close_case(
+    store: &Store,
+    auth: &Auth,
+    id: InterventionId,
+    version: i64,
+) -> AppResult<Case> {
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
     let before = store::case(&mut tx.conn(), ws, id).await?;
@@ -165,10 +222,32 @@ pub async fn close_case(store: &Store, auth: &Auth, id: InterventionId, version:
     }
     require(is_manager(auth))?;
     if !before.open {
-        return Err(AppError::InUse(tandem_domain::Invalid::one("status", "case_closed")));
+        return Err(AppError::InUse(tandem_domain::Invalid::one(
+            "status",
+            "case_closed",
+        )));
     }
-    store::update_case(&mut tx.conn(), ws, id, version, &store::CaseChange { closed_by: Some(auth.user.id), ..Default::default() }).await?;
-    record_change(&mut tx, auth, "intervention", "interventions", id.0, Action::Update, serde_json::json!({"status": ["open", "closed"]})).await?;
+    store::update_case(
+        &mut tx.conn(),
+        ws,
+        id,
+        version,
+        &store::CaseChange {
+            closed_by: Some(auth.user.id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    record_change(
+        &mut tx,
+        auth,
+        "intervention",
+        "interventions",
+        id.0,
+        Action::Update,
+        serde_json::json!({"status": ["open", "closed"]}),
+    )
+    .await?;
     let after = store::case(&mut tx.conn(), ws, id).await?;
     tx.commit().await?;
     Ok(after)
@@ -184,7 +263,15 @@ pub struct CaseView {
     pub goal_values: Vec<Option<i64>>,
 }
 
-async fn view(store: &Store, auth: &Auth, case: Case, rules: &[Rule], people: &People, teams: &[users::Team], now: Instant) -> AppResult<CaseView> {
+async fn view(
+    store: &Store,
+    auth: &Auth,
+    case: Case,
+    rules: &[Rule],
+    people: &People,
+    teams: &[users::Team],
+    now: Instant,
+) -> AppResult<CaseView> {
     let rule = rules.iter().find(|r| r.id == case.rule_id);
     let mut goal_values = vec![];
     if case.open && !case.data.goals.is_empty() {
@@ -194,12 +281,25 @@ async fn view(store: &Store, auth: &Auth, case: Case, rules: &[Rule], people: &P
         let period = Period::containing(kind, today);
         let wanted: Vec<_> = case.data.goals.iter().map(|g| g.metric).collect();
         let mut c = store.read().await?;
-        let values = metrics::series(&mut c.conn(), ws, people, &case.subject, &wanted, &[period], today).await?;
+        let values = metrics::series(
+            &mut c.conn(),
+            ws,
+            people,
+            &case.subject,
+            &wanted,
+            &[period],
+            today,
+        )
+        .await?;
         goal_values = case
             .data
             .goals
             .iter()
-            .map(|g| values.get(&g.metric).and_then(|v| v.first().copied().flatten()))
+            .map(|g| {
+                values
+                    .get(&g.metric)
+                    .and_then(|v| v.first().copied().flatten())
+            })
             .collect();
     }
     Ok(CaseView {
@@ -221,7 +321,12 @@ async fn context(store: &Store, auth: &Auth) -> AppResult<(Vec<Rule>, People, Ve
     ))
 }
 
-pub async fn case_views(store: &Store, auth: &Auth, open_only: bool, now: Instant) -> AppResult<Vec<CaseView>> {
+pub async fn case_views(
+    store: &Store,
+    auth: &Auth,
+    open_only: bool,
+    now: Instant,
+) -> AppResult<Vec<CaseView>> {
     let all = cases(store, auth, open_only).await?;
     let (rules, people, teams) = context(store, auth).await?;
     let mut out = vec![];
@@ -231,7 +336,12 @@ pub async fn case_views(store: &Store, auth: &Auth, open_only: bool, now: Instan
     Ok(out)
 }
 
-pub async fn case_view(store: &Store, auth: &Auth, id: InterventionId, now: Instant) -> AppResult<CaseView> {
+pub async fn case_view(
+    store: &Store,
+    auth: &Auth,
+    id: InterventionId,
+    now: Instant,
+) -> AppResult<CaseView> {
     let c = case(store, auth, id).await?;
     let (rules, people, teams) = context(store, auth).await?;
     view(store, auth, c, &rules, &people, &teams, now).await
@@ -243,17 +353,30 @@ pub async fn case_view(store: &Store, auth: &Auth, id: InterventionId, now: Inst
 /// manager, else the admins; and the person it is about.
 fn audience(people: &People, subject: &Scope) -> Vec<UserId> {
     let team = match subject {
-        Scope::User(u) => people.users.iter().find(|x| x.id == *u).and_then(|x| x.team_id),
+        Scope::User(u) => people
+            .users
+            .iter()
+            .find(|x| x.id == *u)
+            .and_then(|x| x.team_id),
         Scope::Team(t) => Some(*t),
         Scope::Workspace => None,
     };
     let active = || people.users.iter().filter(|u| u.active);
-    let mut to: Vec<UserId> = active().filter(|u| u.role == Role::Manager && team.is_some() && u.team_id == team).map(|u| u.id).collect();
+    let mut to: Vec<UserId> = active()
+        .filter(|u| u.role == Role::Manager && team.is_some() && u.team_id == team)
+        .map(|u| u.id)
+        .collect();
     if to.is_empty() {
-        to = active().filter(|u| u.role == Role::Manager).map(|u| u.id).collect();
+        to = active()
+            .filter(|u| u.role == Role::Manager)
+            .map(|u| u.id)
+            .collect();
     }
     if to.is_empty() {
-        to = active().filter(|u| u.role == Role::Admin).map(|u| u.id).collect();
+        to = active()
+            .filter(|u| u.role == Role::Admin)
+            .map(|u| u.id)
+            .collect();
     }
     if let Scope::User(u) = subject
         && !to.contains(u)
@@ -266,7 +389,11 @@ fn audience(people: &People, subject: &Scope) -> Vec<UserId> {
 fn subject_name(people: &People, teams: &[users::Team], s: &Scope) -> String {
     match s {
         Scope::User(u) => people.name(*u).unwrap_or("").to_string(),
-        Scope::Team(t) => teams.iter().find(|x| x.id == *t).map(|x| x.name.clone()).unwrap_or_default(),
+        Scope::Team(t) => teams
+            .iter()
+            .find(|x| x.id == *t)
+            .map(|x| x.name.clone())
+            .unwrap_or_default(),
         Scope::Workspace => String::new(),
     }
 }
@@ -304,15 +431,31 @@ pub async fn evaluate(store: &Store, now: Instant) -> AppResult<u32> {
             for subject in subjects {
                 let series = {
                     let mut c = store.read().await?;
-                    metrics::series(&mut c.conn(), ws.id, &people, &subject, &[d.metric], &periods, today).await?
+                    metrics::series(
+                        &mut c.conn(),
+                        ws.id,
+                        &people,
+                        &subject,
+                        &[d.metric],
+                        &periods,
+                        today,
+                    )
+                    .await?
                 };
                 let series = series.get(&d.metric).cloned().unwrap_or_default();
                 let figures: Vec<Figure> = periods
                     .iter()
                     .zip(&series)
-                    .map(|(p, v)| Figure { period: p.key(), value: *v })
+                    .map(|(p, v)| Figure {
+                        period: p.key(),
+                        value: *v,
+                    })
                     .collect();
-                if step(store, &ws, rule, &people, &teams, &subject, last, &series, &figures, now).await? {
+                if step(
+                    store, &ws, rule, &people, &teams, &subject, last, &series, &figures, now,
+                )
+                .await?
+                {
                     steps += 1;
                 }
             }
@@ -354,10 +497,13 @@ async fn step(
             }
             // A case the manager closed is not opened again on the same figures: only
             // a period that ended after the closing can fire the rule anew.
-            let closed_after_data = store::cases(&mut tx.conn(), ws.id, Some(&[subject.key()]), false)
-                .await?
-                .iter()
-                .any(|c| c.rule_id == rule.id && c.closed_at.is_some_and(|at| at >= last.bounds().1));
+            let closed_after_data =
+                store::cases(&mut tx.conn(), ws.id, Some(&[subject.key()]), false)
+                    .await?
+                    .iter()
+                    .any(|c| {
+                        c.rule_id == rule.id && c.closed_at.is_some_and(|at| at >= last.bounds().1)
+                    });
             if closed_after_data {
                 return Ok(false);
             }
@@ -365,7 +511,13 @@ async fn step(
             match store::open_case(
                 &mut tx.conn(),
                 ws.id,
-                &store::NewCase { id, rule_id: rule.id, subject: *subject, opened_period: &last.key(), figures },
+                &store::NewCase {
+                    id,
+                    rule_id: rule.id,
+                    subject: *subject,
+                    opened_period: &last.key(),
+                    figures,
+                },
                 None,
             )
             .await
@@ -388,13 +540,23 @@ async fn step(
             )
             .await?;
             for to in audience(people, subject) {
-                notify::send_other(&mut tx, ws.id, to, Kind::Intervention, data(id, "opened"), now).await?;
+                notify::send_other(
+                    &mut tx,
+                    ws.id,
+                    to,
+                    Kind::Intervention,
+                    data(id, "opened"),
+                    now,
+                )
+                .await?;
             }
         }
         Some(case) => {
-            let opened = Period::parse(&case.opened_period).map(|p| Period::containing(d.period, p.start));
+            let opened =
+                Period::parse(&case.opened_period).map(|p| Period::containing(d.period, p.start));
             // Only periods after the one that opened the case count towards recovery.
-            let recovered = periods_between(opened.unwrap_or(last), last) >= d.recovery_periods as usize
+            let recovered = periods_between(opened.unwrap_or(last), last)
+                >= d.recovery_periods as usize
                 && d.condition.recovered(d.metric, series, d.recovery_periods);
             match (recovered, case.recovered_period.is_some()) {
                 (true, false) => {
@@ -404,11 +566,22 @@ async fn step(
                         ws.id,
                         case.id,
                         case.version,
-                        &store::CaseChange { recovered_period: Some(Some(&key)), ..Default::default() },
+                        &store::CaseChange {
+                            recovered_period: Some(Some(&key)),
+                            ..Default::default()
+                        },
                     )
                     .await?;
                     for to in audience(people, subject) {
-                        notify::send_other(&mut tx, ws.id, to, Kind::Intervention, data(case.id, "recovered"), now).await?;
+                        notify::send_other(
+                            &mut tx,
+                            ws.id,
+                            to,
+                            Kind::Intervention,
+                            data(case.id, "recovered"),
+                            now,
+                        )
+                        .await?;
                     }
                 }
                 (false, true) => {
@@ -417,7 +590,10 @@ async fn step(
                         ws.id,
                         case.id,
                         case.version,
-                        &store::CaseChange { recovered_period: Some(None), ..Default::default() },
+                        &store::CaseChange {
+                            recovered_period: Some(None),
+                            ..Default::default()
+                        },
                     )
                     .await?;
                 }

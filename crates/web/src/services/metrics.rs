@@ -107,7 +107,12 @@ pub fn may_see_metric(
 }
 
 /// Checks that the scope names a person or team of the workspace and may be read.
-pub fn check_scope(auth: &Auth, people: &People, teams: &[users::Team], scope: &Scope) -> AppResult<()> {
+pub fn check_scope(
+    auth: &Auth,
+    people: &People,
+    teams: &[users::Team],
+    scope: &Scope,
+) -> AppResult<()> {
     let known = match scope {
         Scope::Workspace => true,
         Scope::Team(t) => teams.iter().any(|x| x.id == *t),
@@ -130,28 +135,32 @@ pub fn parse_scope(raw: Option<&str>, auth: &Auth) -> AppResult<Scope> {
     }
 }
 
-pub fn parse_period(raw: Option<&str>, kind: Option<&str>, today: jiff::civil::Date) -> AppResult<Period> {
+pub fn parse_period(
+    raw: Option<&str>,
+    kind: Option<&str>,
+    today: jiff::civil::Date,
+) -> AppResult<Period> {
     if let Some(p) = raw.map(str::trim).filter(|s| !s.is_empty()) {
         return Period::parse(p).ok_or_else(|| Invalid::one("period", "invalid_period").into());
     }
     let kind = match kind.map(str::trim).filter(|s| !s.is_empty()) {
         None => PeriodKind::Month,
-        Some(k) => PeriodKind::parse(k)
-            .ok_or_else(|| AppError::from(Invalid(vec![FieldError::new("period", "invalid_period")])))?,
+        Some(k) => PeriodKind::parse(k).ok_or_else(|| {
+            AppError::from(Invalid(vec![FieldError::new("period", "invalid_period")]))
+        })?,
     };
     Ok(Period::containing(kind, today))
 }
 
 /// The quota on won revenue for the scope and period, if a manager set one.
-async fn quota(c: &mut Conn<'_>, ws: WorkspaceId, scope: &Scope, period: &Period) -> AppResult<Option<i64>> {
-    let goals = tandem_store::goals::goals(
-        c,
-        ws,
-        Some(&[scope.key()]),
-        period.start,
-        period.end(),
-    )
-    .await?;
+async fn quota(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    scope: &Scope,
+    period: &Period,
+) -> AppResult<Option<i64>> {
+    let goals =
+        tandem_store::goals::goals(c, ws, Some(&[scope.key()]), period.start, period.end()).await?;
     Ok(goals
         .into_iter()
         .find(|g| g.data.period == *period && g.data.metric == Some(Metric::WonRevenue))
@@ -169,7 +178,9 @@ pub async fn facts(
 ) -> AppResult<Facts> {
     let (from, to) = period.bounds();
     let who = people.of(scope);
-    let mut f = tandem_store::metrics::facts(c, ws, who.as_deref(), from, to, period.contains(today)).await?;
+    let mut f =
+        tandem_store::metrics::facts(c, ws, who.as_deref(), from, to, period.contains(today))
+            .await?;
     f.quota_minor = quota(c, ws, scope, period).await?;
     Ok(f)
 }
@@ -182,7 +193,15 @@ async fn snapshot_value(
     metric: Metric,
     period: &Period,
 ) -> AppResult<Option<i64>> {
-    let snaps = tandem_store::metrics::snapshots(c, ws, &scope.key(), metric.key(), period.start, period.last_day()).await?;
+    let snaps = tandem_store::metrics::snapshots(
+        c,
+        ws,
+        &scope.key(),
+        metric.key(),
+        period.start,
+        period.last_day(),
+    )
+    .await?;
     Ok(snaps.last().and_then(|s| s.value))
 }
 
@@ -203,7 +222,11 @@ pub async fn series(
     for p in periods {
         let past = p.end() <= today;
         let future = p.start > today;
-        let f = if needs_facts || !past { Some(facts(c, ws, people, scope, p, today).await?) } else { None };
+        let f = if needs_facts || !past {
+            Some(facts(c, ws, people, scope, p, today).await?)
+        } else {
+            None
+        };
         for m in metrics {
             let v = if future {
                 None
@@ -258,7 +281,11 @@ pub async fn board(
     let today = local_date(now);
     let mut shown = vec![];
     let mut private = vec![];
-    for m in Metric::ALL.iter().copied().filter(|m| only.is_none_or(|o| o == *m)) {
+    for m in Metric::ALL
+        .iter()
+        .copied()
+        .filter(|m| only.is_none_or(|o| o == *m))
+    {
         if may_see_metric(auth, workspace.trust_mode, &people, &scope, m) {
             shown.push(m);
         } else {
@@ -270,7 +297,14 @@ pub async fn board(
     }
     let periods = period.last_n(AVERAGE_OF + 1);
     let values = series(&mut c.conn(), ws, &people, &scope, &shown, &periods, today).await?;
-    let goals = tandem_store::goals::goals(&mut c.conn(), ws, Some(&[scope.key()]), period.start, period.end()).await?;
+    let goals = tandem_store::goals::goals(
+        &mut c.conn(),
+        ws,
+        Some(&[scope.key()]),
+        period.start,
+        period.end(),
+    )
+    .await?;
     let figures = shown
         .iter()
         .map(|m| {
@@ -285,10 +319,13 @@ pub async fn board(
                 metric: *m,
                 value,
                 previous: s.len().checked_sub(2).and_then(|i| s[i]),
-                average: (!before.is_empty()).then(|| before.iter().sum::<i64>() / before.len() as i64),
+                average: (!before.is_empty())
+                    .then(|| before.iter().sum::<i64>() / before.len() as i64),
                 trend: s.clone(),
                 target,
-                attainment_bp: target.and_then(|t| tandem_domain::metrics::attainment_bp(value, t, m.higher_is_better())),
+                attainment_bp: target.and_then(|t| {
+                    tandem_domain::metrics::attainment_bp(value, t, m.higher_is_better())
+                }),
             }
         })
         .collect();
@@ -325,7 +362,13 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
             let teams = users::teams(&mut c.conn(), ws.id).await?;
             let mut scopes = vec![Scope::Workspace];
             scopes.extend(teams.iter().map(|t| Scope::Team(t.id)));
-            scopes.extend(people.users.iter().filter(|u| u.active).map(|u| Scope::User(u.id)));
+            scopes.extend(
+                people
+                    .users
+                    .iter()
+                    .filter(|u| u.active)
+                    .map(|u| Scope::User(u.id)),
+            );
             for scope in scopes {
                 let f = facts(&mut c.conn(), ws.id, &people, &scope, &period, today).await?;
                 let values: Vec<(&'static str, Option<i64>)> =

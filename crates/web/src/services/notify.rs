@@ -226,14 +226,20 @@ pub(crate) async fn send_other(
             read_at: None,
         };
         let subject = title(&tr, &n);
-        let body = format!("{subject}\n\n{}\n", tr.t1("notify-mail-footer", "path", &path));
+        let body = format!(
+            "{subject}\n\n{}\n",
+            tr.t1("notify-mail-footer", "path", &path)
+        );
         notifications::enqueue_mail(&mut tx.conn(), ws, &user.email, &subject, &body, now).await?;
     }
     Ok(())
 }
 
 fn arg_value(data: &serde_json::Value, key: &str) -> String {
-    data.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string()
+    data.get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string()
 }
 
 // ----- the notification centre -----

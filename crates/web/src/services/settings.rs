@@ -34,7 +34,12 @@ pub async fn set_trust_mode(store: &Store, auth: &Auth, on: bool) -> AppResult<(
     let before = workspace(store, auth).await?;
     let mut tx = store.begin().await?;
     workspaces::set_trust_mode(&mut tx.conn(), auth.user.workspace_id, on).await?;
-    audited(&mut tx, auth, serde_json::json!({"trust_mode": [before.trust_mode, on]})).await?;
+    audited(
+        &mut tx,
+        auth,
+        serde_json::json!({"trust_mode": [before.trust_mode, on]}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

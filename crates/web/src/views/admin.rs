@@ -433,6 +433,7 @@ struct SettingsPage {
     tr: Tr,
     layout: Layout,
     contact_stale_days: String,
+    trust_mode: bool,
     errors: FormErrors,
     /// Per role: `(role, label, [(scope, label, selected)])`.
     scopes: Vec<(String, String, Options)>,
@@ -497,6 +498,7 @@ pub async fn settings(
             .within("settings")
             .with_notice(n.notice.as_deref()),
         contact_stale_days: ws.contact_stale_days.to_string(),
+        trust_mode: ws.trust_mode,
         errors: FormErrors::default(),
         scopes: scope_options(tr, &ws),
         tr,
@@ -514,6 +516,7 @@ pub async fn save_settings(
     Form(f): Form<SettingsForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
+    let ws = crate::services::settings::workspace(&state.store, &auth).await?;
     let result = match f.contact_stale_days.trim().parse::<i64>() {
         Ok(days) => {
             crate::services::settings::set_contact_stale_days(&state.store, &auth, days).await
@@ -525,16 +528,30 @@ pub async fn save_settings(
         Err(AppError::Invalid(invalid)) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             SettingsPage {
-                scopes: scope_options(
-                    tr,
-                    &crate::services::settings::workspace(&state.store, &auth).await?,
-                ),
+                scopes: scope_options(tr, &ws),
                 layout: Layout::new(&auth, "admin", tr.t("settings-title")).within("settings"),
                 contact_stale_days: f.contact_stale_days,
+                trust_mode: ws.trust_mode,
                 errors: FormErrors::from_invalid(&invalid, tr),
                 tr,
             },
         )),
         Err(e) => Err(e),
     }
+}
+
+#[derive(Deserialize)]
+pub struct TrustForm {
+    #[serde(default)]
+    trust_mode: Option<String>,
+}
+
+/// `POST /admin/settings/trust-mode`: the checkbox is sent only when ticked.
+pub async fn save_trust_mode(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(f): Form<TrustForm>,
+) -> AppResult<Response> {
+    crate::services::settings::set_trust_mode(&state.store, &auth, f.trust_mode.is_some()).await?;
+    Ok(see_other("/admin/settings?notice=saved"))
 }

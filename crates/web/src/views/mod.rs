@@ -16,6 +16,7 @@ pub mod fields;
 mod history;
 mod home;
 pub mod imports;
+pub mod kpis;
 pub mod lead_settings;
 pub mod leads;
 pub mod pipelines;
@@ -205,6 +206,23 @@ pub fn router() -> Router<AppState> {
         .route("/leads/{id}/accept", post(leads::accept))
         .route("/leads/{id}/reject", post(leads::reject))
         .route("/leads/{id}/delete", post(leads::delete))
+        .route("/kpis", get(kpis::index))
+        .route("/kpis/export.csv", get(kpis::export))
+        .route("/goals", get(kpis::goals).post(kpis::create_goal))
+        .route("/goals/{id}/delete", post(kpis::delete_goal))
+        .route("/interventions", get(kpis::interventions))
+        .route(
+            "/interventions/rules",
+            get(kpis::rules).post(kpis::create_rule),
+        )
+        .route("/interventions/rules/{id}/toggle", post(kpis::toggle_rule))
+        .route("/interventions/rules/{id}/delete", post(kpis::delete_rule))
+        .route(
+            "/interventions/{id}",
+            get(kpis::case).post(kpis::update_case),
+        )
+        .route("/interventions/{id}/close", post(kpis::close_case))
+        .route("/admin/settings/trust-mode", post(admin::save_trust_mode))
         .route("/campaigns", get(campaigns::index).post(campaigns::create))
         .route(
             "/campaigns/{id}",
@@ -282,6 +300,8 @@ pub struct Layout {
     pub can_write: bool,
     /// Whether the user works the lead inbox (its rules and forms tab).
     pub works_leads: bool,
+    /// Managers and admins: the team's figures, rules and interventions.
+    pub is_manager: bool,
     pub csrf: String,
     pub notice: String,
 }
@@ -298,6 +318,7 @@ impl Layout {
             is_admin: auth.user.role.can_administer(),
             can_write: auth.user.role.can_write_records(),
             works_leads: crate::services::leads::may_manage(auth),
+            is_manager: crate::services::metrics::is_manager(auth),
             csrf: auth.csrf().to_string(),
             notice: String::new(),
         }
@@ -305,7 +326,8 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 26] = [
+        const KNOWN: [&str; 27] = [
+            "case-closed",
             "import-undone",
             "handed-over",
             "lead-rejected",

@@ -246,6 +246,20 @@ fn every_generated_key_exists() {
     for s in ["queued", "running", "done", "failed"] {
         wanted.push(format!("job-status-{s}"));
     }
+    for m in tandem_domain::metrics::Metric::ALL {
+        let slug = m.key().replace('_', "-");
+        wanted.push(format!("metric-{slug}"));
+        wanted.push(format!("metric-{slug}-def"));
+    }
+    for k in tandem_domain::metrics::PeriodKind::ALL {
+        wanted.push(format!("period-{}", k.as_str()));
+    }
+    for k in ["weeks", "months"] {
+        wanted.push(format!("period-{k}"));
+    }
+    for a in ["each-user", "each-team"] {
+        wanted.push(format!("rule-{a}"));
+    }
     // Column headings of the record lists: `ColumnDef::new("key", "label-key", …)`.
     let views = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/views");
     for file in walk(&views) {

@@ -14,22 +14,26 @@ use tandem_domain::{
 use tandem_testkit::{ApiClient, TestServer, backends};
 
 /// Monday 2 November 2026, 09:00 in Berlin (week 45).
-const W45: Instant = Instant(1_793_606_400_000);
-const WEEK: i64 = 7 * DAY_MS;
+pub const W45: Instant = Instant(1_793_606_400_000);
+pub const WEEK: i64 = 7 * DAY_MS;
 
-async fn first_stage(api: &ApiClient) -> (PipelineId, StageId) {
+pub async fn first_stage(api: &ApiClient) -> (PipelineId, StageId) {
     let p = api.get("/api/v1/pipelines").await;
     assert_eq!(p.status, 200, "{}", p.body);
     let pipeline = &p.body[0];
     (
         pipeline["id"].as_str().unwrap().parse().unwrap(),
-        pipeline["stages"][0]["id"].as_str().unwrap().parse().unwrap(),
+        pipeline["stages"][0]["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap(),
     )
 }
 
 /// Deals of `owner` closed on the Tuesday of the week starting at `monday`: `won` won,
 /// `lost` lost, each 10,000 €, made two weeks earlier.
-async fn closed_deals(
+pub async fn closed_deals(
     server: &TestServer,
     stage: (PipelineId, StageId),
     account: AccountId,
@@ -130,7 +134,12 @@ async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
         let list = petra.get("/api/v1/interventions").await;
         assert_eq!(list.status, 200, "{db}: {}", list.body);
         let cases = my_cases(&list.body);
-        assert_eq!(cases.len(), 1, "{db}: one case, for Rolf only: {}", list.body);
+        assert_eq!(
+            cases.len(),
+            1,
+            "{db}: one case, for Rolf only: {}",
+            list.body
+        );
         let case = cases[0];
         assert_eq!(case["subject"], format!("user:{}", rolf_user.id), "{db}");
         assert_eq!(case["subject_name"], "Rolf Reiter", "{db}");
@@ -156,8 +165,17 @@ async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
         // Rolf sees his case; Sven neither sees nor can open it.
         let own = rolf.get("/api/v1/interventions").await;
         assert_eq!(my_cases(&own.body).len(), 1, "{db}: {}", own.body);
-        assert!(my_cases(&sven.get("/api/v1/interventions").await.body).is_empty(), "{db}");
-        assert_eq!(sven.get(&format!("/api/v1/interventions/{id}")).await.status, 404, "{db}");
+        assert!(
+            my_cases(&sven.get("/api/v1/interventions").await.body).is_empty(),
+            "{db}"
+        );
+        assert_eq!(
+            sven.get(&format!("/api/v1/interventions/{id}"))
+                .await
+                .status,
+            404,
+            "{db}"
+        );
 
         // The coaching plan: diagnosis, a measurable goal, check-ins.
         let version = case["version"].as_i64().unwrap();
@@ -170,7 +188,10 @@ async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
         assert_eq!(bad.status, 422, "{db}: {}", bad.body);
         assert_eq!(bad.body["errors"][0]["field"], "goals.0.target", "{db}");
         let by_rolf = rolf
-            .patch(&format!("/api/v1/interventions/{id}"), json!({"version": version, "diagnosis": "Alles gut"}))
+            .patch(
+                &format!("/api/v1/interventions/{id}"),
+                json!({"version": version, "diagnosis": "Alles gut"}),
+            )
             .await;
         assert_eq!(by_rolf.status, 403, "{db}: {}", by_rolf.body);
         let plan = petra
@@ -206,7 +227,10 @@ async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
         assert!(server.evaluate_interventions().await > 0, "{db}");
         let c = petra.get(&format!("/api/v1/interventions/{id}")).await;
         assert_eq!(
-            (c.body["proposes_close"].as_bool(), c.body["recovered_period"].as_str()),
+            (
+                c.body["proposes_close"].as_bool(),
+                c.body["recovered_period"].as_str()
+            ),
             (Some(true), Some("2026-W48")),
             "{db}: {}",
             c.body
@@ -219,9 +243,16 @@ async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
             .await;
         assert_eq!(closed.status, 200, "{db}: {}", closed.body);
         assert_eq!(closed.body["status"], "closed", "{db}");
-        assert_eq!(server.evaluate_interventions().await, 0, "{db}: not opened again");
+        assert_eq!(
+            server.evaluate_interventions().await,
+            0,
+            "{db}: not opened again"
+        );
         let again = petra
-            .post(&format!("/api/v1/interventions/{id}/close"), json!({"version": closed.body["version"]}))
+            .post(
+                &format!("/api/v1/interventions/{id}/close"),
+                json!({"version": closed.body["version"]}),
+            )
             .await;
         assert_eq!(again.status, 409, "{db}: {}", again.body);
         server.stop().await;
@@ -232,11 +263,17 @@ async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
 async fn in_trust_mode_a_manager_cannot_read_a_reps_activity_by_any_route() {
     for db in backends() {
         let server = TestServer::start(&db).await;
-        let petra_user = server.person(Role::Manager, "Innendienst", "Petra Schulz").await;
+        let petra_user = server
+            .person(Role::Manager, "Innendienst", "Petra Schulz")
+            .await;
         let petra = server.api_for(&petra_user).await;
-        let rep_user = server.person(Role::Inside, "Innendienst", "Ina Innen").await;
+        let rep_user = server
+            .person(Role::Inside, "Innendienst", "Ina Innen")
+            .await;
         let rep = server.api_for(&rep_user).await;
-        let account = rep.post("/api/v1/accounts", json!({"name": "Kunde AG"})).await;
+        let account = rep
+            .post("/api/v1/accounts", json!({"name": "Kunde AG"}))
+            .await;
         let account_id = account.body["id"].as_str().unwrap().to_string();
         for i in 0..3 {
             let a = rep
@@ -254,8 +291,15 @@ async fn in_trust_mode_a_manager_cannot_read_a_reps_activity_by_any_route() {
         assert_eq!(settings.body["trust_mode"], true, "{db}: on by default");
 
         // The rep sees her own activity.
-        let own = rep.get(&format!("/api/v1/metrics/activities?scope={scope}")).await;
-        assert_eq!((own.status.as_u16(), own.body["value"].as_i64()), (200, Some(3)), "{db}: {}", own.body);
+        let own = rep
+            .get(&format!("/api/v1/metrics/activities?scope={scope}"))
+            .await;
+        assert_eq!(
+            (own.status.as_u16(), own.body["value"].as_i64()),
+            (200, Some(3)),
+            "{db}: {}",
+            own.body
+        );
         // The manager: not the single metric, not in the list of all, not in a goal,
         // not as a "team total" of a two-person team, not on the page, not in the CSV.
         for path in [
@@ -267,12 +311,32 @@ async fn in_trust_mode_a_manager_cannot_read_a_reps_activity_by_any_route() {
         }
         let all = petra.get(&format!("/api/v1/kpis?scope={scope}")).await;
         assert_eq!(all.status, 200, "{db}: {}", all.body);
-        let keys: Vec<&str> = all.body["figures"].as_array().unwrap().iter().map(|f| f["metric"].as_str().unwrap()).collect();
-        assert!(keys.contains(&"won_revenue") && !keys.contains(&"activities") && !keys.contains(&"key_conversations"), "{db}: {keys:?}");
-        assert_eq!(all.body["private"], json!(["activities", "key_conversations"]), "{db}");
+        let keys: Vec<&str> = all.body["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["metric"].as_str().unwrap())
+            .collect();
+        assert!(
+            keys.contains(&"won_revenue")
+                && !keys.contains(&"activities")
+                && !keys.contains(&"key_conversations"),
+            "{db}: {keys:?}"
+        );
+        assert_eq!(
+            all.body["private"],
+            json!(["activities", "key_conversations"]),
+            "{db}"
+        );
         let team = rep_user_team(&petra, &rep_user.id.to_string()).await;
-        let t = petra.get(&format!("/api/v1/metrics/activities?scope=team:{team}")).await;
-        assert_eq!(t.status, 403, "{db}: two people are no anonymous total: {}", t.body);
+        let t = petra
+            .get(&format!("/api/v1/metrics/activities?scope=team:{team}"))
+            .await;
+        assert_eq!(
+            t.status, 403,
+            "{db}: two people are no anonymous total: {}",
+            t.body
+        );
         let goal = petra
             .post(
                 "/api/v1/goals",
@@ -284,19 +348,42 @@ async fn in_trust_mode_a_manager_cannot_read_a_reps_activity_by_any_route() {
         let web = server.web(&petra_user).await;
         let page = web.get(&format!("/kpis?scope={scope}")).await;
         assert_eq!(page.status, 200, "{db}");
-        assert!(!page.text.contains("data-metric=\"activities\""), "{db}: page hides it");
+        assert!(
+            !page.text.contains("data-metric=\"activities\""),
+            "{db}: page hides it"
+        );
         let csv = web.get(&format!("/kpis/export.csv?scope={scope}")).await;
         assert_eq!(csv.status, 200, "{db}");
-        assert!(!csv.text.contains("activities") && csv.text.contains("won_revenue"), "{db}: {}", csv.text);
+        assert!(
+            !csv.text.contains("activities") && csv.text.contains("won_revenue"),
+            "{db}: {}",
+            csv.text
+        );
 
         // Switched off by an admin, the manager sees it.
         let admin = server.api(Role::Admin).await.0;
-        let off = admin.patch("/api/v1/workspace/settings", json!({"trust_mode": false})).await;
-        assert_eq!((off.status.as_u16(), off.body["trust_mode"].as_bool()), (200, Some(false)), "{db}: {}", off.body);
-        let by_manager = petra.patch("/api/v1/workspace/settings", json!({"trust_mode": true})).await;
+        let off = admin
+            .patch("/api/v1/workspace/settings", json!({"trust_mode": false}))
+            .await;
+        assert_eq!(
+            (off.status.as_u16(), off.body["trust_mode"].as_bool()),
+            (200, Some(false)),
+            "{db}: {}",
+            off.body
+        );
+        let by_manager = petra
+            .patch("/api/v1/workspace/settings", json!({"trust_mode": true}))
+            .await;
         assert_eq!(by_manager.status, 403, "{db}");
-        let r = petra.get(&format!("/api/v1/metrics/activities?scope={scope}")).await;
-        assert_eq!((r.status.as_u16(), r.body["value"].as_i64()), (200, Some(3)), "{db}: {}", r.body);
+        let r = petra
+            .get(&format!("/api/v1/metrics/activities?scope={scope}"))
+            .await;
+        assert_eq!(
+            (r.status.as_u16(), r.body["value"].as_i64()),
+            (200, Some(3)),
+            "{db}: {}",
+            r.body
+        );
         server.stop().await;
     }
 }
@@ -322,27 +409,64 @@ async fn metric_queries_and_goals_refuse_bad_input_without_errors() {
         let (rep, rep_user) = server.api(Role::Field).await;
         let catalogue = rep.get("/api/v1/metrics").await;
         assert_eq!(catalogue.status, 200, "{db}");
-        let win = catalogue.body["items"].as_array().unwrap().iter().find(|m| m["key"] == "win_rate").unwrap().clone();
+        let win = catalogue.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["key"] == "win_rate")
+            .unwrap()
+            .clone();
         assert_eq!(win["unit"], "ratio", "{db}");
-        assert!(win["definition"]["de"].as_str().unwrap().contains("Gewonnene Deals"), "{db}");
-        assert!(win["definition"]["en"].as_str().unwrap().contains("Deals won"), "{db}");
+        assert!(
+            win["definition"]["de"]
+                .as_str()
+                .unwrap()
+                .contains("Gewonnene Deals"),
+            "{db}"
+        );
+        assert!(
+            win["definition"]["en"]
+                .as_str()
+                .unwrap()
+                .contains("Deals won"),
+            "{db}"
+        );
 
         // An empty workspace: every figure is a number or explicitly no data.
-        let all = boss.get("/api/v1/kpis?scope=workspace&period=2026-Q4").await;
+        let all = boss
+            .get("/api/v1/kpis?scope=workspace&period=2026-Q4")
+            .await;
         assert_eq!(all.status, 200, "{db}: {}", all.body);
         for f in all.body["figures"].as_array().unwrap() {
             assert!(f["value"].is_null() || f["value"].is_i64(), "{db}: {f}");
         }
-        let win_rate = all.body["figures"].as_array().unwrap().iter().find(|f| f["metric"] == "win_rate").unwrap();
+        let win_rate = all.body["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["metric"] == "win_rate")
+            .unwrap();
         assert_eq!(win_rate["value"], Value::Null, "{db}: no deals, no rate");
 
         for (path, status, field) in [
             ("/api/v1/metrics/nope", 404, None),
             ("/api/v1/metrics/win_rate?period=1850", 422, Some("period")),
-            ("/api/v1/metrics/win_rate?period=2026-W60", 422, Some("period")),
-            ("/api/v1/metrics/win_rate?period=9999-12", 422, Some("period")),
+            (
+                "/api/v1/metrics/win_rate?period=2026-W60",
+                422,
+                Some("period"),
+            ),
+            (
+                "/api/v1/metrics/win_rate?period=9999-12",
+                422,
+                Some("period"),
+            ),
             ("/api/v1/metrics/win_rate?scope=galaxy", 422, Some("scope")),
-            ("/api/v1/metrics/win_rate?scope=team:00000000-0000-0000-0000-000000000000", 404, None),
+            (
+                "/api/v1/metrics/win_rate?scope=team:00000000-0000-0000-0000-000000000000",
+                404,
+                None,
+            ),
         ] {
             let r = boss.get(path).await;
             assert_eq!(r.status, status, "{db}: {path}: {}", r.body);
@@ -352,48 +476,108 @@ async fn metric_queries_and_goals_refuse_bad_input_without_errors() {
         }
         // A rep may not read a colleague's figures.
         let (_, other) = server.api(Role::Field).await;
-        let r = rep.get(&format!("/api/v1/metrics/won_revenue?scope=user:{}", other.id)).await;
+        let r = rep
+            .get(&format!(
+                "/api/v1/metrics/won_revenue?scope=user:{}",
+                other.id
+            ))
+            .await;
         assert_eq!(r.status, 403, "{db}");
 
         // Goals: negative targets, periods far away, unknown metrics; reps may not set them.
         for (body, field) in [
-            (json!({"scope": "workspace", "period": "2026-Q4", "metric": "won_revenue", "target": -100}), "target"),
-            (json!({"scope": "workspace", "period": "2350", "metric": "won_revenue", "target": 100}), "period"),
-            (json!({"scope": "workspace", "period": "2026", "metric": "happiness", "target": 100}), "metric"),
+            (
+                json!({"scope": "workspace", "period": "2026-Q4", "metric": "won_revenue", "target": -100}),
+                "target",
+            ),
+            (
+                json!({"scope": "workspace", "period": "2350", "metric": "won_revenue", "target": 100}),
+                "period",
+            ),
+            (
+                json!({"scope": "workspace", "period": "2026", "metric": "happiness", "target": 100}),
+                "metric",
+            ),
         ] {
             let r = boss.post("/api/v1/goals", body).await;
             assert_eq!(r.status, 422, "{db}: {}", r.body);
             assert_eq!(r.body["errors"][0]["field"], field, "{db}");
         }
         let quota = json!({"scope": format!("user:{}", rep_user.id), "period": "2026-Q4", "metric": "won_revenue", "target": 5_000_000});
-        assert_eq!(rep.post("/api/v1/goals", quota.clone()).await.status, 403, "{db}");
+        assert_eq!(
+            rep.post("/api/v1/goals", quota.clone()).await.status,
+            403,
+            "{db}"
+        );
         let made = boss.post("/api/v1/goals", quota.clone()).await;
         assert_eq!(made.status, 201, "{db}: {}", made.body);
-        assert_eq!((made.body["value"].as_i64(), made.body["attainment_bp"].as_i64()), (Some(0), Some(0)), "{db}");
+        assert_eq!(
+            (
+                made.body["value"].as_i64(),
+                made.body["attainment_bp"].as_i64()
+            ),
+            (Some(0), Some(0)),
+            "{db}"
+        );
         let twice = boss.post("/api/v1/goals", quota).await;
-        assert_eq!(twice.status, 422, "{db}: one quota per metric: {}", twice.body);
+        assert_eq!(
+            twice.status, 422,
+            "{db}: one quota per metric: {}",
+            twice.body
+        );
         assert_eq!(twice.body["errors"][0]["field"], "metric", "{db}");
         let mine = rep.get("/api/v1/goals?period=2026-Q4").await;
-        assert_eq!(mine.body["items"].as_array().unwrap().len(), 1, "{db}: the rep sees his quota");
+        assert_eq!(
+            mine.body["items"].as_array().unwrap().len(),
+            1,
+            "{db}: the rep sees his quota"
+        );
         // Coverage with a quota but no pipeline: zero, not NaN.
-        let cov = rep.get("/api/v1/metrics/pipeline_coverage?period=2026-Q4").await;
+        let cov = rep
+            .get("/api/v1/metrics/pipeline_coverage?period=2026-Q4")
+            .await;
         assert_eq!(cov.status, 200, "{db}: {}", cov.body);
-        assert!(cov.body["value"] == 0 || cov.body["value"].is_null(), "{db}: {}", cov.body);
+        assert!(
+            cov.body["value"] == 0 || cov.body["value"].is_null(),
+            "{db}: {}",
+            cov.body
+        );
 
         // Rules: impossible thresholds and zero-length periods.
         for (body, field) in [
-            (json!({"name": "x", "metric": "win_rate", "condition": {"kind": "below", "threshold": 50_000, "periods": 2}}), "condition.threshold"),
-            (json!({"name": "x", "metric": "win_rate", "condition": {"kind": "below", "threshold": 2500, "periods": 0}}), "condition.periods"),
-            (json!({"name": "x", "metric": "open_pipeline", "condition": {"kind": "drop_vs_average", "percent": 0, "periods": 4}}), "condition.percent"),
-            (json!({"name": "x", "metric": "win_rate", "period": "day", "condition": {"kind": "below", "threshold": 2500, "periods": 2}}), "period"),
+            (
+                json!({"name": "x", "metric": "win_rate", "condition": {"kind": "below", "threshold": 50_000, "periods": 2}}),
+                "condition.threshold",
+            ),
+            (
+                json!({"name": "x", "metric": "win_rate", "condition": {"kind": "below", "threshold": 2500, "periods": 0}}),
+                "condition.periods",
+            ),
+            (
+                json!({"name": "x", "metric": "open_pipeline", "condition": {"kind": "drop_vs_average", "percent": 0, "periods": 4}}),
+                "condition.percent",
+            ),
+            (
+                json!({"name": "x", "metric": "win_rate", "period": "day", "condition": {"kind": "below", "threshold": 2500, "periods": 2}}),
+                "period",
+            ),
         ] {
             let r = boss.post("/api/v1/intervention-rules", body).await;
             assert_eq!(r.status, 422, "{db}: {}", r.body);
             assert_eq!(r.body["errors"][0]["field"], field, "{db}: {}", r.body);
         }
-        let garbage = boss.post("/api/v1/intervention-rules", json!({"name": "x", "metric": "win_rate", "condition": {"kind": "sideways"}})).await;
+        let garbage = boss
+            .post(
+                "/api/v1/intervention-rules",
+                json!({"name": "x", "metric": "win_rate", "condition": {"kind": "sideways"}}),
+            )
+            .await;
         assert_eq!(garbage.status, 422, "{db}: {}", garbage.body);
-        assert_eq!(rep.get("/api/v1/intervention-rules").await.status, 403, "{db}");
+        assert_eq!(
+            rep.get("/api/v1/intervention-rules").await.status,
+            403,
+            "{db}"
+        );
         server.stop().await;
     }
 }

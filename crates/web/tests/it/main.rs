@@ -17,6 +17,7 @@ mod events;
 mod i18n;
 mod imports;
 mod interventions;
+mod interventions_ui;
 mod lead_forms;
 mod leads;
 mod leads_ui;
