@@ -18,7 +18,8 @@ pub const MAIL_OUTBOX: &str = "mail.outbox";
 pub const QUOTES_EXPIRE: &str = "quotes.expire";
 /// The day's KPI snapshots (once a day; the job looks every hour).
 pub const KPI_SNAPSHOT: &str = "kpis.snapshot";
-/// The intervention rules over the completed periods (idempotent; every hour).
+/// The intervention rules over the completed periods (idempotent; once a day: the
+/// periods are weeks and months, and a run over every rep is not cheap yet).
 pub const INTERVENTIONS: &str = "interventions.evaluate";
 
 /// Runs until `shutdown`; a job in progress is finished first.
@@ -30,7 +31,7 @@ pub async fn run(store: Store, clock: Clock, shutdown: CancellationToken) {
         (MAIL_OUTBOX, 15 * SECOND_MS),
         (QUOTES_EXPIRE, HOUR_MS),
         (KPI_SNAPSHOT, HOUR_MS),
-        (INTERVENTIONS, HOUR_MS),
+        (INTERVENTIONS, DAY_MS),
     ] {
         if let Err(e) = jobs::ensure_periodic(&store, kind, every).await {
             tracing::error!(error = %e, kind, "cannot register periodic job");
