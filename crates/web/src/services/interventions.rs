@@ -160,6 +160,27 @@ pub async fn case(store: &Store, auth: &Auth, id: InterventionId) -> AppResult<C
     Ok(case)
 }
 
+/// A case the manager may still change: readable (else 404), by a manager (else 403),
+/// open (else 409).
+async fn open_for_manager(
+    tx: &mut tandem_store::Tx,
+    auth: &Auth,
+    id: InterventionId,
+) -> AppResult<Case> {
+    let case = store::case(&mut tx.conn(), auth.user.workspace_id, id).await?;
+    if !may_read(auth, &case) {
+        return Err(AppError::NotFound);
+    }
+    require(is_manager(auth))?;
+    if !case.open {
+        return Err(AppError::InUse(tandem_domain::Invalid::one(
+            "status",
+            "case_closed",
+        )));
+    }
+    Ok(case)
+}
+
 /// The manager records the diagnosis, the coaching plan and its goals, the check-ins.
 pub async fn update_case(
     store: &Store,
@@ -171,17 +192,7 @@ pub async fn update_case(
     let data = input.validate()?;
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
-    let before = store::case(&mut tx.conn(), ws, id).await?;
-    if !may_read(auth, &before) {
-        return Err(AppError::NotFound);
-    }
-    require(is_manager(auth))?;
-    if !before.open {
-        return Err(AppError::InUse(tandem_domain::Invalid::one(
-            "status",
-            "case_closed",
-        )));
-    }
+    let before = open_for_manager(&mut tx, auth, id).await?;
     store::update_case(
         &mut tx.conn(),
         ws,
@@ -216,17 +227,7 @@ pub async fn close_case(
 ) -> AppResult<Case> {
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
-    let before = store::case(&mut tx.conn(), ws, id).await?;
-    if !may_read(auth, &before) {
-        return Err(AppError::NotFound);
-    }
-    require(is_manager(auth))?;
-    if !before.open {
-        return Err(AppError::InUse(tandem_domain::Invalid::one(
-            "status",
-            "case_closed",
-        )));
-    }
+    open_for_manager(&mut tx, auth, id).await?;
     store::update_case(
         &mut tx.conn(),
         ws,

@@ -51,6 +51,33 @@ pub(crate) async fn send(
     data: serde_json::Value,
     now: Instant,
 ) -> AppResult<()> {
+    deliver(tx, ws, to, kind, Some(r), data, now).await
+}
+
+/// Tells `to` about something that is not a request; `data["path"]` is where the
+/// notification leads.
+pub(crate) async fn send_other(
+    tx: &mut Tx,
+    ws: WorkspaceId,
+    to: UserId,
+    kind: Kind,
+    data: serde_json::Value,
+    now: Instant,
+) -> AppResult<()> {
+    deliver(tx, ws, to, kind, None, data, now).await
+}
+
+/// In the app and by mail, as the user's preferences for `kind` say; inactive and
+/// unknown users are not told.
+async fn deliver(
+    tx: &mut Tx,
+    ws: WorkspaceId,
+    to: UserId,
+    kind: Kind,
+    r: Option<&StoredRequest>,
+    data: serde_json::Value,
+    now: Instant,
+) -> AppResult<()> {
     let user = match users::get(&mut tx.conn(), ws, to).await {
         Ok(u) if u.active => u,
         Ok(_) | Err(tandem_store::StoreError::NotFound) => return Ok(()),
@@ -61,9 +88,9 @@ pub(crate) async fn send(
         .into_iter()
         .find(|p| p.kind == kind)
         .unwrap_or(Pref::default_for(kind));
+    let request_id = r.map(|r| r.id);
     if pref.in_app {
-        let id =
-            notifications::insert(&mut tx.conn(), ws, to, now, kind, Some(r.id), &data).await?;
+        notifications::insert(&mut tx.conn(), ws, to, now, kind, request_id, &data).await?;
         tx.publish(Event {
             workspace_id: ws,
             topic: "notifications".into(),
@@ -71,7 +98,6 @@ pub(crate) async fn send(
             actor: None,
         })
         .await?;
-        let _ = id;
     }
     if pref.email
         && notifications::mail_settings(&mut tx.conn(), ws)
@@ -83,12 +109,18 @@ pub(crate) async fn send(
             id: NotificationId(uuid::Uuid::nil()),
             at: now,
             kind,
-            request_id: Some(r.id),
+            request_id,
             data,
             read_at: None,
         };
         let subject = title(&tr, &n);
-        let body = mail_body(&tr, &n, r);
+        let body = match r {
+            Some(r) => mail_body(&tr, &n, r),
+            None => format!(
+                "{subject}\n\n{}\n",
+                tr.t1("notify-mail-footer", "path", arg(&n, "path"))
+            ),
+        };
         notifications::enqueue_mail(&mut tx.conn(), ws, &user.email, &subject, &body, now).await?;
     }
     Ok(())
@@ -178,68 +210,6 @@ fn mail_body(tr: &Tr, n: &Notification, r: &StoredRequest) -> String {
         )
     ));
     body
-}
-
-/// Tells `to` about something that is not a request; `data["path"]` is where the
-/// notification leads.
-pub(crate) async fn send_other(
-    tx: &mut Tx,
-    ws: WorkspaceId,
-    to: UserId,
-    kind: Kind,
-    data: serde_json::Value,
-    now: Instant,
-) -> AppResult<()> {
-    let user = match users::get(&mut tx.conn(), ws, to).await {
-        Ok(u) if u.active => u,
-        Ok(_) | Err(tandem_store::StoreError::NotFound) => return Ok(()),
-        Err(e) => return Err(e.into()),
-    };
-    let pref = notifications::prefs(&mut tx.conn(), ws, to)
-        .await?
-        .into_iter()
-        .find(|p| p.kind == kind)
-        .unwrap_or(Pref::default_for(kind));
-    if pref.in_app {
-        notifications::insert(&mut tx.conn(), ws, to, now, kind, None, &data).await?;
-        tx.publish(Event {
-            workspace_id: ws,
-            topic: "notifications".into(),
-            id: Some(to.0),
-            actor: None,
-        })
-        .await?;
-    }
-    if pref.email
-        && notifications::mail_settings(&mut tx.conn(), ws)
-            .await?
-            .is_some()
-    {
-        let tr = Tr::new(user.locale);
-        let path = arg_value(&data, "path");
-        let n = Notification {
-            id: NotificationId(uuid::Uuid::nil()),
-            at: now,
-            kind,
-            request_id: None,
-            data,
-            read_at: None,
-        };
-        let subject = title(&tr, &n);
-        let body = format!(
-            "{subject}\n\n{}\n",
-            tr.t1("notify-mail-footer", "path", &path)
-        );
-        notifications::enqueue_mail(&mut tx.conn(), ws, &user.email, &subject, &body, now).await?;
-    }
-    Ok(())
-}
-
-fn arg_value(data: &serde_json::Value, key: &str) -> String {
-    data.get(key)
-        .and_then(|v| v.as_str())
-        .unwrap_or("")
-        .to_string()
 }
 
 // ----- the notification centre -----

@@ -341,13 +341,7 @@ pub async fn export(
     let scope = svc::parse_scope(p.scope.as_deref(), &auth)?;
     let period = svc::parse_period(p.period.as_deref(), p.period_kind.as_deref(), today)?;
     let board = svc::board(&state.store, &auth, scope, period, state.clock.now(), None).await?;
-    let delimiter = match tr.locale {
-        Locale::De => b';',
-        Locale::En => b',',
-    };
-    let mut out = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let mut out = super::table::csv_writer(tr.locale);
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
     out.write_record([
         "metric",

@@ -167,6 +167,18 @@ pub fn cols_value(defs: &[ColumnDef], chosen: &[&ColumnDef]) -> String {
     }
 }
 
+/// A CSV writer the way spreadsheet programs of `locale` open the file: UTF-8 with a
+/// byte-order mark; `;` between fields in German, `,` in English.
+pub fn csv_writer(locale: tandem_domain::Locale) -> csv::Writer<Vec<u8>> {
+    let delimiter = match locale {
+        tandem_domain::Locale::De => b';',
+        tandem_domain::Locale::En => b',',
+    };
+    csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(vec![0xEF, 0xBB, 0xBF])
+}
+
 impl Table {
     /// Builds the table from every column's cells of each row (`cells(row, key)`).
     pub fn new<R>(
@@ -211,13 +223,7 @@ impl Table {
     /// The table as CSV the way spreadsheet programs of the user's language open it:
     /// UTF-8 with a byte-order mark; `;` between fields in German, `,` in English.
     pub fn csv(&self, tr: Tr, filename: &str) -> AppResult<Response> {
-        let delimiter = match tr.locale {
-            tandem_domain::Locale::De => b';',
-            tandem_domain::Locale::En => b',',
-        };
-        let mut out = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .from_writer(vec![0xEF, 0xBB, 0xBF]);
+        let mut out = csv_writer(tr.locale);
         let internal = |e: csv::Error| crate::error::AppError::Internal(format!("csv: {e}"));
         out.write_record(
             self.columns
