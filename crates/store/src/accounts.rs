@@ -320,6 +320,28 @@ pub async fn list(
 }
 
 /// Live accounts whose folded name is exactly `name_key` (at most `limit`).
+/// The name keys of the live accounts of a workspace (for imports, which look up many
+/// names).
+pub async fn name_keys(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<Vec<(String, AccountId)>> {
+    #[derive(sqlx::FromRow)]
+    struct K {
+        name_key: String,
+        id: Uuid,
+    }
+    let q = Query::select()
+        .columns(["name_key", "id"])
+        .from("accounts")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("deleted_at").is_null())
+        .order_by("id", sea_query::Order::Asc)
+        .to_owned();
+    let rows: Vec<K> = c.all(&q).await?;
+    Ok(rows
+        .into_iter()
+        .map(|k| (k.name_key, AccountId(k.id)))
+        .collect())
+}
+
 pub async fn by_name_key(
     c: &mut Conn<'_>,
     ws: WorkspaceId,

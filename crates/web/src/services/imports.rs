@@ -465,23 +465,44 @@ async fn run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
         let mut tx = store.begin().await?;
         let mut ctx = Context::new(&mut tx, auth, &i, mapping, now).await?;
         ctx.seq = imports::last_seq(&mut tx.conn(), ws, id).await?;
+        ctx.load_in_memory(&mut tx).await?;
         ctx
     };
+    // In memory, a batch's rows are worked out while the batch before is written (on
+    // another thread where the runtime has one): the two take turns otherwise.
+    let mut writing: Option<tokio::task::JoinHandle<AppResult<()>>> = None;
     for (n, chunk) in table.rows[done..].chunks(BATCH).enumerate() {
+        let first = done + n * BATCH;
+        if ctx.in_memory {
+            let rows = chunk.iter().enumerate().try_for_each(|(k, row)| {
+                let result = checked(row).and_then(|()| ctx.contact_in_memory(row, &mut out));
+                tally(&mut out, first + k + 1, result)
+            });
+            // The batch before is written, or has failed, before anything goes on (a
+            // failed import is taken back, which must not race a write).
+            if let Some(w) = writing.take() {
+                w.await
+                    .map_err(|e| AppError::Internal(format!("import batch: {e}")))??;
+            }
+            rows?;
+            let batch = ctx.take_batch(&out);
+            writing = Some(tokio::spawn(write_batch(
+                store.clone(),
+                auth.clone(),
+                id,
+                batch,
+            )));
+            continue;
+        }
         let mut tx = store.begin().await?;
         ctx.journal.clear();
-        ctx.apply(&mut tx, chunk, done + n * BATCH, &mut out)
-            .await?;
-        imports::add_items(&mut tx.conn(), ws, id, &ctx.journal).await?;
-        let current = imports::get(&mut tx.conn(), ws, id).await?;
-        let change = Change {
-            counts: Some(out.counts()),
-            row_errors: Some(out.row_errors.clone()),
-            ..Change::default()
-        };
-        imports::update(&mut tx.conn(), ws, id, current.version, &change).await?;
-        publish(&mut tx, ws, id).await?;
+        ctx.apply(&mut tx, chunk, first, &mut out).await?;
+        end_batch(&mut tx, ws, id, &ctx.journal, &out).await?;
         tx.commit().await?;
+    }
+    if let Some(w) = writing.take() {
+        w.await
+            .map_err(|e| AppError::Internal(format!("import batch: {e}")))??;
     }
     let mut tx = store.begin().await?;
     let current = imports::get(&mut tx.conn(), ws, id).await?;
@@ -493,6 +514,135 @@ async fn run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
     imports::update(&mut tx.conn(), ws, id, current.version, &change).await?;
     record_change(&mut tx, auth, "import", "imports", id.0, Action::Update, serde_json::json!({"status": ["running", "done"], "created": [null, out.created], "updated": [null, out.updated]})).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// The new records of a batch worked out in memory, and what it came to.
+struct Batch {
+    accounts: Vec<(AccountId, tandem_domain::account::AccountData)>,
+    contacts: Vec<(ContactId, tandem_domain::contact::ContactData)>,
+    journal: Vec<Item>,
+    out: Outcome,
+}
+
+/// Writes a batch worked out in memory, in its own transaction.
+async fn write_batch(store: Store, auth: Auth, id: ImportId, b: Batch) -> AppResult<()> {
+    let mut tx = store.begin().await?;
+    write_new(&mut tx, &auth, b.accounts, b.contacts).await?;
+    end_batch(&mut tx, auth.user.workspace_id, id, &b.journal, &b.out).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The end of every batch: its journal, the import's counts, the progress event.
+async fn end_batch(
+    tx: &mut Tx,
+    ws: tandem_domain::WorkspaceId,
+    id: ImportId,
+    journal: &[Item],
+    out: &Outcome,
+) -> AppResult<()> {
+    imports::add_items(&mut tx.conn(), ws, id, journal).await?;
+    let current = imports::get(&mut tx.conn(), ws, id).await?;
+    let change = Change {
+        counts: Some(out.counts()),
+        row_errors: Some(out.row_errors.clone()),
+        ..Change::default()
+    };
+    imports::update(&mut tx.conn(), ws, id, current.version, &change).await?;
+    publish(tx, ws, id).await
+}
+
+/// New companies and contacts written in bulk: records, search entries, audit rows,
+/// one event.
+async fn write_new(
+    tx: &mut Tx,
+    auth: &Auth,
+    accounts: Vec<(AccountId, tandem_domain::account::AccountData)>,
+    contacts: Vec<(ContactId, tandem_domain::contact::ContactData)>,
+) -> AppResult<()> {
+    let ws = auth.user.workspace_id;
+    if !accounts.is_empty() {
+        tandem_store::accounts::insert_many(&mut tx.conn(), ws, &accounts, Some(auth.user.id))
+            .await?;
+        let made: Vec<(Uuid, &_)> = accounts.iter().map(|(id, d)| (id.0, d)).collect();
+        audit_created(tx, auth, "account", &made).await?;
+    }
+    if contacts.is_empty() {
+        return Ok(());
+    }
+    tandem_store::contacts::insert_many(&mut tx.conn(), ws, &contacts, Some(auth.user.id)).await?;
+    let made: Vec<(Uuid, &_)> = contacts.iter().map(|(id, d)| (id.0, d)).collect();
+    audit_created(tx, auth, "contact", &made).await?;
+    tx.publish(tandem_store::Event {
+        workspace_id: ws,
+        topic: "contacts".into(),
+        id: None,
+        actor: Some(auth.user.id),
+    })
+    .await?;
+    Ok(())
+}
+
+/// The audit rows of records a batch made, in one statement.
+async fn audit_created<D: serde::Serialize>(
+    tx: &mut Tx,
+    auth: &Auth,
+    entity: &'static str,
+    made: &[(Uuid, &D)],
+) -> AppResult<()> {
+    let diffs: Vec<Value> = made
+        .iter()
+        .map(|(_, d)| diff(None, Some(*d), &[]))
+        .collect();
+    let entries: Vec<tandem_store::audit::NewEntry> = made
+        .iter()
+        .zip(&diffs)
+        .map(|((id, _), d)| tandem_store::audit::NewEntry {
+            workspace_id: auth.user.workspace_id,
+            entity,
+            entity_id: *id,
+            action: Action::Create,
+            actor: Some(auth.user.id),
+            diff: d,
+        })
+        .collect();
+    Ok(tandem_store::audit::record_many(&mut tx.conn(), &entries).await?)
+}
+
+/// A row too wide or with too long a cell is refused before it is read.
+fn checked(row: &[String]) -> AppResult<()> {
+    if row.len() > MAX_COLUMNS {
+        Err(Invalid::one("columns", "too_many_columns").into())
+    } else if row.iter().any(|c| c.chars().count() > MAX_CELL_CHARS) {
+        Err(Invalid::one("cells", "too_long").into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Counts what row `number` came to: invalid rows are reported and skipped; any other
+/// failure ends the batch.
+fn tally(out: &mut Outcome, number: usize, result: AppResult<Done>) -> AppResult<()> {
+    out.processed += 1;
+    match result {
+        Ok(Done::Created) => out.created += 1,
+        Ok(Done::Updated) => out.updated += 1,
+        Ok(Done::Skipped) => out.skipped += 1,
+        Err(AppError::Invalid(Invalid(errors)) | AppError::InUse(Invalid(errors))) => {
+            out.skipped += 1;
+            for e in errors {
+                if out.row_errors.len() < imports::MAX_ROW_ERRORS {
+                    out.row_errors.push(RowError {
+                        row: number as u64,
+                        field: e.field,
+                        code: e.code.into(),
+                    });
+                }
+            }
+        }
+        Err(e) => return Err(e),
+    }
     Ok(())
 }
 
@@ -700,6 +850,8 @@ struct Context<'a> {
     /// New companies that rows named, written before the batch's contacts; `None`
     /// until it is known whether companies may be written that way.
     pending_accounts: Option<Vec<(AccountId, tandem_domain::account::AccountData)>>,
+    /// Whether rows are worked out without the database (see `load_in_memory`).
+    in_memory: bool,
 }
 
 /// What one row came to.
@@ -730,7 +882,108 @@ impl<'a> Context<'a> {
             accounts: Default::default(),
             pending: None,
             pending_accounts: None,
+            in_memory: false,
         })
+    }
+
+    /// Loads what contact rows need (every match key, every company name) so that they
+    /// can be worked out without the database: when contacts and companies are written
+    /// in bulk and duplicates are skipped or created anyway (an update reads the record).
+    async fn load_in_memory(&mut self, tx: &mut Tx) -> AppResult<()> {
+        if self.kind != Kind::Contacts
+            || self.mode == OnDuplicate::Update
+            || !self.bulk_contacts(tx).await?
+            || !self.bulk_accounts(tx).await?
+        {
+            return Ok(());
+        }
+        self.matching(tx, "contacts", &[]).await?;
+        let ws = self.auth.user.workspace_id;
+        for (key, id) in tandem_store::accounts::name_keys(&mut tx.conn(), ws).await? {
+            self.accounts.entry(key).or_insert(id);
+        }
+        self.in_memory = true;
+        Ok(())
+    }
+
+    /// A contact row worked out in memory.
+    fn contact_in_memory(&mut self, row: &[String], out: &mut Outcome) -> AppResult<Done> {
+        let cells = rows::cells(&self.mapping, row);
+        let missing = rows::required_missing(self.kind, &cells);
+        if !missing.is_empty() {
+            return Err(Invalid(missing).into());
+        }
+        let today = tandem_domain::format::local_date(self.now);
+        let mut data = rows::contact(&cells)?.validate(today)?;
+        if let Some(name) = cells.get("account") {
+            data.account_id = Some(self.company_in_bulk(name)?);
+        }
+        let keys = email_keys(&data);
+        let existing = self.known(&keys);
+        Ok(match self.decide(existing, out) {
+            None => Done::Skipped,
+            Some(_) => self.created_in_bulk(keys, data),
+        })
+    }
+
+    /// A contact to be written with the batch.
+    fn created_in_bulk(
+        &mut self,
+        keys: Vec<String>,
+        data: tandem_domain::contact::ContactData,
+    ) -> Done {
+        let id = ContactId::new();
+        self.remember(&keys, id.0);
+        self.log("contact", id.0, None);
+        if let Some(p) = self.pending.as_mut() {
+            p.push((id, data));
+        }
+        Done::Created
+    }
+
+    /// The company of that name this import knows, or a new one written with the batch.
+    fn company_in_bulk(&mut self, name: &str) -> AppResult<AccountId> {
+        let key = fold(name);
+        if let Some(a) = self.accounts.get(&key) {
+            return Ok(*a);
+        }
+        let input = tandem_domain::account::AccountInput {
+            name: name.to_string(),
+            owner_id: Some(self.auth.user.id),
+            ..Default::default()
+        };
+        let data = input.validate().map_err(|Invalid(errs)| {
+            AppError::from(Invalid(
+                errs.into_iter()
+                    .map(|f| FieldError::new(format!("account.{}", f.field), f.code))
+                    .collect(),
+            ))
+        })?;
+        let id = AccountId::new();
+        self.log("account", id.0, None);
+        self.accounts.insert(key, id);
+        if let Some(p) = self.pending_accounts.as_mut() {
+            p.push((id, data));
+        }
+        Ok(id)
+    }
+
+    /// The batch worked out in memory, taken for writing.
+    fn take_batch(&mut self, out: &Outcome) -> Batch {
+        Batch {
+            accounts: self
+                .pending_accounts
+                .as_mut()
+                .map(std::mem::take)
+                .unwrap_or_default(),
+            contacts: self
+                .pending
+                .as_mut()
+                .map(std::mem::take)
+                .unwrap_or_default(),
+            journal: std::mem::take(&mut self.journal),
+            out: out.clone(),
+        }
     }
 
     /// Whether new companies can be written in bulk (no required custom fields).
@@ -774,63 +1027,17 @@ impl<'a> Context<'a> {
         Ok(true)
     }
 
-    /// Writes the batch's new contacts: records, search entries, audit rows, one event.
+    /// Writes the batch's new companies and contacts.
     async fn flush(&mut self, tx: &mut Tx) -> AppResult<()> {
-        let ws = self.auth.user.workspace_id;
-        if let Some(accounts) = self.pending_accounts.as_mut().filter(|p| !p.is_empty()) {
-            let items = std::mem::take(accounts);
-            tandem_store::accounts::insert_many(
-                &mut tx.conn(),
-                ws,
-                &items,
-                Some(self.auth.user.id),
-            )
-            .await?;
-            let made: Vec<(Uuid, &_)> = items.iter().map(|(id, d)| (id.0, d)).collect();
-            self.audit_created(tx, "account", &made).await?;
-        }
-        let Some(pending) = self.pending.as_mut().filter(|p| !p.is_empty()) else {
-            return Ok(());
-        };
-        let items = std::mem::take(pending);
-        tandem_store::contacts::insert_many(&mut tx.conn(), ws, &items, Some(self.auth.user.id))
-            .await?;
-        let made: Vec<(Uuid, &_)> = items.iter().map(|(id, d)| (id.0, d)).collect();
-        self.audit_created(tx, "contact", &made).await?;
-        tx.publish(tandem_store::Event {
-            workspace_id: ws,
-            topic: "contacts".into(),
-            id: None,
-            actor: Some(self.auth.user.id),
-        })
-        .await?;
-        Ok(())
-    }
-
-    /// The audit rows of records the batch made, in one statement.
-    async fn audit_created<D: serde::Serialize>(
-        &self,
-        tx: &mut Tx,
-        entity: &'static str,
-        made: &[(Uuid, &D)],
-    ) -> AppResult<()> {
-        let diffs: Vec<Value> = made
-            .iter()
-            .map(|(_, d)| diff(None, Some(*d), &[]))
-            .collect();
-        let entries: Vec<tandem_store::audit::NewEntry> = made
-            .iter()
-            .zip(&diffs)
-            .map(|((id, _), d)| tandem_store::audit::NewEntry {
-                workspace_id: self.auth.user.workspace_id,
-                entity,
-                entity_id: *id,
-                action: Action::Create,
-                actor: Some(self.auth.user.id),
-                diff: d,
-            })
-            .collect();
-        Ok(tandem_store::audit::record_many(&mut tx.conn(), &entries).await?)
+        let accounts = self.pending_accounts.as_mut().map(std::mem::take);
+        let contacts = self.pending.as_mut().map(std::mem::take);
+        write_new(
+            tx,
+            self.auth,
+            accounts.unwrap_or_default(),
+            contacts.unwrap_or_default(),
+        )
+        .await
     }
 
     /// After a row filled in an existing record: its audit row and the journal entry
@@ -879,10 +1086,14 @@ impl<'a> Context<'a> {
             }
             self.keys = Some(map);
         }
-        Ok(self
-            .keys
+        Ok(self.known(keys))
+    }
+
+    /// The record that already has one of these match keys, of those loaded.
+    fn known(&self, keys: &[String]) -> Option<Uuid> {
+        self.keys
             .as_ref()
-            .and_then(|m| keys.iter().find_map(|k| m.get(k).copied())))
+            .and_then(|m| keys.iter().find_map(|k| m.get(k).copied()))
     }
 
     fn remember(&mut self, keys: &[String], id: Uuid) {
@@ -909,8 +1120,7 @@ impl<'a> Context<'a> {
         });
     }
 
-    /// Every row of `chunk` (numbered from `first + 1`): invalid rows are reported and
-    /// skipped; a failure of the database ends the batch.
+    /// Every row of `chunk` (numbered from `first + 1`), then the batch's new records.
     async fn apply(
         &mut self,
         tx: &mut Tx,
@@ -919,33 +1129,11 @@ impl<'a> Context<'a> {
         out: &mut Outcome,
     ) -> AppResult<()> {
         for (k, row) in chunk.iter().enumerate() {
-            let number = (first + k + 1) as u64;
-            out.processed += 1;
-            let result = if row.len() > MAX_COLUMNS {
-                Err(Invalid::one("columns", "too_many_columns").into())
-            } else if row.iter().any(|c| c.chars().count() > MAX_CELL_CHARS) {
-                Err(Invalid::one("cells", "too_long").into())
-            } else {
-                self.row(tx, row, out).await
+            let result = match checked(row) {
+                Ok(()) => self.row(tx, row, out).await,
+                Err(e) => Err(e),
             };
-            match result {
-                Ok(Done::Created) => out.created += 1,
-                Ok(Done::Updated) => out.updated += 1,
-                Ok(Done::Skipped) => out.skipped += 1,
-                Err(AppError::Invalid(Invalid(errors)) | AppError::InUse(Invalid(errors))) => {
-                    out.skipped += 1;
-                    for e in errors {
-                        if out.row_errors.len() < imports::MAX_ROW_ERRORS {
-                            out.row_errors.push(RowError {
-                                row: number,
-                                field: e.field,
-                                code: e.code.into(),
-                            });
-                        }
-                    }
-                }
-                Err(e) => return Err(e),
-            }
+            tally(out, first + k + 1, result)?;
         }
         self.flush(tx).await
     }
@@ -1049,31 +1237,18 @@ impl<'a> Context<'a> {
             self.accounts.insert(key, a.id);
             return Ok(a.id);
         }
-        let input = tandem_domain::account::AccountInput {
-            name: name.to_string(),
-            owner_id: Some(self.auth.user.id),
-            ..Default::default()
-        };
         // Contacts are written at the end of the batch too, after their companies.
         if self.kind == Kind::Contacts
             && self.bulk_contacts(tx).await?
             && self.bulk_accounts(tx).await?
         {
-            let data = input.validate().map_err(|Invalid(errs)| {
-                AppError::from(Invalid(
-                    errs.into_iter()
-                        .map(|f| FieldError::new(format!("account.{}", f.field), f.code))
-                        .collect(),
-                ))
-            })?;
-            let id = AccountId::new();
-            self.log("account", id.0, None);
-            self.accounts.insert(key, id);
-            if let Some(p) = self.pending_accounts.as_mut() {
-                p.push((id, data));
-            }
-            return Ok(id);
+            return self.company_in_bulk(name);
         }
+        let input = tandem_domain::account::AccountInput {
+            name: name.to_string(),
+            owner_id: Some(self.auth.user.id),
+            ..Default::default()
+        };
         let a = crate::services::accounts::create_in(tx, self.auth, input)
             .await
             .map_err(|e| match e {
@@ -1106,23 +1281,11 @@ impl<'a> Context<'a> {
             input.account_id = Some(account);
             data.account_id = Some(account);
         }
-        let keys: Vec<String> = tandem_domain::dedupe::contact_keys(&data)
-            .split_whitespace()
-            .filter(|k| k.starts_with("e:"))
-            .map(String::from)
-            .collect();
+        let keys = email_keys(&data);
         let existing = self.matching(tx, "contacts", &keys).await?;
         match self.decide(existing, out) {
             None => Ok(Done::Skipped),
-            Some(None) if self.bulk_contacts(tx).await? => {
-                let id = ContactId::new();
-                self.remember(&keys, id.0);
-                self.log("contact", id.0, None);
-                if let Some(p) = self.pending.as_mut() {
-                    p.push((id, data));
-                }
-                Ok(Done::Created)
-            }
+            Some(None) if self.bulk_contacts(tx).await? => Ok(self.created_in_bulk(keys, data)),
             Some(None) => {
                 let c = crate::services::contacts::create_in(tx, self.auth, input).await?;
                 self.remember(&keys, c.id.0);
@@ -1230,6 +1393,15 @@ impl<'a> Context<'a> {
 }
 
 /// The stored record's input with the row's non-empty values laid over it.
+/// A contact's email match keys: the ones an import checks against.
+fn email_keys(data: &tandem_domain::contact::ContactData) -> Vec<String> {
+    tandem_domain::dedupe::contact_keys(data)
+        .split_whitespace()
+        .filter(|k| k.starts_with("e:"))
+        .map(String::from)
+        .collect()
+}
+
 fn overlay<T: serde::Serialize + serde::de::DeserializeOwned>(base: &T, row: &T) -> AppResult<T> {
     let internal = |e: serde_json::Error| AppError::Internal(format!("overlay: {e}"));
     let (Value::Object(mut b), Value::Object(r)) = (
