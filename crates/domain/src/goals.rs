@@ -742,3 +742,48 @@ mod tests {
         );
     }
 }
+
+// ----- weekly reports -----
+
+/// Longest weekly report, in characters.
+pub const MAX_REPORT_CHARS: usize = 10_000;
+
+/// The text of a rep's weekly report: a summary of their week that they write
+/// themselves (from a drafted start) and choose to share.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportInput {
+    pub body: String,
+}
+
+impl ReportInput {
+    /// The text as it is kept: trimmed, not empty, not too long.
+    pub fn validate(&self) -> Result<String, Invalid> {
+        let body = self.body.trim().replace("\r\n", "\n");
+        if body.is_empty() {
+            return Err(Invalid::one("body", "required"));
+        }
+        if body.chars().count() > MAX_REPORT_CHARS {
+            return Err(Invalid::one("body", "too_long"));
+        }
+        Ok(body)
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    #[test]
+    fn a_report_needs_text_and_not_too_much() {
+        let v = |s: &str| ReportInput { body: s.into() }.validate();
+        assert_eq!(
+            v("  Zwei Abschlüsse.\r\nGut.  "),
+            Ok("Zwei Abschlüsse.\nGut.".into())
+        );
+        assert_eq!(v("   ").unwrap_err().0[0].code, "required");
+        assert_eq!(
+            v(&"x".repeat(MAX_REPORT_CHARS + 1)).unwrap_err().0[0].code,
+            "too_long"
+        );
+    }
+}

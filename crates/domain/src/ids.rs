@@ -73,5 +73,6 @@ id_type!(
     ImportId,
     GoalId,
     RuleId,
-    InterventionId
+    InterventionId,
+    ReportId
 );

@@ -3,7 +3,7 @@
 //! empty data: a value is `None` ("no data"), never NaN or a division by zero.
 
 use crate::format::day_bounds;
-use crate::{Instant, TeamId, UserId};
+use crate::{Instant, StageId, TeamId, UserId};
 use jiff::civil::{Date, ISOWeekDate, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -332,6 +332,9 @@ pub struct Facts {
     /// (to a later stage, or won).
     pub stage_exits: i64,
     pub stage_advances: i64,
+    /// The same per stage left (the funnel).
+    #[serde(default)]
+    pub stage_moves: Vec<StageMoves>,
     pub leads: i64,
     pub leads_accepted: i64,
     pub leads_won: i64,
@@ -353,6 +356,77 @@ pub struct Facts {
     pub key_conversations: i64,
     /// The quota on won revenue for the scope and period, if one is set.
     pub quota_minor: Option<i64>,
+}
+
+impl Facts {
+    /// Adds the facts of more people (a scope's facts are the sum of its people's).
+    /// The quota is the scope's own and stays.
+    pub fn add(&mut self, o: &Facts) {
+        let money = |a: &mut i64, b: i64| *a = a.saturating_add(b);
+        self.won_count += o.won_count;
+        money(&mut self.won_minor, o.won_minor);
+        self.lost_count += o.lost_count;
+        money(&mut self.lost_minor, o.lost_minor);
+        self.won_cycle_centidays += o.won_cycle_centidays;
+        self.new_customers += o.new_customers;
+        money(&mut self.existing_minor, o.existing_minor);
+        self.customers_at_start += o.customers_at_start;
+        self.customers_retained += o.customers_retained;
+        self.stage_exits += o.stage_exits;
+        self.stage_advances += o.stage_advances;
+        for m in &o.stage_moves {
+            self.merge_moves(m.stage_id, m.exits, m.advances);
+        }
+        self.leads += o.leads;
+        self.leads_accepted += o.leads_accepted;
+        self.leads_won += o.leads_won;
+        self.lead_waits_centihours
+            .extend_from_slice(&o.lead_waits_centihours);
+        self.open_count += o.open_count;
+        money(&mut self.open_minor, o.open_minor);
+        money(&mut self.weighted_minor, o.weighted_minor);
+        self.due_count += o.due_count;
+        self.slipped_count += o.slipped_count;
+        self.quote_waits_centihours
+            .extend_from_slice(&o.quote_waits_centihours);
+        self.requests_done += o.requests_done;
+        self.requests_in_time += o.requests_in_time;
+        money(&mut self.campaign_cost_minor, o.campaign_cost_minor);
+        money(&mut self.campaign_won_minor, o.campaign_won_minor);
+        self.activities += o.activities;
+        self.key_conversations += o.key_conversations;
+    }
+}
+
+/// Stage visits that ended in a period, of one stage, and how many moved the deal on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageMoves {
+    pub stage_id: StageId,
+    pub exits: i64,
+    pub advances: i64,
+}
+
+impl Facts {
+    /// Counts `n` visits of `stage` that ended, `advances` of them moving on.
+    pub fn add_moves(&mut self, stage: StageId, n: i64, advances: i64) {
+        self.stage_exits += n;
+        self.stage_advances += advances;
+        self.merge_moves(stage, n, advances);
+    }
+
+    fn merge_moves(&mut self, stage: StageId, n: i64, advances: i64) {
+        match self.stage_moves.iter_mut().find(|m| m.stage_id == stage) {
+            Some(m) => {
+                m.exits += n;
+                m.advances += advances;
+            }
+            None => self.stage_moves.push(StageMoves {
+                stage_id: stage,
+                exits: n,
+                advances,
+            }),
+        }
+    }
 }
 
 /// `part / whole` in basis points, rounded; no data for an empty whole.
@@ -773,5 +847,43 @@ mod tests {
             let errs = ck.finish().unwrap_err().0;
             assert_eq!(errs[0].field, field, "{c:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod moves_tests {
+    use super::*;
+
+    #[test]
+    fn stage_moves_add_up_per_stage_and_in_total() {
+        let (a, b) = (
+            StageId(uuid::Uuid::from_u128(1)),
+            StageId(uuid::Uuid::from_u128(2)),
+        );
+        let mut rolf = Facts::default();
+        rolf.add_moves(a, 4, 1);
+        let mut sven = Facts::default();
+        sven.add_moves(a, 2, 2);
+        sven.add_moves(b, 3, 0);
+        let mut team = Facts::default();
+        team.add(&rolf);
+        team.add(&sven);
+        assert_eq!((team.stage_exits, team.stage_advances), (9, 3));
+        assert_eq!(
+            team.stage_moves,
+            vec![
+                StageMoves {
+                    stage_id: a,
+                    exits: 6,
+                    advances: 3
+                },
+                StageMoves {
+                    stage_id: b,
+                    exits: 3,
+                    advances: 0
+                },
+            ]
+        );
+        assert_eq!(Metric::StageConversion.value(&team), Some(3_333));
     }
 }

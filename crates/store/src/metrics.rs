@@ -1,11 +1,11 @@
-//! The facts behind the metric catalogue: what happened in a period for a set of people
-//! (all of the workspace when `people` is `None`), and the pipeline now. Rows are
-//! fetched and summed here rather than with SQL `SUM` (PostgreSQL sums BIGINTs as
-//! NUMERIC, and money sums may not overflow).
+//! The facts behind the metric catalogue: what happened in a period, counted per
+//! person in one pass, so that every scope (a person, a team, the workspace) is a sum
+//! of the same buckets. Counting and summing happen in SQL, grouped by owner and a few
+//! small keys; money sums are cast to BIGINT (PostgreSQL sums BIGINTs as NUMERIC).
 
 use crate::{Conn, StoreResult};
-use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-use std::collections::HashSet;
+use sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use std::collections::{HashMap, HashSet};
 use tandem_domain::{
     Instant, UserId, WorkspaceId,
     metrics::Facts,
@@ -13,22 +13,61 @@ use tandem_domain::{
 };
 use uuid::Uuid;
 
-/// Whose facts: a list of people, or the whole workspace.
-pub type People<'a> = Option<&'a [UserId]>;
+/// Whose records a bucket holds: a person's, or (`None`) nobody's in particular (deals
+/// and leads without an owner, the workspace's campaigns), which count for the
+/// workspace alone.
+pub type Owner = Option<UserId>;
 
-fn restrict(q: &mut SelectStatement, col: (&'static str, &'static str), people: People<'_>) {
-    if let Some(p) = people {
-        q.and_where(Expr::col(col).is_in(p.iter().map(|u| u.0)));
-    }
+/// The facts of a period per owner.
+pub type Buckets = HashMap<Owner, Facts>;
+
+fn owner(id: Option<Uuid>) -> Owner {
+    id.filter(|u| !u.is_nil()).map(UserId)
+}
+
+/// Hundredths of `unit` in `ms`, rounded; negative spans count as none.
+fn centi(ms: i64, unit: i64) -> i64 {
+    ((Ord::max(ms, 0) as i128 * 100 + unit as i128 / 2) / unit as i128) as i64
+}
+
+fn sum(col: &str) -> Expr {
+    Expr::cust(format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT)"))
+}
+
+fn count_if(cond: &str) -> Expr {
+    Expr::cust(format!(
+        "CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)"
+    ))
+}
+
+/// How many rows meet `cond`, as a BIGINT.
+fn count_when(cond: Expr) -> Expr {
+    let case: Expr = Expr::case(cond, 1).finally(0).into();
+    Func::cast_as(
+        Func::coalesce([Expr::from(Func::sum(case)), Expr::val(0)]),
+        Alias::new("BIGINT"),
+    )
+    .into()
+}
+
+fn count() -> Expr {
+    Expr::cust("CAST(COUNT(*) AS BIGINT)")
 }
 
 #[derive(sqlx::FromRow)]
-struct Closed {
-    account_id: Uuid,
+struct ClosedSum {
+    owner_id: Option<Uuid>,
     status: String,
-    amount_minor: Option<i64>,
-    created_at: i64,
-    closed_at: i64,
+    n: i64,
+    amount: i64,
+    cycle_ms: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct WonAccount {
+    owner_id: Option<Uuid>,
+    account_id: Uuid,
+    amount: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -37,49 +76,78 @@ struct AccountRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct Open {
-    amount_minor: Option<i64>,
-    probability_bp: Option<i64>,
-    stage_probability_bp: i64,
+struct Customers {
+    owner_id: Option<Uuid>,
+    at_start: i64,
+    retained: i64,
 }
 
 #[derive(sqlx::FromRow)]
-struct Exit {
-    from_position: i64,
-    to_position: Option<i64>,
+struct Exits {
+    owner_id: Option<Uuid>,
+    from_stage: Uuid,
+    to_stage: Option<Uuid>,
+    won: i64,
+    n: i64,
 }
 
 #[derive(sqlx::FromRow)]
-struct LeadRow {
+struct StagePosition {
+    id: Uuid,
+    position: i64,
+    probability_bp: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct LeadSum {
+    owner_id: Option<Uuid>,
     status: String,
     deal_status: Option<String>,
+    n: i64,
 }
 
 #[derive(sqlx::FromRow)]
 struct Wait {
+    owner_id: Option<Uuid>,
     at: i64,
     since: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
-struct Slip {
-    deal_id: Uuid,
-    to_date: String,
+struct OpenSum {
+    owner_key: Uuid,
+    stage_id: Uuid,
+    n: i64,
+    amount: i64,
+    weighted_own: i64,
+    amount_default: i64,
 }
 
 #[derive(sqlx::FromRow)]
-struct DueRow {
-    id: Uuid,
+struct Due {
+    owner_id: Option<Uuid>,
+    n: i64,
 }
 
 #[derive(sqlx::FromRow)]
-struct Done {
-    in_time: Option<bool>,
+struct SlipSum {
+    owner_id: Option<Uuid>,
+    due: i64,
+    slipped: i64,
 }
 
 #[derive(sqlx::FromRow)]
-struct ActivityRow {
-    key_conversation: bool,
+struct DoneSum {
+    owner_id: Option<Uuid>,
+    done: i64,
+    in_time: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivitySum {
+    owner_id: Option<Uuid>,
+    n: i64,
+    key: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -90,154 +158,168 @@ struct CostRow {
 
 #[derive(sqlx::FromRow)]
 struct Amount {
-    amount_minor: Option<i64>,
+    amount: i64,
 }
 
-/// Deals won before `before`, by account: the accounts among `of` that were customers.
-async fn customers_before(
+/// Everything the catalogue needs for `[from, to)`, per owner; the pipeline figures
+/// are those of now when `current` (a past period's pipeline comes from the snapshots).
+pub async fn facts_by_owner(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
-    from: Instant,
-    before: Instant,
-    people: People<'_>,
-) -> StoreResult<HashSet<Uuid>> {
-    let mut q = Query::select()
-        .distinct()
-        .column(("deals", "account_id"))
-        .from("deals")
-        .inner_join(
-            "accounts",
-            Expr::col(("accounts", "workspace_id"))
-                .equals(("deals", "workspace_id"))
-                .and(Expr::col(("accounts", "id")).equals(("deals", "account_id"))),
-        )
-        .and_where(Expr::col(("deals", "workspace_id")).eq(ws.0))
-        .and_where(Expr::col(("deals", "deleted_at")).is_null())
-        .and_where(Expr::col(("accounts", "deleted_at")).is_null())
-        .and_where(Expr::col(("deals", "status")).eq("won"))
-        .and_where(Expr::col(("deals", "closed_at")).gte(from.0))
-        .and_where(Expr::col(("deals", "closed_at")).lt(before.0))
-        .to_owned();
-    restrict(&mut q, ("accounts", "owner_id"), people);
-    let rows: Vec<AccountRow> = c.all(&q).await?;
-    Ok(rows.into_iter().map(|r| r.account_id).collect())
-}
-
-/// Everything the catalogue needs for `[from, to)`; the pipeline figures are those of
-/// now when `current` (a past period's pipeline comes from the snapshots).
-pub async fn facts(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    people: People<'_>,
     from: Instant,
     to: Instant,
     current: bool,
-) -> StoreResult<Facts> {
-    let mut f = Facts::default();
-    let centi = |ms: i64, unit: i64| {
-        ((Ord::max(ms, 0) as i128 * 100 + unit as i128 / 2) / unit as i128) as i64
-    };
+) -> StoreResult<Buckets> {
+    let mut b = Buckets::new();
 
     // Deals won and lost in the period.
-    let mut q = Query::select()
-        .columns([
-            "account_id",
-            "status",
-            "amount_minor",
-            "created_at",
-            "closed_at",
-        ])
+    let q = Query::select()
+        .columns(["owner_id", "status"])
+        .expr_as(count(), "n")
+        .expr_as(sum("amount_minor"), "amount")
+        .expr_as(sum("closed_at - created_at"), "cycle_ms")
         .from("deals")
         .and_where(Expr::col("workspace_id").eq(ws.0))
-        .and_where(Expr::col("deleted_at").is_null())
         .and_where(Expr::col("status").is_in(["won", "lost"]))
         .and_where(Expr::col("closed_at").gte(from.0))
         .and_where(Expr::col("closed_at").lt(to.0))
+        .and_where(Expr::col("deleted_at").is_null())
+        .group_by_col("owner_id")
+        .group_by_col("status")
         .to_owned();
-    restrict(&mut q, ("deals", "owner_id"), people);
-    let closed: Vec<Closed> = c.all(&q).await?;
-    let mut won_accounts: Vec<(Uuid, i64, i64)> = vec![];
-    for d in &closed {
-        let amount = d.amount_minor.unwrap_or(0);
-        if d.status == "won" {
-            f.won_count += 1;
-            f.won_minor = f.won_minor.saturating_add(amount);
-            f.won_cycle_centidays += centi(d.closed_at - d.created_at, DAY_MS);
-            won_accounts.push((d.account_id, amount, d.closed_at));
+    for r in c.all::<ClosedSum>(&q).await? {
+        let f = b.entry(owner(r.owner_id)).or_default();
+        if r.status == "won" {
+            f.won_count += r.n;
+            f.won_minor = f.won_minor.saturating_add(r.amount);
+            f.won_cycle_centidays += centi(r.cycle_ms, DAY_MS);
         } else {
-            f.lost_count += 1;
-            f.lost_minor = f.lost_minor.saturating_add(amount);
+            f.lost_count += r.n;
+            f.lost_minor = f.lost_minor.saturating_add(r.amount);
         }
     }
 
-    // New and existing customers: was there a won deal on the account before?
-    if !won_accounts.is_empty() {
-        let ids: HashSet<Uuid> = won_accounts.iter().map(|a| a.0).collect();
+    // New and existing customers: was there a won deal on the account before? (An
+    // account that two people won deals from in the period is new for each of them.)
+    let q = Query::select()
+        .columns(["owner_id", "account_id"])
+        .expr_as(sum("amount_minor"), "amount")
+        .from("deals")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("status").eq("won"))
+        .and_where(Expr::col("closed_at").gte(from.0))
+        .and_where(Expr::col("closed_at").lt(to.0))
+        .and_where(Expr::col("deleted_at").is_null())
+        .group_by_col("owner_id")
+        .group_by_col("account_id")
+        .to_owned();
+    let won: Vec<WonAccount> = c.all(&q).await?;
+    if !won.is_empty() {
+        let ids: Vec<Uuid> = won
+            .iter()
+            .map(|w| w.account_id)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         let mut earlier: HashSet<Uuid> = HashSet::new();
-        let ids: Vec<Uuid> = ids.into_iter().collect();
         for chunk in ids.chunks(5_000) {
             let q = Query::select()
                 .distinct()
                 .column("account_id")
                 .from("deals")
                 .and_where(Expr::col("workspace_id").eq(ws.0))
-                .and_where(Expr::col("deleted_at").is_null())
                 .and_where(Expr::col("status").eq("won"))
                 .and_where(Expr::col("closed_at").lt(from.0))
+                .and_where(Expr::col("deleted_at").is_null())
                 .and_where(Expr::col("account_id").is_in(chunk.iter().copied()))
                 .to_owned();
             let rows: Vec<AccountRow> = c.all(&q).await?;
             earlier.extend(rows.into_iter().map(|r| r.account_id));
         }
-        let mut first_seen: HashSet<Uuid> = HashSet::new();
-        for (account, amount, _) in &won_accounts {
-            if earlier.contains(account) {
-                f.existing_minor = f.existing_minor.saturating_add(*amount);
-            } else if first_seen.insert(*account) {
+        for w in &won {
+            let f = b.entry(owner(w.owner_id)).or_default();
+            if earlier.contains(&w.account_id) {
+                f.existing_minor = f.existing_minor.saturating_add(w.amount);
+            } else {
                 f.new_customers += 1;
             }
         }
     }
 
-    // Retention: customers are accounts with a won deal in the twelve months before.
+    // Retention: customers are accounts with a won deal in the year before; those at
+    // the start (a win in the year before `from`) that are still customers at the end
+    // (a win in the year before `to`), by the account's owner.
     let year = 365 * DAY_MS;
-    let at_start = customers_before(c, ws, from.plus_ms(-year), from, people).await?;
-    if !at_start.is_empty() {
-        let at_end = customers_before(c, ws, to.plus_ms(-year), to, people).await?;
-        f.customers_at_start = at_start.len() as i64;
-        f.customers_retained = at_start.intersection(&at_end).count() as i64;
+    let wins = Query::select()
+        .column("account_id")
+        .expr_as(Expr::cust("MIN(closed_at)"), "first_win")
+        .expr_as(Expr::cust("MAX(closed_at)"), "last_win")
+        .from("deals")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("status").eq("won"))
+        .and_where(Expr::col("closed_at").gte(from.0 - year))
+        .and_where(Expr::col("closed_at").lt(to.0))
+        .and_where(Expr::col("deleted_at").is_null())
+        .group_by_col("account_id")
+        .to_owned();
+    let x = Alias::new("x");
+    let q = Query::select()
+        .column(("accounts", "owner_id"))
+        .expr_as(count(), "at_start")
+        .expr_as(
+            count_when(Expr::col((x.clone(), "last_win")).gte(to.0 - year)),
+            "retained",
+        )
+        .from_subquery(wins, x.clone())
+        .inner_join(
+            "accounts",
+            Expr::col(("accounts", "workspace_id"))
+                .eq(ws.0)
+                .and(Expr::col(("accounts", "id")).equals((x.clone(), "account_id"))),
+        )
+        .and_where(Expr::col(("accounts", "deleted_at")).is_null())
+        .and_where(Expr::col((x, "first_win")).lt(from.0))
+        .group_by_col(("accounts", "owner_id"))
+        .to_owned();
+    for r in c.all::<Customers>(&q).await? {
+        let f = b.entry(owner(r.owner_id)).or_default();
+        f.customers_at_start += r.at_start;
+        f.customers_retained += r.retained;
     }
 
-    // Stage exits in the period, and whether the next stage lies further on.
-    let (h1, h2, s1, s2) = (
-        Alias::new("h1"),
-        Alias::new("h2"),
-        Alias::new("s1"),
-        Alias::new("s2"),
-    );
-    let mut q = Query::select()
+    // Stage visits that ended in the period: by the stage left and the stage entered
+    // next (none when the deal was closed), and whether it was won.
+    let stages: HashMap<Uuid, (i64, i64)> = {
+        let q = Query::select()
+            .columns(["id", "position", "probability_bp"])
+            .from("stages")
+            .and_where(Expr::col("workspace_id").eq(ws.0))
+            .to_owned();
+        c.all::<StagePosition>(&q)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, (s.position, s.probability_bp)))
+            .collect()
+    };
+    let (h1, h2) = (Alias::new("h1"), Alias::new("h2"));
+    let q = Query::select()
+        .column(("deals", "owner_id"))
+        .expr_as(Expr::col((h1.clone(), "stage_id")), "from_stage")
+        .expr_as(Expr::col((h2.clone(), "stage_id")), "to_stage")
         .expr_as(
-            Expr::col((s1.clone(), "position")),
-            Alias::new("from_position"),
+            Expr::cust(
+                "CAST(CASE WHEN deals.status = 'won' AND deals.closed_at = h1.left_at \
+                 THEN 1 ELSE 0 END AS BIGINT)",
+            ),
+            "won",
         )
-        .expr_as(
-            Expr::col((s2.clone(), "position")),
-            Alias::new("to_position"),
-        )
+        .expr_as(count(), "n")
         .from_as("deal_stage_history", h1.clone())
         .inner_join(
             "deals",
             Expr::col(("deals", "workspace_id"))
                 .equals((h1.clone(), "workspace_id"))
                 .and(Expr::col(("deals", "id")).equals((h1.clone(), "deal_id"))),
-        )
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            "stages",
-            s1.clone(),
-            Expr::col((s1.clone(), "workspace_id"))
-                .equals((h1.clone(), "workspace_id"))
-                .and(Expr::col((s1.clone(), "id")).equals((h1.clone(), "stage_id"))),
         )
         .join_as(
             sea_query::JoinType::LeftJoin,
@@ -248,32 +330,35 @@ pub async fn facts(
                 .and(Expr::col((h2.clone(), "deal_id")).equals((h1.clone(), "deal_id")))
                 .and(Expr::col((h2.clone(), "entered_at")).equals((h1.clone(), "left_at"))),
         )
-        .join_as(
-            sea_query::JoinType::LeftJoin,
-            "stages",
-            s2.clone(),
-            Expr::col((s2.clone(), "workspace_id"))
-                .equals((h2.clone(), "workspace_id"))
-                .and(Expr::col((s2.clone(), "id")).equals((h2.clone(), "stage_id"))),
-        )
         .and_where(Expr::col((h1.clone(), "workspace_id")).eq(ws.0))
         .and_where(Expr::col((h1.clone(), "left_at")).gte(from.0))
-        .and_where(Expr::col((h1.clone(), "left_at")).lt(to.0))
+        .and_where(Expr::col((h1, "left_at")).lt(to.0))
         .and_where(Expr::col(("deals", "deleted_at")).is_null())
+        .group_by_col(("deals", "owner_id"))
+        .group_by_col("from_stage")
+        .group_by_col("to_stage")
+        .group_by_col("won")
         .to_owned();
-    restrict(&mut q, ("deals", "owner_id"), people);
-    let exits: Vec<Exit> = c.all(&q).await?;
-    f.stage_exits = exits.len() as i64;
-    f.stage_advances = exits
-        .iter()
-        .filter(|e| e.to_position.is_some_and(|p| p > e.from_position))
-        .count() as i64;
+    for r in c.all::<Exits>(&q).await? {
+        let position = |s: &Uuid| stages.get(s).map(|p| p.0);
+        let on = match r.to_stage {
+            Some(to) => position(&to) > position(&r.from_stage),
+            None => r.won == 1,
+        };
+        b.entry(owner(r.owner_id)).or_default().add_moves(
+            tandem_domain::StageId(r.from_stage),
+            r.n,
+            if on { r.n } else { 0 },
+        );
+    }
 
-    // Leads handed to these people (all leads for the workspace) that came in in the
-    // period; accepted ones are SQLs, and their deals may be won.
-    let mut q = Query::select()
+    // Leads handed to these people (unassigned ones count for the workspace) that came
+    // in in the period; accepted ones are SQLs, and their deals may be won.
+    let q = Query::select()
+        .expr_as(Expr::col(("leads", "assignee_id")), "owner_id")
         .column(("leads", "status"))
-        .expr_as(Expr::col(("deals", "status")), Alias::new("deal_status"))
+        .expr_as(Expr::col(("deals", "status")), "deal_status")
+        .expr_as(count(), "n")
         .from("leads")
         .left_join(
             "deals",
@@ -282,26 +367,30 @@ pub async fn facts(
                 .and(Expr::col(("deals", "id")).equals(("leads", "deal_id"))),
         )
         .and_where(Expr::col(("leads", "workspace_id")).eq(ws.0))
-        .and_where(Expr::col(("leads", "deleted_at")).is_null())
         .and_where(Expr::col(("leads", "created_at")).gte(from.0))
         .and_where(Expr::col(("leads", "created_at")).lt(to.0))
+        .and_where(Expr::col(("leads", "deleted_at")).is_null())
+        .group_by_col(("leads", "assignee_id"))
+        .group_by_col(("leads", "status"))
+        .group_by_col(("deals", "status"))
         .to_owned();
-    restrict(&mut q, ("leads", "assignee_id"), people);
-    let leads: Vec<LeadRow> = c.all(&q).await?;
-    f.leads = leads.len() as i64;
-    for l in &leads {
-        if matches!(l.status.as_str(), "accepted" | "converted") {
-            f.leads_accepted += 1;
-            if l.deal_status.as_deref() == Some("won") {
-                f.leads_won += 1;
+    for r in c.all::<LeadSum>(&q).await? {
+        let f = b.entry(owner(r.owner_id)).or_default();
+        f.leads += r.n;
+        if matches!(r.status.as_str(), "accepted" | "converted") {
+            f.leads_accepted += r.n;
+            if r.deal_status.as_deref() == Some("won") {
+                f.leads_won += r.n;
             }
         }
     }
 
-    // Lead response: from the handoff to the decision, for decisions in the period.
-    let mut q = Query::select()
+    // Lead response: from the handoff to the decision, for decisions in the period, by
+    // who decided.
+    let q = Query::select()
+        .expr_as(Expr::col(("lead_events", "actor_id")), "owner_id")
         .column(("lead_events", "at"))
-        .expr_as(Expr::col(("leads", "handed_over_at")), Alias::new("since"))
+        .expr_as(Expr::col(("leads", "handed_over_at")), "since")
         .from("lead_events")
         .inner_join(
             "leads",
@@ -314,53 +403,63 @@ pub async fn facts(
         .and_where(Expr::col(("lead_events", "at")).gte(from.0))
         .and_where(Expr::col(("lead_events", "at")).lt(to.0))
         .to_owned();
-    restrict(&mut q, ("lead_events", "actor_id"), people);
-    let waits: Vec<Wait> = c.all(&q).await?;
-    f.lead_waits_centihours = waits
-        .iter()
-        .filter_map(|w| w.since.map(|s| centi(w.at - s, HOUR_MS)))
-        .collect();
-
-    // The pipeline now.
-    if current {
-        let mut q = Query::select()
-            .column(("deals", "amount_minor"))
-            .column(("deals", "probability_bp"))
-            .expr_as(
-                Expr::col(("stages", "probability_bp")),
-                Alias::new("stage_probability_bp"),
-            )
-            .from("deals")
-            .inner_join(
-                "stages",
-                Expr::col(("stages", "workspace_id"))
-                    .equals(("deals", "workspace_id"))
-                    .and(Expr::col(("stages", "id")).equals(("deals", "stage_id"))),
-            )
-            .and_where(Expr::col(("deals", "workspace_id")).eq(ws.0))
-            .and_where(Expr::col(("deals", "deleted_at")).is_null())
-            .and_where(Expr::col(("deals", "status")).eq("open"))
-            .to_owned();
-        restrict(&mut q, ("deals", "owner_id"), people);
-        let open: Vec<Open> = c.all(&q).await?;
-        let mut weighted: i128 = 0;
-        for d in &open {
-            let amount = d.amount_minor.unwrap_or(0);
-            f.open_count += 1;
-            f.open_minor = f.open_minor.saturating_add(amount);
-            weighted += amount as i128 * d.probability_bp.unwrap_or(d.stage_probability_bp) as i128;
+    for w in c.all::<Wait>(&q).await? {
+        if let Some(s) = w.since {
+            b.entry(owner(w.owner_id))
+                .or_default()
+                .lead_waits_centihours
+                .push(centi(w.at - s, HOUR_MS));
         }
-        f.weighted_minor = (weighted / 10_000).min(i64::MAX as i128) as i64;
     }
 
-    // Close dates: deals expected to close in the period, and those pushed past it.
+    // The pipeline now, from the running stage totals.
+    if current {
+        let q = Query::select()
+            .columns(["owner_key", "stage_id"])
+            .expr_as(sum("deals"), "n")
+            .expr_as(sum("amount_minor"), "amount")
+            .expr_as(sum("weighted_own"), "weighted_own")
+            .expr_as(sum("amount_default"), "amount_default")
+            .from("deal_totals")
+            .and_where(Expr::col("workspace_id").eq(ws.0))
+            .group_by_col("owner_key")
+            .group_by_col("stage_id")
+            .to_owned();
+        for r in c.all::<OpenSum>(&q).await? {
+            let f = b.entry(owner(Some(r.owner_key))).or_default();
+            let probability = stages.get(&r.stage_id).map_or(0, |s| s.1);
+            let weighted = r.weighted_own as i128
+                + (r.amount_default as i128 * probability as i128 + 5_000) / 10_000;
+            f.open_count += r.n;
+            f.open_minor = f.open_minor.saturating_add(r.amount);
+            f.weighted_minor = f
+                .weighted_minor
+                .saturating_add(weighted.min(i64::MAX as i128) as i64);
+        }
+    }
+
+    // Close dates: deals expected to close in the period (those whose date was moved
+    // away from a day in it, and those still planned in it), and those pushed past it.
     let (first_day, end_day) = (
         tandem_domain::format::local_date(from).to_string(),
         tandem_domain::format::local_date(to).to_string(),
     );
-    let mut q = Query::select()
-        .column(("deal_close_slips", "deal_id"))
-        .column(("deal_close_slips", "to_date"))
+    let slipped: Expr = Expr::case(
+        Expr::col(("deal_close_slips", "to_date")).gte(end_day.clone()),
+        Expr::col(("deal_close_slips", "deal_id")),
+    )
+    .finally(Expr::null())
+    .into();
+    let q = Query::select()
+        .column(("deals", "owner_id"))
+        .expr_as(
+            Expr::cust("CAST(COUNT(DISTINCT deal_close_slips.deal_id) AS BIGINT)"),
+            "due",
+        )
+        .expr_as(
+            Func::cast_as(Func::count_distinct(slipped), Alias::new("BIGINT")),
+            "slipped",
+        )
         .from("deal_close_slips")
         .inner_join(
             "deals",
@@ -369,115 +468,128 @@ pub async fn facts(
                 .and(Expr::col(("deals", "id")).equals(("deal_close_slips", "deal_id"))),
         )
         .and_where(Expr::col(("deal_close_slips", "workspace_id")).eq(ws.0))
-        .and_where(Expr::col(("deals", "deleted_at")).is_null())
         .and_where(Expr::col(("deal_close_slips", "from_date")).gte(first_day.clone()))
         .and_where(Expr::col(("deal_close_slips", "from_date")).lt(end_day.clone()))
+        .and_where(Expr::col(("deals", "deleted_at")).is_null())
+        .group_by_col(("deals", "owner_id"))
         .to_owned();
-    restrict(&mut q, ("deals", "owner_id"), people);
-    let slips: Vec<Slip> = c.all(&q).await?;
-    let mut due: HashSet<Uuid> = slips.iter().map(|s| s.deal_id).collect();
-    let slipped: HashSet<Uuid> = slips
-        .iter()
-        .filter(|s| s.to_date >= end_day)
-        .map(|s| s.deal_id)
-        .collect();
-    let mut q = Query::select()
-        .column("id")
+    for r in c.all::<SlipSum>(&q).await? {
+        let f = b.entry(owner(r.owner_id)).or_default();
+        f.due_count += r.due;
+        f.slipped_count += r.slipped;
+    }
+    let moved = Query::select()
+        .expr(Expr::val(1))
+        .from_as("deal_close_slips", Alias::new("s"))
+        .and_where(Expr::cust("s.workspace_id = deals.workspace_id"))
+        .and_where(Expr::cust("s.deal_id = deals.id"))
+        .and_where(Expr::col(("s", "from_date")).gte(first_day.clone()))
+        .and_where(Expr::col(("s", "from_date")).lt(end_day.clone()))
+        .to_owned();
+    let q = Query::select()
+        .column("owner_id")
+        .expr_as(count(), "n")
         .from("deals")
         .and_where(Expr::col("workspace_id").eq(ws.0))
-        .and_where(Expr::col("deleted_at").is_null())
         .and_where(Expr::col("expected_close").gte(first_day))
         .and_where(Expr::col("expected_close").lt(end_day))
+        .and_where(Expr::col("deleted_at").is_null())
+        .and_where(Expr::exists(moved).not())
+        .group_by_col("owner_id")
         .to_owned();
-    restrict(&mut q, ("deals", "owner_id"), people);
-    let planned: Vec<DueRow> = c.all(&q).await?;
-    due.extend(planned.into_iter().map(|d| d.id));
-    f.due_count = due.len() as i64;
-    f.slipped_count = slipped.len() as i64;
+    for r in c.all::<Due>(&q).await? {
+        b.entry(owner(r.owner_id)).or_default().due_count += r.n;
+    }
 
     // Quotes sent in the period: from drafting to sending.
-    let mut q = Query::select()
-        .expr_as(Expr::col("sent_at"), Alias::new("at"))
-        .expr_as(Expr::col("created_at"), Alias::new("since"))
+    let q = Query::select()
+        .column("owner_id")
+        .expr_as(Expr::col("sent_at"), "at")
+        .expr_as(Expr::col("created_at"), "since")
         .from("quotes")
         .and_where(Expr::col("workspace_id").eq(ws.0))
-        .and_where(Expr::col("deleted_at").is_null())
         .and_where(Expr::col("sent_at").gte(from.0))
         .and_where(Expr::col("sent_at").lt(to.0))
-        .to_owned();
-    restrict(&mut q, ("quotes", "owner_id"), people);
-    let quotes: Vec<Wait> = c.all(&q).await?;
-    f.quote_waits_centihours = quotes
-        .iter()
-        .filter_map(|w| w.since.map(|s| centi(w.at - s, HOUR_MS)))
-        .collect();
-
-    // Requests done in the period by these people, and how many within their SLA.
-    let mut q = Query::select()
-        .column("in_time")
-        .from("requests")
-        .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("deleted_at").is_null())
-        .and_where(Expr::col("status").eq("done"))
-        .and_where(Expr::col("closed_at").gte(from.0))
-        .and_where(Expr::col("closed_at").lt(to.0))
         .to_owned();
-    restrict(&mut q, ("requests", "assignee_id"), people);
-    let done: Vec<Done> = c.all(&q).await?;
-    f.requests_done = done.iter().filter(|d| d.in_time.is_some()).count() as i64;
-    f.requests_in_time = done.iter().filter(|d| d.in_time == Some(true)).count() as i64;
-
-    // Campaigns (the workspace's): those that began in the period, their cost and the
-    // revenue won from their leads.
-    if people.is_none() {
-        let q = Query::select()
-            .columns(["id", "cost_minor"])
-            .from("campaigns")
-            .and_where(Expr::col("workspace_id").eq(ws.0))
-            .and_where(Expr::col("deleted_at").is_null())
-            .and_where(
-                Expr::col("starts_on").gte(tandem_domain::format::local_date(from).to_string()),
-            )
-            .and_where(Expr::col("starts_on").lt(tandem_domain::format::local_date(to).to_string()))
-            .to_owned();
-        let campaigns: Vec<CostRow> = c.all(&q).await?;
-        f.campaign_cost_minor = campaigns.iter().map(|c| c.cost_minor).sum();
-        if !campaigns.is_empty() {
-            let q = Query::select()
-                .column(("deals", "amount_minor"))
-                .from("leads")
-                .inner_join(
-                    "deals",
-                    Expr::col(("deals", "workspace_id"))
-                        .equals(("leads", "workspace_id"))
-                        .and(Expr::col(("deals", "id")).equals(("leads", "deal_id"))),
-                )
-                .and_where(Expr::col(("leads", "workspace_id")).eq(ws.0))
-                .and_where(Expr::col(("leads", "deleted_at")).is_null())
-                .and_where(Expr::col(("deals", "status")).eq("won"))
-                .and_where(
-                    Expr::col(("leads", "campaign_id")).is_in(campaigns.iter().map(|c| c.id)),
-                )
-                .to_owned();
-            let won: Vec<Amount> = c.all(&q).await?;
-            f.campaign_won_minor = won.iter().filter_map(|a| a.amount_minor).sum();
+    for w in c.all::<Wait>(&q).await? {
+        if let Some(s) = w.since {
+            b.entry(owner(w.owner_id))
+                .or_default()
+                .quote_waits_centihours
+                .push(centi(w.at - s, HOUR_MS));
         }
     }
 
-    // Activities logged in the period.
-    let mut q = Query::select()
-        .column("key_conversation")
-        .from("activities")
+    // Requests done in the period, and how many within their SLA, by assignee.
+    let q = Query::select()
+        .expr_as(Expr::col("assignee_id"), "owner_id")
+        .expr_as(Expr::cust("CAST(COUNT(in_time) AS BIGINT)"), "done")
+        .expr_as(count_if("in_time"), "in_time")
+        .from("requests")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("status").eq("done"))
+        .and_where(Expr::col("closed_at").gte(from.0))
+        .and_where(Expr::col("closed_at").lt(to.0))
+        .and_where(Expr::col("deleted_at").is_null())
+        .group_by_col("assignee_id")
+        .to_owned();
+    for r in c.all::<DoneSum>(&q).await? {
+        let f = b.entry(owner(r.owner_id)).or_default();
+        f.requests_done += r.done;
+        f.requests_in_time += r.in_time;
+    }
+
+    // Campaigns (the workspace's): those that began in the period, their cost and the
+    // revenue won from their leads.
+    let q = Query::select()
+        .columns(["id", "cost_minor"])
+        .from("campaigns")
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("deleted_at").is_null())
+        .and_where(Expr::col("starts_on").gte(tandem_domain::format::local_date(from).to_string()))
+        .and_where(Expr::col("starts_on").lt(tandem_domain::format::local_date(to).to_string()))
+        .to_owned();
+    let campaigns: Vec<CostRow> = c.all(&q).await?;
+    if !campaigns.is_empty() {
+        let q = Query::select()
+            .expr_as(sum("deals.amount_minor"), "amount")
+            .from("leads")
+            .inner_join(
+                "deals",
+                Expr::col(("deals", "workspace_id"))
+                    .equals(("leads", "workspace_id"))
+                    .and(Expr::col(("deals", "id")).equals(("leads", "deal_id"))),
+            )
+            .and_where(Expr::col(("leads", "workspace_id")).eq(ws.0))
+            .and_where(Expr::col(("leads", "deleted_at")).is_null())
+            .and_where(Expr::col(("deals", "status")).eq("won"))
+            .and_where(Expr::col(("leads", "campaign_id")).is_in(campaigns.iter().map(|c| c.id)))
+            .to_owned();
+        let won = c.one::<Amount>(&q).await?;
+        let f = b.entry(None).or_default();
+        f.campaign_cost_minor = campaigns.iter().map(|c| c.cost_minor).sum();
+        f.campaign_won_minor = won.amount;
+    }
+
+    // Activities logged in the period, by author.
+    let q = Query::select()
+        .expr_as(Expr::col("created_by"), "owner_id")
+        .expr_as(count(), "n")
+        .expr_as(count_if("key_conversation"), "key")
+        .from("activities")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("occurred_at").gte(from.0))
         .and_where(Expr::col("occurred_at").lt(to.0))
+        .and_where(Expr::col("deleted_at").is_null())
+        .group_by_col("created_by")
         .to_owned();
-    restrict(&mut q, ("activities", "created_by"), people);
-    let acts: Vec<ActivityRow> = c.all(&q).await?;
-    f.activities = acts.len() as i64;
-    f.key_conversations = acts.iter().filter(|a| a.key_conversation).count() as i64;
-    Ok(f)
+    for r in c.all::<ActivitySum>(&q).await? {
+        let f = b.entry(owner(r.owner_id)).or_default();
+        f.activities += r.n;
+        f.key_conversations += r.key;
+    }
+    Ok(b)
 }
 
 // ----- snapshots -----
@@ -567,4 +679,148 @@ pub async fn has_snapshot(
         .limit(1)
         .to_owned();
     Ok(c.optional::<One>(&q).await?.is_some())
+}
+
+// ----- the facts of finished periods -----
+
+#[derive(sqlx::FromRow)]
+struct PeriodRow {
+    owner_id: Uuid,
+    facts: String,
+}
+
+/// Records (or records again) the facts of a finished period. The bucket of nobody is
+/// always written, so an empty period counts as recorded too.
+pub async fn save_period(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    period: &str,
+    buckets: &Buckets,
+    at: Instant,
+) -> StoreResult<()> {
+    let q = Query::delete()
+        .from_table("kpi_periods")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("period").eq(period))
+        .to_owned();
+    c.exec(&q).await?;
+    let nobody = Facts::default();
+    let mut rows = vec![];
+    if !buckets.contains_key(&None) {
+        rows.push((Uuid::nil(), &nobody));
+    }
+    rows.extend(
+        buckets
+            .iter()
+            .map(|(o, f)| (o.map_or(Uuid::nil(), |u| u.0), f)),
+    );
+    let rows = rows
+        .into_iter()
+        .map(|(owner, f)| {
+            let json = serde_json::to_string(f)
+                .map_err(|e| crate::StoreError::Corrupt(format!("facts: {e}")))?;
+            Ok(vec![
+                ws.0.into(),
+                period.into(),
+                owner.into(),
+                json.into(),
+                at.0.into(),
+            ])
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    crate::list::insert_rows(
+        c,
+        "kpi_periods",
+        &["workspace_id", "period", "owner_id", "facts", "recorded_at"],
+        rows,
+    )
+    .await
+}
+
+/// The recorded facts of a finished period, if the job recorded them.
+pub async fn period_facts(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    period: &str,
+) -> StoreResult<Option<Buckets>> {
+    let q = Query::select()
+        .columns(["owner_id", "facts"])
+        .from("kpi_periods")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("period").eq(period))
+        .to_owned();
+    let rows: Vec<PeriodRow> = c.all(&q).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut b = Buckets::new();
+    for r in rows {
+        let f: Facts = serde_json::from_str(&r.facts)
+            .map_err(|e| crate::StoreError::Corrupt(format!("kpi_periods: {e}")))?;
+        b.insert(owner(Some(r.owner_id)), f);
+    }
+    Ok(Some(b))
+}
+
+/// Which of these periods have recorded facts.
+pub async fn recorded_periods(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    periods: &[String],
+) -> StoreResult<HashSet<String>> {
+    #[derive(sqlx::FromRow)]
+    struct P {
+        period: String,
+    }
+    let q = Query::select()
+        .distinct()
+        .column("period")
+        .from("kpi_periods")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("period").is_in(periods.iter().cloned()))
+        .to_owned();
+    Ok(c.all::<P>(&q)
+        .await?
+        .into_iter()
+        .map(|p| p.period)
+        .collect())
+}
+
+/// When the workspace's first counted record happened (deals, leads, activities,
+/// requests, quotes; any of them may be dated back by an import), if it has any.
+pub async fn earliest(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<Option<Instant>> {
+    #[derive(sqlx::FromRow)]
+    struct First {
+        at: Option<i64>,
+    }
+    let mut first: Option<i64> = None;
+    for (table, col) in [
+        ("deals", "created_at"),
+        ("leads", "created_at"),
+        ("activities", "occurred_at"),
+        ("requests", "created_at"),
+        ("quotes", "created_at"),
+    ] {
+        let q = Query::select()
+            .expr_as(Expr::cust(format!("MIN({col})")), "at")
+            .from(table)
+            .and_where(Expr::col("workspace_id").eq(ws.0))
+            .to_owned();
+        if let Some(at) = c.one::<First>(&q).await?.at {
+            first = Some(first.map_or(at, |f| Ord::min(f, at)));
+        }
+    }
+    Ok(first.map(Instant))
+}
+
+/// Forgets the recorded facts of finished periods (after records were dated back into
+/// them, by an import or its undo): they are counted again until the next night
+/// records them anew.
+pub async fn forget_periods(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<()> {
+    let q = Query::delete()
+        .from_table("kpi_periods")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .to_owned();
+    c.exec(&q).await?;
+    Ok(())
 }

@@ -147,6 +147,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_goals.sql"),
         postgres: include_str!("../migrations/postgres/0022_goals.sql"),
     },
+    Migration {
+        version: 23,
+        name: "kpis_and_reports",
+        sqlite: include_str!("../migrations/sqlite/0023_kpis_and_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0023_kpis_and_reports.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -17,6 +17,7 @@ pub mod pipelines;
 pub mod price_lists;
 pub mod products;
 pub mod quotes;
+pub mod reports;
 pub mod requests;
 pub mod search;
 pub mod tandems;
@@ -68,6 +69,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(campaigns::router())
         .merge(leads::router())
         .merge(metrics::router())
+        .merge(reports::router())
         .merge(imports::router())
         .merge(contacts::router())
         .merge(custom_fields::router())

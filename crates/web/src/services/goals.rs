@@ -30,19 +30,17 @@ pub struct Standing {
 
 async fn stand(
     c: &mut tandem_store::Conn<'_>,
+    counter: &mut metrics::Counter,
     auth: &Auth,
     trust_mode: bool,
     people: &People,
     goal: store::Goal,
-    now: Instant,
 ) -> AppResult<Standing> {
-    let ws = auth.user.workspace_id;
-    let today = local_date(now);
     let d = &goal.data;
     let mut wanted: Vec<Metric> = d.metric.into_iter().collect();
     wanted.extend(d.key_results.iter().filter_map(|k| k.metric));
     wanted.retain(|m| metrics::may_see_metric(auth, trust_mode, people, &d.scope, *m));
-    let values = metrics::series(c, ws, people, &d.scope, &wanted, &[d.period], today).await?;
+    let values = metrics::series(c, counter, people, &d.scope, &wanted, &[d.period]).await?;
     let value_of = |m: Metric| values.get(&m).and_then(|v| v.first().copied().flatten());
     Ok(match d.kind {
         GoalKind::Quota => {
@@ -106,12 +104,23 @@ pub async fn list(
         period.end(),
     )
     .await?;
+    let mut counter = metrics::Counter::new(ws, local_date(now));
     let mut out = vec![];
     for g in all
         .into_iter()
         .filter(|g| metrics::may_see(auth, &g.data.scope))
     {
-        out.push(stand(&mut c.conn(), auth, workspace.trust_mode, &people, g, now).await?);
+        out.push(
+            stand(
+                &mut c.conn(),
+                &mut counter,
+                auth,
+                workspace.trust_mode,
+                &people,
+                g,
+            )
+            .await?,
+        );
     }
     Ok(out)
 }
@@ -125,7 +134,16 @@ pub async fn get(store: &Store, auth: &Auth, id: GoalId, now: Instant) -> AppRes
     }
     let workspace = workspaces::get(&mut c.conn(), ws).await?;
     let people = People::load(&mut c.conn(), ws).await?;
-    stand(&mut c.conn(), auth, workspace.trust_mode, &people, g, now).await
+    let mut counter = metrics::Counter::new(ws, local_date(now));
+    stand(
+        &mut c.conn(),
+        &mut counter,
+        auth,
+        workspace.trust_mode,
+        &people,
+        g,
+    )
+    .await
 }
 
 async fn checked(store: &Store, auth: &Auth, input: &GoalInput) -> AppResult<GoalData> {

@@ -513,6 +513,7 @@ async fn run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
     };
     imports::update(&mut tx.conn(), ws, id, current.version, &change).await?;
     record_change(&mut tx, auth, "import", "imports", id.0, Action::Update, serde_json::json!({"status": ["running", "done"], "created": [null, out.created], "updated": [null, out.updated]})).await?;
+    forget_figures(&mut tx, ws, i.kind).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -724,7 +725,18 @@ async fn undo_in(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
         revert(&mut tx, auth, &item).await?;
     }
     imports::clear_items(&mut tx.conn(), ws, id).await?;
+    let kind = imports::get(&mut tx.conn(), ws, id).await?.kind;
+    forget_figures(&mut tx, ws, kind).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Deals and leads of an import may be dated back into finished periods, whose
+/// recorded figures are then counted again.
+async fn forget_figures(tx: &mut Tx, ws: tandem_domain::WorkspaceId, kind: Kind) -> AppResult<()> {
+    if matches!(kind, Kind::Deals | Kind::Leads) {
+        tandem_store::metrics::forget_periods(&mut tx.conn(), ws).await?;
+    }
     Ok(())
 }
 

@@ -282,14 +282,14 @@ async fn view(
         let period = Period::containing(kind, today);
         let wanted: Vec<_> = case.data.goals.iter().map(|g| g.metric).collect();
         let mut c = store.read().await?;
+        let mut counter = metrics::Counter::new(ws, today);
         let values = metrics::series(
             &mut c.conn(),
-            ws,
+            &mut counter,
             people,
             &case.subject,
             &wanted,
             &[period],
-            today,
         )
         .await?;
         goal_values = case
@@ -420,6 +420,8 @@ pub async fn evaluate(store: &Store, now: Instant) -> AppResult<u32> {
                 users::teams(&mut c.conn(), ws.id).await?,
             )
         };
+        // One count per period, whichever rules and people ask for it.
+        let mut counter = metrics::Counter::new(ws.id, today);
         for rule in rules.iter().filter(|r| r.data.active) {
             let d = &rule.data;
             let last = Period::containing(d.period, today).previous();
@@ -434,12 +436,11 @@ pub async fn evaluate(store: &Store, now: Instant) -> AppResult<u32> {
                     let mut c = store.read().await?;
                     metrics::series(
                         &mut c.conn(),
-                        ws.id,
+                        &mut counter,
                         &people,
                         &subject,
                         &[d.metric],
                         &periods,
-                        today,
                     )
                     .await?
                 };

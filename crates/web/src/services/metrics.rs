@@ -17,6 +17,7 @@ use tandem_domain::{
 };
 use tandem_store::{
     Conn, Store,
+    metrics::Buckets,
     users::{self, User},
     workspaces,
 };
@@ -167,22 +168,72 @@ async fn quota(
         .and_then(|g| g.data.target))
 }
 
-/// The facts of a scope in a period; the pipeline is today's if the period is current.
-pub async fn facts(
-    c: &mut Conn<'_>,
+/// Counts the facts of a period once, per person, and sums them for any scope: one
+/// pass over the records per period, however many people and teams are asked for.
+/// Past periods come from the figures the nightly job recorded (see `snapshot_all`),
+/// and are recounted only where none were recorded.
+pub struct Counter {
     ws: WorkspaceId,
-    people: &People,
-    scope: &Scope,
-    period: &Period,
     today: jiff::civil::Date,
-) -> AppResult<Facts> {
-    let (from, to) = period.bounds();
-    let who = people.of(scope);
-    let mut f =
-        tandem_store::metrics::facts(c, ws, who.as_deref(), from, to, period.contains(today))
-            .await?;
-    f.quota_minor = quota(c, ws, scope, period).await?;
-    Ok(f)
+    passes: HashMap<Period, Buckets>,
+}
+
+impl Counter {
+    pub fn new(ws: WorkspaceId, today: jiff::civil::Date) -> Counter {
+        Counter {
+            ws,
+            today,
+            passes: HashMap::new(),
+        }
+    }
+
+    async fn buckets(&mut self, c: &mut Conn<'_>, period: &Period) -> AppResult<&Buckets> {
+        if !self.passes.contains_key(period) {
+            let recorded = if period.end() <= self.today {
+                tandem_store::metrics::period_facts(c, self.ws, &period.key()).await?
+            } else {
+                None
+            };
+            let b = match recorded {
+                Some(b) => b,
+                None => {
+                    let (from, to) = period.bounds();
+                    let current = period.contains(self.today);
+                    tandem_store::metrics::facts_by_owner(c, self.ws, from, to, current).await?
+                }
+            };
+            self.passes.insert(*period, b);
+        }
+        Ok(&self.passes[period])
+    }
+
+    /// The facts of a scope in a period; the pipeline is today's if the period is
+    /// current.
+    pub async fn facts(
+        &mut self,
+        c: &mut Conn<'_>,
+        people: &People,
+        scope: &Scope,
+        period: &Period,
+    ) -> AppResult<Facts> {
+        let who = people.of(scope);
+        let mut f = sum_of(self.buckets(c, period).await?, who.as_deref());
+        f.quota_minor = quota(c, self.ws, scope, period).await?;
+        Ok(f)
+    }
+}
+
+/// The facts of `who` (everybody, and nobody's records, when `None`).
+fn sum_of(b: &Buckets, who: Option<&[UserId]>) -> Facts {
+    let mut f = Facts::default();
+    match who {
+        None => b.values().for_each(|x| f.add(x)),
+        Some(ids) => ids
+            .iter()
+            .filter_map(|id| b.get(&Some(*id)))
+            .for_each(|x| f.add(x)),
+    }
+    f
 }
 
 /// A pipeline figure of a past period: the last snapshot taken in it.
@@ -205,25 +256,25 @@ async fn snapshot_value(
     Ok(snaps.last().and_then(|s| s.value))
 }
 
-/// The values of `metrics` for each of `periods` (oldest first): recounted for the
-/// period, or for pipeline figures of the past from the snapshots. Future periods
+/// The values of `metrics` for each of `periods` (oldest first): from the period's
+/// facts, or for pipeline figures of the past from the daily snapshots. Future periods
 /// have no data.
 pub async fn series(
     c: &mut Conn<'_>,
-    ws: WorkspaceId,
+    counter: &mut Counter,
     people: &People,
     scope: &Scope,
     metrics: &[Metric],
     periods: &[Period],
-    today: jiff::civil::Date,
 ) -> AppResult<HashMap<Metric, Vec<Option<i64>>>> {
+    let (ws, today) = (counter.ws, counter.today);
     let mut out: HashMap<Metric, Vec<Option<i64>>> = metrics.iter().map(|m| (*m, vec![])).collect();
     let needs_facts = metrics.iter().any(|m| !m.is_state());
     for p in periods {
         let past = p.end() <= today;
         let future = p.start > today;
-        let f = if needs_facts || !past {
-            Some(facts(c, ws, people, scope, p, today).await?)
+        let f = if !future && (needs_facts || !past) {
+            Some(counter.facts(c, people, scope, p).await?)
         } else {
             None
         };
@@ -296,7 +347,16 @@ pub async fn board(
         return Err(AppError::Forbidden);
     }
     let periods = period.last_n(AVERAGE_OF + 1);
-    let values = series(&mut c.conn(), ws, &people, &scope, &shown, &periods, today).await?;
+    let mut counter = Counter::new(ws, today);
+    let values = series(
+        &mut c.conn(),
+        &mut counter,
+        &people,
+        &scope,
+        &shown,
+        &periods,
+    )
+    .await?;
     let goals = tandem_store::goals::goals(
         &mut c.conn(),
         ws,
@@ -337,14 +397,26 @@ pub async fn board(
     })
 }
 
-// ----- the daily snapshots -----
+// ----- the nightly figures -----
 
-/// Writes today's figures (of the current week) for the workspace, every team and every
-/// person, once a day: the history pipeline figures are compared against. Returns how
-/// many scopes were written.
+/// How many finished periods of each kind are kept recorded: enough for the trends,
+/// the averages and the longest rule.
+fn recorded(kind: PeriodKind) -> usize {
+    match kind {
+        PeriodKind::Week | PeriodKind::Month => tandem_domain::metrics::MAX_RULE_PERIODS as usize,
+        PeriodKind::Quarter => 8,
+        PeriodKind::Year => 3,
+    }
+}
+
+/// Once a day: writes today's figures (of the current week) for the workspace, every
+/// team and every person — the history pipeline figures are compared against — and
+/// records the facts of finished periods: the latest of each kind again every night
+/// (so late entries still count), earlier ones once. Returns how many scopes were
+/// written.
 pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
     let today = local_date(now);
-    let period = Period::containing(PeriodKind::Week, today);
+    let week = Period::containing(PeriodKind::Week, today);
     let mut written = 0;
     let all = {
         let mut c = store.read().await?;
@@ -353,6 +425,7 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
     for ws in all {
         // Counted on a reading connection; only the writing holds the writer.
         let mut rows = vec![];
+        let mut finished = vec![];
         {
             let mut c = store.read().await?;
             if tandem_store::metrics::has_snapshot(&mut c.conn(), ws.id, today).await? {
@@ -369,11 +442,36 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
                     .filter(|u| u.active)
                     .map(|u| Scope::User(u.id)),
             );
+            let mut counter = Counter::new(ws.id, today);
             for scope in scopes {
-                let f = facts(&mut c.conn(), ws.id, &people, &scope, &period, today).await?;
+                let f = counter.facts(&mut c.conn(), &people, &scope, &week).await?;
                 let values: Vec<(&'static str, Option<i64>)> =
                     Metric::ALL.iter().map(|m| (m.key(), m.value(&f))).collect();
                 rows.push((scope.key(), values));
+            }
+            let earliest = tandem_store::metrics::earliest(&mut c.conn(), ws.id).await?;
+            for kind in PeriodKind::ALL {
+                let latest = Period::containing(kind, today).previous();
+                let periods = latest.last_n(recorded(kind));
+                let keys: Vec<String> = periods.iter().map(Period::key).collect();
+                let done =
+                    tandem_store::metrics::recorded_periods(&mut c.conn(), ws.id, &keys).await?;
+                for p in periods {
+                    let (from, to) = p.bounds();
+                    // Before the first record there is nothing to count (or keep).
+                    if earliest.is_some_and(|e| e < to) && (p == latest || !done.contains(&p.key()))
+                    {
+                        let b = tandem_store::metrics::facts_by_owner(
+                            &mut c.conn(),
+                            ws.id,
+                            from,
+                            to,
+                            false,
+                        )
+                        .await?;
+                        finished.push((p.key(), b));
+                    }
+                }
             }
         }
         let mut tx = store.begin().await?;
@@ -381,7 +479,168 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
             tandem_store::metrics::snapshot(&mut tx.conn(), ws.id, today, scope, values).await?;
             written += 1;
         }
+        for (key, b) in &finished {
+            tandem_store::metrics::save_period(&mut tx.conn(), ws.id, key, b, now).await?;
+        }
         tx.commit().await?;
     }
     Ok(written)
+}
+
+// ----- the manager's comparison -----
+
+/// The outcome figures the team comparison puts side by side.
+pub const COMPARED: [Metric; 8] = [
+    Metric::WonRevenue,
+    Metric::DealsWon,
+    Metric::WinRate,
+    Metric::AverageDealSize,
+    Metric::SalesCycle,
+    Metric::OpenPipeline,
+    Metric::WeightedPipeline,
+    Metric::PipelineCoverage,
+];
+
+/// One person's line of the comparison.
+pub struct Compared {
+    pub user_id: UserId,
+    pub name: String,
+    /// In the order of `COMPARED`.
+    pub values: Vec<Option<i64>>,
+    /// The quota on won revenue, and how far it is reached.
+    pub quota: Option<i64>,
+    pub attainment_bp: Option<i64>,
+}
+
+pub struct Comparison {
+    pub scope: Scope,
+    pub period: Period,
+    pub people: Vec<Compared>,
+    pub total: Compared,
+    /// The scope's funnel, per pipeline that deals moved through in the period.
+    pub funnel: Vec<Funnel>,
+}
+
+/// One pipeline's stages in order: visits that ended in the period, and how many of
+/// them moved the deal on (a later stage, or won).
+pub struct Funnel {
+    pub pipeline: String,
+    pub steps: Vec<FunnelStep>,
+}
+
+pub struct FunnelStep {
+    pub stage: String,
+    pub exits: i64,
+    pub advances: i64,
+    pub rate_bp: Option<i64>,
+}
+
+fn funnels(pipelines: &[tandem_store::pipelines::Pipeline], f: &Facts) -> Vec<Funnel> {
+    pipelines
+        .iter()
+        .map(|p| Funnel {
+            pipeline: p.name.clone(),
+            steps: p
+                .stages
+                .iter()
+                .map(|s| {
+                    let m = f.stage_moves.iter().find(|m| m.stage_id == s.id);
+                    let (exits, advances) = m.map_or((0, 0), |m| (m.exits, m.advances));
+                    FunnelStep {
+                        stage: s.data.name.clone(),
+                        exits,
+                        advances,
+                        rate_bp: tandem_domain::metrics::ratio_bp(advances, exits),
+                    }
+                })
+                .collect(),
+        })
+        .filter(|f| f.steps.iter().any(|s| s.exits > 0))
+        .collect()
+}
+
+/// The outcomes of every active person of a team (or of the company) in a period,
+/// with the scope's total: for managers and admins, who see every person's outcomes.
+/// Activity figures are not part of it, so trust mode has nothing to hide here.
+pub async fn comparison(
+    store: &Store,
+    auth: &Auth,
+    scope: Scope,
+    period: Period,
+    now: Instant,
+) -> AppResult<Comparison> {
+    if !is_manager(auth) {
+        return Err(AppError::Forbidden);
+    }
+    if matches!(scope, Scope::User(_)) {
+        return Err(Invalid::one("scope", "invalid").into());
+    }
+    let ws = auth.user.workspace_id;
+    let mut c = store.read().await?;
+    let people = People::load(&mut c.conn(), ws).await?;
+    let teams = users::teams(&mut c.conn(), ws).await?;
+    check_scope(auth, &people, &teams, &scope)?;
+    let today = local_date(now);
+    let mut counter = Counter::new(ws, today);
+    let members: Vec<&User> = match scope {
+        Scope::Team(t) => people
+            .users
+            .iter()
+            .filter(|u| u.active && u.team_id == Some(t))
+            .collect(),
+        _ => people.users.iter().filter(|u| u.active).collect(),
+    };
+    let mut scopes: Vec<(Scope, UserId, String)> = members
+        .iter()
+        .map(|u| (Scope::User(u.id), u.id, u.name.clone()))
+        .collect();
+    scopes.push((scope, auth.user.id, String::new()));
+    let keys: Vec<String> = scopes.iter().map(|s| s.0.key()).collect();
+    let goals =
+        tandem_store::goals::goals(&mut c.conn(), ws, Some(&keys), period.start, period.end())
+            .await?;
+    let mut lines = vec![];
+    for (s, user_id, name) in scopes {
+        let values = series(
+            &mut c.conn(),
+            &mut counter,
+            &people,
+            &s,
+            &COMPARED,
+            &[period],
+        )
+        .await?;
+        let values: Vec<Option<i64>> = COMPARED
+            .iter()
+            .map(|m| values.get(m).and_then(|v| v.first().copied().flatten()))
+            .collect();
+        let quota = goals
+            .iter()
+            .find(|g| {
+                g.data.scope == s
+                    && g.data.period == period
+                    && g.data.metric == Some(Metric::WonRevenue)
+            })
+            .and_then(|g| g.data.target);
+        lines.push(Compared {
+            user_id,
+            name,
+            attainment_bp: quota
+                .and_then(|q| tandem_domain::metrics::attainment_bp(values[0], q, true)),
+            values,
+            quota,
+        });
+    }
+    let total = lines.pop().expect("the scope's own line");
+    let facts = counter
+        .facts(&mut c.conn(), &people, &scope, &period)
+        .await?;
+    let pipelines = tandem_store::pipelines::list(&mut c.conn(), ws).await?;
+    Ok(Comparison {
+        scope,
+        period,
+        people: lines,
+        total,
+        funnel: funnels(&pipelines, &facts),
+    })
 }

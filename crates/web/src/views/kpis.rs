@@ -149,12 +149,7 @@ struct KpiPage {
     layout: Layout,
     cards: Vec<Card>,
     private: Vec<String>,
-    scope_options: Options,
-    kind_options: Options,
-    period_label: String,
-    prev_href: String,
-    next_href: String,
-    export_href: String,
+    head: PeriodHead,
     errors: FormErrors,
 }
 
@@ -204,6 +199,44 @@ async fn scope_options(
 
 fn href(scope: &Scope, period: &Period) -> String {
     format!("/kpis?scope={}&period={}", scope.key(), period.key())
+}
+
+/// The head of a page of figures: the period, its neighbours, the CSV, and the form
+/// for scope and period (`kpis/period_head.html`).
+pub struct PeriodHead {
+    pub scope_options: Options,
+    pub kind_options: Options,
+    /// The page, which the form goes to; its CSV is `{page}/export.csv`.
+    pub form_action: &'static str,
+    pub period_label: String,
+    pub prev_href: String,
+    pub next_href: String,
+    pub export_href: String,
+}
+
+impl PeriodHead {
+    fn new(
+        tr: &Tr,
+        page: &'static str,
+        scope: &Scope,
+        period: &Period,
+        scope_options: Options,
+    ) -> PeriodHead {
+        let at = |p: &Period| format!("{page}?scope={}&period={}", scope.key(), p.key());
+        PeriodHead {
+            scope_options,
+            kind_options: kind_options(tr, period.kind),
+            form_action: page,
+            period_label: period_label(tr, period),
+            prev_href: at(&period.previous()),
+            next_href: at(&period.next()),
+            export_href: format!(
+                "{page}/export.csv?scope={}&period={}",
+                scope.key(),
+                period.key()
+            ),
+        }
+    }
 }
 
 fn cards(tr: &Tr, board: &svc::Board) -> Vec<Card> {
@@ -279,16 +312,6 @@ pub async fn index(
     let mut errors = FormErrors::default();
     let (scope, period) = parse_params(&state, &auth, &p, &tr, &mut errors);
     let board = svc::board(&state.store, &auth, scope, period, state.clock.now(), None).await?;
-    let kind_options = PeriodKind::ALL
-        .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                tr.t(&format!("period-{}", k.as_str())),
-                *k == period.kind,
-            )
-        })
-        .collect();
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -298,15 +321,12 @@ pub async fn index(
         layout: Layout::new(&auth, "kpis", tr.t("kpis-title")).within("kpis"),
         cards: cards(&tr, &board),
         private: board.private.iter().map(|m| metric_name(&tr, *m)).collect(),
-        scope_options: scope_options(&state, &auth, &scope, &tr).await?,
-        kind_options,
-        period_label: period_label(&tr, &period),
-        prev_href: href(&scope, &period.previous()),
-        next_href: href(&scope, &period.next()),
-        export_href: format!(
-            "/kpis/export.csv?scope={}&period={}",
-            scope.key(),
-            period.key()
+        head: PeriodHead::new(
+            &tr,
+            "/kpis",
+            &scope,
+            &period,
+            scope_options(&state, &auth, &scope, &tr).await?,
         ),
         errors,
         tr,
@@ -372,6 +392,11 @@ pub async fn export(
         ])
         .map_err(internal)?;
     }
+    csv_download(out, &format!("kpis-{}.csv", period.key()))
+}
+
+/// A finished CSV as a download.
+fn csv_download(out: csv::Writer<Vec<u8>>, filename: &str) -> AppResult<Response> {
     let bytes = out
         .into_inner()
         .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
@@ -380,12 +405,26 @@ pub async fn export(
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"kpis-{}.csv\"", period.key()),
+                format!("attachment; filename=\"{filename}\""),
             ),
         ],
         bytes,
     )
         .into_response())
+}
+
+/// The period kinds to choose from, `current` selected.
+fn kind_options(tr: &Tr, current: PeriodKind) -> Options {
+    PeriodKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                tr.t(&format!("period-{}", k.as_str())),
+                *k == current,
+            )
+        })
+        .collect()
 }
 
 // ----- goals -----
@@ -1327,4 +1366,459 @@ pub async fn delete_rule(
     let id: RuleId = id.parse().map_err(|_| AppError::NotFound)?;
     case_svc::delete_rule(&state.store, &auth, id).await?;
     Ok(see_other("/interventions/rules"))
+}
+
+// ----- the team comparison -----
+
+pub struct ComparedRow {
+    pub name: String,
+    pub href: String,
+    pub cells: Vec<String>,
+    pub quota: String,
+    pub attainment: String,
+    pub bar: String,
+}
+
+/// A pipeline's funnel as the page shows it: the chart and per stage (name, visits
+/// left, share moved on).
+pub struct FunnelView {
+    pub pipeline: String,
+    pub chart: String,
+    pub steps: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "kpis/team.html")]
+struct TeamPage {
+    tr: Tr,
+    layout: Layout,
+    headers: Vec<String>,
+    rows: Vec<ComparedRow>,
+    total: ComparedRow,
+    chart: String,
+    funnels: Vec<FunnelView>,
+    head: PeriodHead,
+}
+
+fn compared_row(tr: &Tr, c: &svc::Compared, name: String, period: &Period) -> ComparedRow {
+    ComparedRow {
+        href: href(&Scope::User(c.user_id), period),
+        name,
+        cells: svc::COMPARED
+            .iter()
+            .zip(&c.values)
+            .map(|(m, v)| show(*m, *v, tr))
+            .collect(),
+        quota: c
+            .quota
+            .map(|q| show(Metric::WonRevenue, Some(q), tr))
+            .unwrap_or_else(|| NO_DATA.to_string()),
+        attainment: c
+            .attainment_bp
+            .map(|a| format::percent(a, tr.locale))
+            .unwrap_or_default(),
+        bar: bar(c.attainment_bp),
+    }
+}
+
+/// Text for inside SVG markup.
+fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Won revenue per person as horizontal bars, with each quota as a tick.
+pub fn revenue_chart(tr: &Tr, people: &[svc::Compared]) -> String {
+    let most = people
+        .iter()
+        .flat_map(|p| [p.values[0].unwrap_or(0), p.quota.unwrap_or(0)])
+        .max()
+        .unwrap_or(0)
+        .max(1) as i128;
+    let (label_w, bar_w, row_h) = (160_i64, 400_i64, 28_i64);
+    let height = row_h * people.len() as i64 + 4;
+    // The table below says the same; the chart is for the eye.
+    let mut out = format!(
+        r#"<svg class="chart hbars" viewBox="0 0 {} {height}" aria-hidden="true" focusable="false">"#,
+        label_w + bar_w + 120,
+    );
+    for (i, p) in people.iter().enumerate() {
+        let y = i as i64 * row_h + 4;
+        let won = p.values[0].unwrap_or(0).max(0);
+        let w = (won as i128 * bar_w as i128 / most) as i64;
+        let name = xml_text(&p.name);
+        out.push_str(&format!(
+            r#"<text x="{}" y="{}" text-anchor="end" class="label">{name}</text><rect x="{label_w}" y="{y}" width="{}" height="{}" class="fill"/>"#,
+            label_w - 8,
+            y + row_h / 2 + 4,
+            w.max(1),
+            row_h - 10,
+        ));
+        if let Some(q) = p.quota.filter(|q| *q > 0) {
+            let x = label_w + (q as i128 * bar_w as i128 / most) as i64;
+            out.push_str(&format!(
+                r#"<line x1="{x}" x2="{x}" y1="{}" y2="{}" class="quota"/>"#,
+                y - 2,
+                y + row_h - 6
+            ));
+        }
+        out.push_str(&format!(
+            r#"<text x="{}" y="{}" class="value">{}</text>"#,
+            label_w + w.max(1) + 6,
+            y + row_h / 2 + 4,
+            show(Metric::WonRevenue, Some(won), tr)
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// A funnel: per stage a bar as long as the visits that ended there, its darker part
+/// those that moved on.
+pub fn funnel_chart(f: &svc::Funnel) -> String {
+    let most = f.steps.iter().map(|s| s.exits).max().unwrap_or(0).max(1) as i128;
+    let (label_w, bar_w, row_h) = (160_i64, 400_i64, 28_i64);
+    let height = row_h * f.steps.len() as i64 + 4;
+    let mut out = format!(
+        r#"<svg class="chart hbars funnel" viewBox="0 0 {} {height}" aria-hidden="true" focusable="false">"#,
+        label_w + bar_w + 40,
+    );
+    for (i, s) in f.steps.iter().enumerate() {
+        let y = i as i64 * row_h + 4;
+        let w = (s.exits as i128 * bar_w as i128 / most) as i64;
+        let on = (s.advances as i128 * bar_w as i128 / most) as i64;
+        // Centred, so the bars narrow like a funnel.
+        let x = label_w + (bar_w - w) / 2;
+        out.push_str(&format!(
+            r#"<text x="{}" y="{}" text-anchor="end" class="label">{}</text><rect x="{x}" y="{y}" width="{}" height="{}" class="track"/><rect x="{x}" y="{y}" width="{on}" height="{}" class="fill"/>"#,
+            label_w - 8,
+            y + row_h / 2 + 4,
+            xml_text(&s.stage),
+            w.max(1),
+            row_h - 10,
+            row_h - 10,
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The scopes a comparison is for: the company and every team.
+async fn team_scope_options(
+    state: &AppState,
+    auth: &Auth,
+    current: &Scope,
+    tr: &Tr,
+) -> AppResult<Options> {
+    let mut c = state.store.read().await?;
+    let teams = tandem_store::users::teams(&mut c.conn(), auth.user.workspace_id).await?;
+    let mut out: Options = vec![(
+        Scope::Workspace.key(),
+        tr.t("kpis-workspace"),
+        *current == Scope::Workspace,
+    )];
+    out.extend(teams.iter().map(|t| {
+        let s = Scope::Team(t.id);
+        (s.key(), tr.t1("kpis-team", "team", &t.name), *current == s)
+    }));
+    Ok(out)
+}
+
+/// The scope a comparison shows first: the manager's own team, else the company.
+fn team_scope(p: &KpiParams, auth: &Auth) -> AppResult<Scope> {
+    match p.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(auth.user.team_id.map_or(Scope::Workspace, Scope::Team)),
+        Some(s) => Scope::parse(s).ok_or_else(|| Invalid::one("scope", "invalid").into()),
+    }
+}
+
+async fn comparison_for(
+    state: &AppState,
+    auth: &Auth,
+    p: &KpiParams,
+) -> AppResult<svc::Comparison> {
+    let today = local_date(state.clock.now());
+    let scope = team_scope(p, auth)?;
+    let period = svc::parse_period(p.period.as_deref(), p.period_kind.as_deref(), today)?;
+    svc::comparison(&state.store, auth, scope, period, state.clock.now()).await
+}
+
+pub async fn team(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<KpiParams>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let cmp = comparison_for(&state, &auth, &p).await?;
+    let (scope, period) = (cmp.scope, cmp.period);
+    let page = TeamPage {
+        layout: Layout::new(&auth, "kpis", tr.t("team-title")).within("team"),
+        headers: svc::COMPARED.iter().map(|m| metric_name(&tr, *m)).collect(),
+        rows: cmp
+            .people
+            .iter()
+            .map(|c| compared_row(&tr, c, c.name.clone(), &period))
+            .collect(),
+        total: compared_row(&tr, &cmp.total, tr.t("team-total"), &period),
+        chart: revenue_chart(&tr, &cmp.people),
+        funnels: cmp
+            .funnel
+            .iter()
+            .map(|f| {
+                let rows = f
+                    .steps
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.stage.clone(),
+                            tr.number(&s.exits),
+                            s.rate_bp
+                                .map(|r| format::percent(r, tr.locale))
+                                .unwrap_or_else(|| NO_DATA.to_string()),
+                        )
+                    })
+                    .collect();
+                FunnelView {
+                    pipeline: f.pipeline.clone(),
+                    chart: funnel_chart(f),
+                    steps: rows,
+                }
+            })
+            .collect(),
+        head: PeriodHead::new(
+            &tr,
+            "/kpis/team",
+            &scope,
+            &period,
+            team_scope_options(&state, &auth, &scope, &tr).await?,
+        ),
+        tr,
+    };
+    Ok(render(page))
+}
+
+/// The comparison as CSV: raw values in their units.
+pub async fn team_export(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<KpiParams>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let cmp = comparison_for(&state, &auth, &p).await?;
+    let period = cmp.period;
+    let mut out = super::table::csv_writer(tr.locale);
+    let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    let mut head = vec!["person".to_string(), "period".to_string()];
+    head.extend(svc::COMPARED.iter().map(|m| m.key().to_string()));
+    head.extend(["quota".to_string(), "attainment_bp".to_string()]);
+    out.write_record(&head).map_err(internal)?;
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let total = tr.t("team-total");
+    for (name, c) in cmp
+        .people
+        .iter()
+        .map(|c| (c.name.as_str(), c))
+        .chain([(total.as_str(), &cmp.total)])
+    {
+        let mut rec = vec![super::table::neutralised(name).into_owned(), period.key()];
+        rec.extend(c.values.iter().map(|v| opt(*v)));
+        rec.extend([opt(c.quota), opt(c.attainment_bp)]);
+        out.write_record(&rec).map_err(internal)?;
+    }
+    csv_download(out, &format!("team-{}.csv", period.key()))
+}
+
+// ----- the weekly report -----
+
+pub struct SharedReport {
+    pub author: String,
+    pub published: String,
+    pub body: String,
+}
+
+#[derive(Template)]
+#[template(path = "kpis/report.html")]
+struct ReportPage {
+    tr: Tr,
+    layout: Layout,
+    week: String,
+    week_label: String,
+    prev_href: String,
+    next_href: String,
+    body: String,
+    version: String,
+    published: Option<String>,
+    drafted: bool,
+    shared: Vec<SharedReport>,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportParams {
+    week: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportForm {
+    #[serde(default)]
+    week: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    version: String,
+    /// `save`, `publish` or `withdraw`.
+    #[serde(default)]
+    action: String,
+}
+
+/// A start for the report: the author's own figures of the week, and two questions.
+async fn draft(state: &AppState, auth: &Auth, tr: &Tr, week: Period) -> AppResult<String> {
+    const DRAFTED: [Metric; 7] = [
+        Metric::WonRevenue,
+        Metric::DealsWon,
+        Metric::WinRate,
+        Metric::NewCustomers,
+        Metric::OpenPipeline,
+        Metric::Activities,
+        Metric::KeyConversations,
+    ];
+    let board = svc::board(
+        &state.store,
+        auth,
+        Scope::User(auth.user.id),
+        week,
+        state.clock.now(),
+        None,
+    )
+    .await?;
+    let mut text = format!("{}\n\n", period_label(tr, &week));
+    for f in board.figures.iter().filter(|f| DRAFTED.contains(&f.metric)) {
+        text.push_str(&format!(
+            "- {}: {}\n",
+            metric_name(tr, f.metric),
+            show(f.metric, f.value, tr)
+        ));
+    }
+    text.push_str(&format!(
+        "\n{}\n\n{}\n",
+        tr.t("report-draft-good"),
+        tr.t("report-draft-next")
+    ));
+    Ok(text)
+}
+
+async fn report_page(
+    state: &AppState,
+    auth: &Auth,
+    week: Period,
+    form: Option<ReportForm>,
+    errors: FormErrors,
+) -> AppResult<ReportPage> {
+    let tr = Tr::new(auth.user.locale);
+    let mine = crate::services::reports::mine(&state.store, auth, &week).await?;
+    let shared = crate::services::reports::shared(&state.store, auth, &week).await?;
+    let (body, drafted) = match (&form, &mine) {
+        (Some(f), _) => (f.body.clone(), false),
+        (None, Some(r)) => (r.body.clone(), false),
+        (None, None) => (draft(state, auth, &tr, week).await?, true),
+    };
+    let when = |at: tandem_domain::Instant| format::instant(at, tr.locale);
+    let at = |p: &Period| format!("/kpis/report?week={}", p.key());
+    Ok(ReportPage {
+        layout: Layout::new(auth, "kpis", tr.t("report-title")).within("report"),
+        week: week.key(),
+        week_label: period_label(&tr, &week),
+        prev_href: at(&week.previous()),
+        next_href: at(&week.next()),
+        body,
+        version: mine
+            .as_ref()
+            .map(|r| r.version.to_string())
+            .unwrap_or_default(),
+        published: mine.as_ref().and_then(|r| r.published_at).map(when),
+        drafted,
+        shared: shared
+            .into_iter()
+            .map(|s| SharedReport {
+                author: s.author,
+                published: s.report.published_at.map(when).unwrap_or_default(),
+                body: s.report.body,
+            })
+            .collect(),
+        errors,
+        tr,
+    })
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ReportParams>,
+) -> AppResult<Response> {
+    let today = local_date(state.clock.now());
+    let week = match p.week.as_deref().filter(|w| !w.trim().is_empty()) {
+        Some(w) => crate::services::reports::parse_week(w)?,
+        None => Period::containing(PeriodKind::Week, today),
+    };
+    let mut page = report_page(&state, &auth, week, None, FormErrors::default()).await?;
+    page.layout = page.layout.with_notice(p.notice.as_deref());
+    Ok(render(page))
+}
+
+pub async fn save_report(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Form(form): Form<ReportForm>,
+) -> AppResult<Response> {
+    use crate::services::reports::{self as reports, Sharing};
+    let week = reports::parse_week(&form.week)?;
+    let sharing = match form.action.as_str() {
+        "publish" => Sharing::Publish,
+        "withdraw" => Sharing::Withdraw,
+        _ => Sharing::Keep,
+    };
+    let version = form.version.trim().parse::<i64>().ok();
+    let input = tandem_domain::goals::ReportInput {
+        body: form.body.clone(),
+    };
+    let result = reports::save(
+        &state.store,
+        &auth,
+        &week,
+        input,
+        version,
+        sharing,
+        state.clock.now(),
+    )
+    .await;
+    match result {
+        Ok(_) => {
+            let notice = match sharing {
+                Sharing::Publish => "report-published",
+                Sharing::Withdraw => "report-withdrawn",
+                Sharing::Keep => "saved",
+            };
+            Ok(see_other(&format!(
+                "/kpis/report?week={}&notice={notice}",
+                week.key()
+            )))
+        }
+        Err(AppError::Invalid(invalid)) => {
+            let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
+            let page = report_page(&state, &auth, week, Some(form), errors).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e),
+    }
 }

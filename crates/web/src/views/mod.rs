@@ -208,6 +208,9 @@ pub fn router() -> Router<AppState> {
         .route("/leads/{id}/delete", post(leads::delete))
         .route("/kpis", get(kpis::index))
         .route("/kpis/export.csv", get(kpis::export))
+        .route("/kpis/team", get(kpis::team))
+        .route("/kpis/report", get(kpis::report).post(kpis::save_report))
+        .route("/kpis/team/export.csv", get(kpis::team_export))
         .route("/goals", get(kpis::goals).post(kpis::create_goal))
         .route("/goals/{id}/delete", post(kpis::delete_goal))
         .route("/interventions", get(kpis::interventions))
@@ -326,8 +329,10 @@ impl Layout {
 
     /// Shows the message of a `?notice=` key, if it is one of ours.
     pub fn with_notice(mut self, key: Option<&str>) -> Layout {
-        const KNOWN: [&str; 27] = [
+        const KNOWN: [&str; 29] = [
             "case-closed",
+            "report-published",
+            "report-withdrawn",
             "import-undone",
             "handed-over",
             "lead-rejected",

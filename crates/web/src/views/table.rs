@@ -314,7 +314,7 @@ impl Table {
     }
 }
 
-fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     tandem_domain::import::neutralised(cell)
 }
 

@@ -11,7 +11,7 @@ use tandem_domain::{
     money::Money,
     time::{Clock, DAY_MS, HOUR_MS},
 };
-use tandem_testkit::{ApiClient, TestServer, backends};
+use tandem_testkit::{ApiClient, TestServer, TestUser, backends};
 
 /// Monday 2 November 2026, 09:00 in Berlin (week 45).
 pub const W45: Instant = Instant(1_793_606_400_000);
@@ -45,34 +45,101 @@ pub async fn closed_deals(
     let closed_at = monday.plus_ms(DAY_MS + 2 * HOUR_MS);
     let items = (0..won + lost)
         .map(|i| {
-            let data = DealData {
-                title: format!("Brunnen {i} ({})", monday.0),
-                account_id: account,
-                pipeline_id: stage.0,
-                stage_id: stage.1,
-                amount: Some(Money::new(1_000_000, "EUR")),
-                probability_bp: None,
-                expected_close: None,
-                owner_id: Some(owner),
-                inside_partner_id: None,
-                next_step: None,
-                next_step_due: None,
-                source: None,
-                status: if i < won {
-                    DealStatus::Won
-                } else {
-                    DealStatus::Lost
-                },
-                lost_reason: None,
-                competitor: None,
-                contacts: vec![],
-                notes: None,
-                custom: Default::default(),
+            let status = if i < won {
+                DealStatus::Won
+            } else {
+                DealStatus::Lost
             };
+            let data = deal_data(
+                stage,
+                account,
+                owner,
+                status,
+                format!("Brunnen {i} ({})", monday.0),
+            );
             let past = tandem_store::deals::Past {
                 created_at: closed_at.plus_ms(-14 * DAY_MS),
                 visits: vec![(stage.1, closed_at.plus_ms(-14 * DAY_MS), None)],
                 closed_at: Some(closed_at),
+            };
+            (DealId::new(), data, Some(owner), past)
+        })
+        .collect();
+    let mut tx = server.store.begin().await.unwrap();
+    tandem_store::deals::insert_many(&mut tx.conn(), server.workspace, items)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Petra (manager), Rolf and Sven (field) of the team Außendienst Nord.
+async fn team_nord(server: &TestServer) -> (TestUser, TestUser, TestUser) {
+    (
+        server
+            .person(Role::Manager, "Außendienst Nord", "Petra Schulz")
+            .await,
+        server
+            .person(Role::Field, "Außendienst Nord", "Rolf Reiter")
+            .await,
+        server
+            .person(Role::Field, "Außendienst Nord", "Sven Sommer")
+            .await,
+    )
+}
+
+/// A deal of 10,000 € in `stage`.
+fn deal_data(
+    stage: (PipelineId, StageId),
+    account: AccountId,
+    owner: UserId,
+    status: DealStatus,
+    title: String,
+) -> DealData {
+    DealData {
+        title,
+        account_id: account,
+        pipeline_id: stage.0,
+        stage_id: stage.1,
+        amount: Some(Money::new(1_000_000, "EUR")),
+        probability_bp: None,
+        expected_close: None,
+        owner_id: Some(owner),
+        inside_partner_id: None,
+        next_step: None,
+        next_step_due: None,
+        source: None,
+        status,
+        lost_reason: None,
+        competitor: None,
+        contacts: vec![],
+        notes: None,
+        custom: Default::default(),
+    }
+}
+
+/// `n` open deals of `owner` that moved from `from` to `to` at `at`.
+pub async fn moved_deals(
+    server: &TestServer,
+    from: (PipelineId, StageId),
+    to: StageId,
+    account: AccountId,
+    owner: UserId,
+    at: Instant,
+    n: usize,
+) {
+    let items = (0..n)
+        .map(|i| {
+            let data = deal_data(
+                (from.0, to),
+                account,
+                owner,
+                DealStatus::Open,
+                format!("Pumpe {i}"),
+            );
+            let past = tandem_store::deals::Past {
+                created_at: at.plus_ms(-7 * DAY_MS),
+                visits: vec![(from.1, at.plus_ms(-7 * DAY_MS), Some(at)), (to, at, None)],
+                closed_at: None,
             };
             (DealId::new(), data, Some(owner), past)
         })
@@ -93,17 +160,9 @@ async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
     for db in backends() {
         let clock = Clock::manual(W45);
         let server = TestServer::start_at(&db, clock.clone()).await;
-        let petra_user = server
-            .person(Role::Manager, "Außendienst Nord", "Petra Schulz")
-            .await;
+        let (petra_user, rolf_user, sven_user) = team_nord(&server).await;
         let petra = server.api_for(&petra_user).await;
-        let rolf_user = server
-            .person(Role::Field, "Außendienst Nord", "Rolf Reiter")
-            .await;
         let rolf = server.api_for(&rolf_user).await;
-        let sven_user = server
-            .person(Role::Field, "Außendienst Nord", "Sven Sommer")
-            .await;
         let sven = server.api_for(&sven_user).await;
         let stage = first_stage(&petra).await;
         let account = petra
@@ -579,5 +638,296 @@ async fn metric_queries_and_goals_refuse_bad_input_without_errors() {
             "{db}"
         );
         server.stop().await;
+    }
+}
+
+/// A team's figures are the sum of its people's, the company's those of everybody,
+/// and a finished period keeps the figures the nightly job counted for it until
+/// the next night counts it again.
+#[tokio::test]
+async fn scopes_add_up_and_finished_periods_keep_their_nightly_figures() {
+    for db in backends() {
+        let clock = Clock::manual(W45);
+        let server = TestServer::start_at(&db, clock.clone()).await;
+        let (petra_user, rolf_user, sven_user) = team_nord(&server).await;
+        let petra = server.api_for(&petra_user).await;
+        let ina_user = server
+            .person(Role::Inside, "Innendienst", "Ina Innen")
+            .await;
+        let team = rep_user_team(&petra, &rolf_user.id.to_string()).await;
+        let stage = first_stage(&petra).await;
+        let account = petra
+            .post("/api/v1/accounts", json!({"name": "Pumpen Nord GmbH"}))
+            .await;
+        assert_eq!(account.status, 201, "{db}: {}", account.body);
+        let account: AccountId = account.body["id"].as_str().unwrap().parse().unwrap();
+        closed_deals(&server, stage, account, rolf_user.id, W45, 1, 4).await;
+        closed_deals(&server, stage, account, sven_user.id, W45, 3, 1).await;
+        closed_deals(&server, stage, account, ina_user.id, W45, 2, 0).await;
+        // Two of Sven's deals moved on from the first stage in week 45.
+        let pipelines = petra.get("/api/v1/pipelines").await;
+        let second: StageId = pipelines.body[0]["stages"][1]["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        moved_deals(
+            &server,
+            stage,
+            second,
+            account,
+            sven_user.id,
+            W45.plus_ms(DAY_MS),
+            2,
+        )
+        .await;
+
+        let value = |metric: &'static str, scope: String| {
+            let petra = &petra;
+            async move {
+                let r = petra
+                    .get(&format!(
+                        "/api/v1/metrics/{metric}?scope={scope}&period=2026-W45"
+                    ))
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                r.body["value"].as_i64()
+            }
+        };
+        // Week 46: week 45 is counted from the deals.
+        clock.set(W45.plus_ms(WEEK + HOUR_MS));
+        let team_scope = format!("team:{team}");
+        let rolf = format!("user:{}", rolf_user.id);
+        assert_eq!(
+            value("deals_won", team_scope.clone()).await,
+            Some(4),
+            "{db}"
+        );
+        assert_eq!(value("deals_won", rolf.clone()).await, Some(1), "{db}");
+        assert_eq!(
+            value("deals_won", "workspace".into()).await,
+            Some(6),
+            "{db}"
+        );
+        // 4 won of 9 closed in the team.
+        assert_eq!(
+            value("win_rate", team_scope.clone()).await,
+            Some(4_444),
+            "{db}"
+        );
+        assert_eq!(
+            value("won_revenue", team_scope.clone()).await,
+            Some(4_000_000),
+            "{db}"
+        );
+
+        // The night's job records week 45 with the same figures.
+        assert!(server.snapshot_kpis().await > 0, "{db}");
+        assert_eq!(
+            value("deals_won", team_scope.clone()).await,
+            Some(4),
+            "{db}"
+        );
+        assert_eq!(value("win_rate", rolf.clone()).await, Some(2_000), "{db}");
+        // A deal filed late for week 45 counts from the next night on.
+        closed_deals(&server, stage, account, rolf_user.id, W45, 1, 0).await;
+        assert_eq!(value("deals_won", rolf.clone()).await, Some(1), "{db}");
+        clock.set(W45.plus_ms(WEEK + DAY_MS + HOUR_MS));
+        assert!(server.snapshot_kpis().await > 0, "{db}");
+        assert_eq!(value("deals_won", rolf.clone()).await, Some(2), "{db}");
+        assert_eq!(
+            value("deals_won", team_scope.clone()).await,
+            Some(5),
+            "{db}"
+        );
+
+        // The manager compares the team's people side by side; Ina is in another team.
+        let web = server.web(&petra_user).await;
+        let page = web
+            .get(&format!("/kpis/team?scope={team_scope}&period=2026-W45"))
+            .await;
+        assert_eq!(page.status, 200, "{db}");
+        assert!(
+            page.text.contains("Rolf Reiter")
+                && page.text.contains("Sven Sommer")
+                && !page.text.contains("Ina Innen"),
+            "{db}: {}",
+            page.text
+        );
+        // The funnel: the first stage was left twice, both times onwards.
+        let funnel = page
+            .text
+            .split("funnel-table")
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            funnel.contains(">2</td>") && funnel.contains("100 %"),
+            "{db}: {funnel}"
+        );
+        let csv = web
+            .get(&format!(
+                "/kpis/team/export.csv?scope={team_scope}&period=2026-W45"
+            ))
+            .await;
+        assert_eq!(csv.status, 200, "{db}");
+        let lines: Vec<&str> = csv.text.lines().collect();
+        assert!(
+            lines[0].contains("won_revenue;deals_won;win_rate"),
+            "{db}: {}",
+            csv.text
+        );
+        let line = |name: &str| {
+            lines
+                .iter()
+                .find(|l| l.starts_with(name))
+                .map(|l| l.split(';').map(str::to_string).collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        // Rolf: 2 won (20,000 €) of 6 closed; the team: 5 won of 10.
+        assert_eq!(line("Rolf Reiter")[2..5], ["2000000", "2", "3333"], "{db}");
+        assert_eq!(line("Gesamt")[2..5], ["5000000", "5", "5000"], "{db}");
+        // The whole company: Ina too.
+        let all = web.get("/kpis/team?scope=workspace&period=2026-W45").await;
+        assert!(all.text.contains("Ina Innen"), "{db}");
+        // Reps and bad scopes are refused.
+        let rolf_web = server.web(&rolf_user).await;
+        let refused = rolf_web.get("/kpis/team").await;
+        assert_eq!(refused.status, 403, "{db}");
+        let bad = web.get(&format!("/kpis/team?scope={rolf}")).await;
+        assert_eq!(bad.status, 422, "{db}");
+        let unknown = web.get("/kpis/team?scope=team:nonsense").await;
+        assert_eq!(unknown.status, 422, "{db}");
+    }
+}
+
+/// How many reports of week 45 `api`'s user may read.
+async fn listed(api: &ApiClient) -> usize {
+    let r = api.get("/api/v1/weekly-reports?week=2026-W45").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body["items"].as_array().unwrap().len()
+}
+
+/// Rolf drafts his weekly report from his figures, publishes it to his team and
+/// withdraws it again; a draft is his alone, another team never reads it.
+#[tokio::test]
+async fn a_rep_writes_and_shares_a_weekly_report() {
+    for db in backends() {
+        let clock = Clock::manual(W45.plus_ms(3 * DAY_MS));
+        let server = TestServer::start_at(&db, clock.clone()).await;
+        let (petra_user, rolf_user, sven_user) = team_nord(&server).await;
+        let ina_user = server
+            .person(Role::Inside, "Innendienst", "Ina Innen")
+            .await;
+        let petra = server.api_for(&petra_user).await;
+        let rolf = server.api_for(&rolf_user).await;
+        let sven = server.api_for(&sven_user).await;
+        let ina = server.api_for(&ina_user).await;
+        let stage = first_stage(&petra).await;
+        let account = petra
+            .post("/api/v1/accounts", json!({"name": "Rohrbau Nord GmbH"}))
+            .await;
+        let account: AccountId = account.body["id"].as_str().unwrap().parse().unwrap();
+        closed_deals(&server, stage, account, rolf_user.id, W45, 3, 1).await;
+
+        // The page drafts the report from Rolf's own figures of the week.
+        let web = server.web(&rolf_user).await;
+        let page = web.get("/kpis/report").await;
+        assert_eq!(page.status, 200, "{db}");
+        assert!(
+            page.text.contains("Gewonnene Deals: 3") && page.text.contains("Was gut lief:"),
+            "{db}: {}",
+            page.text
+        );
+        let mine = rolf.get("/api/v1/weekly-reports/mine?week=2026-W45").await;
+        assert_eq!(mine.status, 404, "{db}: nothing saved yet");
+
+        // Empty text and wrong weeks are refused; a draft is his alone.
+        let empty = rolf
+            .put(
+                "/api/v1/weekly-reports/mine?week=2026-W45",
+                json!({"body": "  "}),
+            )
+            .await;
+        assert_eq!(empty.status, 422, "{db}");
+        assert_eq!(
+            empty.body["errors"][0]["field"], "body",
+            "{db}: {}",
+            empty.body
+        );
+        let month = rolf
+            .put(
+                "/api/v1/weekly-reports/mine?week=2026-11",
+                json!({"body": "x"}),
+            )
+            .await;
+        assert_eq!(month.status, 422, "{db}");
+        let draft = rolf
+            .put(
+                "/api/v1/weekly-reports/mine?week=2026-W45",
+                json!({"body": "Drei Abschlüsse bei Rohrbau Nord."}),
+            )
+            .await;
+        assert_eq!(draft.status, 200, "{db}: {}", draft.body);
+        assert!(draft.body["published_at"].is_null(), "{db}");
+        assert_eq!(listed(&sven).await, 0, "{db}: a draft is not shared");
+
+        // Published through the page: his team and the manager read it, Ina does not.
+        let csrf = web.get("/kpis/report?week=2026-W45").await.csrf();
+        let version = draft.body["version"].as_i64().unwrap().to_string();
+        let sent = web
+            .post_form(
+                "/kpis/report",
+                &csrf,
+                &[
+                    ("week", "2026-W45"),
+                    ("version", &version),
+                    (
+                        "body",
+                        "Drei Abschlüsse bei Rohrbau Nord.\nNächste Woche: Messe.",
+                    ),
+                    ("action", "publish"),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, 200, "{db}");
+        assert!(
+            sent.text.contains("Der Bericht ist veröffentlicht."),
+            "{db}"
+        );
+        assert_eq!(listed(&sven).await, 1, "{db}");
+        assert_eq!(listed(&petra).await, 1, "{db}");
+        assert_eq!(listed(&ina).await, 0, "{db}: another team");
+        let shared = sven.get("/api/v1/weekly-reports?week=2026-W45").await;
+        assert_eq!(shared.body["items"][0]["author"], "Rolf Reiter", "{db}");
+        assert!(
+            server
+                .web(&sven_user)
+                .await
+                .get("/kpis/report?week=2026-W45")
+                .await
+                .text
+                .contains("Nächste Woche: Messe."),
+            "{db}: on the page too"
+        );
+
+        // A stale version is refused; withdrawn, it is a draft again.
+        let stale = rolf
+            .put(
+                "/api/v1/weekly-reports/mine?week=2026-W45",
+                json!({"body": "alt", "version": 1}),
+            )
+            .await;
+        assert_eq!(stale.status, 409, "{db}: {}", stale.body);
+        let back = rolf
+            .put(
+                "/api/v1/weekly-reports/mine?week=2026-W45",
+                json!({"body": "Drei Abschlüsse.", "published": false}),
+            )
+            .await;
+        assert_eq!(back.status, 200, "{db}: {}", back.body);
+        assert_eq!(listed(&sven).await, 0, "{db}");
+        let bad = web.get("/kpis/report?week=2026-13").await;
+        assert_eq!(bad.status, 422, "{db}");
     }
 }

@@ -2,7 +2,7 @@
 //! records the diagnosis and a measurable goal; Rolf reads it on his phone and looks at
 //! his figures there.
 
-use crate::interventions::{W45, WEEK, closed_deals, first_stage};
+use crate::interventions::{W45, WEEK, closed_deals, first_stage, moved_deals};
 use serde_json::json;
 use tandem_domain::{AccountId, Role, time::Clock};
 use tandem_testkit::{Browser, TestServer, backends};
@@ -36,6 +36,22 @@ async fn a_manager_records_a_coaching_plan_that_the_rep_reads_on_his_phone() {
             )
             .await;
         }
+        let pipelines = api.get("/api/v1/pipelines").await;
+        let second: tandem_domain::StageId = pipelines.body[0]["stages"][1]["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        moved_deals(
+            &server,
+            stage,
+            second,
+            account,
+            rolf.id,
+            W45.plus_ms(WEEK),
+            3,
+        )
+        .await;
         clock.set(W45.plus_ms(2 * WEEK));
         assert!(server.evaluate_interventions().await > 0, "{db}");
 
@@ -113,6 +129,37 @@ async fn a_manager_records_a_coaching_plan_that_the_rep_reads_on_his_phone() {
             b.text("#goals").await
         );
         b.screenshot(&format!("goals-{db}")).await;
+        // The team comparison, found through its tab: Rolf's revenue against his quota.
+        b.click("nav.subnav a[href='/kpis/team']").await;
+        b.wait_for("#comparison").await;
+        // The quota is for the quarter: the period is switched.
+        b.js("document.querySelector('#p-kind').value = 'quarter'; return true;")
+            .await;
+        b.click("form.filters button").await;
+        b.wait_until(
+            "the quarter",
+            "return document.querySelector('.lead').textContent.includes('Q4');",
+        )
+        .await;
+        let table = b.text("#comparison").await;
+        assert!(
+            table.contains("Rolf Reiter") && table.contains("150.000,00"),
+            "{db}: {table}"
+        );
+        assert_eq!(
+            b.count("svg.hbars .quota").await,
+            1,
+            "{db}: Rolf's quota tick"
+        );
+        assert!(
+            b.text(".funnel-table").await.contains("100 %"),
+            "{db}: {}",
+            b.text(".funnel-table").await
+        );
+        b.screenshot(&format!("team-desktop-{db}")).await;
+        b.js("document.querySelector('.funnel-card').scrollIntoView(); return true;")
+            .await;
+        b.screenshot(&format!("team-funnel-desktop-{db}")).await;
         b.close().await;
 
         let Some(phone) = Browser::start(390, 844).await else {
@@ -148,6 +195,51 @@ async fn a_manager_records_a_coaching_plan_that_the_rep_reads_on_his_phone() {
             "{db}: no sideways scrolling on the phone"
         );
         phone.screenshot(&format!("kpis-phone-{db}")).await;
+        // His weekly report: drafted from his figures, published from the phone.
+        phone.click("nav.subnav a[href='/kpis/report']").await;
+        phone.wait_for("#r-body").await;
+        assert!(
+            phone
+                .js("return document.querySelector('#r-body').value;")
+                .await
+                .as_str()
+                .is_some_and(|t| t.contains("Gewonnene Deals")),
+            "{db}: the draft names his figures"
+        );
+        phone.click("button[value=publish]").await;
+        phone.wait_for("button[value=withdraw]").await;
+        assert!(
+            phone
+                .text("#report-status")
+                .await
+                .contains("Veröffentlicht"),
+            "{db}"
+        );
+        assert!(
+            phone.text("#shared-reports").await.contains("Rolf Reiter"),
+            "{db}"
+        );
+        phone.screenshot(&format!("report-phone-{db}")).await;
+        phone.close().await;
+
+        // Petra compares her team on her phone: the page fits, the table scrolls.
+        let Some(phone) = Browser::start(390, 844).await else {
+            return;
+        };
+        phone
+            .sign_in(&server.url(""), &petra.email, &petra.password)
+            .await;
+        phone.goto(&server.url("/kpis/team")).await;
+        phone.wait_for("#comparison").await;
+        let wide = phone
+            .js("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+            .await;
+        assert_eq!(
+            wide,
+            json!(false),
+            "{db}: the page does not scroll sideways"
+        );
+        phone.screenshot(&format!("team-phone-{db}")).await;
         phone.close().await;
         server.stop().await;
     }
