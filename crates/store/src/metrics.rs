@@ -824,3 +824,54 @@ pub async fn forget_periods(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<()
     c.exec(&q).await?;
     Ok(())
 }
+
+/// How sure a forecast is of an open deal, by its probability (its own, else its
+/// stage's): commit from 70 %, best case from 30 %, pipeline below.
+pub const COMMIT_FROM_BP: i64 = 7_000;
+pub const BEST_CASE_FROM_BP: i64 = 3_000;
+
+/// Open deals expected to close on a day in `[first, end)`, per owner: the amounts
+/// of commit, best case and pipeline.
+pub async fn forecast(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    first: jiff::civil::Date,
+    end: jiff::civil::Date,
+) -> StoreResult<HashMap<Owner, [i64; 3]>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        owner_id: Option<Uuid>,
+        category: i64,
+        amount: i64,
+    }
+    let category = format!(
+        "CAST(CASE WHEN COALESCE(deals.probability_bp, stages.probability_bp) >= {COMMIT_FROM_BP} THEN 0 \
+         WHEN COALESCE(deals.probability_bp, stages.probability_bp) >= {BEST_CASE_FROM_BP} THEN 1 \
+         ELSE 2 END AS BIGINT)"
+    );
+    let q = Query::select()
+        .column(("deals", "owner_id"))
+        .expr_as(Expr::cust(category), "category")
+        .expr_as(sum("deals.amount_minor"), "amount")
+        .from("deals")
+        .inner_join(
+            "stages",
+            Expr::col(("stages", "workspace_id"))
+                .equals(("deals", "workspace_id"))
+                .and(Expr::col(("stages", "id")).equals(("deals", "stage_id"))),
+        )
+        .and_where(Expr::col(("deals", "workspace_id")).eq(ws.0))
+        .and_where(Expr::col(("deals", "expected_close")).gte(first.to_string()))
+        .and_where(Expr::col(("deals", "expected_close")).lt(end.to_string()))
+        .and_where(Expr::col(("deals", "deleted_at")).is_null())
+        .and_where(Expr::col(("deals", "status")).eq("open"))
+        .group_by_col(("deals", "owner_id"))
+        .group_by_col("category")
+        .to_owned();
+    let mut out: HashMap<Owner, [i64; 3]> = HashMap::new();
+    for r in c.all::<Row>(&q).await? {
+        let slot = &mut out.entry(owner(r.owner_id)).or_default()[r.category.clamp(0, 2) as usize];
+        *slot = slot.saturating_add(r.amount);
+    }
+    Ok(out)
+}

@@ -1,5 +1,5 @@
-//! Demo goals: this quarter's revenue quotas for the company, Dieter and Jana, and an
-//! OKR for the field team; then the default intervention rules over the generated
+//! Demo goals: this quarter's revenue quotas for the company, Dieter and Jana, an OKR
+//! for the field team and Dieter's published report of last week; then the default intervention rules over the generated
 //! deals and the first KPI snapshot, so the metric pages have something to show.
 
 use tandem_domain::{
@@ -77,6 +77,23 @@ pub async fn seed(store: &Store, ws: WorkspaceId) -> anyhow::Result<()> {
             .await
             .map_err(failed)?;
     }
+    let last_week = Period::containing(PeriodKind::Week, local_date(now)).previous();
+    services::reports::save(
+        store,
+        &Auth::system(dieter.clone()),
+        &last_week,
+        tandem_domain::goals::ReportInput {
+            body: "Zwei Angebote an Brunnenbau Süd verschickt, ein Abschluss bei den \
+                   Stadtwerken. Die Messe in Augsburg brachte vier neue Kontakte.\n\n\
+                   Nächste Woche: Angebot Pumpwerk Nord nachfassen, zwei Besuche mit Sabine."
+                .into(),
+        },
+        None,
+        services::reports::Sharing::Publish,
+        now,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo report: {e}"))?;
     services::metrics::snapshot_all(store, now)
         .await
         .map_err(|e| anyhow::anyhow!("demo snapshots: {e}"))?;

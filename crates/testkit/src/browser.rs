@@ -110,6 +110,19 @@ impl Browser {
         panic!("click on {css}: {last:?}")
     }
 
+    /// Clicks what submits a form and waits for the next page to show `css` (an element
+    /// the page before may have had too, such as a notice).
+    pub async fn click_for_next(&self, css: &str, then: &str) {
+        self.js("window.__tandemOldPage = true; return true;").await;
+        self.click(css).await;
+        let then = serde_json::to_string(then).expect("selector");
+        self.wait_until(
+            "the next page",
+            &format!("return !window.__tandemOldPage && document.querySelector({then}) !== null;"),
+        )
+        .await;
+    }
+
     /// Waits (up to the driver's default) until an element matches.
     pub async fn wait_for(&self, css: &str) {
         self.client

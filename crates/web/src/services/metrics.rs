@@ -510,6 +510,8 @@ pub struct Compared {
     /// The quota on won revenue, and how far it is reached.
     pub quota: Option<i64>,
     pub attainment_bp: Option<i64>,
+    /// Open deals expected to close in the period: commit, best case, pipeline.
+    pub forecast: [i64; 3],
 }
 
 pub struct Comparison {
@@ -599,8 +601,22 @@ pub async fn comparison(
     let goals =
         tandem_store::goals::goals(&mut c.conn(), ws, Some(&keys), period.start, period.end())
             .await?;
+    let (first, end) = (period.start, period.end());
+    let forecast = tandem_store::metrics::forecast(&mut c.conn(), ws, first, end).await?;
     let mut lines = vec![];
     for (s, user_id, name) in scopes {
+        let mut expected = [0_i64; 3];
+        let owners: Vec<Option<UserId>> = match people.of(&s) {
+            Some(ids) => ids.into_iter().map(Some).collect(),
+            None => forecast.keys().copied().collect(),
+        };
+        for o in owners {
+            if let Some(f) = forecast.get(&o) {
+                for (sum, v) in expected.iter_mut().zip(f) {
+                    *sum = sum.saturating_add(*v);
+                }
+            }
+        }
         let values = series(
             &mut c.conn(),
             &mut counter,
@@ -625,13 +641,23 @@ pub async fn comparison(
         lines.push(Compared {
             user_id,
             name,
+            forecast: expected,
             attainment_bp: quota
                 .and_then(|q| tandem_domain::metrics::attainment_bp(values[0], q, true)),
             values,
             quota,
         });
     }
-    let total = lines.pop().expect("the scope's own line");
+    let mut total = lines.pop().expect("the scope's own line");
+    // Without a quota of its own, a team's quota is its people's.
+    if total.quota.is_none() && lines.iter().any(|l| l.quota.is_some()) {
+        let q = lines
+            .iter()
+            .filter_map(|l| l.quota)
+            .fold(0_i64, i64::saturating_add);
+        total.quota = Some(q);
+        total.attainment_bp = tandem_domain::metrics::attainment_bp(total.values[0], q, true);
+    }
     let facts = counter
         .facts(&mut c.conn(), &people, &scope, &period)
         .await?;

@@ -1374,6 +1374,8 @@ pub struct ComparedRow {
     pub name: String,
     pub href: String,
     pub cells: Vec<String>,
+    /// Won, commit, best case, pipeline.
+    pub forecast: Vec<String>,
     pub quota: String,
     pub attainment: String,
     pub bar: String,
@@ -1393,9 +1395,11 @@ struct TeamPage {
     tr: Tr,
     layout: Layout,
     headers: Vec<String>,
+    forecast_headers: Vec<String>,
     rows: Vec<ComparedRow>,
     total: ComparedRow,
     chart: String,
+    forecast_chart: String,
     funnels: Vec<FunnelView>,
     head: PeriodHead,
 }
@@ -1408,6 +1412,11 @@ fn compared_row(tr: &Tr, c: &svc::Compared, name: String, period: &Period) -> Co
             .iter()
             .zip(&c.values)
             .map(|(m, v)| show(*m, *v, tr))
+            .collect(),
+        forecast: [c.values[0].unwrap_or(0)]
+            .iter()
+            .chain(&c.forecast)
+            .map(|v| show(Metric::WonRevenue, Some(*v), tr))
             .collect(),
         quota: c
             .quota
@@ -1477,6 +1486,38 @@ pub fn revenue_chart(tr: &Tr, people: &[svc::Compared]) -> String {
             label_w + w.max(1) + 6,
             y + row_h / 2 + 4,
             show(Metric::WonRevenue, Some(won), tr)
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The scope's forecast as one bar: won, then commit, best case and pipeline on top,
+/// the quota as a tick.
+pub fn forecast_chart(c: &svc::Compared) -> String {
+    let won = c.values[0].unwrap_or(0).max(0);
+    let parts = [won, c.forecast[0], c.forecast[1], c.forecast[2]];
+    let all: i64 = parts.iter().map(|p| p.max(&0)).sum();
+    let most = all.max(c.quota.unwrap_or(0)).max(1) as i128;
+    let (w, h) = (560_i64, 36_i64);
+    let mut out = format!(
+        r#"<svg class="chart forecast" viewBox="0 0 {w} {h}" aria-hidden="true" focusable="false">"#
+    );
+    let mut x = 0_i64;
+    for (part, class) in parts.iter().zip(["won", "commit", "best", "pipe"]) {
+        let pw = (*part.max(&0) as i128 * w as i128 / most) as i64;
+        if pw > 0 {
+            out.push_str(&format!(
+                r#"<rect x="{x}" y="6" width="{pw}" height="{}" class="{class}"/>"#,
+                h - 12
+            ));
+        }
+        x += pw;
+    }
+    if let Some(q) = c.quota.filter(|q| *q > 0) {
+        let qx = ((q as i128 * w as i128 / most) as i64).min(w - 1);
+        out.push_str(&format!(
+            r#"<line x1="{qx}" x2="{qx}" y1="0" y2="{h}" class="quota"/>"#
         ));
     }
     out.push_str("</svg>");
@@ -1564,6 +1605,10 @@ pub async fn team(
     let page = TeamPage {
         layout: Layout::new(&auth, "kpis", tr.t("team-title")).within("team"),
         headers: svc::COMPARED.iter().map(|m| metric_name(&tr, *m)).collect(),
+        forecast_headers: ["team-won", "team-commit", "team-best-case", "team-pipeline"]
+            .iter()
+            .map(|k| tr.t(k))
+            .collect(),
         rows: cmp
             .people
             .iter()
@@ -1571,6 +1616,7 @@ pub async fn team(
             .collect(),
         total: compared_row(&tr, &cmp.total, tr.t("team-total"), &period),
         chart: revenue_chart(&tr, &cmp.people),
+        forecast_chart: forecast_chart(&cmp.total),
         funnels: cmp
             .funnel
             .iter()

@@ -681,6 +681,18 @@ async fn scopes_add_up_and_finished_periods_keep_their_nightly_figures() {
             2,
         )
         .await;
+        // Sven expects two more to close in week 45: a sure one and a likely one.
+        for (minor, p) in [(5_500_000, 8_000), (3_300_000, 4_000)] {
+            let d = petra
+                .post(
+                    "/api/v1/deals",
+                    json!({"title": format!("Anlage {p}"), "account_id": account.to_string(),
+                        "owner_id": sven_user.id.to_string(), "expected_close": "2026-11-05",
+                        "probability_bp": p, "amount": {"minor": minor, "currency": "EUR"}}),
+                )
+                .await;
+            assert_eq!(d.status, 201, "{db}: {}", d.body);
+        }
 
         let value = |metric: &'static str, scope: String| {
             let petra = &petra;
@@ -753,6 +765,22 @@ async fn scopes_add_up_and_finished_periods_keep_their_nightly_figures() {
                 && !page.text.contains("Ina Innen"),
             "{db}: {}",
             page.text
+        );
+        // The forecast: what Sven won, and what he expects as commit and best case.
+        let forecast = page
+            .text
+            .split("forecast-table")
+            .nth(1)
+            .and_then(|t| t.split("</table>").next())
+            .unwrap_or_default()
+            .to_string();
+        let sven_row = forecast
+            .split("<tr>")
+            .find(|r| r.contains("Sven Sommer"))
+            .unwrap_or_default();
+        assert!(
+            sven_row.contains("55.000,00") && sven_row.contains("33.000,00"),
+            "{db}: {forecast}"
         );
         // The funnel: the first stage was left twice, both times onwards.
         let funnel = page

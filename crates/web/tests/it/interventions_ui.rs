@@ -157,7 +157,11 @@ async fn a_manager_records_a_coaching_plan_that_the_rep_reads_on_his_phone() {
             b.text(".funnel-table").await
         );
         b.screenshot(&format!("team-desktop-{db}")).await;
-        b.js("document.querySelector('.funnel-card').scrollIntoView(); return true;")
+        assert!(
+            b.text("#forecast-table").await.contains("20.000,00"),
+            "{db}: the forecast starts from what Rolf won"
+        );
+        b.js("document.querySelector('#forecast').scrollIntoView(); return true;")
             .await;
         b.screenshot(&format!("team-funnel-desktop-{db}")).await;
         b.close().await;
@@ -240,6 +244,10 @@ async fn a_manager_records_a_coaching_plan_that_the_rep_reads_on_his_phone() {
             "{db}: the page does not scroll sideways"
         );
         phone.screenshot(&format!("team-phone-{db}")).await;
+        phone
+            .js("document.querySelector('#comparison').scrollIntoView(); return true;")
+            .await;
+        phone.screenshot(&format!("team-table-phone-{db}")).await;
         phone.close().await;
         server.stop().await;
     }

@@ -105,8 +105,8 @@ async fn marketing_hands_over_and_sales_rejects_in_chromium() {
         b.fill("#edit-position", "Geschäftsführer").await;
         b.click("#facts-h ~ details form button[type=submit]").await;
         b.wait_for("#gate-h ~ .ok").await;
-        b.click("form[action$='/handoff'] button").await;
-        b.wait_for(".notice").await;
+        b.click_for_next("form[action$='/handoff'] button", ".notice")
+            .await;
         assert!(
             b.text(".notice").await.contains("Bernd Berg"),
             "{db}: Anna is away, Bernd gets it"

@@ -224,8 +224,8 @@ async fn an_admin_sets_up_request_types_and_mail_and_reads_the_figures_in_chromi
         b.click("form[action='/admin/mail'] button[type=submit]")
             .await;
         b.wait_for(".notice").await;
-        b.click("form[action='/admin/mail/test'] button").await;
-        b.wait_for(".notice").await;
+        b.click_for_next("form[action='/admin/mail/test'] button", ".notice")
+            .await;
         assert!(
             b.text(".notice").await.contains("Test-E-Mail an"),
             "{device}"
