@@ -1758,8 +1758,8 @@ async fn draft(state: &AppState, auth: &Auth, tr: &Tr, week: Period) -> AppResul
     }
     text.push_str(&format!(
         "\n{}\n\n{}\n",
-        tr.t("report-draft-good"),
-        tr.t("report-draft-next")
+        tr.t("weekly-draft-good"),
+        tr.t("weekly-draft-next")
     ));
     Ok(text)
 }
@@ -1782,7 +1782,7 @@ async fn report_page(
     let when = |at: tandem_domain::Instant| format::instant(at, tr.locale);
     let at = |p: &Period| format!("/kpis/report?week={}", p.key());
     Ok(ReportPage {
-        layout: Layout::new(auth, "kpis", tr.t("report-title")).within("report"),
+        layout: Layout::new(auth, "kpis", tr.t("weekly-title")).within("report"),
         week: week.key(),
         week_label: period_label(&tr, &week),
         prev_href: at(&week.previous()),

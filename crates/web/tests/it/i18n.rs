@@ -15,6 +15,17 @@ fn german_and_english_have_the_same_keys() {
     );
 }
 
+/// No key is defined twice (the second would silently replace the first).
+#[test]
+fn no_key_is_defined_twice() {
+    for (locale, source) in SOURCES {
+        let all = I18n::keys(source);
+        let mut seen = std::collections::HashSet::new();
+        let twice: Vec<_> = all.iter().filter(|k| !seen.insert(*k)).collect();
+        assert!(twice.is_empty(), "{locale:?}: defined twice: {twice:?}");
+    }
+}
+
 /// Every literal key the code and the templates use exists.
 #[test]
 fn every_key_used_exists() {
