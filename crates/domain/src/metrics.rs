@@ -328,11 +328,9 @@ pub struct Facts {
     /// before), and how many of them won a deal in the period or the year before its end.
     pub customers_at_start: i64,
     pub customers_retained: i64,
-    /// Stage visits that ended in the period, and how many of them moved the deal on
-    /// (to a later stage, or won).
-    pub stage_exits: i64,
-    pub stage_advances: i64,
-    /// The same per stage left (the funnel).
+    /// Stage visits that ended in the period, per stage left, and how many of them
+    /// moved the deal on (to a later stage, or won): the funnel, and summed the stage
+    /// conversion.
     #[serde(default)]
     pub stage_moves: Vec<StageMoves>,
     pub leads: i64,
@@ -372,10 +370,8 @@ impl Facts {
         money(&mut self.existing_minor, o.existing_minor);
         self.customers_at_start += o.customers_at_start;
         self.customers_retained += o.customers_retained;
-        self.stage_exits += o.stage_exits;
-        self.stage_advances += o.stage_advances;
         for m in &o.stage_moves {
-            self.merge_moves(m.stage_id, m.exits, m.advances);
+            self.add_moves(m.stage_id, m.exits, m.advances);
         }
         self.leads += o.leads;
         self.leads_accepted += o.leads_accepted;
@@ -398,6 +394,11 @@ impl Facts {
     }
 }
 
+/// How sure a forecast is of an open deal, by its probability (its own, else its
+/// stage's): commit from 70 %, best case from 30 %, pipeline below.
+pub const COMMIT_FROM_BP: i64 = 7_000;
+pub const BEST_CASE_FROM_BP: i64 = 3_000;
+
 /// Stage visits that ended in a period, of one stage, and how many moved the deal on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageMoves {
@@ -409,12 +410,6 @@ pub struct StageMoves {
 impl Facts {
     /// Counts `n` visits of `stage` that ended, `advances` of them moving on.
     pub fn add_moves(&mut self, stage: StageId, n: i64, advances: i64) {
-        self.stage_exits += n;
-        self.stage_advances += advances;
-        self.merge_moves(stage, n, advances);
-    }
-
-    fn merge_moves(&mut self, stage: StageId, n: i64, advances: i64) {
         match self.stage_moves.iter_mut().find(|m| m.stage_id == stage) {
             Some(m) => {
                 m.exits += n;
@@ -426,6 +421,18 @@ impl Facts {
                 advances,
             }),
         }
+    }
+}
+
+impl Facts {
+    /// Stage visits that ended, of every stage.
+    pub fn stage_exits(&self) -> i64 {
+        self.stage_moves.iter().map(|m| m.exits).sum()
+    }
+
+    /// Of those, the ones that moved the deal on.
+    pub fn stage_advances(&self) -> i64 {
+        self.stage_moves.iter().map(|m| m.advances).sum()
     }
 }
 
@@ -454,7 +461,7 @@ impl Metric {
             Metric::DealsWon => Some(f.won_count),
             Metric::WinRate => ratio_bp(f.won_count, closed),
             Metric::WinRateValue => ratio_bp(f.won_minor, f.won_minor + f.lost_minor),
-            Metric::StageConversion => ratio_bp(f.stage_advances, f.stage_exits),
+            Metric::StageConversion => ratio_bp(f.stage_advances(), f.stage_exits()),
             Metric::LeadSqlRate => ratio_bp(f.leads_accepted, f.leads),
             Metric::SqlWonRate => ratio_bp(f.leads_won, f.leads_accepted),
             Metric::OpenPipeline => Some(f.open_minor),
@@ -868,7 +875,7 @@ mod moves_tests {
         let mut team = Facts::default();
         team.add(&rolf);
         team.add(&sven);
-        assert_eq!((team.stage_exits, team.stage_advances), (9, 3));
+        assert_eq!((team.stage_exits(), team.stage_advances()), (9, 3));
         assert_eq!(
             team.stage_moves,
             vec![

@@ -8,7 +8,7 @@ use sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use std::collections::{HashMap, HashSet};
 use tandem_domain::{
     Instant, UserId, WorkspaceId,
-    metrics::Facts,
+    metrics::{BEST_CASE_FROM_BP, COMMIT_FROM_BP, Facts},
     time::{DAY_MS, HOUR_MS},
 };
 use uuid::Uuid;
@@ -32,12 +32,6 @@ fn centi(ms: i64, unit: i64) -> i64 {
 
 fn sum(col: &str) -> Expr {
     Expr::cust(format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT)"))
-}
-
-fn count_if(cond: &str) -> Expr {
-    Expr::cust(format!(
-        "CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)"
-    ))
 }
 
 /// How many rows meet `cond`, as a BIGINT.
@@ -525,7 +519,7 @@ pub async fn facts_by_owner(
     let q = Query::select()
         .expr_as(Expr::col("assignee_id"), "owner_id")
         .expr_as(Expr::cust("CAST(COUNT(in_time) AS BIGINT)"), "done")
-        .expr_as(count_if("in_time"), "in_time")
+        .expr_as(count_when(Expr::col("in_time")), "in_time")
         .from("requests")
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("status").eq("done"))
@@ -576,7 +570,7 @@ pub async fn facts_by_owner(
     let q = Query::select()
         .expr_as(Expr::col("created_by"), "owner_id")
         .expr_as(count(), "n")
-        .expr_as(count_if("key_conversation"), "key")
+        .expr_as(count_when(Expr::col("key_conversation")), "key")
         .from("activities")
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("occurred_at").gte(from.0))
@@ -824,11 +818,6 @@ pub async fn forget_periods(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<()
     c.exec(&q).await?;
     Ok(())
 }
-
-/// How sure a forecast is of an open deal, by its probability (its own, else its
-/// stage's): commit from 70 %, best case from 30 %, pipeline below.
-pub const COMMIT_FROM_BP: i64 = 7_000;
-pub const BEST_CASE_FROM_BP: i64 = 3_000;
 
 /// Open deals expected to close on a day in `[first, end)`, per owner: the amounts
 /// of commit, best case and pipeline.

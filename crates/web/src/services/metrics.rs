@@ -153,6 +153,21 @@ pub fn parse_period(
     Ok(Period::containing(kind, today))
 }
 
+/// The target a manager set on `metric` for exactly this scope and period, of `goals`.
+fn target(
+    goals: &[tandem_store::goals::Goal],
+    scope: &Scope,
+    period: &Period,
+    metric: Metric,
+) -> Option<i64> {
+    goals
+        .iter()
+        .find(|g| {
+            g.data.scope == *scope && g.data.period == *period && g.data.metric == Some(metric)
+        })
+        .and_then(|g| g.data.target)
+}
+
 /// The quota on won revenue for the scope and period, if a manager set one.
 async fn quota(
     c: &mut Conn<'_>,
@@ -162,10 +177,7 @@ async fn quota(
 ) -> AppResult<Option<i64>> {
     let goals =
         tandem_store::goals::goals(c, ws, Some(&[scope.key()]), period.start, period.end()).await?;
-    Ok(goals
-        .into_iter()
-        .find(|g| g.data.period == *period && g.data.metric == Some(Metric::WonRevenue))
-        .and_then(|g| g.data.target))
+    Ok(target(&goals, scope, period, Metric::WonRevenue))
 }
 
 /// Counts the facts of a period once, per person, and sums them for any scope: one
@@ -223,16 +235,21 @@ impl Counter {
     }
 }
 
+/// The buckets of `who` (everybody's, and nobody's records, when `None`).
+fn buckets_of<'a, T>(
+    b: &'a HashMap<Option<UserId>, T>,
+    who: Option<&'a [UserId]>,
+) -> Box<dyn Iterator<Item = &'a T> + 'a> {
+    match who {
+        None => Box::new(b.values()),
+        Some(ids) => Box::new(ids.iter().filter_map(|id| b.get(&Some(*id)))),
+    }
+}
+
 /// The facts of `who` (everybody, and nobody's records, when `None`).
 fn sum_of(b: &Buckets, who: Option<&[UserId]>) -> Facts {
     let mut f = Facts::default();
-    match who {
-        None => b.values().for_each(|x| f.add(x)),
-        Some(ids) => ids
-            .iter()
-            .filter_map(|id| b.get(&Some(*id)))
-            .for_each(|x| f.add(x)),
-    }
+    buckets_of(b, who).for_each(|x| f.add(x));
     f
 }
 
@@ -371,10 +388,7 @@ pub async fn board(
             let s = &values[m];
             let value = s.last().copied().flatten();
             let before: Vec<i64> = s[..s.len() - 1].iter().flatten().copied().collect();
-            let target = goals
-                .iter()
-                .find(|g| g.data.period == period && g.data.metric == Some(*m))
-                .and_then(|g| g.data.target);
+            let target = target(&goals, &scope, &period, *m);
             Figure {
                 metric: *m,
                 value,
@@ -606,15 +620,10 @@ pub async fn comparison(
     let mut lines = vec![];
     for (s, user_id, name) in scopes {
         let mut expected = [0_i64; 3];
-        let owners: Vec<Option<UserId>> = match people.of(&s) {
-            Some(ids) => ids.into_iter().map(Some).collect(),
-            None => forecast.keys().copied().collect(),
-        };
-        for o in owners {
-            if let Some(f) = forecast.get(&o) {
-                for (sum, v) in expected.iter_mut().zip(f) {
-                    *sum = sum.saturating_add(*v);
-                }
+        let who = people.of(&s);
+        for f in buckets_of(&forecast, who.as_deref()) {
+            for (sum, v) in expected.iter_mut().zip(f) {
+                *sum = sum.saturating_add(*v);
             }
         }
         let values = series(
@@ -630,14 +639,7 @@ pub async fn comparison(
             .iter()
             .map(|m| values.get(m).and_then(|v| v.first().copied().flatten()))
             .collect();
-        let quota = goals
-            .iter()
-            .find(|g| {
-                g.data.scope == s
-                    && g.data.period == period
-                    && g.data.metric == Some(Metric::WonRevenue)
-            })
-            .and_then(|g| g.data.target);
+        let quota = target(&goals, &s, &period, Metric::WonRevenue);
         lines.push(Compared {
             user_id,
             name,

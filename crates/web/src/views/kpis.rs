@@ -1579,7 +1579,7 @@ async fn team_scope_options(
 fn team_scope(p: &KpiParams, auth: &Auth) -> AppResult<Scope> {
     match p.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(auth.user.team_id.map_or(Scope::Workspace, Scope::Team)),
-        Some(s) => Scope::parse(s).ok_or_else(|| Invalid::one("scope", "invalid").into()),
+        scope => svc::parse_scope(scope, auth),
     }
 }
 
