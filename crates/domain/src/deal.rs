@@ -10,6 +10,11 @@ use crate::{
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+/// An open deal counts as commit from this probability on (unless put in a category).
+pub const COMMIT_FROM_BP: i64 = 7_000;
+/// … and as best case from this one.
+pub const BEST_CASE_FROM_BP: i64 = 3_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DealStatus {
@@ -60,6 +65,52 @@ impl ContactRole {
 
     pub fn parse(s: &str) -> Option<ContactRole> {
         ContactRole::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// How sure the owner is that an open deal closes in its expected month: the forecast
+/// sums deals by this. Without one set on the deal it follows the probability (its own,
+/// else its stage's): commit from 70 %, best case from 30 %, pipeline below. `Omitted`
+/// keeps a deal out of the forecast (it stays in the pipeline figures).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForecastCategory {
+    Commit,
+    BestCase,
+    Pipeline,
+    Omitted,
+}
+
+impl ForecastCategory {
+    pub const ALL: [ForecastCategory; 4] = [
+        ForecastCategory::Commit,
+        ForecastCategory::BestCase,
+        ForecastCategory::Pipeline,
+        ForecastCategory::Omitted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ForecastCategory::Commit => "commit",
+            ForecastCategory::BestCase => "best_case",
+            ForecastCategory::Pipeline => "pipeline",
+            ForecastCategory::Omitted => "omitted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ForecastCategory> {
+        ForecastCategory::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The category of a deal nobody put in one, by the probability that counts.
+    pub fn by_probability(bp: i64) -> ForecastCategory {
+        if bp >= COMMIT_FROM_BP {
+            ForecastCategory::Commit
+        } else if bp >= BEST_CASE_FROM_BP {
+            ForecastCategory::BestCase
+        } else {
+            ForecastCategory::Pipeline
+        }
     }
 }
 
@@ -144,6 +195,9 @@ pub struct DealInput {
     /// Overrides the stage's probability; none: the stage's.
     #[serde(default)]
     pub probability_bp: Option<i64>,
+    /// Puts the deal in a forecast category; none: by its probability.
+    #[serde(default)]
+    pub forecast_category: Option<String>,
     #[serde(default)]
     pub expected_close: Option<String>,
     #[serde(default)]
@@ -180,6 +234,9 @@ pub struct DealData {
     pub stage_id: StageId,
     pub amount: Option<Money>,
     pub probability_bp: Option<i64>,
+    /// Set by the owner; none: by the probability.
+    #[serde(default)]
+    pub forecast_category: Option<ForecastCategory>,
     pub expected_close: Option<Date>,
     pub owner_id: Option<UserId>,
     pub inside_partner_id: Option<UserId>,
@@ -204,6 +261,7 @@ impl DealData {
             stage_id: Some(self.stage_id),
             amount: self.amount.clone(),
             probability_bp: self.probability_bp,
+            forecast_category: self.forecast_category.map(|f| f.as_str().to_string()),
             expected_close: self.expected_close.map(|d| d.to_string()),
             owner_id: self.owner_id,
             inside_partner_id: self.inside_partner_id,
@@ -234,6 +292,16 @@ impl DealData {
             DealStatus::Lost => 0,
             DealStatus::Open => self.probability_bp.unwrap_or(stage_default_bp),
         }
+    }
+
+    /// The forecast category that counts for an open deal: the one set, else by the
+    /// probability. Closed deals are in none (the forecast counts them as won or not).
+    pub fn forecast(&self, stage_default_bp: i64) -> Option<ForecastCategory> {
+        (self.status == DealStatus::Open).then(|| {
+            self.forecast_category.unwrap_or_else(|| {
+                ForecastCategory::by_probability(self.probability(stage_default_bp))
+            })
+        })
     }
 
     /// What the exit criteria of the stage the deal leaves still miss, each named by
@@ -326,6 +394,13 @@ impl DealInput {
         {
             c.add("probability_bp", "out_of_range");
         }
+        let forecast_category = match self.forecast_category.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => ForecastCategory::parse(s).or_else(|| {
+                c.add("forecast_category", "invalid_choice");
+                None
+            }),
+        };
         let expected_close = c.date("expected_close", self.expected_close.as_deref());
         let next_step = c.optional("next_step", self.next_step.as_deref(), TEXT_MAX);
         let next_step_due = c.date("next_step_due", self.next_step_due.as_deref());
@@ -375,6 +450,7 @@ impl DealInput {
             stage_id: self.stage_id.unwrap_or_default(),
             amount,
             probability_bp: self.probability_bp,
+            forecast_category,
             expected_close,
             owner_id: self.owner_id,
             inside_partner_id: self.inside_partner_id,
@@ -408,6 +484,88 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn forecast_category_is_the_one_set_else_by_probability() {
+        let mut d = input().validate().unwrap();
+        // (own category, own probability, stage's probability, status, expected)
+        let cases = [
+            (
+                None,
+                None,
+                7_000,
+                DealStatus::Open,
+                Some(ForecastCategory::Commit),
+            ),
+            (
+                None,
+                None,
+                6_999,
+                DealStatus::Open,
+                Some(ForecastCategory::BestCase),
+            ),
+            (
+                None,
+                Some(3_000),
+                9_000,
+                DealStatus::Open,
+                Some(ForecastCategory::BestCase),
+            ),
+            (
+                None,
+                Some(2_999),
+                9_000,
+                DealStatus::Open,
+                Some(ForecastCategory::Pipeline),
+            ),
+            (
+                Some(ForecastCategory::Commit),
+                Some(1_000),
+                1_000,
+                DealStatus::Open,
+                Some(ForecastCategory::Commit),
+            ),
+            (
+                Some(ForecastCategory::Omitted),
+                None,
+                9_000,
+                DealStatus::Open,
+                Some(ForecastCategory::Omitted),
+            ),
+            (
+                Some(ForecastCategory::Commit),
+                None,
+                9_000,
+                DealStatus::Won,
+                None,
+            ),
+            (None, None, 9_000, DealStatus::Lost, None),
+        ];
+        for (own, p, stage, status, want) in cases {
+            d.forecast_category = own;
+            d.probability_bp = p;
+            d.status = status;
+            assert_eq!(d.forecast(stage), want, "{own:?} {p:?} {stage} {status:?}");
+        }
+    }
+
+    #[test]
+    fn forecast_category_is_read_and_checked() {
+        let mut i = input();
+        i.forecast_category = Some(" best_case ".into());
+        assert_eq!(
+            i.validate().unwrap().forecast_category,
+            Some(ForecastCategory::BestCase)
+        );
+        i.forecast_category = Some(String::new());
+        assert_eq!(i.validate().unwrap().forecast_category, None);
+        i.forecast_category = Some("sure".into());
+        let e = i.validate().unwrap_err();
+        assert_eq!(e.0[0].field, "forecast_category");
+        assert_eq!(e.0[0].code, "invalid_choice");
+        let d = input().validate().unwrap();
+        assert_eq!(d.to_input().forecast_category, None);
+    }
 
     fn input() -> DealInput {
         DealInput {

@@ -394,11 +394,6 @@ impl Facts {
     }
 }
 
-/// How sure a forecast is of an open deal, by its probability (its own, else its
-/// stage's): commit from 70 %, best case from 30 %, pipeline below.
-pub const COMMIT_FROM_BP: i64 = 7_000;
-pub const BEST_CASE_FROM_BP: i64 = 3_000;
-
 /// Stage visits that ended in a period, of one stage, and how many moved the deal on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageMoves {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use tandem_domain::{
     AccountId, ContactId, DealId, Instant, PipelineId, StageId, UserId, WorkspaceId,
     cursor::Cursor,
-    deal::{ContactRole, DealContact, DealData, DealStatus, Source, slipped},
+    deal::{ContactRole, DealContact, DealData, DealStatus, ForecastCategory, Source, slipped},
     money::Money,
     text::fold,
 };
@@ -57,6 +57,7 @@ struct Row {
     amount_minor: Option<i64>,
     currency: Option<String>,
     probability_bp: Option<i64>,
+    forecast_category: Option<String>,
     expected_close: Option<String>,
     owner_id: Option<Uuid>,
     owner_name: Option<String>,
@@ -95,6 +96,10 @@ impl Row {
                     stage_id: StageId(self.stage_id),
                     amount,
                     probability_bp: self.probability_bp,
+                    forecast_category: self
+                        .forecast_category
+                        .as_deref()
+                        .and_then(ForecastCategory::parse),
                     expected_close: self.expected_close.and_then(|d| d.parse().ok()),
                     owner_id: self.owner_id.map(UserId),
                     inside_partner_id: self.inside_partner_id.map(UserId),
@@ -128,7 +133,7 @@ impl Row {
     }
 }
 
-const COLS: [&str; 27] = [
+const COLS: [&str; 28] = [
     "id",
     "title",
     "name_key",
@@ -138,6 +143,7 @@ const COLS: [&str; 27] = [
     "amount_minor",
     "currency",
     "probability_bp",
+    "forecast_category",
     "expected_close",
     "owner_id",
     "inside_partner_id",
@@ -222,6 +228,10 @@ fn values(d: &DealData) -> Vec<(&'static str, sea_query::Value)> {
             d.amount.as_ref().map(|m| m.currency.clone()).into(),
         ),
         ("probability_bp", d.probability_bp.into()),
+        (
+            "forecast_category",
+            d.forecast_category.map(|f| f.as_str().to_string()).into(),
+        ),
         (
             "expected_close",
             d.expected_close.map(|x| x.to_string()).into(),
@@ -902,6 +912,46 @@ pub async fn totals(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<Vec<Totals
     let mut rows: Vec<TotalsRow> = c.all(&q).await?;
     rows.sort();
     Ok(rows)
+}
+
+/// The running stage totals of one owner's open deals.
+pub async fn owner_totals(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    owner: UserId,
+) -> StoreResult<Vec<TotalsRow>> {
+    let q = Query::select()
+        .columns(["stage_id", "currency", "owner_key", "partner_key"])
+        .columns(TOTALS_SUMS)
+        .from("deal_totals")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("owner_key").eq(owner.0))
+        .to_owned();
+    c.all(&q).await
+}
+
+/// An owner's open deals expected to close on a day in `[first, end)`, the largest
+/// first.
+pub async fn closing(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    owner: UserId,
+    first: jiff::civil::Date,
+    end: jiff::civil::Date,
+    limit: u64,
+) -> StoreResult<Vec<Deal>> {
+    let mut q = select(ws);
+    q.and_where(Expr::col(("deals", "owner_id")).eq(owner.0))
+        .and_where(Expr::col(("deals", "deleted_at")).is_null())
+        .and_where(Expr::col(("deals", "status")).eq("open"))
+        .and_where(Expr::col(("deals", "expected_close")).gte(first.to_string()))
+        .and_where(Expr::col(("deals", "expected_close")).lt(end.to_string()))
+        // Deals without an amount last on both backends (PostgreSQL sorts NULL first).
+        .order_by_expr(Expr::cust("COALESCE(deals.amount_minor, 0)"), Order::Desc)
+        .order_by(("deals", "id"), Order::Asc)
+        .limit(limit);
+    let rows: Vec<Row> = c.all(&q).await?;
+    Ok(rows.into_iter().map(|r| r.into_deal().0).collect())
 }
 
 /// Recomputes the stage totals from the deals (after a bulk load; at migration 12 for

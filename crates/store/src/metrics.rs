@@ -8,7 +8,8 @@ use sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use std::collections::{HashMap, HashSet};
 use tandem_domain::{
     Instant, UserId, WorkspaceId,
-    metrics::{BEST_CASE_FROM_BP, COMMIT_FROM_BP, Facts},
+    deal::{BEST_CASE_FROM_BP, COMMIT_FROM_BP},
+    metrics::Facts,
     time::{DAY_MS, HOUR_MS},
 };
 use uuid::Uuid;
@@ -819,13 +820,14 @@ pub async fn forget_periods(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<()
     Ok(())
 }
 
-/// Open deals expected to close on a day in `[first, end)`, per owner: the amounts
-/// of commit, best case and pipeline.
+/// Open deals expected to close on a day in `[first, end)`, per owner (everybody's,
+/// or `only` one's): the amounts of commit, best case and pipeline.
 pub async fn forecast(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     first: jiff::civil::Date,
     end: jiff::civil::Date,
+    only: Option<UserId>,
 ) -> StoreResult<HashMap<Owner, [i64; 3]>> {
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -833,8 +835,13 @@ pub async fn forecast(
         category: i64,
         amount: i64,
     }
+    // The category set on the deal, else by its probability (see
+    // `ForecastCategory::by_probability`); omitted deals are left out below.
     let category = format!(
-        "CAST(CASE WHEN COALESCE(deals.probability_bp, stages.probability_bp) >= {COMMIT_FROM_BP} THEN 0 \
+        "CAST(CASE WHEN deals.forecast_category = 'commit' THEN 0 \
+         WHEN deals.forecast_category = 'best_case' THEN 1 \
+         WHEN deals.forecast_category = 'pipeline' THEN 2 \
+         WHEN COALESCE(deals.probability_bp, stages.probability_bp) >= {COMMIT_FROM_BP} THEN 0 \
          WHEN COALESCE(deals.probability_bp, stages.probability_bp) >= {BEST_CASE_FROM_BP} THEN 1 \
          ELSE 2 END AS BIGINT)"
     );
@@ -854,9 +861,18 @@ pub async fn forecast(
         .and_where(Expr::col(("deals", "expected_close")).lt(end.to_string()))
         .and_where(Expr::col(("deals", "deleted_at")).is_null())
         .and_where(Expr::col(("deals", "status")).eq("open"))
+        .and_where(
+            Expr::col(("deals", "forecast_category"))
+                .is_null()
+                .or(Expr::col(("deals", "forecast_category")).ne("omitted")),
+        )
         .group_by_col(("deals", "owner_id"))
         .group_by_col("category")
         .to_owned();
+    let mut q = q;
+    if let Some(o) = only {
+        q.and_where(Expr::col(("deals", "owner_id")).eq(o.0));
+    }
     let mut out: HashMap<Owner, [i64; 3]> = HashMap::new();
     for r in c.all::<Row>(&q).await? {
         let slot = &mut out.entry(owner(r.owner_id)).or_default()[r.category.clamp(0, 2) as usize];

@@ -153,6 +153,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_kpis_and_reports.sql"),
         postgres: include_str!("../migrations/postgres/0023_kpis_and_reports.sql"),
     },
+    Migration {
+        version: 24,
+        name: "forecast_category",
+        sqlite: include_str!("../migrations/sqlite/0024_forecast_category.sql"),
+        postgres: include_str!("../migrations/postgres/0024_forecast_category.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -73,6 +73,11 @@ pub struct DealOut {
     pub effective_probability_bp: i64,
     /// amount × effective probability
     pub weighted_amount: Option<MoneyOut>,
+    /// commit, best_case, pipeline or omitted as set on the deal; null: by probability
+    pub forecast_category: Option<String>,
+    /// The category the forecast counts an open deal in (the one set, else commit from
+    /// 70 %, best_case from 30 %, pipeline below); null for closed deals.
+    pub effective_forecast_category: Option<String>,
     /// YYYY-MM-DD
     pub expected_close: Option<String>,
     pub owner_id: Option<uuid::Uuid>,
@@ -109,6 +114,7 @@ impl From<Deal> for DealOut {
         let now = Instant::now();
         let effective = deal.probability_bp();
         let open = deal.data.status == DealStatus::Open;
+        let forecast = deal.data.forecast(deal.stage_probability_bp);
         let d = deal.data;
         DealOut {
             id: deal.id.0,
@@ -122,6 +128,8 @@ impl From<Deal> for DealOut {
             amount: d.amount.map(Into::into),
             probability_bp: d.probability_bp,
             effective_probability_bp: effective,
+            effective_forecast_category: forecast.map(|f| f.as_str().into()),
+            forecast_category: d.forecast_category.map(|f| f.as_str().into()),
             expected_close: d.expected_close.map(|x| x.to_string()),
             owner_id: d.owner_id.map(|o| o.0),
             owner_name: deal.owner_name,
@@ -180,6 +188,9 @@ pub struct DealWrite {
     amount: Option<MoneyOut>,
     #[schema(minimum = 0, maximum = 10000)]
     probability_bp: Option<i64>,
+    /// commit, best_case, pipeline or omitted (left out of the forecast); null: by the
+    /// probability
+    forecast_category: Option<String>,
     /// YYYY-MM-DD; a later date on an open deal is recorded as a slip
     expected_close: Option<String>,
     /// default: the caller
@@ -205,6 +216,7 @@ pub struct DealPatch {
     status: Option<String>,
     amount: Option<MoneyOut>,
     expected_close: Option<String>,
+    forecast_category: Option<String>,
     next_step: Option<String>,
 }
 

@@ -17,7 +17,7 @@ use tandem_domain::{
 };
 use tandem_store::{
     Conn, Store,
-    metrics::Buckets,
+    metrics::{Buckets, Owner},
     users::{self, User},
     workspaces,
 };
@@ -338,7 +338,7 @@ pub async fn board(
     scope: Scope,
     period: Period,
     now: Instant,
-    only: Option<Metric>,
+    only: Option<&[Metric]>,
 ) -> AppResult<Board> {
     let ws = auth.user.workspace_id;
     let mut c = store.read().await?;
@@ -352,7 +352,7 @@ pub async fn board(
     for m in Metric::ALL
         .iter()
         .copied()
-        .filter(|m| only.is_none_or(|o| o == *m))
+        .filter(|m| only.is_none_or(|o| o.contains(m)))
     {
         if may_see_metric(auth, workspace.trust_mode, &people, &scope, m) {
             shown.push(m);
@@ -575,6 +575,78 @@ fn funnels(pipelines: &[tandem_store::pipelines::Pipeline], f: &Facts) -> Vec<Fu
         .collect()
 }
 
+/// A line of the comparison from the period's values of `COMPARED`.
+fn compared(
+    user_id: UserId,
+    name: String,
+    values: &HashMap<Metric, Vec<Option<i64>>>,
+    forecast: [i64; 3],
+    quota: Option<i64>,
+) -> Compared {
+    let values: Vec<Option<i64>> = COMPARED
+        .iter()
+        .map(|m| values.get(m).and_then(|v| v.first().copied().flatten()))
+        .collect();
+    Compared {
+        user_id,
+        name,
+        forecast,
+        attainment_bp: quota
+            .and_then(|q| tandem_domain::metrics::attainment_bp(values[0], q, true)),
+        values,
+        quota,
+    }
+}
+
+/// One person's outcomes and forecast in a period, for that person or a manager.
+pub async fn person(
+    store: &Store,
+    auth: &Auth,
+    user: UserId,
+    period: Period,
+    now: Instant,
+) -> AppResult<Compared> {
+    let scope = Scope::User(user);
+    let ws = auth.user.workspace_id;
+    let mut c = store.read().await?;
+    let people = People::load(&mut c.conn(), ws).await?;
+    let teams = users::teams(&mut c.conn(), ws).await?;
+    check_scope(auth, &people, &teams, &scope)?;
+    let mut counter = Counter::new(ws, local_date(now));
+    let values = series(
+        &mut c.conn(),
+        &mut counter,
+        &people,
+        &scope,
+        &COMPARED,
+        &[period],
+    )
+    .await?;
+    let forecast =
+        tandem_store::metrics::forecast(&mut c.conn(), ws, period.start, period.end(), Some(user))
+            .await?;
+    let quota = quota(&mut c.conn(), ws, &scope, &period).await?;
+    let name = people.name(user).unwrap_or_default().to_string();
+    Ok(compared(
+        user,
+        name,
+        &values,
+        expected(&forecast, Some(&[user])),
+        quota,
+    ))
+}
+
+/// Open deals of `who` expected to close in the period: commit, best case, pipeline.
+pub fn expected(forecast: &HashMap<Owner, [i64; 3]>, who: Option<&[UserId]>) -> [i64; 3] {
+    let mut sums = [0_i64; 3];
+    for f in buckets_of(forecast, who) {
+        for (sum, v) in sums.iter_mut().zip(f) {
+            *sum = sum.saturating_add(*v);
+        }
+    }
+    sums
+}
+
 /// The outcomes of every active person of a team (or of the company) in a period,
 /// with the scope's total: for managers and admins, who see every person's outcomes.
 /// Activity figures are not part of it, so trust mode has nothing to hide here.
@@ -616,16 +688,9 @@ pub async fn comparison(
         tandem_store::goals::goals(&mut c.conn(), ws, Some(&keys), period.start, period.end())
             .await?;
     let (first, end) = (period.start, period.end());
-    let forecast = tandem_store::metrics::forecast(&mut c.conn(), ws, first, end).await?;
+    let forecast = tandem_store::metrics::forecast(&mut c.conn(), ws, first, end, None).await?;
     let mut lines = vec![];
     for (s, user_id, name) in scopes {
-        let mut expected = [0_i64; 3];
-        let who = people.of(&s);
-        for f in buckets_of(&forecast, who.as_deref()) {
-            for (sum, v) in expected.iter_mut().zip(f) {
-                *sum = sum.saturating_add(*v);
-            }
-        }
         let values = series(
             &mut c.conn(),
             &mut counter,
@@ -635,20 +700,9 @@ pub async fn comparison(
             &[period],
         )
         .await?;
-        let values: Vec<Option<i64>> = COMPARED
-            .iter()
-            .map(|m| values.get(m).and_then(|v| v.first().copied().flatten()))
-            .collect();
         let quota = target(&goals, &s, &period, Metric::WonRevenue);
-        lines.push(Compared {
-            user_id,
-            name,
-            forecast: expected,
-            attainment_bp: quota
-                .and_then(|q| tandem_domain::metrics::attainment_bp(values[0], q, true)),
-            values,
-            quota,
-        });
+        let expected = expected(&forecast, people.of(&s).as_deref());
+        lines.push(compared(user_id, name, &values, expected, quota));
     }
     let mut total = lines.pop().expect("the scope's own line");
     // Without a quota of its own, a team's quota is its people's.

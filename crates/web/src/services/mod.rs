@@ -8,6 +8,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod contacts;
 pub mod custom_fields;
+pub mod dashboards;
 pub mod deals;
 pub mod duplicates;
 pub mod goals;

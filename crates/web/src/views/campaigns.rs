@@ -99,6 +99,65 @@ pub fn figures(tr: &Tr, name: String, href: String, q: &Quality, currency: &str)
     }
 }
 
+/// The report's lines as the page shows them.
+pub struct ReportLines {
+    pub by_campaign: Vec<Figures>,
+    pub by_source: Vec<Figures>,
+    pub total: Option<Figures>,
+}
+
+pub fn report_lines(tr: &Tr, r: &svc::Report) -> ReportLines {
+    let by_campaign = r
+        .by_campaign
+        .iter()
+        .map(|l| match &l.campaign {
+            Some(c) => figures(
+                tr,
+                c.data.name.clone(),
+                format!("/campaigns/{}", c.id),
+                &l.quality,
+                &l.currency,
+            ),
+            None => figures(
+                tr,
+                tr.t("leads-no-campaign"),
+                String::new(),
+                &l.quality,
+                &l.currency,
+            ),
+        })
+        .collect();
+    let by_source = r
+        .by_source
+        .iter()
+        .map(|l| {
+            let key = l.source.map_or("other", |s| s.as_str());
+            let name = tr.t(&format!("lead-source-{}", key.replace('_', "-")));
+            figures(
+                tr,
+                name,
+                format!("/leads?source={key}"),
+                &l.quality,
+                &l.currency,
+            )
+        })
+        .collect();
+    let total = r.total.as_ref().map(|l| {
+        figures(
+            tr,
+            tr.t("campaigns-total"),
+            String::new(),
+            &l.quality,
+            &l.currency,
+        )
+    });
+    ReportLines {
+        by_campaign,
+        by_source,
+        total,
+    }
+}
+
 #[derive(Deserialize, Default, Clone)]
 pub struct CampaignForm {
     #[serde(default)]
@@ -191,6 +250,8 @@ struct IndexPage {
     by_campaign: Vec<Figures>,
     by_source: Vec<Figures>,
     total: Option<Figures>,
+    no_campaigns: String,
+    no_sources: String,
     from: String,
     to: String,
     can_manage: bool,
@@ -229,50 +290,11 @@ async fn index_page(
         }
     };
     let r = svc::report(&state.store, auth, &scope).await?;
-    let by_campaign = r
-        .by_campaign
-        .iter()
-        .map(|l| match &l.campaign {
-            Some(c) => figures(
-                &tr,
-                c.data.name.clone(),
-                format!("/campaigns/{}", c.id),
-                &l.quality,
-                &l.currency,
-            ),
-            None => figures(
-                &tr,
-                tr.t("leads-no-campaign"),
-                String::new(),
-                &l.quality,
-                &l.currency,
-            ),
-        })
-        .collect();
-    let by_source = r
-        .by_source
-        .iter()
-        .map(|l| {
-            let key = l.source.map_or("other", |s| s.as_str());
-            let name = tr.t(&format!("lead-source-{}", key.replace('_', "-")));
-            figures(
-                &tr,
-                name,
-                format!("/leads?source={key}"),
-                &l.quality,
-                &l.currency,
-            )
-        })
-        .collect();
-    let total = r.total.as_ref().map(|l| {
-        figures(
-            &tr,
-            tr.t("campaigns-total"),
-            String::new(),
-            &l.quality,
-            &l.currency,
-        )
-    });
+    let ReportLines {
+        by_campaign,
+        by_source,
+        total,
+    } = report_lines(&tr, &r);
     let channel = if form.channel.is_empty() {
         "other".to_string()
     } else {
@@ -288,6 +310,8 @@ async fn index_page(
         by_campaign,
         by_source,
         total,
+        no_campaigns: tr.t("campaigns-none"),
+        no_sources: tr.t("leads-none"),
         from,
         to,
         can_manage: may_manage(auth),

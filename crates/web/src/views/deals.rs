@@ -23,7 +23,10 @@ use serde::Deserialize;
 use tandem_domain::custom::Entity;
 use tandem_domain::{
     AccountId, ContactId, DealId, FieldError, Instant, Invalid, Locale, StageId, UserId,
-    deal::{ContactRole, DealContactInput, DealInput, DealStatus, Source, days_since, rotting},
+    deal::{
+        ContactRole, DealContactInput, DealInput, DealStatus, ForecastCategory, Source, days_since,
+        rotting,
+    },
     format,
     money::{CURRENCIES, Money, edit_amount, parse_amount},
 };
@@ -656,6 +659,18 @@ async fn show_page(
             },
         ),
         (
+            "field-forecast-category",
+            match (d.forecast(deal.stage_probability_bp), d.forecast_category) {
+                (None, _) => String::new(),
+                (Some(f), Some(_)) => forecast_label(&tr, f),
+                (Some(f), None) => tr.t1(
+                    "deal-forecast-by-probability",
+                    "category",
+                    &forecast_label(&tr, f),
+                ),
+            },
+        ),
+        (
             "field-weighted",
             d.amount
                 .as_ref()
@@ -1121,6 +1136,8 @@ pub struct DealForm {
     #[serde(default)]
     probability: String,
     #[serde(default)]
+    forecast_category: String,
+    #[serde(default)]
     expected_close: String,
     #[serde(default)]
     owner_id: String,
@@ -1163,6 +1180,10 @@ impl DealForm {
             probability: d
                 .probability_bp
                 .map(|p| format::percent_input(p, locale))
+                .unwrap_or_default(),
+            forecast_category: d
+                .forecast_category
+                .map(|f| f.as_str().to_string())
                 .unwrap_or_default(),
             expected_close: d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
             owner_id: d.owner_id.map(|o| o.to_string()).unwrap_or_default(),
@@ -1239,6 +1260,7 @@ impl DealForm {
                 }
             },
         };
+        input.forecast_category = opt(&self.forecast_category);
         input.expected_close = opt(&self.expected_close);
         input.owner_id = self.owner_id.parse().ok();
         input.inside_partner_id = self.inside_partner_id.parse().ok();
@@ -1274,6 +1296,7 @@ struct FormPage {
     owners: Options,
     partners: Options,
     sources: Options,
+    forecast_categories: Options,
     conflicts: Vec<(String, String)>,
     no_pipeline: bool,
     custom: Vec<super::custom::CustomInput>,
@@ -1316,6 +1339,16 @@ async fn form_page(
                 )
             })
             .collect(),
+        forecast_categories: ForecastCategory::ALL
+            .iter()
+            .map(|f| {
+                (
+                    f.as_str().to_string(),
+                    forecast_label(&tr, *f),
+                    f.as_str() == form.forecast_category,
+                )
+            })
+            .collect(),
         no_pipeline: pipelines.iter().all(|p| p.stages.is_empty()),
         custom: super::custom::inputs(
             &super::custom::fields(state, auth, Entity::Deal).await?,
@@ -1327,6 +1360,11 @@ async fn form_page(
         conflicts,
         tr,
     })
+}
+
+/// A forecast category's name as the forecast shows it.
+pub fn forecast_label(tr: &Tr, f: ForecastCategory) -> String {
+    tr.t(&format!("forecast-{}", f.as_str().replace('_', "-")))
 }
 
 /// Field errors for the form: ids show at the inputs the user sees.
@@ -1478,6 +1516,11 @@ fn conflicts(mine: &DealForm, stored: &DealForm, current: &Deal, tr: Tr) -> Vec<
             ("amount", &mine.amount, &stored.amount),
             ("probability", &mine.probability, &stored.probability),
             (
+                "forecast-category",
+                &mine.forecast_category,
+                &stored.forecast_category,
+            ),
+            (
                 "expected-close",
                 &mine.expected_close,
                 &stored.expected_close,
@@ -1499,6 +1542,7 @@ fn conflicts(mine: &DealForm, stored: &DealForm, current: &Deal, tr: Tr) -> Vec<
             "inside-partner" => current.partner_name.clone(),
             "stage" => Some(current.stage_name.clone()),
             "source" if !value.is_empty() => Some(tr.t(&format!("deal-source-{value}"))),
+            "forecast-category" => ForecastCategory::parse(value).map(|f| forecast_label(&tr, f)),
             _ => None,
         },
     )

@@ -209,6 +209,9 @@ pub fn router() -> Router<AppState> {
         .route("/kpis", get(kpis::index))
         .route("/kpis/export.csv", get(kpis::export))
         .route("/kpis/team", get(kpis::team))
+        .route("/kpis/mine", get(kpis::mine))
+        .route("/kpis/marketing", get(kpis::marketing))
+        .route("/kpis/marketing/export.csv", get(kpis::marketing_export))
         .route("/kpis/report", get(kpis::report).post(kpis::save_report))
         .route("/kpis/team/export.csv", get(kpis::team_export))
         .route("/goals", get(kpis::goals).post(kpis::create_goal))
@@ -305,6 +308,10 @@ pub struct Layout {
     pub works_leads: bool,
     /// Managers and admins: the team's figures, rules and interventions.
     pub is_manager: bool,
+    /// Marketing, managers and admins: marketing's dashboard.
+    pub sees_marketing: bool,
+    /// Where the figures entry of the main navigation leads: the role's dashboard.
+    pub kpis_home: &'static str,
     pub csrf: String,
     pub notice: String,
 }
@@ -322,6 +329,12 @@ impl Layout {
             can_write: auth.user.role.can_write_records(),
             works_leads: crate::services::leads::may_manage(auth),
             is_manager: crate::services::metrics::is_manager(auth),
+            sees_marketing: crate::services::dashboards::may_see_marketing(auth),
+            kpis_home: match auth.user.role {
+                tandem_domain::Role::Admin | tandem_domain::Role::Manager => "/kpis/team",
+                tandem_domain::Role::Marketing => "/kpis/marketing",
+                _ => "/kpis/mine",
+            },
             csrf: auth.csrf().to_string(),
             notice: String::new(),
         }

@@ -102,6 +102,7 @@ fn deal_data(
         stage_id: stage.1,
         amount: Some(Money::new(1_000_000, "EUR")),
         probability_bp: None,
+        forecast_category: None,
         expected_close: None,
         owner_id: Some(owner),
         inside_partner_id: None,
@@ -957,5 +958,99 @@ async fn a_rep_writes_and_shares_a_weekly_report() {
         assert_eq!(listed(&sven).await, 0, "{db}");
         let bad = web.get("/kpis/report?week=2026-13").await;
         assert_eq!(bad.status, 422, "{db}");
+    }
+}
+
+/// A rule for each team: the team whose win rate stays below 30 % two weeks running
+/// gets one case, with the team's figures, that its members can read; the other team
+/// gets none and cannot read it. Running the job again opens nothing more.
+#[tokio::test]
+async fn a_team_rule_opens_one_case_for_the_slumping_team_only() {
+    for db in backends() {
+        let clock = Clock::manual(W45);
+        let server = TestServer::start_at(&db, clock.clone()).await;
+        let (petra_user, rolf_user, sven_user) = team_nord(&server).await;
+        let otto_user = server
+            .person(Role::Field, "Außendienst Süd", "Otto Oster")
+            .await;
+        let petra = server.api_for(&petra_user).await;
+        let nord = rep_user_team(&petra, &rolf_user.id.to_string()).await;
+        let sued = rep_user_team(&petra, &otto_user.id.to_string()).await;
+        let stage = first_stage(&petra).await;
+        let account = petra
+            .post("/api/v1/accounts", json!({"name": "Wasserwerk Mitte"}))
+            .await;
+        let account: AccountId = account.body["id"].as_str().unwrap().parse().unwrap();
+        for week in 0..2 {
+            let monday = W45.plus_ms(week * WEEK);
+            // Nord: 2 won of 10 (20 %); Süd: 3 won of 4 (75 %).
+            closed_deals(&server, stage, account, rolf_user.id, monday, 1, 4).await;
+            closed_deals(&server, stage, account, sven_user.id, monday, 1, 4).await;
+            closed_deals(&server, stage, account, otto_user.id, monday, 3, 1).await;
+        }
+        let rule = petra
+            .post(
+                "/api/v1/intervention-rules",
+                json!({"name": "Team-Abschlussquote", "metric": "win_rate", "applies_to": "each_team",
+                       "period": "week", "condition": {"kind": "below", "threshold": 3000, "periods": 2}}),
+            )
+            .await;
+        assert_eq!(rule.status, 201, "{db}: {}", rule.body);
+        clock.set(W45.plus_ms(2 * WEEK + HOUR_MS));
+        assert!(server.evaluate_interventions().await > 0, "{db}");
+        let team_cases = |api: ApiClient| async move {
+            let all = api.get("/api/v1/interventions").await;
+            assert_eq!(all.status, 200, "{}", all.body);
+            all.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["rule_name"] == "Team-Abschlussquote")
+                .cloned()
+                .collect::<Vec<Value>>()
+        };
+        let cases = team_cases(server.api_for(&petra_user).await).await;
+        assert_eq!(cases.len(), 1, "{db}: {cases:?}");
+        let case = &cases[0];
+        assert_eq!(case["subject"], format!("team:{nord}"), "{db}");
+        assert_eq!(case["subject_name"], "Außendienst Nord", "{db}");
+        let figures: Vec<Value> = case["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["value"].clone())
+            .collect();
+        assert_eq!(figures, [json!(2_000), json!(2_000)], "{db}: {case}");
+        assert_ne!(case["subject"], format!("team:{sued}"), "{db}");
+        // The team reads its case; the other team does not even see it.
+        let id = case["id"].as_str().unwrap();
+        let rolf = server.api_for(&rolf_user).await;
+        assert_eq!(
+            rolf.get(&format!("/api/v1/interventions/{id}"))
+                .await
+                .status,
+            200,
+            "{db}"
+        );
+        let otto = server.api_for(&otto_user).await;
+        assert_eq!(
+            otto.get(&format!("/api/v1/interventions/{id}"))
+                .await
+                .status,
+            404,
+            "{db}"
+        );
+        assert!(team_cases(otto).await.is_empty(), "{db}");
+        // The manager hears of it.
+        let told = petra.get("/api/v1/notifications").await.body.to_string();
+        assert!(told.contains("Außendienst Nord"), "{db}: {told}");
+        // Idempotent.
+        server.evaluate_interventions().await;
+        assert_eq!(
+            team_cases(server.api_for(&petra_user).await).await.len(),
+            1,
+            "{db}"
+        );
+        server.stop().await;
     }
 }

@@ -11,6 +11,8 @@ mod browser;
 mod calendar;
 mod contacts;
 mod custom_fields;
+mod dashboards;
+mod dashboards_ui;
 mod deals;
 mod duplicates;
 mod events;

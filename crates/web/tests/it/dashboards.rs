@@ -1,0 +1,422 @@
+//! The role dashboards: a rep's own (attainment, forecast by category, pipeline, next
+//! steps) and marketing's (the lead funnel, the trend and campaign ROI), and the
+//! forecast category a rep sets on a deal — on both backends.
+
+use crate::interventions::{W45, closed_deals, first_stage};
+use serde_json::{Value, json};
+use tandem_domain::{
+    AccountId, Role,
+    metrics::{Period, PeriodKind},
+    time::Clock,
+};
+use tandem_testkit::{ApiClient, TestServer, backends};
+
+async fn deal(api: &ApiClient, body: Value) -> String {
+    let r = api.post("/api/v1/deals", body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+/// Rolf won 20,000 € this quarter against a quota of 100,000 €; of his open deals
+/// closing this quarter 40,000 € are commit by probability and 30,000 € because he
+/// put the deal there, 20,000 € pipeline, and 50,000 € he left out of the forecast.
+#[tokio::test]
+async fn a_rep_sees_attainment_forecast_pipeline_and_next_steps() {
+    for db in backends() {
+        // Thursday of week 45.
+        let clock = Clock::manual(W45.plus_ms(3 * tandem_domain::time::DAY_MS));
+        let server = TestServer::start_at(&db, clock.clone()).await;
+        let petra_user = server
+            .person(Role::Manager, "Außendienst Nord", "Petra Schulz")
+            .await;
+        let rolf_user = server
+            .person(Role::Field, "Außendienst Nord", "Rolf Reiter")
+            .await;
+        let sven_user = server
+            .person(Role::Field, "Außendienst Nord", "Sven Sommer")
+            .await;
+        let petra = server.api_for(&petra_user).await;
+        let rolf = server.api_for(&rolf_user).await;
+        let stage = first_stage(&petra).await;
+        let account = petra
+            .post("/api/v1/accounts", json!({"name": "Brunnenbau Nord GmbH"}))
+            .await;
+        let account_id = account.body["id"].as_str().unwrap().to_string();
+        let account: AccountId = account_id.parse().unwrap();
+        closed_deals(&server, stage, account, rolf_user.id, W45, 2, 1).await;
+        let quota = json!({"scope": format!("user:{}", rolf_user.id), "period": "2026-Q4",
+            "metric": "won_revenue", "target": 10_000_000});
+        assert_eq!(petra.post("/api/v1/goals", quota).await.status, 201, "{db}");
+
+        let open = |title: &str, minor: i64, close: &str, extra: Value| {
+            let mut body = json!({"title": title, "account_id": account_id, "expected_close": close,
+                "amount": {"minor": minor, "currency": "EUR"}});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            body
+        };
+        let sure = deal(
+            &rolf,
+            open(
+                "Bohranlage",
+                4_000_000,
+                "2026-11-20",
+                json!({"probability_bp": 8_000, "next_step": "Angebot nachfassen",
+                       "next_step_due": "2026-11-04"}),
+            ),
+        )
+        .await;
+        let put = deal(
+            &rolf,
+            open(
+                "Pumpenstation",
+                3_000_000,
+                "2026-12-10",
+                json!({"probability_bp": 1_000, "forecast_category": "commit"}),
+            ),
+        )
+        .await;
+        deal(
+            &rolf,
+            open("Filteranlage", 2_000_000, "2026-12-01", json!({})),
+        )
+        .await;
+        let omitted = deal(
+            &rolf,
+            open(
+                "Großprojekt Stadtwerke",
+                5_000_000,
+                "2026-12-15",
+                json!({"forecast_category": "omitted"}),
+            ),
+        )
+        .await;
+        // Next quarter's deal and Sven's next step are not on Rolf's dashboard.
+        deal(
+            &rolf,
+            open("Wartungsvertrag", 9_000_000, "2027-02-01", json!({})),
+        )
+        .await;
+        let sven = server.api_for(&sven_user).await;
+        deal(
+            &sven,
+            open(
+                "Sven Anlage",
+                1_000_000,
+                "2026-11-30",
+                json!({"next_step": "Sven ruft an", "next_step_due": "2026-11-05"}),
+            ),
+        )
+        .await;
+
+        // The deal says which category counts.
+        let shown = rolf.get(&format!("/api/v1/deals/{sure}")).await.body;
+        assert_eq!(
+            (
+                shown["forecast_category"].clone(),
+                shown["effective_forecast_category"].clone()
+            ),
+            (Value::Null, json!("commit")),
+            "{db}: {shown}"
+        );
+        let shown = rolf.get(&format!("/api/v1/deals/{put}")).await.body;
+        assert_eq!(
+            shown["effective_forecast_category"], "commit",
+            "{db}: {shown}"
+        );
+        let shown = rolf.get(&format!("/api/v1/deals/{omitted}")).await.body;
+        assert_eq!(shown["forecast_category"], "omitted", "{db}: {shown}");
+        // A made-up category is refused and changes nothing.
+        let bad = rolf
+            .patch(
+                &format!("/api/v1/deals/{omitted}"),
+                json!({"version": shown["version"], "forecast_category": "sure"}),
+            )
+            .await;
+        assert_eq!(bad.status, 422, "{db}: {}", bad.body);
+        assert_eq!(bad.body["errors"][0]["field"], "forecast_category", "{db}");
+        let after = rolf.get(&format!("/api/v1/deals/{omitted}")).await.body;
+        assert_eq!(after["version"], shown["version"], "{db}");
+
+        // The forecast through the API: his own, and the manager's per person.
+        let mine = rolf.get("/api/v1/forecast?scope=me&period=2026-Q4").await;
+        assert_eq!(mine.status, 200, "{db}: {}", mine.body);
+        let t = &mine.body["total"];
+        assert_eq!(
+            [
+                &t["won_minor"],
+                &t["commit_minor"],
+                &t["best_case_minor"],
+                &t["pipeline_minor"],
+                &t["quota_minor"],
+                &t["attainment_bp"]
+            ],
+            [
+                &json!(2_000_000),
+                &json!(7_000_000),
+                &json!(0),
+                &json!(2_000_000),
+                &json!(10_000_000),
+                &json!(2_000)
+            ],
+            "{db}: {}",
+            mine.body
+        );
+        let team = petra
+            .get(&format!(
+                "/api/v1/forecast?scope=user:{}&period=2026-Q4",
+                rolf_user.id
+            ))
+            .await;
+        assert_eq!(team.body["total"]["commit_minor"], 7_000_000, "{db}");
+        let whole = petra
+            .get("/api/v1/forecast?scope=workspace&period=2026-Q4")
+            .await;
+        assert_eq!(whole.status, 200, "{db}: {}", whole.body);
+        let rolf_line = whole.body["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == "Rolf Reiter")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            rolf_line["pipeline_minor"], 2_000_000,
+            "{db}: {}",
+            whole.body
+        );
+        assert_eq!(
+            whole.body["total"]["commit_minor"], 7_000_000,
+            "{db}: Sven's deal is pipeline"
+        );
+        let refused = rolf
+            .get(&format!("/api/v1/forecast?scope=user:{}", sven_user.id))
+            .await;
+        assert_eq!(refused.status, 403, "{db}");
+        let refused = rolf.get("/api/v1/forecast?scope=workspace").await;
+        assert_eq!(refused.status, 403, "{db}");
+        let bad = rolf.get("/api/v1/forecast?period=2026-Q9").await;
+        assert_eq!(bad.status, 422, "{db}");
+
+        // The dashboard page.
+        let web = server.web(&rolf_user).await;
+        let page = web.get("/kpis/mine?period=2026-Q4").await;
+        assert_eq!(page.status, 200, "{db}: {}", page.text);
+        assert_eq!(
+            page.select_all_text("#forecast-table td"),
+            [
+                "20.000,00 €",
+                "70.000,00 €",
+                "0,00 €",
+                "20.000,00 €",
+                "100.000,00 €"
+            ],
+            "{db}"
+        );
+        assert!(
+            page.select_text("#attainment")
+                .unwrap_or_default()
+                .contains("20 %"),
+            "{db}: {:?}",
+            page.select_text("#attainment")
+        );
+        assert_eq!(
+            page.select_all_text("#next-steps td.overdue"),
+            ["04.11.2026"],
+            "{db}: his overdue step, not Sven's"
+        );
+        assert!(
+            page.select_text("#next-steps tbody")
+                .unwrap_or_default()
+                .contains("Angebot nachfassen"),
+            "{db}"
+        );
+        let closing: Vec<String> = page
+            .select_all_text("#closing tbody td:first-child a")
+            .into_iter()
+            .collect();
+        assert_eq!(
+            closing,
+            [
+                "Großprojekt Stadtwerke",
+                "Bohranlage",
+                "Pumpenstation",
+                "Filteranlage"
+            ],
+            "{db}: this quarter's, the largest first"
+        );
+        assert!(
+            page.select_text("#closing tbody tr")
+                .unwrap_or_default()
+                .contains("Nicht in der Prognose"),
+            "{db}"
+        );
+        // All five open deals are in the first stage (5 %): 230,000 €, weighted 40,000 €
+        // at 80 % + 30,000 € at 10 % + 160,000 € at the stage's 5 % = 43,000 €.
+        assert_eq!(
+            page.select_all_text("#my-pipeline tbody td"),
+            ["5", "230.000,00 €", "43.000,00 €"],
+            "{db}"
+        );
+        assert!(
+            page.select_all_text(".kpi-name")
+                .contains(&"Gewonnener Umsatz".to_string()),
+            "{db}: {:?}",
+            page.select_all_text(".kpi-name")
+        );
+        // The top bar leads a rep to his dashboard.
+        assert_eq!(
+            page.attr("a[title=Kennzahlen]", "href").as_deref(),
+            Some("/kpis/mine"),
+            "{db}"
+        );
+        let bad = web.get("/kpis/mine?period=1850-Q1").await;
+        assert_eq!(bad.status, 422, "{db}");
+        server.stop().await;
+    }
+}
+
+async fn lead(api: &ApiClient, name: &str, campaign: &str) -> String {
+    let r = api
+        .post(
+            "/api/v1/leads",
+            json!({"first_name": name, "last_name": "Muster", "company": format!("{name} GmbH"),
+                   "email": format!("{}@example.com", name.to_lowercase()), "employees": 120,
+                   "phone": "030 1", "position": "Einkauf", "source": "trade_fair",
+                   "campaign_id": campaign,
+                   "answers": {"budget": "50.000 €", "authority": "Einkauf", "need": "Anlage",
+                               "timing": "Q1"}}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+/// Three leads of a trade fair came in this month: two handed over, one accepted and
+/// one rejected. Marketing sees the funnel, the trend and the campaign's figures.
+#[tokio::test]
+async fn marketing_sees_the_lead_funnel_and_campaign_figures() {
+    for db in backends() {
+        // Leads are stamped with the real time, so this test runs on the real clock.
+        let server = TestServer::start(&db).await;
+        let today = tandem_domain::format::local_date(tandem_domain::Instant::now());
+        let month = Period::containing(PeriodKind::Month, today);
+        let (this, last) = (month.key(), month.previous().key());
+        let mia_user = server
+            .person(Role::Marketing, "Marketing", "Mia Marketing")
+            .await;
+        let petra_user = server
+            .person(Role::Manager, "Außendienst", "Petra Schulz")
+            .await;
+        let bernd_user = server
+            .person(Role::Field, "Außendienst", "Bernd Berg")
+            .await;
+        let mia = server.api_for(&mia_user).await;
+        let bernd = server.api_for(&bernd_user).await;
+        let fair = mia
+            .post(
+                "/api/v1/campaigns",
+                json!({"name": "Messe Brunnenbau 2026", "channel": "trade_fair",
+                       "starts_on": month.start.to_string(),
+                       "cost": {"minor": 600_000, "currency": "EUR"}}),
+            )
+            .await;
+        assert_eq!(fair.status, 201, "{db}: {}", fair.body);
+        let fair = fair.body["id"].as_str().unwrap().to_string();
+        let a = lead(&mia, "Anke", &fair).await;
+        let b = lead(&mia, "Bodo", &fair).await;
+        lead(&mia, "Carla", &fair).await;
+        for id in [&a, &b] {
+            let h = mia
+                .post(&format!("/api/v1/leads/{id}/handoff"), json!({}))
+                .await;
+            assert_eq!(h.status, 200, "{db}: {}", h.body);
+        }
+        let ok = bernd
+            .post(&format!("/api/v1/leads/{a}/accept"), json!({}))
+            .await;
+        assert_eq!(ok.status, 200, "{db}: {}", ok.body);
+        let no = bernd
+            .post(
+                &format!("/api/v1/leads/{b}/reject"),
+                json!({"reason": "too_early", "comment": "Erst 2028"}),
+            )
+            .await;
+        assert_eq!(no.status, 200, "{db}: {}", no.body);
+
+        let web = server.web(&mia_user).await;
+        let page = web.get(&format!("/kpis/marketing?period={this}")).await;
+        assert_eq!(page.status, 200, "{db}: {}", page.text);
+        assert_eq!(
+            page.select_all_text("#lead-funnel tbody td:nth-child(2)"),
+            ["3", "2", "1", "0"],
+            "{db}: in, handed over, accepted, won"
+        );
+        assert_eq!(
+            page.select_all_text("#lead-funnel tbody td:nth-child(3)"),
+            ["66,67 %", "50 %", "0 %", "–"],
+            "{db}"
+        );
+        let row = page.select_all_text("#report-campaigns tbody tr:first-child td");
+        assert_eq!(row[0], "Messe Brunnenbau 2026", "{db}: {row:?}");
+        assert_eq!(
+            (
+                row[1].as_str(),
+                row[2].as_str(),
+                row[3].as_str(),
+                row[7].as_str()
+            ),
+            ("3", "1", "50 %", "2.000,00 €"),
+            "{db}: leads, SQLs, acceptance, cost per lead: {row:?}"
+        );
+        let trend = page.select_all_text("#lead-trend tbody tr:last-child td");
+        assert_eq!(trend, ["3", "1"], "{db}: this month's leads and SQLs");
+        assert!(
+            page.select_all_text(".kpi-name")
+                .iter()
+                .any(|n| n.contains("SQL")),
+            "{db}"
+        );
+        assert_eq!(
+            page.attr("a[title=Kennzahlen]", "href").as_deref(),
+            Some("/kpis/marketing"),
+            "{db}"
+        );
+        let csv = web
+            .get(&format!("/kpis/marketing/export.csv?period={this}"))
+            .await;
+        assert_eq!(csv.status, 200, "{db}");
+        let line = csv
+            .text
+            .lines()
+            .find(|l| l.starts_with("campaign;Messe"))
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(
+            line.split(';').collect::<Vec<_>>()[2..8],
+            [this.as_str(), "3", "2", "1", "1", "5000"],
+            "{db}: {}",
+            csv.text
+        );
+        // Last month had none of them.
+        let before = web.get(&format!("/kpis/marketing?period={last}")).await;
+        assert_eq!(
+            before.select_all_text("#lead-funnel tbody td:nth-child(2)"),
+            ["0", "0", "0", "0"],
+            "{db}"
+        );
+        assert!(before.select_text("#report-campaigns").is_none(), "{db}");
+        // Managers see it too; a field rep does not.
+        let petra = server.web(&petra_user).await;
+        assert_eq!(petra.get("/kpis/marketing").await.status, 200, "{db}");
+        let bernd_web = server.web(&bernd_user).await;
+        assert_eq!(bernd_web.get("/kpis/marketing").await.status, 403, "{db}");
+        assert_eq!(
+            bernd_web.get("/kpis/marketing/export.csv").await.status,
+            403,
+            "{db}"
+        );
+        server.stop().await;
+    }
+}
