@@ -17,7 +17,7 @@ use tandem_domain::{
 };
 use tandem_store::{
     Conn, Store,
-    metrics::{Buckets, Owner},
+    metrics::{Buckets, Owner, Parts, Span},
     users::{self, User},
     workspaces,
 };
@@ -201,22 +201,52 @@ impl Counter {
 
     async fn buckets(&mut self, c: &mut Conn<'_>, period: &Period) -> AppResult<&Buckets> {
         if !self.passes.contains_key(period) {
-            let recorded = if period.end() <= self.today {
-                tandem_store::metrics::period_facts(c, self.ws, &period.key()).await?
-            } else {
-                None
-            };
-            let b = match recorded {
-                Some(b) => b,
-                None => {
-                    let (from, to) = period.bounds();
-                    let current = period.contains(self.today);
-                    tandem_store::metrics::facts_by_owner(c, self.ws, from, to, current).await?
+            let b = if period.end() <= self.today {
+                match tandem_store::metrics::period_facts(c, self.ws, &period.key()).await? {
+                    Some(b) => b,
+                    None => {
+                        let (from, to) = period.bounds();
+                        tandem_store::metrics::facts_by_owner(c, self.ws, from, to, false).await?
+                    }
                 }
+            } else {
+                self.current(c, period).await?
             };
             self.passes.insert(*period, b);
         }
         Ok(&self.passes[period])
+    }
+
+    /// The current period (or a future one): what the nightly job recorded of it up to
+    /// a day, and the events since then and the pipeline now on top; counted whole
+    /// where nothing is recorded.
+    async fn current(&self, c: &mut Conn<'_>, period: &Period) -> AppResult<Buckets> {
+        let (from, to) = period.bounds();
+        let current = period.contains(self.today);
+        let recorded = if current {
+            tandem_store::metrics::period_to_date(c, self.ws, &period.key(), self.today).await?
+        } else {
+            None
+        };
+        let Some((day, mut b)) = recorded else {
+            return Ok(tandem_store::metrics::facts_by_owner(c, self.ws, from, to, current).await?);
+        };
+        let since = tandem_domain::format::day_bounds(day).0;
+        let span = Span {
+            from,
+            to,
+            since,
+            until: to,
+        };
+        let parts = Parts {
+            period: false,
+            pipeline: true,
+        };
+        let rest = tandem_store::metrics::count_facts(c, self.ws, span, parts).await?;
+        for (who, f) in rest {
+            b.entry(who).or_default().add(&f);
+        }
+        Ok(b)
     }
 
     /// The facts of a scope in a period; the pipeline is today's if the period is
@@ -440,6 +470,7 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
         // Counted on a reading connection; only the writing holds the writer.
         let mut rows = vec![];
         let mut finished = vec![];
+        let mut to_date = vec![];
         {
             let mut c = store.read().await?;
             if tandem_store::metrics::has_snapshot(&mut c.conn(), ws.id, today).await? {
@@ -464,7 +495,30 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
                 rows.push((scope.key(), values));
             }
             let earliest = tandem_store::metrics::earliest(&mut c.conn(), ws.id).await?;
+            let midnight = tandem_domain::format::day_bounds(today).0;
             for kind in PeriodKind::ALL {
+                // The current period up to today, so that a board counts only today's
+                // events on top of it.
+                let now_period = Period::containing(kind, today);
+                let (from, to) = now_period.bounds();
+                if from < midnight && earliest.is_some_and(|e| e < midnight) {
+                    let span = Span {
+                        from,
+                        to,
+                        since: from,
+                        until: midnight,
+                    };
+                    let parts = Parts {
+                        period: true,
+                        pipeline: false,
+                    };
+                    let b = tandem_store::metrics::count_facts(&mut c.conn(), ws.id, span, parts)
+                        .await?;
+                    to_date.push((
+                        tandem_store::metrics::to_date_key(&now_period.key(), today),
+                        b,
+                    ));
+                }
                 let latest = Period::containing(kind, today).previous();
                 let periods = latest.last_n(recorded(kind));
                 let keys: Vec<String> = periods.iter().map(Period::key).collect();
@@ -494,6 +548,10 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
             written += 1;
         }
         for (key, b) in &finished {
+            tandem_store::metrics::save_period(&mut tx.conn(), ws.id, key, b, now).await?;
+        }
+        tandem_store::metrics::forget_to_date(&mut tx.conn(), ws.id).await?;
+        for (key, b) in &to_date {
             tandem_store::metrics::save_period(&mut tx.conn(), ws.id, key, b, now).await?;
         }
         tx.commit().await?;

@@ -420,3 +420,132 @@ async fn marketing_sees_the_lead_funnel_and_campaign_figures() {
         server.stop().await;
     }
 }
+
+/// Every figure of the company, of a person and of a team.
+async fn all_figures(api: &ApiClient, scopes: &[String], period: &str) -> Vec<(String, Value)> {
+    let mut out = vec![];
+    for scope in scopes {
+        let r = api
+            .get(&format!("/api/v1/kpis?scope={scope}&period={period}"))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        for f in r.body["figures"].as_array().unwrap() {
+            out.push((
+                format!("{scope} {}", f["metric"].as_str().unwrap()),
+                f["value"].clone(),
+            ));
+        }
+    }
+    out
+}
+
+/// The nightly job records the current periods up to the day; a board then counts
+/// only the day's events on top. That gives the same figures as counting the whole
+/// period — also for a customer won again today, who is new only once.
+#[tokio::test]
+async fn a_board_counts_the_same_from_the_nights_record_plus_today_as_from_scratch() {
+    use crate::interventions::closed_deals_at;
+    use tandem_domain::time::{DAY_MS, HOUR_MS};
+    for db in backends() {
+        // Thursday of week 45, 10:00.
+        let thursday = W45.plus_ms(3 * DAY_MS + HOUR_MS);
+        let clock = Clock::manual(thursday);
+        let server = TestServer::start_at(&db, clock.clone()).await;
+        let petra_user = server
+            .person(Role::Manager, "Außendienst Nord", "Petra Schulz")
+            .await;
+        let rolf_user = server
+            .person(Role::Field, "Außendienst Nord", "Rolf Reiter")
+            .await;
+        let petra = server.api_for(&petra_user).await;
+        let stage = first_stage(&petra).await;
+        let mut accounts = vec![];
+        for name in ["Altkunde AG", "Neukunde GmbH", "Heute KG"] {
+            let a = petra.post("/api/v1/accounts", json!({"name": name})).await;
+            accounts.push(a.body["id"].as_str().unwrap().parse::<AccountId>().unwrap());
+        }
+        // Last month Rolf won Altkunde; this week, before today, Altkunde and Neukunde.
+        closed_deals_at(
+            &server,
+            stage,
+            accounts[0],
+            rolf_user.id,
+            W45.plus_ms(-9 * DAY_MS),
+            1,
+            0,
+        )
+        .await;
+        closed_deals(&server, stage, accounts[0], rolf_user.id, W45, 1, 1).await;
+        closed_deals(&server, stage, accounts[1], rolf_user.id, W45, 2, 0).await;
+        let scopes = [
+            "workspace".to_string(),
+            format!("user:{}", rolf_user.id),
+            format!("user:{}", petra_user.id),
+        ];
+        let before = all_figures(&petra, &scopes, "2026-Q4").await;
+
+        // The night's job; then today Neukunde again (not new twice), Heute (new) and
+        // Altkunde (existing revenue).
+        assert!(server.snapshot_kpis().await > 0, "{db}");
+        assert_eq!(
+            all_figures(&petra, &scopes, "2026-Q4").await,
+            before,
+            "{db}: the record changes nothing"
+        );
+        let now = thursday.plus_ms(HOUR_MS);
+        for (a, won, lost) in [(1, 1, 0), (2, 1, 1), (0, 1, 0)] {
+            closed_deals_at(&server, stage, accounts[a], rolf_user.id, now, won, lost).await;
+        }
+        let periods = ["2026-W45", "2026-11", "2026-Q4", "2026"];
+        let mut with_record = vec![];
+        let mut tx = server.store.begin().await.unwrap();
+        for period in periods {
+            let today = tandem_domain::format::local_date(thursday);
+            let recorded = tandem_store::metrics::period_to_date(
+                &mut tx.conn(),
+                server.workspace,
+                period,
+                today,
+            )
+            .await
+            .unwrap();
+            assert!(recorded.is_some(), "{db}: {period} is recorded up to today");
+        }
+        tx.commit().await.unwrap();
+        for period in periods {
+            with_record.push(all_figures(&petra, &scopes, period).await);
+        }
+        let mut tx = server.store.begin().await.unwrap();
+        tandem_store::metrics::forget_periods(&mut tx.conn(), server.workspace)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        for (period, recorded) in periods.iter().zip(&with_record) {
+            let from_scratch = all_figures(&petra, &scopes, period).await;
+            assert_eq!(recorded, &from_scratch, "{db}: {period}");
+        }
+        let rolf = format!("user:{}", rolf_user.id);
+        let value = |figures: &[(String, Value)], metric: &str| {
+            figures
+                .iter()
+                .find(|(k, _)| *k == format!("{rolf} {metric}"))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        // This quarter: Altkunde (October) and Neukunde were new before today, Heute is
+        // new today; Neukunde and Altkunde again are not new twice.
+        let (q4_before, q4_after) = (&before, &with_record[2]);
+        assert_eq!(value(q4_before, "deals_won"), json!(4), "{db}");
+        assert_eq!(value(q4_after, "deals_won"), json!(7), "{db}");
+        assert_eq!(value(q4_before, "new_customers"), json!(2), "{db}");
+        assert_eq!(value(q4_after, "new_customers"), json!(3), "{db}");
+        // The week: Altkunde had been won before it, so it is existing revenue.
+        assert_eq!(value(&with_record[0], "new_customers"), json!(2), "{db}");
+        assert_eq!(
+            value(&with_record[0], "existing_customer_revenue"),
+            json!(2_000_000),
+            "{db}"
+        );
+        server.stop().await;
+    }
+}

@@ -43,6 +43,20 @@ pub async fn closed_deals(
     lost: usize,
 ) {
     let closed_at = monday.plus_ms(DAY_MS + 2 * HOUR_MS);
+    closed_deals_at(server, stage, account, owner, closed_at, won, lost).await;
+}
+
+/// Deals of `owner` closed at `closed_at`: `won` won, `lost` lost, each 10,000 €, made
+/// two weeks earlier.
+pub async fn closed_deals_at(
+    server: &TestServer,
+    stage: (PipelineId, StageId),
+    account: AccountId,
+    owner: UserId,
+    closed_at: Instant,
+    won: usize,
+    lost: usize,
+) {
     let items = (0..won + lost)
         .map(|i| {
             let status = if i < won {
@@ -55,7 +69,7 @@ pub async fn closed_deals(
                 account,
                 owner,
                 status,
-                format!("Brunnen {i} ({})", monday.0),
+                format!("Brunnen {i} ({})", closed_at.0),
             );
             let past = tandem_store::deals::Past {
                 created_at: closed_at.plus_ms(-14 * DAY_MS),
