@@ -201,46 +201,41 @@ impl Counter {
 
     async fn buckets(&mut self, c: &mut Conn<'_>, period: &Period) -> AppResult<&Buckets> {
         if !self.passes.contains_key(period) {
-            let b = if period.end() <= self.today {
-                match tandem_store::metrics::period_facts(c, self.ws, &period.key()).await? {
-                    Some(b) => b,
-                    None => {
-                        let (from, to) = period.bounds();
-                        tandem_store::metrics::facts_by_owner(c, self.ws, from, to, false).await?
-                    }
-                }
+            let recorded = if period.end() <= self.today {
+                tandem_store::metrics::period_facts(c, self.ws, &period.key()).await?
             } else {
-                self.current(c, period).await?
+                None
+            };
+            let b = match recorded {
+                Some(b) => b,
+                None => self.count(c, period).await?,
             };
             self.passes.insert(*period, b);
         }
         Ok(&self.passes[period])
     }
 
-    /// The current period (or a future one): what the nightly job recorded of it up to
-    /// a day, and the events since then and the pipeline now on top; counted whole
-    /// where nothing is recorded.
-    async fn current(&self, c: &mut Conn<'_>, period: &Period) -> AppResult<Buckets> {
+    /// A period the nightly job has not recorded whole (the current one, or one that
+    /// ended since): what it recorded of it up to a day, and the events since then
+    /// (and the pipeline now, for the current period) on top. Retention, slippage and
+    /// campaigns are those of that night. Counted whole where nothing is recorded.
+    async fn count(&self, c: &mut Conn<'_>, period: &Period) -> AppResult<Buckets> {
         let (from, to) = period.bounds();
         let current = period.contains(self.today);
-        let recorded = if current {
-            tandem_store::metrics::period_to_date(c, self.ws, &period.key(), self.today).await?
-        } else {
-            None
-        };
+        let recorded =
+            tandem_store::metrics::period_to_date(c, self.ws, &period.key(), self.today).await?;
         let Some((day, mut b)) = recorded else {
             return Ok(tandem_store::metrics::facts_by_owner(c, self.ws, from, to, current).await?);
         };
-        let since = tandem_domain::format::day_bounds(day).0;
         let span = Span {
             from,
             to,
-            since,
+            since: tandem_domain::format::day_bounds(day).0,
             until: to,
         };
         let parts = Parts {
             period: false,
-            pipeline: true,
+            pipeline: current,
         };
         let rest = tandem_store::metrics::count_facts(c, self.ws, span, parts).await?;
         for (who, f) in rest {

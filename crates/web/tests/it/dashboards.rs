@@ -515,14 +515,22 @@ async fn a_board_counts_the_same_from_the_nights_record_plus_today_as_from_scrat
         for period in periods {
             with_record.push(all_figures(&petra, &scopes, period).await);
         }
+        // Monday of week 46 before the night's job: week 45 has ended and is counted
+        // from its record up to Thursday too.
+        clock.set(W45.plus_ms(7 * DAY_MS + HOUR_MS));
+        let mut next_week = vec![];
+        for period in periods {
+            next_week.push(all_figures(&petra, &scopes, period).await);
+        }
         let mut tx = server.store.begin().await.unwrap();
         tandem_store::metrics::forget_periods(&mut tx.conn(), server.workspace)
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        for (period, recorded) in periods.iter().zip(&with_record) {
+        for ((period, recorded), monday) in periods.iter().zip(&with_record).zip(&next_week) {
             let from_scratch = all_figures(&petra, &scopes, period).await;
             assert_eq!(recorded, &from_scratch, "{db}: {period}");
+            assert_eq!(monday, &from_scratch, "{db}: {period} on Monday");
         }
         let rolf = format!("user:{}", rolf_user.id);
         let value = |figures: &[(String, Value)], metric: &str| {
