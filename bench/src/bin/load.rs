@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(args.connections)
         .build()?;
     let ids = deal_ids(&http, &base, &token).await?;
-    let scenarios: [(&str, Scenario); 8] = [
+    let scenarios: [(&str, Scenario); 11] = [
         ("API deal list: 50, filtered, sorted", Scenario::List),
         (
             "pipeline board: 6 stages x 50 cards, sums (admin)",
@@ -59,6 +59,15 @@ async fn main() -> anyhow::Result<()> {
         (
             "metrics page: /kpis, the company this quarter",
             Scenario::KpiPage,
+        ),
+        (
+            "team comparison: /kpis/team, the company this quarter",
+            Scenario::TeamPage,
+        ),
+        ("my overview: /kpis/mine, this quarter", Scenario::MinePage),
+        (
+            "marketing: /kpis/marketing, this month",
+            Scenario::MarketingPage,
         ),
     ];
     for (name, scenario) in scenarios {
@@ -158,6 +167,9 @@ enum Scenario {
     Update,
     Kpis,
     KpiPage,
+    TeamPage,
+    MinePage,
+    MarketingPage,
 }
 
 struct Report {
@@ -259,6 +271,18 @@ async fn run(
                             &token,
                         )
                         .await
+                    }
+                    Scenario::TeamPage => {
+                        get(
+                            &http,
+                            &format!("{base}/kpis/team?scope=workspace&period_kind=quarter"),
+                            &token,
+                        )
+                        .await
+                    }
+                    Scenario::MinePage => get(&http, &format!("{base}/kpis/mine"), &token).await,
+                    Scenario::MarketingPage => {
+                        get(&http, &format!("{base}/kpis/marketing"), &token).await
                     }
                 };
                 times.push(t.elapsed());
