@@ -57,7 +57,17 @@ async fn the_demo_dashboards_show_each_role_its_figures() {
         .await
         .expect("the demo started within two minutes")
         .unwrap();
-    let logins = logins(&lines);
+    let base = format!("http://{listen}");
+    walk(&base, &lines).await;
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
+/// Signs in as each role and looks at its dashboard.
+async fn walk(base: &str, lines: &[String]) {
+    let logins = logins(lines);
     let login = |who: &str| {
         logins
             .iter()
@@ -65,19 +75,11 @@ async fn the_demo_dashboards_show_each_role_its_figures() {
             .cloned()
             .unwrap_or_else(|| panic!("{who} in {lines:?}"))
     };
-    let base = format!("http://{listen}");
-    let stop = || {
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-    };
-
     let Some(phone) = Browser::start(390, 844).await else {
-        stop();
         return;
     };
     let (email, password) = login("dieter.mayer");
-    phone.sign_in(&base, &email, &password).await;
+    phone.sign_in(base, &email, &password).await;
     phone.click("nav.mainnav a[title=Kennzahlen]").await;
     phone.wait_for("#forecast-table").await;
     assert_eq!(phone.path().await, "/kpis/mine");
@@ -91,11 +93,10 @@ async fn the_demo_dashboards_show_each_role_its_figures() {
     phone.close().await;
 
     let Some(desk) = Browser::start(1280, 900).await else {
-        stop();
         return;
     };
     let (email, password) = login("miriam.ott");
-    desk.sign_in(&base, &email, &password).await;
+    desk.sign_in(base, &email, &password).await;
     desk.goto(&format!("{base}/kpis/marketing?period_kind=year"))
         .await;
     desk.wait_for("#lead-funnel").await;
@@ -112,17 +113,14 @@ async fn the_demo_dashboards_show_each_role_its_figures() {
     desk.close().await;
 
     let Some(desk) = Browser::start(1280, 900).await else {
-        stop();
         return;
     };
     let (email, password) = login("petra.schulz");
-    desk.sign_in(&base, &email, &password).await;
+    desk.sign_in(base, &email, &password).await;
     desk.click("nav.mainnav a[title=Kennzahlen]").await;
     desk.wait_for("#comparison").await;
     assert_eq!(desk.path().await, "/kpis/team");
     assert!(desk.count("#comparison tbody tr").await > 1);
     desk.screenshot("demo-team-desktop").await;
     desk.close().await;
-    stop();
-    let _ = child.wait();
 }
