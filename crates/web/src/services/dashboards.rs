@@ -51,7 +51,6 @@ pub struct StageLine {
 }
 
 pub struct Mine {
-    pub period: Period,
     pub board: Board,
     /// Won in the period, the open deals expected to close in it by category, the quota.
     pub forecast: metrics::Compared,
@@ -82,7 +81,6 @@ pub async fn mine(store: &Store, auth: &Auth, period: Period, now: Instant) -> A
     let next_steps = deals::next_steps(&mut c.conn(), ws, me, week, LISTED).await?;
     let closing = deals::closing(&mut c.conn(), ws, me, period.start, period.end(), LISTED).await?;
     Ok(Mine {
-        period,
         board,
         forecast,
         goals,
@@ -147,7 +145,6 @@ pub struct LeadCount {
 }
 
 pub struct Marketing {
-    pub period: Period,
     pub board: Board,
     /// The leads that came in in the period: in, handed over, accepted, won.
     pub funnel: Funnel,
@@ -226,7 +223,6 @@ pub async fn marketing(
         })
         .collect();
     Ok(Marketing {
-        period,
         board,
         funnel: Funnel {
             pipeline: String::new(),

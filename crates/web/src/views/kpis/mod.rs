@@ -1,5 +1,6 @@
-//! `Kennzahlen`: the figures of a person, team or the workspace with trends and goals,
-//! the goals themselves, and the intervention cases and rules.
+//! `Kennzahlen`: the figures of a person, team or the workspace with trends and goals
+//! (this module), the role dashboards, the team comparison, the weekly report, the
+//! goals, and the intervention cases and rules (one module each), and their charts.
 
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::{
