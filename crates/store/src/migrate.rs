@@ -159,6 +159,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0024_forecast_category.sql"),
         postgres: include_str!("../migrations/postgres/0024_forecast_category.sql"),
     },
+    Migration {
+        version: 25,
+        name: "kpi_customer_index",
+        sqlite: include_str!("../migrations/sqlite/0025_kpi_customer_index.sql"),
+        postgres: include_str!("../migrations/postgres/0025_kpi_customer_index.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -16,7 +16,8 @@ pub const REQUESTS_SWEEP: &str = "requests.sweep";
 pub const MAIL_OUTBOX: &str = "mail.outbox";
 /// Sent quotes past their validity date expire.
 pub const QUOTES_EXPIRE: &str = "quotes.expire";
-/// The day's KPI snapshots (once a day; the job looks every hour).
+/// The day's KPI snapshots (once a day; the job looks every hour) and the current
+/// periods' records brought up to the hour.
 pub const KPI_SNAPSHOT: &str = "kpis.snapshot";
 /// The intervention rules over the completed periods (idempotent; once a day: the
 /// periods are weeks and months, and a run over every rep is not cheap yet).
@@ -110,6 +111,9 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
             if n > 0 {
                 tracing::info!(scopes = n, "KPI snapshots taken");
             }
+            tandem_web::services::metrics::refresh_to_date(store, clock_now)
+                .await
+                .map_err(|e| e.to_string())?;
             Ok(())
         }
         INTERVENTIONS => {

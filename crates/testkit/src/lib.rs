@@ -253,6 +253,13 @@ impl TestServer {
             .expect("KPI snapshots")
     }
 
+    /// Brings the current periods' KPI records up to the hour, as the job does hourly.
+    pub async fn refresh_kpis(&self) -> u32 {
+        tandem_web::services::metrics::refresh_to_date(&self.store, self.clock.now())
+            .await
+            .expect("KPI records")
+    }
+
     /// Sends the mail in the outbox now.
     pub async fn send_mail(&self) -> u32 {
         tandem_web::services::notify::send_outbox(&self.store)

@@ -249,20 +249,20 @@ pub async fn period_facts(
     Ok(Some(b))
 }
 
-/// The key under which a current period's facts are recorded up to `day` (the events
-/// before it): `2026-Q4~2026-12-07`.
-pub fn to_date_key(period: &str, day: jiff::civil::Date) -> String {
-    format!("{period}~{day}")
+/// The key under which a current period's facts are recorded up to an instant (the
+/// events before it): `2026-Q4~1796598000000`.
+pub fn to_date_key(period: &str, at: Instant) -> String {
+    format!("{period}~{}", at.0)
 }
 
-/// The latest facts of a current period recorded up to a day not after `today`, with
-/// that day.
+/// The latest facts of a current period recorded up to an instant not after `now`,
+/// with that instant.
 pub async fn period_to_date(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     period: &str,
-    today: jiff::civil::Date,
-) -> StoreResult<Option<(jiff::civil::Date, Buckets)>> {
+    now: Instant,
+) -> StoreResult<Option<(Instant, Buckets)>> {
     #[derive(sqlx::FromRow)]
     struct P {
         period: String,
@@ -279,23 +279,28 @@ pub async fn period_to_date(
         .await?
         .into_iter()
         .filter_map(|p| {
-            let day: jiff::civil::Date = p.period.rsplit('~').next()?.parse().ok()?;
-            (day <= today).then_some((day, p.period))
+            let at: i64 = p.period.rsplit('~').next()?.parse().ok()?;
+            (at <= now.0).then_some((at, p.period))
         })
         .max();
-    let Some((day, key)) = latest else {
+    let Some((at, key)) = latest else {
         return Ok(None);
     };
-    Ok(period_facts(c, ws, &key).await?.map(|b| (day, b)))
+    Ok(period_facts(c, ws, &key).await?.map(|b| (Instant(at), b)))
 }
 
-/// Forgets the facts recorded for current periods up to a day (before new ones are
-/// recorded).
-pub async fn forget_to_date(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<()> {
+/// Forgets the facts recorded for current periods up to an instant (all of them, or
+/// those of one period), before newer ones are recorded.
+pub async fn forget_to_date(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    period: Option<&str>,
+) -> StoreResult<()> {
+    let pattern = period.map_or("%~%".to_string(), |p| format!("{p}~%"));
     let q = Query::delete()
         .from_table("kpi_periods")
         .and_where(Expr::col("workspace_id").eq(ws.0))
-        .and_where(Expr::col("period").like("%~%"))
+        .and_where(Expr::col("period").like(pattern))
         .to_owned();
     c.exec(&q).await?;
     Ok(())

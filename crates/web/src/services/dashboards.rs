@@ -183,7 +183,7 @@ pub async fn marketing(
     let ws = auth.user.workspace_id;
     let mut c = store.read().await?;
     let people = People::load(&mut c.conn(), ws).await?;
-    let mut counter = Counter::new(ws, local_date(now));
+    let mut counter = Counter::new(ws, now);
     let mut trend = vec![];
     for p in period.last_n(TREND) {
         let f = if p.start > local_date(now) {

@@ -11,7 +11,6 @@ use crate::{
 };
 use tandem_domain::{
     GoalId, Instant,
-    format::local_date,
     goals::{GoalData, GoalInput, GoalKind, okr_attainment},
     metrics::{Metric, Period, Scope},
 };
@@ -104,7 +103,7 @@ pub async fn list(
         period.end(),
     )
     .await?;
-    let mut counter = metrics::Counter::new(ws, local_date(now));
+    let mut counter = metrics::Counter::new(ws, now);
     let mut out = vec![];
     for g in all
         .into_iter()
@@ -134,7 +133,7 @@ pub async fn get(store: &Store, auth: &Auth, id: GoalId, now: Instant) -> AppRes
     }
     let workspace = workspaces::get(&mut c.conn(), ws).await?;
     let people = People::load(&mut c.conn(), ws).await?;
-    let mut counter = metrics::Counter::new(ws, local_date(now));
+    let mut counter = metrics::Counter::new(ws, now);
     stand(
         &mut c.conn(),
         &mut counter,

@@ -282,7 +282,7 @@ async fn view(
         let period = Period::containing(kind, today);
         let wanted: Vec<_> = case.data.goals.iter().map(|g| g.metric).collect();
         let mut c = store.read().await?;
-        let mut counter = metrics::Counter::new(ws, today);
+        let mut counter = metrics::Counter::new(ws, now);
         let values = metrics::series(
             &mut c.conn(),
             &mut counter,
@@ -421,7 +421,7 @@ pub async fn evaluate(store: &Store, now: Instant) -> AppResult<u32> {
             )
         };
         // One count per period, whichever rules and people ask for it.
-        let mut counter = metrics::Counter::new(ws.id, today);
+        let mut counter = metrics::Counter::new(ws.id, now);
         for rule in rules.iter().filter(|r| r.data.active) {
             let d = &rule.data;
             let last = Period::containing(d.period, today).previous();

@@ -186,15 +186,17 @@ async fn quota(
 /// and are recounted only where none were recorded.
 pub struct Counter {
     ws: WorkspaceId,
+    now: Instant,
     today: jiff::civil::Date,
     passes: HashMap<Period, Buckets>,
 }
 
 impl Counter {
-    pub fn new(ws: WorkspaceId, today: jiff::civil::Date) -> Counter {
+    pub fn new(ws: WorkspaceId, now: Instant) -> Counter {
         Counter {
             ws,
-            today,
+            now,
+            today: local_date(now),
             passes: HashMap::new(),
         }
     }
@@ -216,21 +218,22 @@ impl Counter {
     }
 
     /// A period the nightly job has not recorded whole (the current one, or one that
-    /// ended since): what it recorded of it up to a day, and the events since then
-    /// (and the pipeline now, for the current period) on top. Retention, slippage and
-    /// campaigns are those of that night. Counted whole where nothing is recorded.
+    /// ended since): what the job recorded of it up to an instant (every night, and
+    /// the events of each hour on top of that), and the events since then (and the
+    /// pipeline now, for the current period) on top. Retention, slippage and campaigns
+    /// are those of the night. Counted whole where nothing is recorded.
     async fn count(&self, c: &mut Conn<'_>, period: &Period) -> AppResult<Buckets> {
         let (from, to) = period.bounds();
         let current = period.contains(self.today);
         let recorded =
-            tandem_store::metrics::period_to_date(c, self.ws, &period.key(), self.today).await?;
-        let Some((day, mut b)) = recorded else {
+            tandem_store::metrics::period_to_date(c, self.ws, &period.key(), self.now).await?;
+        let Some((since, mut b)) = recorded else {
             return Ok(tandem_store::metrics::facts_by_owner(c, self.ws, from, to, current).await?);
         };
         let span = Span {
             from,
             to,
-            since: tandem_domain::format::day_bounds(day).0,
+            since,
             until: to,
         };
         let parts = Parts {
@@ -371,7 +374,6 @@ pub async fn board(
     let people = People::load(&mut c.conn(), ws).await?;
     let teams = users::teams(&mut c.conn(), ws).await?;
     check_scope(auth, &people, &teams, &scope)?;
-    let today = local_date(now);
     let mut shown = vec![];
     let mut private = vec![];
     for m in Metric::ALL
@@ -389,7 +391,7 @@ pub async fn board(
         return Err(AppError::Forbidden);
     }
     let periods = period.last_n(AVERAGE_OF + 1);
-    let mut counter = Counter::new(ws, today);
+    let mut counter = Counter::new(ws, now);
     let values = series(
         &mut c.conn(),
         &mut counter,
@@ -451,8 +453,10 @@ fn recorded(kind: PeriodKind) -> usize {
 /// Once a day: writes today's figures (of the current week) for the workspace, every
 /// team and every person — the history pipeline figures are compared against — and
 /// records the facts of finished periods: the latest of each kind again every night
-/// (so late entries still count), earlier ones once. Returns how many scopes were
-/// written.
+/// (so late entries still count), earlier ones once; and the current week, month,
+/// quarter and year up to midnight (`refresh_to_date` adds the hours). A run later in
+/// a day that finds the snapshots taken records only missing current periods. Returns
+/// how many scopes were written.
 pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
     let today = local_date(now);
     let week = Period::containing(PeriodKind::Week, today);
@@ -468,7 +472,14 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
         let mut to_date = vec![];
         {
             let mut c = store.read().await?;
-            if tandem_store::metrics::has_snapshot(&mut c.conn(), ws.id, today).await? {
+            let midnight = tandem_domain::format::day_bounds(today).0;
+            let taken = tandem_store::metrics::has_snapshot(&mut c.conn(), ws.id, today).await?;
+            let year = Period::containing(PeriodKind::Year, today).key();
+            let up_to_date =
+                tandem_store::metrics::period_to_date(&mut c.conn(), ws.id, &year, now)
+                    .await?
+                    .is_some_and(|(at, _)| at >= midnight);
+            if taken && (up_to_date || today.day_of_year() == 1) {
                 continue;
             }
             let people = People::load(&mut c.conn(), ws.id).await?;
@@ -482,15 +493,15 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
                     .filter(|u| u.active)
                     .map(|u| Scope::User(u.id)),
             );
-            let mut counter = Counter::new(ws.id, today);
-            for scope in scopes {
+            let mut counter = Counter::new(ws.id, now);
+            // Taken today already: only the records of the current periods are missing.
+            for scope in scopes.into_iter().filter(|_| !taken) {
                 let f = counter.facts(&mut c.conn(), &people, &scope, &week).await?;
                 let values: Vec<(&'static str, Option<i64>)> =
                     Metric::ALL.iter().map(|m| (m.key(), m.value(&f))).collect();
                 rows.push((scope.key(), values));
             }
             let earliest = tandem_store::metrics::earliest(&mut c.conn(), ws.id).await?;
-            let midnight = tandem_domain::format::day_bounds(today).0;
             for kind in PeriodKind::ALL {
                 // The current period up to today, so that a board counts only today's
                 // events on top of it.
@@ -510,9 +521,12 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
                     let b = tandem_store::metrics::count_facts(&mut c.conn(), ws.id, span, parts)
                         .await?;
                     to_date.push((
-                        tandem_store::metrics::to_date_key(&now_period.key(), today),
+                        tandem_store::metrics::to_date_key(&now_period.key(), midnight),
                         b,
                     ));
+                }
+                if taken {
+                    continue;
                 }
                 let latest = Period::containing(kind, today).previous();
                 let periods = latest.last_n(recorded(kind));
@@ -545,13 +559,70 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
         for (key, b) in &finished {
             tandem_store::metrics::save_period(&mut tx.conn(), ws.id, key, b, now).await?;
         }
-        tandem_store::metrics::forget_to_date(&mut tx.conn(), ws.id).await?;
+        tandem_store::metrics::forget_to_date(&mut tx.conn(), ws.id, None).await?;
         for (key, b) in &to_date {
             tandem_store::metrics::save_period(&mut tx.conn(), ws.id, key, b, now).await?;
         }
         tx.commit().await?;
     }
     Ok(written)
+}
+
+/// Every hour: brings the records of the current periods up to the start of the hour
+/// (the night's record plus the events since), so that a board counts at most the
+/// last hour's events on top. Returns how many records were brought up to date.
+pub async fn refresh_to_date(store: &Store, now: Instant) -> AppResult<u32> {
+    let today = local_date(now);
+    let hour = Instant(now.0 - now.0.rem_euclid(tandem_domain::time::HOUR_MS));
+    let all = {
+        let mut c = store.read().await?;
+        workspaces::list(&mut c.conn()).await?
+    };
+    let mut refreshed = 0;
+    for ws in all {
+        let mut updated = vec![];
+        {
+            let mut c = store.read().await?;
+            for kind in PeriodKind::ALL {
+                let period = Period::containing(kind, today);
+                let key = period.key();
+                let recorded =
+                    tandem_store::metrics::period_to_date(&mut c.conn(), ws.id, &key, hour).await?;
+                let Some((since, mut b)) = recorded.filter(|(since, _)| *since < hour) else {
+                    continue;
+                };
+                let (from, to) = period.bounds();
+                let span = Span {
+                    from,
+                    to,
+                    since,
+                    until: hour,
+                };
+                let parts = Parts {
+                    period: false,
+                    pipeline: false,
+                };
+                let rest =
+                    tandem_store::metrics::count_facts(&mut c.conn(), ws.id, span, parts).await?;
+                for (who, f) in rest {
+                    b.entry(who).or_default().add(&f);
+                }
+                updated.push((key, b));
+            }
+        }
+        if updated.is_empty() {
+            continue;
+        }
+        let mut tx = store.begin().await?;
+        for (key, b) in &updated {
+            tandem_store::metrics::forget_to_date(&mut tx.conn(), ws.id, Some(key)).await?;
+            let at = tandem_store::metrics::to_date_key(key, hour);
+            tandem_store::metrics::save_period(&mut tx.conn(), ws.id, &at, b, now).await?;
+            refreshed += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(refreshed)
 }
 
 // ----- the manager's comparison -----
@@ -665,7 +736,7 @@ pub async fn person(
     let people = People::load(&mut c.conn(), ws).await?;
     let teams = users::teams(&mut c.conn(), ws).await?;
     check_scope(auth, &people, &teams, &scope)?;
-    let mut counter = Counter::new(ws, local_date(now));
+    let mut counter = Counter::new(ws, now);
     let values = series(
         &mut c.conn(),
         &mut counter,
@@ -721,8 +792,7 @@ pub async fn comparison(
     let people = People::load(&mut c.conn(), ws).await?;
     let teams = users::teams(&mut c.conn(), ws).await?;
     check_scope(auth, &people, &teams, &scope)?;
-    let today = local_date(now);
-    let mut counter = Counter::new(ws, today);
+    let mut counter = Counter::new(ws, now);
     let members: Vec<&User> = match scope {
         Scope::Team(t) => people
             .users

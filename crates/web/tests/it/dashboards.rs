@@ -500,12 +500,11 @@ async fn a_board_counts_the_same_from_the_nights_record_plus_today_as_from_scrat
         let mut with_record = vec![];
         let mut tx = server.store.begin().await.unwrap();
         for period in periods {
-            let today = tandem_domain::format::local_date(thursday);
             let recorded = tandem_store::metrics::period_to_date(
                 &mut tx.conn(),
                 server.workspace,
                 period,
-                today,
+                thursday,
             )
             .await
             .unwrap();
@@ -514,6 +513,27 @@ async fn a_board_counts_the_same_from_the_nights_record_plus_today_as_from_scrat
         tx.commit().await.unwrap();
         for period in periods {
             with_record.push(all_figures(&petra, &scopes, period).await);
+        }
+        // At half past twelve the hourly job brings the records up to noon, today's
+        // deals included: the same figures.
+        clock.set(thursday.plus_ms(2 * HOUR_MS + HOUR_MS / 2));
+        assert_eq!(server.refresh_kpis().await, 4, "{db}");
+        let noon = thursday.plus_ms(2 * HOUR_MS);
+        let mut tx = server.store.begin().await.unwrap();
+        let (since, _) = tandem_store::metrics::period_to_date(
+            &mut tx.conn(),
+            server.workspace,
+            "2026-Q4",
+            noon,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(since, noon, "{db}");
+        for (period, recorded) in periods.iter().zip(&with_record) {
+            let hourly = all_figures(&petra, &scopes, period).await;
+            assert_eq!(&hourly, recorded, "{db}: {period} from the hourly record");
         }
         // Monday of week 46 before the night's job: week 45 has ended and is counted
         // from its record up to Thursday too.
