@@ -165,6 +165,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0025_kpi_customer_index.sql"),
         postgres: include_str!("../migrations/postgres/0025_kpi_customer_index.sql"),
     },
+    Migration {
+        version: 26,
+        name: "deal_indexes",
+        sqlite: include_str!("../migrations/sqlite/0026_deal_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0026_deal_indexes.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]
