@@ -48,32 +48,33 @@ async fn stages(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<Stages> {
         .collect())
 }
 
-/// Counts the facts of `s` per owner.
-pub async fn count_facts(
+/// Counts the facts of `s` per owner onto `b` (empty for a count of its own, or the
+/// facts recorded of the period up to `s.since`).
+pub async fn add_facts(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     s: Span,
     parts: Parts,
-) -> StoreResult<Buckets> {
-    let mut b = Buckets::new();
+    b: &mut Buckets,
+) -> StoreResult<()> {
     let stages = stages(c, ws).await?;
-    closed(c, ws, &s, &mut b).await?;
-    customers(c, ws, &s, &mut b).await?;
-    stage_moves(c, ws, &s, &mut b, &stages).await?;
-    leads(c, ws, &s, &mut b).await?;
-    lead_waits(c, ws, &s, &mut b).await?;
-    quotes(c, ws, &s, &mut b).await?;
-    requests(c, ws, &s, &mut b).await?;
-    activities(c, ws, &s, &mut b).await?;
+    closed(c, ws, &s, b).await?;
+    customers(c, ws, &s, b).await?;
+    stage_moves(c, ws, &s, b, &stages).await?;
+    leads(c, ws, &s, b).await?;
+    lead_waits(c, ws, &s, b).await?;
+    quotes(c, ws, &s, b).await?;
+    requests(c, ws, &s, b).await?;
+    activities(c, ws, &s, b).await?;
     if parts.period {
-        retention(c, ws, &s, &mut b).await?;
-        slippage(c, ws, &s, &mut b).await?;
-        campaigns(c, ws, &s, &mut b).await?;
+        retention(c, ws, &s, b).await?;
+        slippage(c, ws, &s, b).await?;
+        campaigns(c, ws, &s, b).await?;
     }
     if parts.pipeline {
-        pipeline(c, ws, &mut b, &stages).await?;
+        pipeline(c, ws, b, &stages).await?;
     }
-    Ok(b)
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

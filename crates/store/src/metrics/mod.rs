@@ -5,7 +5,7 @@
 
 mod facts;
 
-pub use facts::{Parts, Span, count_facts};
+pub use facts::{Parts, Span, add_facts};
 
 use crate::{Conn, StoreResult};
 use sea_query::{Alias, Expr, ExprTrait, Func, Query};
@@ -67,16 +67,13 @@ pub async fn facts_by_owner(
         since: from,
         until: to,
     };
-    count_facts(
-        c,
-        ws,
-        span,
-        Parts {
-            period: true,
-            pipeline: current,
-        },
-    )
-    .await
+    let parts = Parts {
+        period: true,
+        pipeline: current,
+    };
+    let mut b = Buckets::new();
+    add_facts(c, ws, span, parts, &mut b).await?;
+    Ok(b)
 }
 
 // ----- snapshots -----
@@ -255,14 +252,14 @@ pub fn to_date_key(period: &str, at: Instant) -> String {
     format!("{period}~{}", at.0)
 }
 
-/// The latest facts of a current period recorded up to an instant not after `now`,
-/// with that instant.
-pub async fn period_to_date(
+/// The latest instant up to which a current period's facts are recorded, not after
+/// `now`.
+pub async fn recorded_up_to(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     period: &str,
     now: Instant,
-) -> StoreResult<Option<(Instant, Buckets)>> {
+) -> StoreResult<Option<Instant>> {
     #[derive(sqlx::FromRow)]
     struct P {
         period: String,
@@ -274,19 +271,29 @@ pub async fn period_to_date(
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("period").like(format!("{period}~%")))
         .to_owned();
-    let latest = c
-        .all::<P>(&q)
+    Ok(c.all::<P>(&q)
         .await?
         .into_iter()
-        .filter_map(|p| {
-            let at: i64 = p.period.rsplit('~').next()?.parse().ok()?;
-            (at <= now.0).then_some((at, p.period))
-        })
-        .max();
-    let Some((at, key)) = latest else {
+        .filter_map(|p| p.period.rsplit('~').next()?.parse::<i64>().ok())
+        .filter(|at| *at <= now.0)
+        .max()
+        .map(Instant))
+}
+
+/// The latest facts of a current period recorded up to an instant not after `now`,
+/// with that instant.
+pub async fn period_to_date(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    period: &str,
+    now: Instant,
+) -> StoreResult<Option<(Instant, Buckets)>> {
+    let Some(at) = recorded_up_to(c, ws, period, now).await? else {
         return Ok(None);
     };
-    Ok(period_facts(c, ws, &key).await?.map(|b| (Instant(at), b)))
+    Ok(period_facts(c, ws, &to_date_key(period, at))
+        .await?
+        .map(|b| (at, b)))
 }
 
 /// Forgets the facts recorded for current periods up to an instant (all of them, or
@@ -394,7 +401,7 @@ pub async fn forecast(
          WHEN COALESCE(deals.probability_bp, stages.probability_bp) >= {BEST_CASE_FROM_BP} THEN 1 \
          ELSE 2 END AS BIGINT)"
     );
-    let q = Query::select()
+    let mut q = Query::select()
         .column(("deals", "owner_id"))
         .expr_as(Expr::cust(category), "category")
         .expr_as(sum("deals.amount_minor"), "amount")
@@ -418,7 +425,6 @@ pub async fn forecast(
         .group_by_col(("deals", "owner_id"))
         .group_by_col("category")
         .to_owned();
-    let mut q = q;
     if let Some(o) = only {
         q.and_where(Expr::col(("deals", "owner_id")).eq(o.0));
     }

@@ -150,7 +150,8 @@ pub struct Marketing {
     pub funnel: Funnel,
     /// Leads and SQLs of the period and the seven before, oldest first.
     pub trend: Vec<LeadCount>,
-    /// Campaigns and sources, for the leads that came in in the period.
+    /// Campaigns and sources, for the leads that came in in the period (campaigns
+    /// without such leads left out).
     pub report: Report,
 }
 
@@ -170,7 +171,7 @@ pub async fn marketing(
     let board =
         metrics::board(store, auth, Scope::Workspace, period, now, Some(&MARKETING)).await?;
     let (from, until) = period.bounds();
-    let report = campaign_svc::report(
+    let mut report = campaign_svc::report(
         store,
         auth,
         &ReportScope {
@@ -180,6 +181,8 @@ pub async fn marketing(
         },
     )
     .await?;
+    // The campaigns without leads in the period have nothing to show here.
+    report.by_campaign.retain(|l| l.quality.leads > 0);
     let ws = auth.user.workspace_id;
     let mut c = store.read().await?;
     let people = People::load(&mut c.conn(), ws).await?;

@@ -12,7 +12,7 @@ use crate::{
 use std::collections::HashMap;
 use tandem_domain::{
     FieldError, Instant, Invalid, Role, UserId, WorkspaceId,
-    format::local_date,
+    format::{day_bounds, local_date},
     metrics::{Class, Facts, Metric, Period, PeriodKind, Scope},
 };
 use tandem_store::{
@@ -230,20 +230,11 @@ impl Counter {
         let Some((since, mut b)) = recorded else {
             return Ok(tandem_store::metrics::facts_by_owner(c, self.ws, from, to, current).await?);
         };
-        let span = Span {
-            from,
-            to,
-            since,
-            until: to,
-        };
         let parts = Parts {
             period: false,
             pipeline: current,
         };
-        let rest = tandem_store::metrics::count_facts(c, self.ws, span, parts).await?;
-        for (who, f) in rest {
-            b.entry(who).or_default().add(&f);
-        }
+        add_events(c, self.ws, period, (since, to), parts, &mut b).await?;
         Ok(b)
     }
 
@@ -261,6 +252,25 @@ impl Counter {
         f.quota_minor = quota(c, self.ws, scope, period).await?;
         Ok(f)
     }
+}
+
+/// Counts the events of `period` in `[since, until)` (and `parts`) onto `b`.
+async fn add_events(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    period: &Period,
+    (since, until): (Instant, Instant),
+    parts: Parts,
+    b: &mut Buckets,
+) -> AppResult<()> {
+    let (from, to) = period.bounds();
+    let span = Span {
+        from,
+        to,
+        since,
+        until,
+    };
+    Ok(tandem_store::metrics::add_facts(c, ws, span, parts, b).await?)
 }
 
 /// The buckets of `who` (everybody's, and nobody's records, when `None`).
@@ -459,7 +469,6 @@ fn recorded(kind: PeriodKind) -> usize {
 /// how many scopes were written.
 pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
     let today = local_date(now);
-    let week = Period::containing(PeriodKind::Week, today);
     let mut written = 0;
     let all = {
         let mut c = store.read().await?;
@@ -467,90 +476,23 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
     };
     for ws in all {
         // Counted on a reading connection; only the writing holds the writer.
-        let mut rows = vec![];
-        let mut finished = vec![];
-        let mut to_date = vec![];
-        {
+        let (taken, rows, finished, to_date) = {
             let mut c = store.read().await?;
-            let midnight = tandem_domain::format::day_bounds(today).0;
             let taken = tandem_store::metrics::has_snapshot(&mut c.conn(), ws.id, today).await?;
-            let year = Period::containing(PeriodKind::Year, today).key();
-            let up_to_date =
-                tandem_store::metrics::period_to_date(&mut c.conn(), ws.id, &year, now)
-                    .await?
-                    .is_some_and(|(at, _)| at >= midnight);
-            if taken && (up_to_date || today.day_of_year() == 1) {
+            let to_date = current_records(&mut c.conn(), ws.id, now, taken).await?;
+            if taken && to_date.is_empty() {
                 continue;
             }
-            let people = People::load(&mut c.conn(), ws.id).await?;
-            let teams = users::teams(&mut c.conn(), ws.id).await?;
-            let mut scopes = vec![Scope::Workspace];
-            scopes.extend(teams.iter().map(|t| Scope::Team(t.id)));
-            scopes.extend(
-                people
-                    .users
-                    .iter()
-                    .filter(|u| u.active)
-                    .map(|u| Scope::User(u.id)),
-            );
-            let mut counter = Counter::new(ws.id, now);
-            // Taken today already: only the records of the current periods are missing.
-            for scope in scopes.into_iter().filter(|_| !taken) {
-                let f = counter.facts(&mut c.conn(), &people, &scope, &week).await?;
-                let values: Vec<(&'static str, Option<i64>)> =
-                    Metric::ALL.iter().map(|m| (m.key(), m.value(&f))).collect();
-                rows.push((scope.key(), values));
-            }
-            let earliest = tandem_store::metrics::earliest(&mut c.conn(), ws.id).await?;
-            for kind in PeriodKind::ALL {
-                // The current period up to today, so that a board counts only today's
-                // events on top of it.
-                let now_period = Period::containing(kind, today);
-                let (from, to) = now_period.bounds();
-                if from < midnight && earliest.is_some_and(|e| e < midnight) {
-                    let span = Span {
-                        from,
-                        to,
-                        since: from,
-                        until: midnight,
-                    };
-                    let parts = Parts {
-                        period: true,
-                        pipeline: false,
-                    };
-                    let b = tandem_store::metrics::count_facts(&mut c.conn(), ws.id, span, parts)
-                        .await?;
-                    to_date.push((
-                        tandem_store::metrics::to_date_key(&now_period.key(), midnight),
-                        b,
-                    ));
-                }
-                if taken {
-                    continue;
-                }
-                let latest = Period::containing(kind, today).previous();
-                let periods = latest.last_n(recorded(kind));
-                let keys: Vec<String> = periods.iter().map(Period::key).collect();
-                let done =
-                    tandem_store::metrics::recorded_periods(&mut c.conn(), ws.id, &keys).await?;
-                for p in periods {
-                    let (from, to) = p.bounds();
-                    // Before the first record there is nothing to count (or keep).
-                    if earliest.is_some_and(|e| e < to) && (p == latest || !done.contains(&p.key()))
-                    {
-                        let b = tandem_store::metrics::facts_by_owner(
-                            &mut c.conn(),
-                            ws.id,
-                            from,
-                            to,
-                            false,
-                        )
-                        .await?;
-                        finished.push((p.key(), b));
-                    }
-                }
-            }
-        }
+            let (rows, finished) = if taken {
+                (vec![], vec![])
+            } else {
+                (
+                    snapshot_rows(&mut c.conn(), ws.id, now).await?,
+                    finished_records(&mut c.conn(), ws.id, today).await?,
+                )
+            };
+            (taken, rows, finished, to_date)
+        };
         let mut tx = store.begin().await?;
         for (scope, values) in &rows {
             tandem_store::metrics::snapshot(&mut tx.conn(), ws.id, today, scope, values).await?;
@@ -559,13 +501,118 @@ pub async fn snapshot_all(store: &Store, now: Instant) -> AppResult<u32> {
         for (key, b) in &finished {
             tandem_store::metrics::save_period(&mut tx.conn(), ws.id, key, b, now).await?;
         }
-        tandem_store::metrics::forget_to_date(&mut tx.conn(), ws.id, None).await?;
-        for (key, b) in &to_date {
-            tandem_store::metrics::save_period(&mut tx.conn(), ws.id, key, b, now).await?;
+        // The night's records replace every earlier one; a later run adds what is missing.
+        if !taken {
+            tandem_store::metrics::forget_to_date(&mut tx.conn(), ws.id, None).await?;
+        }
+        for (period, b) in &to_date {
+            let key = tandem_store::metrics::to_date_key(period, day_bounds(today).0);
+            tandem_store::metrics::forget_to_date(&mut tx.conn(), ws.id, Some(period)).await?;
+            tandem_store::metrics::save_period(&mut tx.conn(), ws.id, &key, b, now).await?;
         }
         tx.commit().await?;
     }
     Ok(written)
+}
+
+/// Today's figures of the current week for the workspace, every team and every active
+/// person.
+async fn snapshot_rows(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    now: Instant,
+) -> AppResult<Vec<(String, Vec<(&'static str, Option<i64>)>)>> {
+    let week = Period::containing(PeriodKind::Week, local_date(now));
+    let people = People::load(c, ws).await?;
+    let teams = users::teams(c, ws).await?;
+    let mut scopes = vec![Scope::Workspace];
+    scopes.extend(teams.iter().map(|t| Scope::Team(t.id)));
+    scopes.extend(
+        people
+            .users
+            .iter()
+            .filter(|u| u.active)
+            .map(|u| Scope::User(u.id)),
+    );
+    let mut counter = Counter::new(ws, now);
+    let mut rows = vec![];
+    for scope in scopes {
+        let f = counter.facts(c, &people, &scope, &week).await?;
+        let values = Metric::ALL.iter().map(|m| (m.key(), m.value(&f))).collect();
+        rows.push((scope.key(), values));
+    }
+    Ok(rows)
+}
+
+/// The finished periods to record: the latest of each kind again (late entries), the
+/// earlier ones kept once, none before the workspace's first record.
+async fn finished_records(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    today: jiff::civil::Date,
+) -> AppResult<Vec<(String, Buckets)>> {
+    let earliest = tandem_store::metrics::earliest(c, ws).await?;
+    let mut out = vec![];
+    for kind in PeriodKind::ALL {
+        let latest = Period::containing(kind, today).previous();
+        let periods = latest.last_n(recorded(kind));
+        let keys: Vec<String> = periods.iter().map(Period::key).collect();
+        let done = tandem_store::metrics::recorded_periods(c, ws, &keys).await?;
+        for p in periods {
+            let (from, to) = p.bounds();
+            if earliest.is_some_and(|e| e < to) && (p == latest || !done.contains(&p.key())) {
+                let b = tandem_store::metrics::facts_by_owner(c, ws, from, to, false).await?;
+                out.push((p.key(), b));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The current week, month, quarter and year up to midnight, so that a board counts
+/// only the events since on top; with `only_missing`, those not recorded up to
+/// midnight yet. Periods that begin today have nothing to record.
+async fn current_records(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    now: Instant,
+    only_missing: bool,
+) -> AppResult<Vec<(String, Buckets)>> {
+    let today = local_date(now);
+    let midnight = day_bounds(today).0;
+    let mut due = vec![];
+    for kind in PeriodKind::ALL {
+        let period = Period::containing(kind, today);
+        if period.bounds().0 >= midnight {
+            continue;
+        }
+        if only_missing {
+            let at = tandem_store::metrics::recorded_up_to(c, ws, &period.key(), now).await?;
+            if at.is_some_and(|at| at >= midnight) {
+                continue;
+            }
+        }
+        due.push(period);
+    }
+    if due.is_empty()
+        || tandem_store::metrics::earliest(c, ws)
+            .await?
+            .is_none_or(|e| e >= midnight)
+    {
+        return Ok(vec![]);
+    }
+    let mut out = vec![];
+    for period in due {
+        let mut b = Buckets::new();
+        let parts = Parts {
+            period: true,
+            pipeline: false,
+        };
+        let from = period.bounds().0;
+        add_events(c, ws, &period, (from, midnight), parts, &mut b).await?;
+        out.push((period.key(), b));
+    }
+    Ok(out)
 }
 
 /// Every hour: brings the records of the current periods up to the start of the hour
@@ -591,22 +638,11 @@ pub async fn refresh_to_date(store: &Store, now: Instant) -> AppResult<u32> {
                 let Some((since, mut b)) = recorded.filter(|(since, _)| *since < hour) else {
                     continue;
                 };
-                let (from, to) = period.bounds();
-                let span = Span {
-                    from,
-                    to,
-                    since,
-                    until: hour,
-                };
                 let parts = Parts {
                     period: false,
                     pipeline: false,
                 };
-                let rest =
-                    tandem_store::metrics::count_facts(&mut c.conn(), ws.id, span, parts).await?;
-                for (who, f) in rest {
-                    b.entry(who).or_default().add(&f);
-                }
+                add_events(&mut c.conn(), ws.id, &period, (since, hour), parts, &mut b).await?;
                 updated.push((key, b));
             }
         }

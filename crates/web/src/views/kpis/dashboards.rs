@@ -200,12 +200,6 @@ const STEPS: [&str; 4] = [
     "marketing-step-won",
 ];
 
-/// The campaigns with leads in the period (the others have nothing to show here).
-fn lines_with_leads(tr: &Tr, report: &mut crate::services::campaigns::Report) -> ReportLines {
-    report.by_campaign.retain(|l| l.quality.leads > 0);
-    report_lines(tr, report)
-}
-
 /// `Marketing`: the workspace's leads, SQLs and campaigns for a period.
 pub async fn marketing(
     State(state): State<AppState>,
@@ -227,7 +221,7 @@ pub async fn marketing(
         by_campaign,
         by_source,
         total,
-    } = lines_with_leads(&tr, &mut m.report);
+    } = report_lines(&tr, &m.report);
     let page = MarketingPage {
         layout: Layout::new(&auth, "kpis", tr.t("marketing-title")).within("marketing"),
         head,
@@ -294,18 +288,13 @@ pub async fn marketing_export(
     ])
     .map_err(internal)?;
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let campaigns = m
-        .report
-        .by_campaign
-        .iter()
-        .filter(|l| l.quality.leads > 0)
-        .map(|l| {
-            let name = l
-                .campaign
-                .as_ref()
-                .map_or_else(|| tr.t("leads-no-campaign"), |c| c.data.name.clone());
-            ("campaign", name, l)
-        });
+    let campaigns = m.report.by_campaign.iter().map(|l| {
+        let name = l
+            .campaign
+            .as_ref()
+            .map_or_else(|| tr.t("leads-no-campaign"), |c| c.data.name.clone());
+        ("campaign", name, l)
+    });
     let sources = m.report.by_source.iter().map(|l| {
         let key = l.source.map_or("other", |s| s.as_str());
         ("source", key.to_string(), l)
