@@ -254,7 +254,10 @@ pub fn postal_code_valid(country: &str, code: &str) -> bool {
 /// EU VAT ids: a two-letter country prefix and 2 to 13 letters or digits; German ones
 /// are `DE` and nine digits.
 pub fn vat_id_valid(v: &str) -> bool {
-    let (prefix, rest) = v.split_at(v.len().min(2));
+    // Split by characters, not bytes: user text may hold `ä` where the prefix ends.
+    let mut chars = v.chars();
+    let prefix: String = chars.by_ref().take(2).collect();
+    let rest = chars.as_str();
     if prefix.len() != 2 || !prefix.chars().all(|ch| ch.is_ascii_uppercase()) {
         return false;
     }

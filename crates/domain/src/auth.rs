@@ -1,47 +1,71 @@
-//! Sign-in policy: password rules, lockout after repeated failures, and secret tokens
-//! (sessions, API tokens) that are stored only as hashes.
+//! Sign-in policy: password rules, the throttles against guessing (which slow the
+//! guesser down without locking the owner out), and secret tokens (sessions, API
+//! tokens) that are stored only as hashes.
 
-use crate::time::{Instant, MINUTE_MS};
+use crate::time::MINUTE_MS;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 200;
 
-/// Failed sign-ins in a row before an account is locked.
-pub const LOCKOUT_THRESHOLD: u32 = 5;
-/// How long the lock lasts; it doubles with every further failure, up to a day.
-pub const LOCKOUT_BASE_MS: i64 = 15 * MINUTE_MS;
-
-/// Whether a new password is acceptable; the error is the field error code.
-pub fn check_password(password: &str) -> Result<(), &'static str> {
+/// Whether a new password is acceptable; the error is the field error code. Besides
+/// its length, a password must not be easy to guess (zxcvbn's score of at least 3 of
+/// 4: no common password, keyboard walk, or name with a number); `context` holds the
+/// user's own words (name, e-mail, workspace), which count as easy to guess.
+pub fn check_password(password: &str, context: &[&str]) -> Result<(), &'static str> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        Err("password_too_short")
-    } else if n > MAX_PASSWORD_CHARS {
-        Err("too_long")
-    } else {
-        Ok(())
+        return Err("password_too_short");
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err("too_long");
+    }
+    match zxcvbn::zxcvbn(password, context).score() {
+        zxcvbn::Score::Three | zxcvbn::Score::Four => Ok(()),
+        _ => Err("password_too_weak"),
     }
 }
 
-/// After `failures` consecutive failed sign-ins (counting the one just made), until when
-/// the account stays locked, if at all.
-pub fn lockout_until(failures: u32, now: Instant) -> Option<Instant> {
-    if failures < LOCKOUT_THRESHOLD {
-        return None;
-    }
-    let doublings = (failures - LOCKOUT_THRESHOLD).min(7);
-    let ms = (LOCKOUT_BASE_MS << doublings).min(24 * 60 * MINUTE_MS);
-    Some(now.plus_ms(ms))
+/// How attempts of one key are limited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Throttle {
+    /// At most `limit` attempts in a window of `window_ms`.
+    Window { limit: u32, window_ms: i64 },
+    /// The first `free` attempts at once; after that a wait that doubles with each
+    /// attempt, from one second up to `cap_ms`. A success clears it.
+    Backoff { free: u32, cap_ms: i64 },
 }
+
+/// Sign-ins to one account from one client (address): the guesser waits longer and
+/// longer, the owner signing in from elsewhere does not notice.
+pub const SIGN_IN_PER_ACCOUNT_AND_CLIENT: Throttle = Throttle::Backoff {
+    free: 5,
+    cap_ms: 15 * MINUTE_MS,
+};
+/// Sign-ins to one account from anywhere: a guesser with many addresses is slowed to one
+/// attempt every 30 s at most, which the owner hardly notices either.
+pub const SIGN_IN_PER_ACCOUNT: Throttle = Throttle::Backoff {
+    free: 20,
+    cap_ms: 30 * 1_000,
+};
 
 /// A fresh random secret (256 bits), URL-safe, with a readable prefix naming its kind.
 pub fn new_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A code of 10 digits in two groups (`12345-67890`) for the first-run setup: read off
+/// the console and typed into the setup page.
+pub fn setup_code() -> String {
+    let mut rng = rand::rng();
+    let digits: String = (0..10)
+        .map(|_| char::from(b'0' + (rng.next_u32() % 10) as u8))
+        .collect();
+    format!("{}-{}", &digits[..5], &digits[5..])
 }
 
 /// The stored form of a secret. Secrets are random and long, so a plain SHA-256 suffices.
@@ -55,19 +79,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lockout_starts_at_the_threshold_and_grows() {
-        let now = Instant(0);
-        assert_eq!(lockout_until(4, now), None);
-        assert_eq!(lockout_until(5, now), Some(Instant(15 * MINUTE_MS)));
-        assert_eq!(lockout_until(6, now), Some(Instant(30 * MINUTE_MS)));
-        assert_eq!(lockout_until(40, now), Some(Instant(24 * 60 * MINUTE_MS)));
-    }
-
-    #[test]
-    fn passwords_need_ten_characters() {
-        assert_eq!(check_password("kurz"), Err("password_too_short"));
-        assert_eq!(check_password("lang-genug-1"), Ok(()));
-        assert_eq!(check_password(&"x".repeat(201)), Err("too_long"));
+    fn passwords_need_twelve_characters_and_to_be_hard_to_guess() {
+        assert_eq!(check_password("kurz", &[]), Err("password_too_short"));
+        assert_eq!(check_password("passwort1234", &[]), Err("password_too_weak"));
+        assert_eq!(check_password("password1234", &[]), Err("password_too_weak"));
+        assert_eq!(
+            check_password("dieter.mayer1", &["dieter.mayer@example.de"]),
+            Err("password_too_weak")
+        );
+        assert_eq!(check_password("Blauer Kran 7 am Hafen", &[]), Ok(()));
+        assert_eq!(check_password(&"x".repeat(201), &[]), Err("too_long"));
     }
 
     #[test]

@@ -90,6 +90,10 @@ pub struct MailSettings {
     pub password: Option<String>,
     /// The sender, e.g. `Tandem <tandem@example.com>` or a plain address.
     pub from: String,
+    /// Whether the password may cross the network unencrypted (security `none` with a
+    /// user name): only when an admin says so, for a relay on the same host.
+    #[serde(default)]
+    pub allow_plaintext_password: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +141,9 @@ pub struct MailSettingsInput {
     pub password: Option<String>,
     #[serde(default)]
     pub from: String,
+    /// Send the password without encryption all the same (security `none`).
+    #[serde(default)]
+    pub allow_plaintext_password: bool,
 }
 
 impl MailSettingsInput {
@@ -183,6 +190,9 @@ impl MailSettingsInput {
         if !from.is_empty() && !email_valid(address_of(&from)) {
             c.add("from", "invalid_email");
         }
+        if security == Security::None && username.is_some() && !self.allow_plaintext_password {
+            c.add("security", "plaintext_password");
+        }
         c.finish()?;
         Ok(Some(MailSettings {
             host: host.to_string(),
@@ -191,6 +201,7 @@ impl MailSettingsInput {
             username,
             password,
             from,
+            allow_plaintext_password: self.allow_plaintext_password,
         }))
     }
 }
@@ -244,6 +255,24 @@ mod tests {
     }
 
     #[test]
+    fn a_password_without_encryption_needs_the_admins_word() {
+        let mut i = input("localhost", "25", "a@example.com");
+        i.security = Some("none".into());
+        i.username = Some("u".into());
+        i.password = Some("secret".into());
+        assert_eq!(
+            i.validate(None).unwrap_err().0,
+            vec![crate::FieldError::new("security", "plaintext_password")]
+        );
+        i.allow_plaintext_password = true;
+        assert!(i.validate(None).is_ok());
+        // Without a user name nothing secret is sent.
+        i.allow_plaintext_password = false;
+        i.username = None;
+        assert!(i.validate(None).is_ok());
+    }
+
+    #[test]
     fn an_empty_password_keeps_the_stored_one() {
         let stored = MailSettings {
             host: "mail.example.com".into(),
@@ -252,8 +281,10 @@ mod tests {
             username: Some("u".into()),
             password: Some("secret".into()),
             from: "a@example.com".into(),
+            allow_plaintext_password: false,
         };
         let mut i = input("mail.example.com", "587", "a@example.com");
+        i.security = Some("starttls".into());
         i.username = Some("u".into());
         let s = i.validate(Some(&stored)).unwrap().unwrap();
         assert_eq!(s.password.as_deref(), Some("secret"));

@@ -595,7 +595,7 @@ impl Letterhead {
             c.add("company", "required");
         }
         self.vat_id = self.vat_id.replace(' ', "").to_ascii_uppercase();
-        if !self.vat_id.is_empty() && !vat_id_ok(&self.vat_id) {
+        if !self.vat_id.is_empty() && !crate::account::vat_id_valid(&self.vat_id) {
             c.add("vat_id", "invalid_vat_id");
         }
         let iban: String = self
@@ -634,14 +634,6 @@ impl Letterhead {
             .filter(|s| !s.is_empty())
             .collect()
     }
-}
-
-/// Two letters and 2–13 letters or digits (the EU formats vary by country).
-fn vat_id_ok(v: &str) -> bool {
-    v.len() >= 4
-        && v.len() <= 15
-        && v[..2].chars().all(|c| c.is_ascii_uppercase())
-        && v[2..].chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// The IBAN check digits (ISO 13616, mod 97).

@@ -1,6 +1,27 @@
 //! Text normalisation for search and sorting: case-folded, with German umlauts spelled
 //! out, so "Müller", "MUELLER" and "mueller" find each other.
 
+/// Whether a text holds control characters other than tab and line breaks (a NUL, a
+/// bell, an escape …). Such text is refused wherever it comes in: PostgreSQL refuses a
+/// NUL in text, and none of them means anything in a name or a note.
+pub fn has_control_chars(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The text without control characters other than tab and line breaks (for search
+/// queries and spreadsheet cells, where dropping them is kinder than refusing).
+pub fn without_control_chars(s: &str) -> std::borrow::Cow<'_, str> {
+    if has_control_chars(s) {
+        s.chars()
+            .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 pub fn fold(s: &str) -> String {
     let s = s.trim();
     let mut out = String::with_capacity(s.len());

@@ -47,6 +47,8 @@ impl Checker {
             self.add(field, "required");
         } else if v.chars().count() > max {
             self.add(field, "too_long");
+        } else if crate::text::has_control_chars(v) {
+            self.add(field, "control_characters");
         }
         v.to_string()
     }
@@ -56,6 +58,8 @@ impl Checker {
         let v = value.map(str::trim).filter(|v| !v.is_empty())?;
         if v.chars().count() > max {
             self.add(field, "too_long");
+        } else if crate::text::has_control_chars(v) {
+            self.add(field, "control_characters");
         }
         Some(v.to_string())
     }

@@ -2,9 +2,39 @@
 //! work is a row with `next_run_at` that the runner turns into a job when it is due.
 
 use crate::{Backend, Conn, Store, StoreResult};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 use tandem_domain::{Instant, JobId, WorkspaceId, jobs::backoff_ms};
 use uuid::Uuid;
+
+/// Whether this process's job runner is still running, for `/readyz`. The runner holds
+/// a [`RunnerGuard`]; when its task ends for any reason, panics included, the guard is
+/// dropped and the runner counts as stopped.
+#[derive(Clone, Debug, Default)]
+pub struct RunnerHealth(Arc<AtomicBool>);
+
+impl RunnerHealth {
+    /// Marks the runner as running until the returned guard is dropped.
+    pub fn start(&self) -> RunnerGuard {
+        self.0.store(true, Ordering::SeqCst);
+        RunnerGuard(self.0.clone())
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+pub struct RunnerGuard(Arc<AtomicBool>);
+
+impl Drop for RunnerGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Job {
@@ -269,17 +299,34 @@ pub async fn finish(store: &Store, job: &Job, result: Result<(), String>) -> Sto
     tx.commit().await
 }
 
-/// Jobs left running by a runner that died are queued again after `stale_ms`.
+/// Jobs left running by a runner that died are queued again after `stale_ms`; one that
+/// has used up its attempts (it may be what killed the runner) fails for good instead.
 pub async fn requeue_stale(store: &Store, now: Instant, stale_ms: i64) -> StoreResult<u64> {
+    let stale = || {
+        Cond::all()
+            .add(Expr::col("status").eq("running"))
+            .add(Expr::col("locked_at").lt(now.0 - stale_ms))
+    };
     let mut tx = store.begin().await?;
+    tx.conn()
+        .exec(
+            &Query::update()
+                .table("jobs")
+                .value("status", "failed")
+                .value("finished_at", now.0)
+                .value("last_error", "the runner stopped during this job")
+                .cond_where(stale())
+                .and_where(Expr::col("attempts").gte(Expr::col("max_attempts")))
+                .to_owned(),
+        )
+        .await?;
     let n = tx
         .conn()
         .exec(
             &Query::update()
                 .table("jobs")
                 .value("status", "queued")
-                .and_where(Expr::col("status").eq("running"))
-                .and_where(Expr::col("locked_at").lt(now.0 - stale_ms))
+                .cond_where(stale())
                 .to_owned(),
         )
         .await?;

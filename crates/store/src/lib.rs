@@ -26,6 +26,7 @@ pub mod pipelines;
 pub mod price_lists;
 pub mod products;
 pub mod quotes;
+pub mod rate_limits;
 pub mod reports;
 pub mod requests;
 pub mod saved_views;

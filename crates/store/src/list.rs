@@ -444,9 +444,31 @@ pub(crate) async fn set_deleted(
     } else {
         q.and_where(Expr::col("deleted_at").is_not_null());
     }
-    match c.exec(&q).await? {
-        0 => Err(StoreError::NotFound),
-        _ => Ok(()),
+    if c.exec(&q).await? > 0 {
+        return Ok(());
+    }
+    if deleted {
+        return Err(StoreError::NotFound);
+    }
+    // Restoring a record that is not in the trash is a conflict with its state (409
+    // with its version), not a missing record.
+    #[derive(sqlx::FromRow)]
+    struct Version {
+        version: i64,
+    }
+    let found = c
+        .optional::<Version>(
+            &Query::select()
+                .column("version")
+                .from(table)
+                .and_where(Expr::col("workspace_id").eq(ws.0))
+                .and_where(Expr::col("id").eq(id))
+                .to_owned(),
+        )
+        .await?;
+    match found {
+        Some(v) => Err(StoreError::Conflict { current: v.version }),
+        None => Err(StoreError::NotFound),
     }
 }
 

@@ -171,6 +171,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0026_deal_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0026_deal_indexes.sql"),
     },
+    Migration {
+        version: 27,
+        name: "rate_limits",
+        sqlite: include_str!("../migrations/sqlite/0027_rate_limits.sql"),
+        postgres: include_str!("../migrations/postgres/0027_rate_limits.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -10,6 +10,7 @@ pub struct SessionRecord {
     pub workspace_id: WorkspaceId,
     pub user_id: UserId,
     pub csrf_token: String,
+    pub created_at: Instant,
     pub expires_at: Instant,
 }
 
@@ -18,6 +19,7 @@ struct SessionRow {
     workspace_id: Uuid,
     user_id: Uuid,
     csrf_token: String,
+    created_at: i64,
     expires_at: i64,
 }
 
@@ -59,7 +61,13 @@ pub async fn get(
     now: Instant,
 ) -> StoreResult<Option<SessionRecord>> {
     let q = Query::select()
-        .columns(["workspace_id", "user_id", "csrf_token", "expires_at"])
+        .columns([
+            "workspace_id",
+            "user_id",
+            "csrf_token",
+            "created_at",
+            "expires_at",
+        ])
         .from("sessions")
         .and_where(Expr::col("token_hash").eq(token_hash))
         .and_where(Expr::col("expires_at").gt(now.0))
@@ -68,6 +76,7 @@ pub async fn get(
         workspace_id: WorkspaceId(r.workspace_id),
         user_id: UserId(r.user_id),
         csrf_token: r.csrf_token,
+        created_at: Instant(r.created_at),
         expires_at: Instant(r.expires_at),
     }))
 }

@@ -4,7 +4,10 @@ use crate::{demo, server};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use std::{io::BufRead, net::SocketAddr, path::PathBuf};
-use tandem_domain::{Locale, Role, WorkspaceId};
+use tandem_domain::{
+    Locale, Role, WorkspaceId,
+    time::{HOUR_MS, MINUTE_MS},
+};
 use tandem_store::{Store, users, workspaces};
 use tandem_web::services::auth as auth_svc;
 use tokio_util::sync::CancellationToken;
@@ -45,6 +48,16 @@ pub enum Command {
         /// Sign-in attempts allowed per client address and minute.
         #[arg(long, env = "TANDEM_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 30)]
         login_attempts_per_minute: u32,
+        /// Proxies (addresses or networks, comma-separated) whose X-Forwarded-For header
+        /// names the client, e.g. the TLS proxy in front of Tandem.
+        #[arg(long, env = "TANDEM_TRUSTED_PROXIES", default_value = "")]
+        trusted_proxies: String,
+        /// Minutes a browser session may stay unused before it ends.
+        #[arg(long, env = "TANDEM_SESSION_IDLE_MINUTES", default_value_t = 24 * 60)]
+        session_idle_minutes: u32,
+        /// Hours after sign-in a browser session ends, used or not.
+        #[arg(long, env = "TANDEM_SESSION_MAX_HOURS", default_value_t = 14 * 24)]
+        session_max_hours: u32,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -119,6 +132,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             secure_cookies,
             login_attempts_per_minute,
+            trusted_proxies,
+            session_idle_minutes,
+            session_max_hours,
         } => {
             let shutdown = CancellationToken::new();
             server::cancel_on_signals(shutdown.clone());
@@ -126,8 +142,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 listen,
                 database_url: url,
                 demo,
-                secure_cookies,
-                login_attempts_per_minute,
+                web: tandem_web::WebConfig {
+                    secure_cookies,
+                    login_attempts_per_minute,
+                    trusted_proxies: tandem_web::client::parse_trusted(&trusted_proxies)
+                        .map_err(anyhow::Error::msg)
+                        .context("--trusted-proxies")?,
+                    session_idle_ms: i64::from(session_idle_minutes.max(1)) * MINUTE_MS,
+                    session_max_ms: i64::from(session_max_hours.max(1)) * HOUR_MS,
+                    setup_code: None,
+                },
                 clock: tandem_domain::time::Clock::system(),
                 run_jobs: true,
             };

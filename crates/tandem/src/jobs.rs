@@ -1,6 +1,7 @@
 //! The job runner: schedules periodic work, claims due jobs and runs them.
 
-use std::time::Duration;
+use futures_util::FutureExt;
+use std::{panic::AssertUnwindSafe, time::Duration};
 use tandem_domain::{
     Instant,
     time::{Clock, DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS},
@@ -23,8 +24,14 @@ pub const KPI_SNAPSHOT: &str = "kpis.snapshot";
 /// periods are weeks and months, and a run over every rep is not cheap yet).
 pub const INTERVENTIONS: &str = "interventions.evaluate";
 
-/// Runs until `shutdown`; a job in progress is finished first.
-pub async fn run(store: Store, clock: Clock, shutdown: CancellationToken) {
+/// Runs until `shutdown`; a job in progress is finished first. The guard is held for
+/// as long as the runner runs (`/readyz` reports a runner that has stopped).
+pub async fn run(
+    store: Store,
+    clock: Clock,
+    shutdown: CancellationToken,
+    _running: jobs::RunnerGuard,
+) {
     for (kind, every) in [
         (SESSIONS_CLEANUP, HOUR_MS),
         (JOBS_PRUNE, DAY_MS),
@@ -69,7 +76,12 @@ pub async fn tick_at(
         let Some(job) = jobs::claim(store, now.max(Instant::now())).await? else {
             break;
         };
-        let result = handle(store, &job, now).await;
+        // A panicking job fails like any other (and is given up after its attempts);
+        // it must not take the runner, and with it every other job, down.
+        let result = AssertUnwindSafe(handle(store, &job, now))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(format!("the job panicked: {}", panic_message(&panic))));
         match &result {
             Ok(()) => tracing::info!(kind = %job.kind, id = %job.id, "job done"),
             Err(e) => {
@@ -80,6 +92,14 @@ pub async fn tick_at(
         ran += 1;
     }
     Ok(ran)
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
 }
 
 /// Runs one job as if at `now` (the SLA clocks read it; bookkeeping uses real time).
@@ -138,6 +158,10 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
         SESSIONS_CLEANUP => {
             let mut tx = store.begin().await.map_err(|e| e.to_string())?;
             let n = sessions::delete_expired(&mut tx.conn(), now)
+                .await
+                .map_err(|e| e.to_string())?;
+            // Limiter keys quiet for a day start afresh (no throttle waits that long).
+            tandem_store::rate_limits::prune(&mut tx.conn(), now.plus_ms(-DAY_MS))
                 .await
                 .map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())?;

@@ -11,8 +11,8 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     pub database_url: String,
     pub demo: bool,
-    pub secure_cookies: bool,
-    pub login_attempts_per_minute: u32,
+    /// Cookies, sign-in limits, trusted proxies and session lifetimes.
+    pub web: WebConfig,
     /// The system clock, or a manual one in tests.
     pub clock: tandem_domain::time::Clock,
     /// Whether this instance runs the job queue (tests that move a manual clock run
@@ -36,23 +36,25 @@ pub async fn serve(
         .await
         .with_context(|| format!("listening on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(
-        store.clone(),
-        WebConfig {
-            secure_cookies: cfg.secure_cookies,
-            login_attempts_per_minute: cfg.login_attempts_per_minute,
-        },
-        shutdown.clone(),
-        cfg.clock.clone(),
-    );
-    let app = tandem_web::router(state);
+    let jobs_health = tandem_store::jobs::RunnerHealth::default();
+    let mut state = AppState::new(store.clone(), cfg.web, shutdown.clone(), cfg.clock.clone());
+    if tandem_web::services::auth::needs_setup(&store).await? {
+        // Only who runs the server can claim a new installation from the browser.
+        println!("Setup code: {}", state.setup_code);
+        tracing::info!("no users yet: the setup page asks for the setup code printed above");
+    }
     let runner = cfg.run_jobs.then(|| {
         tokio::spawn(crate::jobs::run(
             store.clone(),
             cfg.clock.clone(),
             shutdown.clone(),
+            jobs_health.start(),
         ))
     });
+    if cfg.run_jobs {
+        state.jobs = Some(jobs_health);
+    }
+    let app = tandem_web::router(state);
     let events = {
         let (store, token) = (store.clone(), shutdown.clone());
         tokio::spawn(async move { store.listen_for_events(token.cancelled_owned()).await })

@@ -24,6 +24,11 @@ impl ApiClient {
         }
     }
 
+    /// The bearer token (empty without one).
+    pub fn token(&self) -> &str {
+        self.token.as_deref().unwrap_or("")
+    }
+
     pub async fn get(&self, path: &str) -> ApiResponse {
         self.send(Method::GET, path, None).await
     }
@@ -105,6 +110,7 @@ impl ApiClient {
 }
 
 /// A browser without JavaScript: cookies, forms, redirects.
+#[derive(Clone)]
 pub struct WebClient {
     base: String,
     pub http: reqwest::Client,
@@ -165,6 +171,19 @@ impl WebClient {
     pub fn new(base: String) -> WebClient {
         let http = reqwest::Client::builder()
             .cookie_store(true)
+            .build()
+            .expect("client");
+        WebClient { base, http }
+    }
+
+    /// A browser at another address, as the test server's trusted proxy (loopback)
+    /// reports it in `X-Forwarded-For`.
+    pub fn from_address(base: String, address: &str) -> WebClient {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", address.parse().expect("address"));
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
             .build()
             .expect("client");
         WebClient { base, http }

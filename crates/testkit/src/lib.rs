@@ -166,6 +166,9 @@ pub struct TestServer {
     pub clock: Clock,
 }
 
+/// The first-run setup code of every test server.
+pub const SETUP_CODE: &str = "24680-13579";
+
 pub struct TestUser {
     pub id: UserId,
     pub email: String,
@@ -202,8 +205,13 @@ impl TestServer {
             listen: "127.0.0.1:0".parse().expect("addr"),
             database_url: db.url.clone(),
             demo: false,
-            secure_cookies: false,
-            login_attempts_per_minute,
+            web: tandem_web::WebConfig {
+                login_attempts_per_minute,
+                setup_code: Some(SETUP_CODE.to_string()),
+                // Tests play clients at other addresses through `X-Forwarded-For`.
+                trusted_proxies: vec!["127.0.0.1/32".parse().expect("net")],
+                ..Default::default()
+            },
             // A manual clock: the test runs the jobs (`sweep`, `send_mail`) in step.
             run_jobs: !clock.is_manual(),
             clock: clock.clone(),

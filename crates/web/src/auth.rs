@@ -11,11 +11,19 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use tandem_domain::{Instant, Locale, auth::hash_secret, time::DAY_MS};
+use tandem_domain::{
+    Instant, Locale,
+    auth::hash_secret,
+    time::{DAY_MS, MINUTE_MS},
+};
 use tandem_store::{sessions, users, users::User};
 
-pub const SESSION_TTL_MS: i64 = 14 * DAY_MS;
+/// How long the browser keeps the session cookie; the session itself ends earlier, by
+/// the idle timeout and the absolute lifetime of `WebConfig`.
+const SESSION_COOKIE_MAX_AGE_S: i64 = 30 * DAY_MS / 1000;
 const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// The largest upload (an import file with its form), checked again by each route.
+const MAX_UPLOAD_BYTES: usize = crate::api::imports::UPLOAD_BODY_LIMIT;
 
 #[derive(Clone, Debug)]
 pub struct Auth {
@@ -146,31 +154,48 @@ pub fn session_cookie(secret: &str, secure: bool) -> String {
     set_cookie(
         session_cookie_name(secure),
         secret,
-        SESSION_TTL_MS / 1000,
+        SESSION_COOKIE_MAX_AGE_S,
         true,
         secure,
     )
 }
 
+/// Password hashing is slow on purpose (Argon2id, ~50 ms of a core each): at most one
+/// hash per core runs at a time, so a flood of sign-ins cannot starve everything else.
+/// Whoever waits longer than a few seconds for a turn is told to try again.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    tokio::sync::Semaphore::new(cores)
+});
+
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    let _permit = tokio::time::timeout(std::time::Duration::from_secs(5), HASHING.acquire())
+        .await
+        .map_err(|_| AppError::RateLimited { retry_after_s: 5 })?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| AppError::Internal(format!("hashing: {e}")))
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+    .await?
 }
 
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Whether `password` matches `hash`; an error only when no turn to hash came free.
+pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    hashing(move || {
         Argon2::default()
             .verify_password(password.as_bytes(), hash.as_str())
             .is_ok()
     })
     .await
-    .unwrap_or(false)
 }
 
 async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, AppError> {
@@ -219,10 +244,16 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, 
         Err(e) => return Err(e.into()),
     };
     drop(c);
-    // Sliding expiry, written only when half the lifetime has passed.
-    if s.expires_at.0 - now.0 < SESSION_TTL_MS / 2 {
+    // The idle timeout slides with use (written at most once a minute); the absolute
+    // lifetime since sign-in does not.
+    let (idle, max) = (state.config.session_idle_ms, state.config.session_max_ms);
+    let ends = s.created_at.plus_ms(max);
+    if ends <= now {
+        return Ok(None);
+    }
+    if now.0 - (s.expires_at.0 - idle) > MINUTE_MS {
         let mut tx = state.store.begin().await?;
-        sessions::extend(&mut tx.conn(), &token_hash, now.plus_ms(SESSION_TTL_MS)).await?;
+        sessions::extend(&mut tx.conn(), &token_hash, now.plus_ms(idle).min(ends)).await?;
         tx.commit().await?;
     }
     Ok(Some(Auth {
@@ -237,23 +268,59 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, 
 
 /// Resolves the caller and enforces CSRF on unsafe browser requests.
 /// The response carries the request's locale, for error pages.
+/// Pages of a signed-in user are not kept in caches (a shared computer's back button,
+/// a proxy); so are the API's answers.
 pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut locale = request_locale(None, req.headers());
-    let mut response = match authenticate_inner(&state, req, &mut locale).await {
+    let mut signed_in = false;
+    let mut response = match authenticate_inner(&state, req, &mut locale, &mut signed_in).await {
         Ok(req) => next.run(req).await,
         Err(e) => axum::response::IntoResponse::into_response(e),
     };
+    if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
     response.extensions_mut().insert(locale);
     response
+}
+
+/// Refuses a query string with control characters (a NUL in `?q=` reached PostgreSQL,
+/// which answers with an error) with 422 naming the parameter, and a path with them
+/// with 404 (no record has such an id).
+fn refuse_control_chars(uri: &axum::http::Uri) -> Result<(), AppError> {
+    use tandem_domain::text::has_control_chars;
+    if let Some(q) = uri.query()
+        && let Some((field, _)) = form_urlencoded::parse(q.as_bytes())
+            .find(|(k, v)| has_control_chars(k) || has_control_chars(v))
+    {
+        return Err(tandem_domain::Invalid::one(field.into_owned(), "control_characters").into());
+    }
+    let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
+    if has_control_chars(&path) {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 async fn authenticate_inner(
     state: &AppState,
     mut req: Request,
     locale: &mut Locale,
+    signed_in: &mut bool,
 ) -> Result<Request, AppError> {
+    refuse_control_chars(req.uri())?;
     let auth = resolve(state, req.headers()).await?;
     *locale = request_locale(auth.as_ref(), req.headers());
+    *signed_in = auth.is_some();
+    // The API answers every request without valid credentials alike, reads and writes:
+    // 401, never a CSRF refusal that would say "signed in, but the form expired".
+    let path = req.uri().path();
+    if auth.is_none() && (path.starts_with("/api/") || path == "/events") {
+        return Err(AppError::Unauthenticated);
+    }
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let is_token = auth.as_ref().is_some_and(|a| a.session.is_none());
     if unsafe_method && !is_token {
@@ -290,14 +357,19 @@ async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), AppErr
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    // File uploads carry the token in the action's query: the multipart body is read
-    // by the handler, not here.
+    // File uploads carry the token as a form field of their own (the first one, so it
+    // is found before the file), never in the address, where logs and the browser's
+    // history would keep it.
     if content_type.starts_with("multipart/form-data") {
-        let token = req
-            .uri()
-            .query()
-            .and_then(|q| form_urlencoded_field(q.as_bytes(), "_csrf"));
-        return Ok((token, req));
+        let boundary = multer::parse_boundary(content_type).map_err(|_| {
+            AppError::BadRequest("multipart body without a boundary".into())
+        })?;
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, MAX_UPLOAD_BYTES)
+            .await
+            .map_err(|_| AppError::TooLarge)?;
+        let token = multipart_field(bytes.clone(), boundary, "_csrf").await;
+        return Ok((token, Request::from_parts(parts, Body::from(bytes))));
     }
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
@@ -311,12 +383,28 @@ async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), AppErr
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }
 
+/// The text of the multipart field `name`, looked for among the fields before the
+/// first file.
+async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.file_name().is_some() {
+            return None;
+        }
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -9,6 +9,12 @@ pub async fn healthz() -> impl IntoResponse {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.jobs.as_ref().is_some_and(|j| !j.is_running()) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable", "jobs": "stopped"})),
+        );
+    }
     if state.store.ping().await && state.store.is_migrated().await {
         (StatusCode::OK, Json(json!({"status": "ready"})))
     } else {

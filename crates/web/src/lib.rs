@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod error;
 mod health;
 pub mod i18n;
@@ -13,8 +14,7 @@ mod sse;
 pub mod views;
 
 use axum::{Router, extract::DefaultBodyLimit, middleware::from_fn_with_state, routing::get};
-use governor::{DefaultKeyedRateLimiter, Quota};
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
+use std::{net::IpAddr, sync::Arc};
 use tandem_store::Store;
 use tokio_util::sync::CancellationToken;
 
@@ -25,6 +25,14 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Sign-in attempts per client address and minute.
     pub login_attempts_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` names the client (the TLS proxy in front).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A session unused for this long ends (idle timeout).
+    pub session_idle_ms: i64,
+    /// A session ends this long after sign-in, used or not.
+    pub session_max_ms: i64,
+    /// The first-run setup code; a random one when none is given (tests give one).
+    pub setup_code: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -32,7 +40,18 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             login_attempts_per_minute: 30,
+            trusted_proxies: vec![],
+            session_idle_ms: 24 * tandem_domain::time::HOUR_MS,
+            session_max_ms: 14 * tandem_domain::time::DAY_MS,
+            setup_code: None,
         }
+    }
+}
+
+impl WebConfig {
+    /// The client of a request, as the limiters count it.
+    pub fn client_key(&self, peer: IpAddr, headers: &axum::http::HeaderMap) -> String {
+        client::client_key(peer, headers, &self.trusted_proxies)
     }
 }
 
@@ -40,14 +59,15 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
-    pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Cancelled on shutdown, so that endless responses (SSE) end.
     pub shutdown: CancellationToken,
     /// "Now" for the SLA clocks of requests (tests set it).
     pub clock: tandem_domain::time::Clock,
-    /// Web-to-lead submissions per form and client address, and per form in all.
-    pub form_limiter: Arc<DefaultKeyedRateLimiter<(String, IpAddr)>>,
-    pub form_total_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// This instance's job runner, when it runs one: `/readyz` reports it stopped.
+    pub jobs: Option<tandem_store::jobs::RunnerHealth>,
+    /// The one-time code that the first-run setup page asks for; printed on the console
+    /// at start, so that only who runs the server can claim a new installation.
+    pub setup_code: Arc<String>,
 }
 
 impl AppState {
@@ -57,22 +77,17 @@ impl AppState {
         shutdown: CancellationToken,
         clock: tandem_domain::time::Clock,
     ) -> AppState {
-        let per_minute =
-            NonZeroU32::new(config.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+        let setup_code = config
+            .setup_code
+            .clone()
+            .unwrap_or_else(tandem_domain::auth::setup_code);
         AppState {
             store,
-            login_limiter: Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(
-                per_minute,
-            ))),
             config: Arc::new(config),
             shutdown,
             clock,
-            form_limiter: Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
-            ))),
-            form_total_limiter: Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(300).unwrap_or(NonZeroU32::MIN),
-            ))),
+            jobs: None,
+            setup_code: Arc::new(setup_code),
         }
     }
 }

@@ -1,7 +1,8 @@
-//! `GET /events`: server-sent events for the signed-in user's workspace. Each event names
-//! the topic that changed; the page refetches what it shows.
+//! `GET /events`: server-sent events for the signed-in user: changes of the records they
+//! may see. Each event names the topic that changed; the page refetches what it shows.
+//! The stream ends with the session (sign-out, new password, deactivation).
 
-use crate::{AppState, auth::CurrentUser};
+use crate::{AppState, auth::CurrentUser, services};
 use axum::{
     extract::State,
     response::sse::{Event, KeepAlive, Sse},
@@ -12,7 +13,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 use std::{convert::Infallible, time::Duration};
-use tandem_domain::{UserId, WorkspaceId};
+use tandem_domain::{Instant, UserId, WorkspaceId};
 use tandem_store::Store;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -22,22 +23,29 @@ pub async fn events(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let ws = auth.user.workspace_id;
     let me = auth.user.id;
-    let shutdown = state.shutdown.clone();
     let store = state.store.clone();
+    // Ends the stream when the user signs out, changes the password or is deactivated.
+    let ended = state.shutdown.child_token();
+    let end = ended.clone();
+    let auth = Arc::new(auth);
     // Names of the colleagues who made changes, looked up once per stream.
     let names: Arc<Mutex<HashMap<UserId, String>>> = Arc::default();
     let stream = BroadcastStream::new(state.store.events().subscribe())
         .filter_map(move |msg| {
-            let store = store.clone();
-            let names = names.clone();
+            let (store, names, auth, end) = (store.clone(), names.clone(), auth.clone(), end.clone());
             async move {
                 // A lagging client skips what it missed; the next event makes it refetch.
                 let event = msg.ok()?;
                 if event.workspace_id != ws {
                     return None;
                 }
-                // A user's notifications are nobody else's business.
-                if event.topic == "notifications" && event.id != Some(me.0) {
+                if event.topic == services::auth::SESSIONS_TOPIC && event.id == Some(me.0) {
+                    if !services::events::still_signed_in(&store, &auth, Instant::now()).await {
+                        end.cancel();
+                    }
+                    return None;
+                }
+                if !services::events::may_see(&store, &auth, &event).await {
                     return None;
                 }
                 let actor_name = match event.actor {
@@ -53,7 +61,7 @@ pub async fn events(
                 Some(Ok(Event::default().event("change").data(data.to_string())))
             }
         })
-        .take_until(async move { shutdown.cancelled().await });
+        .take_until(async move { ended.cancelled().await });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 

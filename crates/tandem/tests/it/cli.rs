@@ -100,7 +100,7 @@ async fn the_cli_creates_users_and_tokens_that_the_api_accepts() {
         "kurz\n",
     );
     assert!(
-        stderr(&short).contains("password: The password needs at least 10 characters."),
+        stderr(&short).contains("password: The password needs at least 12 characters."),
         "{}",
         stderr(&short)
     );

@@ -367,9 +367,17 @@ async fn get_form(
 #[allow(dead_code)] // documents the body; parsing merges it into `FormInput`
 pub struct FormPatch {
     version: i64,
-    #[serde(flatten)]
-    #[schema(inline)]
-    form: svc::FormInput,
+    name: Option<String>,
+    #[schema(format = Uuid)]
+    campaign_id: Option<String>,
+    /// Who owns the leads it brings.
+    #[schema(format = Uuid)]
+    owner_id: Option<String>,
+    active: Option<bool>,
+    /// The sentence next to the consent checkbox.
+    consent_text: Option<String>,
+    /// `https://…` page to show after sending.
+    thanks_url: Option<String>,
 }
 
 /// Replace a form's settings; `version` is required.

@@ -89,8 +89,9 @@ impl From<Import> for ImportOut {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
-    /// `accounts`, `contacts`, `leads` or `deals`
-    kind: String,
+    /// `accounts`, `contacts`, `leads` or `deals` (required)
+    #[param(required = true)]
+    kind: Option<String>,
     /// The file's name, for the list of imports
     file_name: Option<String>,
 }
@@ -107,7 +108,10 @@ async fn upload(
     Query(p): Query<UploadParams>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let kind = Kind::parse(&p.kind).ok_or_else(|| Invalid::one("kind", "invalid_choice"))?;
+    let kind = match p.kind.as_deref().map(str::trim) {
+        None | Some("") => return Err(Invalid::one("kind", "required").into()),
+        Some(k) => Kind::parse(k).ok_or_else(|| Invalid::one("kind", "invalid_choice"))?,
+    };
     let i = svc::upload(
         &state.store,
         &auth,

@@ -9,7 +9,7 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
-use tandem_domain::Invalid;
+use tandem_domain::{Invalid, text::has_control_chars};
 
 pub struct ApiJson<T>(pub T);
 
@@ -40,10 +40,37 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// The body as `T`. The whole body must be one JSON value (bytes after it are a
+/// malformed request, not ignored), and no text in it may hold control characters
+/// other than tab and line breaks (422 naming the field).
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, _> = serde_path_to_error::deserialize(de);
-    result.map_err(|e| classify(e.path().to_string(), e.into_inner()))
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
+    if let Some(field) = field_with_control_chars(&value, None) {
+        return Err(Invalid::one(field, "control_characters").into());
+    }
+    from_value(value)
+}
+
+/// The top-level field (or `body`) of the first text with control characters, in keys
+/// as in values.
+fn field_with_control_chars(value: &serde_json::Value, top: Option<&str>) -> Option<String> {
+    use serde_json::Value;
+    let named = |key: &str| top.unwrap_or(key).to_string();
+    match value {
+        Value::String(s) if has_control_chars(s) => Some(top.unwrap_or("body").to_string()),
+        Value::Array(items) => items
+            .iter()
+            .find_map(|v| field_with_control_chars(v, Some(top.unwrap_or("body")))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if has_control_chars(k) {
+                Some(named("body"))
+            } else {
+                field_with_control_chars(v, Some(top.unwrap_or(k)))
+            }
+        }),
+        _ => None,
+    }
 }
 
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
@@ -108,5 +135,25 @@ mod tests {
             err("5"),
             (422, vec![("body".into(), "invalid_type".into())])
         );
+    }
+
+    #[test]
+    fn bytes_after_the_body_are_malformed() {
+        assert_eq!(err(r#"{"name":"x"}}]"#), (400, vec![]));
+        assert_eq!(err(r#"{"name":"x"} {}"#), (400, vec![]));
+    }
+
+    #[test]
+    fn control_characters_name_their_field() {
+        assert_eq!(
+            err(r#"{"name": "A\u0000B"}"#),
+            (422, vec![("name".into(), "control_characters".into())])
+        );
+        assert_eq!(
+            err(r#"{"name": "A", "tags": ["ok", "\u001b[31m"]}"#),
+            (422, vec![("tags".into(), "control_characters".into())])
+        );
+        // Tabs and line breaks are text.
+        assert!(from_slice::<AccountInput>(br#"{"name": "A\tB\nC"}"#).is_ok());
     }
 }

@@ -13,6 +13,7 @@ pub mod json;
 pub mod leads;
 pub mod list;
 pub mod metrics;
+pub mod openapi;
 pub mod pipelines;
 pub mod price_lists;
 pub mod products;
@@ -88,12 +89,12 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// `GET /api/openapi.json`
 pub fn openapi_route(doc: utoipa::openapi::OpenApi) -> Router<AppState> {
-    let doc = std::sync::Arc::new(doc);
+    let doc = std::sync::Arc::new(openapi::complete(&doc));
     Router::new().route(
         "/api/openapi.json",
         get(move || {
             let doc = doc.clone();
-            async move { Json(serde_json::to_value(&*doc).unwrap_or_default()) }
+            async move { Json((*doc).clone()) }
         }),
     )
 }

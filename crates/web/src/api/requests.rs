@@ -509,6 +509,7 @@ async fn request_timeline(
 // ----- figures -----
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = RequestFigure)]
 pub struct FigureOut {
     pub name: String,
     pub done: u64,
@@ -759,6 +760,7 @@ pub struct MailSettingsOut {
     pub username: Option<String>,
     pub password_set: bool,
     pub from: Option<String>,
+    pub allow_plaintext_password: bool,
 }
 
 fn mail_out(s: Option<tandem_domain::notify::MailSettings>) -> MailSettingsOut {
@@ -769,6 +771,7 @@ fn mail_out(s: Option<tandem_domain::notify::MailSettings>) -> MailSettingsOut {
         port: s.as_ref().map(|s| s.port),
         security: s.as_ref().map(|s| s.security.as_str().into()),
         username: s.as_ref().and_then(|s| s.username.clone()),
+        allow_plaintext_password: s.as_ref().is_some_and(|s| s.allow_plaintext_password),
         from: s.map(|s| s.from),
     }
 }
@@ -784,6 +787,9 @@ pub struct MailSettingsWrite {
     /// Empty keeps the stored password.
     password: Option<String>,
     from: String,
+    /// With security `none` and a user name: send the password unencrypted all the
+    /// same (refused with 422 otherwise).
+    allow_plaintext_password: Option<bool>,
 }
 
 /// The SMTP settings (admins).

@@ -12,10 +12,9 @@ use tandem_domain::{
     audit::diff,
 };
 use tandem_store::{
-    Page, Store, Tx, accounts,
+    Page, Store, Tx,
     activities::{self, Activity, Filter, TIMELINE},
     audit::{self, Action, AuditEntry},
-    contacts,
 };
 
 pub async fn list(
@@ -57,29 +56,28 @@ pub async fn history(store: &Store, auth: &Auth, id: ActivityId) -> AppResult<Ve
 /// Validates the input; the account and contact must be live records of this workspace.
 /// An activity with a contact but no account is filed under the contact's account.
 async fn validated(tx: &mut Tx, auth: &Auth, input: &ActivityInput) -> AppResult<ActivityData> {
-    let ws = auth.user.workspace_id;
     let mut errors = match input.validate(Instant::now()) {
         Ok(_) => vec![],
         Err(Invalid(e)) => e,
     };
+    let refs = super::References::of(tx, auth).await?;
     let mut account_id = input.account_id;
     if let Some(contact) = input.contact_id {
-        match contacts::get(&mut tx.conn(), ws, contact).await {
-            Ok(c) if c.deleted_at.is_none() => account_id = account_id.or(c.data.account_id),
-            _ => errors.push(FieldError::new("contact_id", "unknown_contact")),
+        match refs.contact(tx, contact).await? {
+            Some(c) => account_id = account_id.or(c.data.account_id),
+            None => errors.push(FieldError::new("contact_id", "unknown_contact")),
         }
     }
     if let Some(deal) = input.deal_id {
-        match tandem_store::deals::get(&mut tx.conn(), ws, deal).await {
-            Ok(d) if d.deleted_at.is_none() => account_id = account_id.or(Some(d.data.account_id)),
-            _ => errors.push(FieldError::new("deal_id", "unknown_deal")),
+        match refs.deal(tx, deal).await? {
+            Some(d) => account_id = account_id.or(Some(d.data.account_id)),
+            None => errors.push(FieldError::new("deal_id", "unknown_deal")),
         }
     }
-    if let Some(account) = input.account_id {
-        let found = accounts::get(&mut tx.conn(), ws, account).await;
-        if !matches!(found, Ok(ref a) if a.deleted_at.is_none()) {
-            errors.push(FieldError::new("account_id", "unknown_account"));
-        }
+    if let Some(account) = input.account_id
+        && refs.account(tx, account).await?.is_none()
+    {
+        errors.push(FieldError::new("account_id", "unknown_account"));
     }
     if !errors.is_empty() {
         return Err(Invalid(errors).into());

@@ -1,17 +1,21 @@
 //! Setup, sign-in and out, passwords, API tokens.
 
 use crate::{
-    auth::{Auth, SESSION_TTL_MS, SessionInfo, hash_password, verify_password},
+    auth::{Auth, SessionInfo, hash_password, verify_password},
     error::{AppError, AppResult},
 };
 use tandem_domain::{
     Instant, Invalid, Locale, Role, UserId, WorkspaceId,
+    time::MINUTE_MS,
     account::email_valid,
-    auth::{check_password, hash_secret, lockout_until, new_secret},
+    auth::{
+        SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ACCOUNT_AND_CLIENT, Throttle, check_password, hash_secret,
+        new_secret,
+    },
     text::slugify,
     validation::Checker,
 };
-use tandem_store::{Store, StoreError, sessions, users, workspaces};
+use tandem_store::{Store, StoreError, rate_limits, sessions, users, workspaces};
 
 pub struct NewUserInput {
     pub email: String,
@@ -41,7 +45,7 @@ pub async fn create_user(
 ) -> AppResult<UserId> {
     let mut c = Checker::default();
     let (email, name) = check_user_fields(&mut c, &input.email, &input.name);
-    if let Err(code) = check_password(&input.password) {
+    if let Err(code) = check_password(&input.password, &[&email, &name]) {
         c.add("password", code);
     }
     c.finish()?;
@@ -86,6 +90,8 @@ pub async fn create_user(
 }
 
 pub struct SetupInput {
+    /// The one-time code printed on the console at start.
+    pub code: String,
     pub workspace_name: String,
     pub name: String,
     pub email: String,
@@ -116,18 +122,27 @@ async fn ensure_workspace_in(
 
 /// The first visit of a new installation: a workspace and its admin. Refused once any
 /// user exists.
-pub async fn setup(store: &Store, input: SetupInput) -> AppResult<(WorkspaceId, UserId)> {
+pub async fn setup(
+    store: &Store,
+    expected_code: &str,
+    input: SetupInput,
+) -> AppResult<(WorkspaceId, UserId)> {
     if !needs_setup(store).await? {
         return Err(AppError::Forbidden);
     }
     let mut c = Checker::default();
+    let code: String = input.code.chars().filter(char::is_ascii_digit).collect();
+    let expected: String = expected_code.chars().filter(char::is_ascii_digit).collect();
+    if !crate::auth::constant_time_eq(&code, &expected) {
+        c.add("code", "wrong_setup_code");
+    }
     let ws_name = c.required("workspace_name", &input.workspace_name, 100);
     let slug = slugify(&ws_name);
     if !ws_name.is_empty() && slug.is_empty() {
         c.add("workspace_name", "invalid_name");
     }
-    let (_, _) = check_user_fields(&mut c, &input.email, &input.name);
-    if let Err(code) = check_password(&input.password) {
+    let (email, name) = check_user_fields(&mut c, &input.email, &input.name);
+    if let Err(code) = check_password(&input.password, &[&email, &name, &ws_name]) {
         c.add("password", code);
     }
     c.finish()?;
@@ -156,8 +171,11 @@ pub async fn needs_setup(store: &Store) -> AppResult<bool> {
 
 #[derive(Debug)]
 pub enum LoginError {
+    /// Unknown e-mail, wrong password, deactivated user, or too many attempts for this
+    /// account: all answered alike, so that nobody learns which accounts exist.
     InvalidCredentials,
-    Locked { until: Instant },
+    /// Too many attempts from this client address, whatever the account.
+    RateLimited,
     Other(AppError),
 }
 
@@ -173,61 +191,92 @@ pub struct NewSession {
     pub auth: Auth,
 }
 
-pub async fn login(store: &Store, email: &str, password: &str) -> Result<NewSession, LoginError> {
-    let now = Instant::now();
+/// Where a sign-in comes from, and how many attempts such a client may make a minute.
+pub struct Client<'a> {
+    /// The client's address as a limiter key (an IPv6 address by its /64).
+    pub key: &'a str,
+    pub attempts_per_minute: u32,
+    /// How long the new session lasts unused (the idle timeout).
+    pub session_idle_ms: i64,
+    /// Now, by the server's clock.
+    pub now: Instant,
+}
+
+/// Takes one attempt of `key`; false when it must wait.
+async fn take(store: &Store, key: &str, now: Instant, rule: Throttle) -> AppResult<bool> {
+    let mut tx = store.begin().await?;
+    let allowed = rate_limits::take(&mut tx.conn(), key, now, rule).await?;
+    tx.commit().await?;
+    Ok(allowed)
+}
+
+/// Signs in. Attempts are counted before the password is checked, each in its own
+/// row update, so parallel guesses all count; a throttled attempt is answered like a
+/// wrong password and nobody is ever locked out for good.
+pub async fn login(
+    store: &Store,
+    client: Client<'_>,
+    email: &str,
+    password: &str,
+) -> Result<NewSession, LoginError> {
+    let now = client.now;
+    let per_client = Throttle::Window {
+        limit: client.attempts_per_minute.max(1),
+        window_ms: MINUTE_MS,
+    };
+    if !take(store, &format!("login:client:{}", client.key), now, per_client).await? {
+        return Err(LoginError::RateLimited);
+    }
     let found = {
         let mut c = store.read().await?;
         users::by_email(&mut c.conn(), email).await?
     };
     let Some((user, hash)) = found.filter(|(u, _)| u.active) else {
         // Same work as a real check, so timing does not reveal which emails exist.
-        let _ = verify_password(password.to_string(), DUMMY_HASH.clone()).await;
+        verify_password(password.to_string(), DUMMY_HASH.clone()).await?;
         return Err(LoginError::InvalidCredentials);
     };
-    if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        return Err(LoginError::Locked { until });
+    let account_client = format!("login:account:{}:{}", user.id.0, client.key);
+    let account = format!("login:account:{}", user.id.0);
+    let allowed = take(store, &account_client, now, SIGN_IN_PER_ACCOUNT_AND_CLIENT).await?
+        && take(store, &account, now, SIGN_IN_PER_ACCOUNT).await?;
+    if !verify_password(password.to_string(), hash).await? || !allowed {
+        return Err(LoginError::InvalidCredentials);
     }
-    if !verify_password(password.to_string(), hash).await {
-        let failures = user.failed_logins + 1;
-        let locked = lockout_until(failures, now);
-        let mut tx = store.begin().await?;
-        users::set_fields(
-            &mut tx.conn(),
-            user.workspace_id,
-            user.id,
-            vec![
-                ("failed_logins", (failures as i32).into()),
-                ("locked_until", locked.map(|l| l.0).into()),
-            ],
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(match locked {
-            Some(until) => LoginError::Locked { until },
-            None => LoginError::InvalidCredentials,
-        });
-    }
+    let mut tx = store.begin().await?;
+    rate_limits::clear(&mut tx.conn(), &account_client).await?;
+    rate_limits::clear(&mut tx.conn(), &account).await?;
+    tx.commit().await?;
+    Ok(start_session(store, user, client.session_idle_ms).await?)
+}
+
+/// A browser session for a user who has just proved who they are (setup, sign-in).
+pub async fn new_session(
+    store: &Store,
+    ws: WorkspaceId,
+    id: UserId,
+    idle_ms: i64,
+) -> AppResult<NewSession> {
+    let user = {
+        let mut c = store.read().await?;
+        users::get(&mut c.conn(), ws, id).await?
+    };
+    start_session(store, user, idle_ms).await
+}
+
+async fn start_session(store: &Store, user: users::User, idle_ms: i64) -> AppResult<NewSession> {
+    let now = Instant::now();
     let secret = new_secret("tss_");
     let csrf = new_secret("");
     let token_hash = hash_secret(&secret);
     let mut tx = store.begin().await?;
-    users::set_fields(
-        &mut tx.conn(),
-        user.workspace_id,
-        user.id,
-        vec![
-            ("failed_logins", 0i32.into()),
-            ("locked_until", Option::<i64>::None.into()),
-        ],
-    )
-    .await?;
     sessions::create(
         &mut tx.conn(),
         &token_hash,
         user.workspace_id,
         user.id,
         &csrf,
-        now.plus_ms(SESSION_TTL_MS),
+        now.plus_ms(idle_ms),
     )
     .await?;
     tx.commit().await?;
@@ -254,8 +303,29 @@ pub async fn logout(store: &Store, auth: &Auth) -> AppResult<()> {
     if let Some(s) = &auth.session {
         let mut tx = store.begin().await?;
         sessions::delete(&mut tx.conn(), &s.token_hash).await?;
+        sessions_ended(&mut tx, auth.user.workspace_id, auth.user.id).await?;
         tx.commit().await?;
     }
+    Ok(())
+}
+
+/// The topic of the event that says some of a user's sessions ended (sign-out, new
+/// password, deactivation): their open event streams check whether they still may run.
+/// It is never sent on to a browser.
+pub const SESSIONS_TOPIC: &str = "sessions";
+
+pub(crate) async fn sessions_ended(
+    tx: &mut tandem_store::Tx,
+    ws: WorkspaceId,
+    user: UserId,
+) -> AppResult<()> {
+    tx.publish(tandem_store::Event {
+        workspace_id: ws,
+        topic: SESSIONS_TOPIC.to_string(),
+        id: Some(user.0),
+        actor: None,
+    })
+    .await?;
     Ok(())
 }
 
@@ -272,10 +342,10 @@ pub async fn change_password(
         users::password_hash(&mut c.conn(), u.workspace_id, u.id).await?
     };
     let mut c = Checker::default();
-    if !verify_password(current.to_string(), hash).await {
+    if !verify_password(current.to_string(), hash).await? {
         c.add("current_password", "wrong_password");
     }
-    if let Err(code) = check_password(new) {
+    if let Err(code) = check_password(new, &[&u.email, &u.name]) {
         c.add("new_password", code);
     } else if new != confirm {
         c.add("confirm_password", "passwords_differ");
@@ -293,6 +363,7 @@ pub async fn change_password(
     // Other devices sign in again with the new password.
     let keep = auth.session.as_ref().map(|s| s.token_hash.as_str());
     sessions::delete_for_user(&mut tx.conn(), u.workspace_id, u.id, keep).await?;
+    sessions_ended(&mut tx, u.workspace_id, u.id).await?;
     audit_self(&mut tx, u, serde_json::json!({"password": ["***", "***"]})).await?;
     tx.commit().await?;
     Ok(())
@@ -339,6 +410,26 @@ async fn audit_self(
 }
 
 /// A new API token for a user; the secret is returned once and stored only hashed.
+/// A new API token from the browser: whoever holds a session must give the password
+/// again, so that a session left open on a shared computer cannot mint a lasting key.
+pub async fn create_api_token_confirmed(
+    store: &Store,
+    auth: &Auth,
+    name: &str,
+    password: &str,
+) -> AppResult<String> {
+    let u = &auth.user;
+    let hash = {
+        let mut c = store.read().await?;
+        users::password_hash(&mut c.conn(), u.workspace_id, u.id).await?
+    };
+    if !verify_password(password.to_string(), hash).await? {
+        return Err(Invalid::one("password", "wrong_password").into());
+    }
+    create_api_token(store, u.workspace_id, u.id, name).await
+}
+
+/// A new API token for a user (the command line, or after the password was confirmed).
 pub async fn create_api_token(
     store: &Store,
     ws: WorkspaceId,

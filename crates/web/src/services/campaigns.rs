@@ -8,8 +8,10 @@ use crate::{
 };
 use std::collections::HashMap;
 use tandem_domain::{
-    CampaignId, FieldError, Instant, Invalid, LeadFormId,
+    CampaignId, FieldError, Instant, Invalid, LeadFormId, Role,
     audit::diff,
+    auth::Throttle,
+    time::MINUTE_MS,
     campaign::{CampaignData, CampaignInput, LeadFacts, Quality, quality},
     lead::Engagement,
     lead_record::{LeadInput, RejectReason, Source},
@@ -18,6 +20,7 @@ use tandem_store::{
     Store, StoreError,
     audit::Action,
     campaigns::{self, Campaign, FormData, LeadForm},
+    rate_limits,
     leads::{self, ReportScope},
 };
 
@@ -455,28 +458,72 @@ pub enum Submitted {
 
 /// A submission of a public web form. A known email address adds a form submission
 /// to that lead instead of making a second one.
+/// Who a form's submissions act as: its owner, or, once the owner is deactivated, an
+/// active administrator of the workspace (a deactivated user acts no more, and the
+/// company's leads must still come in).
+async fn acting_owner(store: &Store, form: &LeadForm) -> AppResult<tandem_store::users::User> {
+    let mut c = store.read().await?;
+    if let Some(owner) = form.owner_id {
+        let user = tandem_store::users::get(&mut c.conn(), form.workspace_id, owner).await?;
+        if user.active {
+            return Ok(user);
+        }
+    }
+    tandem_store::users::list(&mut c.conn(), form.workspace_id)
+        .await?
+        .into_iter()
+        .find(|u| u.active && u.role == Role::Admin)
+        .ok_or(AppError::NotFound)
+}
+
+/// Submissions of one form from one client, and of one form in all, per minute.
+const PER_CLIENT: Throttle = Throttle::Window {
+    limit: 10,
+    window_ms: MINUTE_MS,
+};
+const PER_FORM: Throttle = Throttle::Window {
+    limit: 300,
+    window_ms: MINUTE_MS,
+};
+
+/// A submission of the public form `key` from `client` (a limiter key). Only forms that
+/// exist are counted, so random keys cost nothing to keep.
 pub async fn submit(
     store: &Store,
     key: &str,
+    client: &str,
     fields: &HashMap<String, String>,
     now: Instant,
 ) -> AppResult<Submitted> {
-    let mut c = store.read().await?;
-    let form = match campaigns::form_by_key(&mut c.conn(), key).await? {
-        Some(f) if f.active => f,
-        _ => return Err(AppError::NotFound),
+    let form = {
+        let mut c = store.read().await?;
+        match campaigns::form_by_key(&mut c.conn(), key).await? {
+            Some(f) if f.active => f,
+            _ => return Err(AppError::NotFound),
+        }
     };
+    {
+        let mut tx = store.begin().await?;
+        let form_key = format!("form:{}", form.id.0);
+        let allowed = rate_limits::take(
+            &mut tx.conn(),
+            &format!("{form_key}:{client}"),
+            Instant::now(),
+            PER_CLIENT,
+        )
+        .await?
+            && rate_limits::take(&mut tx.conn(), &form_key, Instant::now(), PER_FORM).await?;
+        tx.commit().await?;
+        if !allowed {
+            return Err(AppError::RateLimited { retry_after_s: 60 });
+        }
+    }
     if fields.get(HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
         return Ok(Submitted::Ignored {
             thanks_url: form.thanks_url,
         });
     }
-    let owner_id = form
-        .owner_id
-        .ok_or_else(|| AppError::Internal("form without owner".into()))?;
-    let owner = tandem_store::users::get(&mut c.conn(), form.workspace_id, owner_id).await?;
-    drop(c);
-    let auth = Auth::system(owner);
+    let auth = Auth::system(acting_owner(store, &form).await?);
     let get = |k: &str| {
         fields
             .get(k)
@@ -500,7 +547,7 @@ pub async fn submit(
         postal_code: get("postal_code"),
         source: Some(Source::WebForm.as_str().into()),
         campaign_id: form.campaign_id,
-        owner_id: Some(owner_id),
+        owner_id: Some(auth.user.id),
         consent_email: consent,
         consent_on: consent.then(|| today.to_string()),
         consent_source: consent.then(|| format!("{}: {}", form.name, form.consent_text)),

@@ -79,11 +79,14 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &ContactInput) -> AppResult<
         Ok(_) => vec![],
         Err(Invalid(e)) => e,
     };
-    if let Some(account) = input.account_id {
-        let found = accounts::get(&mut tx.conn(), auth.user.workspace_id, account).await;
-        if !matches!(found, Ok(ref a) if a.deleted_at.is_none()) {
-            errors.push(FieldError::new("account_id", "unknown_account"));
-        }
+    if let Some(account) = input.account_id
+        && super::References::of(tx, auth)
+            .await?
+            .account(tx, account)
+            .await?
+            .is_none()
+    {
+        errors.push(FieldError::new("account_id", "unknown_account"));
     }
     let mut custom = input.custom.clone();
     let entity = tandem_domain::custom::Entity::Contact;

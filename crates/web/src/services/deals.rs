@@ -13,9 +13,8 @@ use tandem_domain::{
     deal::{DealData, DealInput, DealStatus},
 };
 use tandem_store::{
-    Page, Sort, Store, Tx, accounts,
+    Page, Sort, Store, Tx,
     audit::{self, Action, AuditEntry},
-    contacts,
     deals::{self, Deal, Filter, Slip, StageVisit},
     pipelines::{self, Pipeline},
     users,
@@ -127,11 +126,11 @@ async fn validated(
                 None
             }
         };
-    if let Some(account) = input.account_id {
-        let found = accounts::get(&mut tx.conn(), ws, account).await;
-        if !matches!(found, Ok(ref a) if a.deleted_at.is_none()) {
-            errors.push(FieldError::new("account_id", "unknown_account"));
-        }
+    let refs = super::References::of(tx, auth).await?;
+    if let Some(account) = input.account_id
+        && refs.account(tx, account).await?.is_none()
+    {
+        errors.push(FieldError::new("account_id", "unknown_account"));
     }
     for (field, user) in [
         ("owner_id", input.owner_id),
@@ -144,8 +143,7 @@ async fn validated(
         }
     }
     for dc in &input.contacts {
-        let found = contacts::get(&mut tx.conn(), ws, dc.contact_id).await;
-        if !matches!(found, Ok(ref c) if c.deleted_at.is_none()) {
+        if refs.contact(tx, dc.contact_id).await?.is_none() {
             errors.push(FieldError::new("contacts", "unknown_contact"));
             break;
         }

@@ -55,6 +55,14 @@ fn invalid(code: &'static str) -> AppError {
     Invalid::one("file", code).into()
 }
 
+/// [`read_table`] on a blocking thread: parsing a large workbook must not hold up the
+/// async workers that serve every other request.
+pub async fn parse_table(bytes: Vec<u8>) -> AppResult<Table> {
+    tokio::task::spawn_blocking(move || read_table(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(format!("reading the file: {e}")))?
+}
+
 /// Reads CSV (UTF-8 with or without BOM, or Windows-1252; `;`, `,` or tab) or XLSX
 /// (the first sheet). Anything else is refused by `file`.
 pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
@@ -87,7 +95,21 @@ pub fn read_table(bytes: &[u8]) -> AppResult<Table> {
     if table.rows.len() > MAX_ROWS {
         return Err(invalid("too_many_rows"));
     }
-    Ok(table)
+    Ok(without_control_chars(table))
+}
+
+/// Spreadsheet cells may carry control characters (XLSX escapes them as `_x0000_`; a
+/// CSV past its first 64 KB is not checked for binary): they are dropped, so that no
+/// NUL reaches the database.
+fn without_control_chars(mut table: Table) -> Table {
+    let clean = |cell: &mut String| {
+        if let std::borrow::Cow::Owned(c) = tandem_domain::text::without_control_chars(cell) {
+            *cell = c;
+        }
+    };
+    table.headers.iter_mut().for_each(clean);
+    table.rows.iter_mut().flatten().for_each(clean);
+    table
 }
 
 fn read_csv(bytes: &[u8]) -> AppResult<Table> {
@@ -139,51 +161,96 @@ fn read_csv(bytes: &[u8]) -> AppResult<Table> {
     Ok(Table { headers, rows: out })
 }
 
+/// Everything a workbook may unpack to (all its parts together): a 20 MB upload of
+/// real data unpacks to well under this; a zip bomb does not.
+const MAX_UNZIPPED_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Reads the first sheet cell by cell. The sheet's declared dimensions are never used
+/// to allocate: a sheet with cells only at `A1` and `XFD1048576` would otherwise make a
+/// dense range of 17 billion cells. Rows and columns past the limits are refused as soon
+/// as a cell there appears.
 fn read_xlsx(bytes: &[u8]) -> AppResult<Table> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{DataRef, Reader, Xlsx};
+    check_unzipped_size(bytes)?;
     let mut book: Xlsx<_> =
-        Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| invalid("not_a_table"))?;
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(r)) => r,
-        _ => return Err(invalid("not_a_table")),
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| invalid("not_a_table"))?;
+    let Some(sheet) = book.sheet_names().into_iter().next() else {
+        return Err(invalid("not_a_table"));
     };
-    let text = |d: &Data| -> String {
+    let mut cells = book
+        .worksheet_cells_reader(&sheet)
+        .map_err(|_| invalid("not_a_table"))?;
+    let text = |d: &DataRef<'_>| -> String {
         match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.clone(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => if *b { "ja" } else { "nein" }.to_string(),
+            DataRef::Empty | DataRef::Error(_) => String::new(),
+            DataRef::String(s) => s.chars().take(MAX_CELL_CHARS + 1).collect(),
+            DataRef::SharedString(s) => s.chars().take(MAX_CELL_CHARS + 1).collect(),
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                format!("{}", *f as i64)
+            }
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Bool(b) => if *b { "ja" } else { "nein" }.to_string(),
             // Excel counts days from 1899-12-30.
-            Data::DateTime(dt) => jiff::civil::date(1899, 12, 30)
+            DataRef::DateTime(dt) => jiff::civil::date(1899, 12, 30)
                 .checked_add(jiff::Span::new().days(dt.as_f64().floor() as i64))
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
-            Data::Error(_) => String::new(),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.chars().take(10).collect(),
         }
     };
-    let mut it = range.rows();
-    let headers: Vec<String> = match it.next() {
-        Some(r) => r.iter().map(|c| text(c).trim().to_string()).collect(),
-        None => return Err(invalid("no_header")),
-    };
-    let mut out = vec![];
-    for r in it {
-        let cells: Vec<String> = r
-            .iter()
-            .map(|c| text(c).chars().take(MAX_CELL_CHARS + 1).collect())
-            .collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
+    // Rows by their number in the sheet; cells arrive row by row, but need not.
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = cells.next_cell().map_err(|_| invalid("not_a_table"))? {
+        let (row, col) = cell.get_position();
+        let value = text(cell.get_value());
+        if value.trim().is_empty() {
             continue;
         }
-        if out.len() > MAX_ROWS {
+        if col as usize >= MAX_COLUMNS {
+            return Err(invalid("too_many_columns"));
+        }
+        if rows.len() > MAX_ROWS + 1 && !rows.contains_key(&row) {
             return Err(invalid("too_many_rows"));
         }
-        out.push(cells);
+        let cells = rows.entry(row).or_default();
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, String::new());
+        }
+        cells[col as usize] = value;
     }
-    Ok(Table { headers, rows: out })
+    let mut it = rows.into_values();
+    let Some(headers) = it.next() else {
+        return Err(invalid("no_header"));
+    };
+    let headers: Vec<String> = headers.into_iter().map(|h| h.trim().to_string()).collect();
+    let width = headers.len();
+    let rows = it
+        .map(|mut r| {
+            if r.len() < width {
+                r.resize(width, String::new());
+            }
+            r
+        })
+        .collect();
+    Ok(Table { headers, rows })
+}
+
+/// Refuses a workbook whose parts unpack to more than [`MAX_UNZIPPED_BYTES`], before
+/// anything is unpacked. The sizes are the ones the archive declares; the zip reader
+/// stops at the declared size, so a part cannot unpack to more.
+fn check_unzipped_size(bytes: &[u8]) -> AppResult<()> {
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| invalid("not_a_table"))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|_| invalid("not_a_table"))?;
+        total = total.saturating_add(part.size());
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(AppError::TooLarge);
+        }
+    }
+    Ok(())
 }
 
 // ----- the steps -----
@@ -194,7 +261,7 @@ async fn load(store: &Store, auth: &Auth, id: ImportId) -> AppResult<(Import, Ta
     let i = imports::get(&mut c.conn(), ws, id).await?;
     require(may_import(auth, i.kind))?;
     let bytes = imports::file(&mut c.conn(), ws, id).await?;
-    Ok((i, read_table(&bytes)?))
+    Ok((i, parse_table(bytes).await?))
 }
 
 pub async fn get(store: &Store, auth: &Auth, id: ImportId) -> AppResult<Import> {
@@ -226,7 +293,7 @@ pub async fn upload(
     bytes: &[u8],
 ) -> AppResult<Import> {
     require(may_import(auth, kind))?;
-    let table = read_table(bytes)?;
+    let table = parse_table(bytes.to_vec()).await?;
     let name: String = file_name.trim().chars().take(200).collect();
     let name = if name.is_empty() {
         "import".to_string()
@@ -438,13 +505,18 @@ pub async fn process(store: &Store, payload: &Value) -> Result<(), String> {
 }
 
 async fn run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
+    // A deactivated user acts no more, not even through a job started before.
+    if !auth.user.active {
+        return Err(Invalid::one("user_id", "user_deactivated").into());
+    }
     let ws = auth.user.workspace_id;
-    let (i, table) = {
+    let (i, bytes) = {
         let mut c = store.read().await?;
         let i = imports::get(&mut c.conn(), ws, id).await?;
         let bytes = imports::file(&mut c.conn(), ws, id).await?;
-        (i, read_table(&bytes)?)
+        (i, bytes)
     };
+    let table = parse_table(bytes).await?;
     if i.status != Status::Running {
         return Ok(());
     }
@@ -1164,6 +1236,31 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// A duplicate to update must be one the importer may see: a record they cannot see
+    /// is no duplicate of theirs (a new record is made; the hidden one stays as it was).
+    async fn visible_match(
+        &self,
+        tx: &mut Tx,
+        kind: Kind,
+        existing: Option<Uuid>,
+    ) -> AppResult<Option<Uuid>> {
+        let Some(id) = existing else {
+            return Ok(None);
+        };
+        if self.mode != OnDuplicate::Update {
+            return Ok(Some(id));
+        }
+        let refs = crate::services::References::of(tx, self.auth).await?;
+        let seen = match kind {
+            Kind::Accounts => refs.account(tx, AccountId(id)).await?.is_some(),
+            Kind::Contacts => refs.contact(tx, ContactId(id)).await?.is_some(),
+            Kind::Deals => refs.deal(tx, DealId(id)).await?.is_some(),
+            // Only those who manage leads import them, and they see every lead.
+            Kind::Leads => true,
+        };
+        Ok(seen.then_some(id))
+    }
+
     /// What to do with a row that matches `existing`.
     fn decide(&self, existing: Option<Uuid>, out: &mut Outcome) -> Option<Option<Uuid>> {
         match (existing, self.mode) {
@@ -1204,6 +1301,7 @@ impl<'a> Context<'a> {
         if existing.is_none() {
             existing = self.matching(tx, "accounts", &keys).await?;
         }
+        let existing = self.visible_match(tx, Kind::Accounts, existing).await?;
         match self.decide(existing, out) {
             None => Ok(Done::Skipped),
             Some(None) => {
@@ -1295,6 +1393,7 @@ impl<'a> Context<'a> {
         }
         let keys = email_keys(&data);
         let existing = self.matching(tx, "contacts", &keys).await?;
+        let existing = self.visible_match(tx, Kind::Contacts, existing).await?;
         match self.decide(existing, out) {
             None => Ok(Done::Skipped),
             Some(None) if self.bulk_contacts(tx).await? => Ok(self.created_in_bulk(keys, data)),
@@ -1382,6 +1481,7 @@ impl<'a> Context<'a> {
         let existing = deals::by_title(&mut tx.conn(), ws, account, &input.title)
             .await?
             .map(|d| d.0);
+        let existing = self.visible_match(tx, Kind::Deals, existing).await?;
         match self.decide(existing, out) {
             None => Ok(Done::Skipped),
             Some(None) => {

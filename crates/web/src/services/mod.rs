@@ -11,6 +11,7 @@ pub mod custom_fields;
 pub mod dashboards;
 pub mod deals;
 pub mod duplicates;
+pub mod events;
 pub mod goals;
 pub mod import_rows;
 pub mod imports;
@@ -132,18 +133,29 @@ pub(crate) async fn seen(
     store: &tandem_store::Store,
     auth: &Auth,
 ) -> Result<tandem_store::Seen, AppError> {
+    if let Some(s) = auth.seen.get() {
+        return Ok(s.clone());
+    }
+    let mut c = store.read().await?;
+    seen_on(&mut c.conn(), auth).await
+}
+
+/// [`seen`] on a connection the caller holds (a write transaction).
+pub(crate) async fn seen_on(
+    c: &mut tandem_store::Conn<'_>,
+    auth: &Auth,
+) -> Result<tandem_store::Seen, AppError> {
     use tandem_domain::role::Scope;
     use tandem_store::Seen;
     if let Some(s) = auth.seen.get() {
         return Ok(s.clone());
     }
-    let mut c = store.read().await?;
-    let ws = tandem_store::workspaces::get(&mut c.conn(), auth.user.workspace_id).await?;
+    let ws = tandem_store::workspaces::get(c, auth.user.workspace_id).await?;
     let mut seen = match (ws.scope(auth.user.role), auth.user.team_id) {
         (Scope::All, _) => Seen::all(),
         (Scope::Own, _) | (Scope::Team, None) => Seen(Some(vec![auth.user.id])),
         (Scope::Team, Some(team)) => {
-            let mut ids: Vec<_> = tandem_store::users::list(&mut c.conn(), auth.user.workspace_id)
+            let mut ids: Vec<_> = tandem_store::users::list(c, auth.user.workspace_id)
                 .await?
                 .into_iter()
                 .filter(|u| u.team_id == Some(team))
@@ -157,7 +169,7 @@ pub(crate) async fn seen(
     };
     // A tandem works on the same customers: partners (and the deputy) see each other's.
     if let Some(ids) = seen.0.as_mut() {
-        for t in tandem_store::tandems::list(&mut c.conn(), auth.user.workspace_id).await? {
+        for t in tandem_store::tandems::list(c, auth.user.workspace_id).await? {
             let t = t.data.tandem;
             let members = [Some(t.field_id), Some(t.inside_id), t.deputy_id];
             if members.contains(&Some(auth.user.id)) {
@@ -207,5 +219,80 @@ pub(crate) async fn ensure_sees_account(
         Ok(())
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+/// The records a write refers to, as the writer sees them: a record that is deleted,
+/// of another workspace or not visible to the writer is `None`, so that the write
+/// refuses it with the same field error as an unknown id and reveals nothing (a field
+/// rep could otherwise put a hidden company on his deal and read its name back).
+pub(crate) struct References<'a> {
+    auth: &'a Auth,
+    seen: tandem_store::Seen,
+}
+
+impl<'a> References<'a> {
+    pub(crate) async fn of(
+        tx: &mut tandem_store::Tx,
+        auth: &'a Auth,
+    ) -> Result<References<'a>, AppError> {
+        Ok(References {
+            auth,
+            seen: seen_on(&mut tx.conn(), auth).await?,
+        })
+    }
+
+    pub(crate) async fn account(
+        &self,
+        tx: &mut tandem_store::Tx,
+        id: tandem_domain::AccountId,
+    ) -> Result<Option<tandem_store::accounts::Account>, AppError> {
+        let ws = self.auth.user.workspace_id;
+        Ok(live(tandem_store::accounts::get(&mut tx.conn(), ws, id).await)?
+            .filter(|a| a.deleted_at.is_none() && self.seen.sees(&[a.data.owner_id])))
+    }
+
+    /// A contact is seen with its company (one without a company by everybody).
+    pub(crate) async fn contact(
+        &self,
+        tx: &mut tandem_store::Tx,
+        id: tandem_domain::ContactId,
+    ) -> Result<Option<tandem_store::contacts::Contact>, AppError> {
+        let ws = self.auth.user.workspace_id;
+        let Some(c) = live(tandem_store::contacts::get(&mut tx.conn(), ws, id).await)?
+            .filter(|c| c.deleted_at.is_none())
+        else {
+            return Ok(None);
+        };
+        if let Some(account) = c.data.account_id {
+            let a = live(tandem_store::accounts::get(&mut tx.conn(), ws, account).await)?;
+            if !a.is_some_and(|a| self.seen.sees(&[a.data.owner_id])) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(c))
+    }
+
+    pub(crate) async fn deal(
+        &self,
+        tx: &mut tandem_store::Tx,
+        id: tandem_domain::DealId,
+    ) -> Result<Option<tandem_store::deals::Deal>, AppError> {
+        let ws = self.auth.user.workspace_id;
+        Ok(live(tandem_store::deals::get(&mut tx.conn(), ws, id).await)?.filter(|d| {
+            d.deleted_at.is_none()
+                && self
+                    .seen
+                    .sees(&[d.data.owner_id, d.data.inside_partner_id])
+        }))
+    }
+}
+
+/// A record, none when it does not exist, or the store's error.
+fn live<T>(found: Result<T, tandem_store::StoreError>) -> Result<Option<T>, AppError> {
+    match found {
+        Ok(r) => Ok(Some(r)),
+        Err(tandem_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }

@@ -357,22 +357,20 @@ async fn links(
     input: &QuoteInput,
     current: (Option<ContactId>, Option<DealId>),
 ) -> AppResult<(Option<ContactId>, Option<DealId>)> {
-    let ws = auth.user.workspace_id;
+    let refs = super::References::of(tx, auth).await?;
     let mut errors = vec![];
     let contact = match input.contact_id {
         None => current.0,
-        Some(id) => match contacts::get(&mut tx.conn(), ws, ContactId(id)).await {
-            Ok(c) if c.deleted_at.is_none() && c.data.account_id == Some(account) => {
-                Some(ContactId(id))
-            }
-            Ok(c) if c.deleted_at.is_none() => {
+        Some(id) => match refs.contact(tx, ContactId(id)).await? {
+            Some(c) if c.data.account_id == Some(account) => Some(ContactId(id)),
+            Some(_) => {
                 errors.push(tandem_domain::FieldError::new(
                     "contact_id",
                     "not_of_account",
                 ));
                 None
             }
-            _ => {
+            None => {
                 errors.push(tandem_domain::FieldError::new("contact_id", "not_found"));
                 None
             }
@@ -380,13 +378,13 @@ async fn links(
     };
     let deal = match input.deal_id {
         None => current.1,
-        Some(id) => match tandem_store::deals::get(&mut tx.conn(), ws, DealId(id)).await {
-            Ok(d) if d.deleted_at.is_none() && d.data.account_id == account => Some(DealId(id)),
-            Ok(d) if d.deleted_at.is_none() => {
+        Some(id) => match refs.deal(tx, DealId(id)).await? {
+            Some(d) if d.data.account_id == account => Some(DealId(id)),
+            Some(_) => {
                 errors.push(tandem_domain::FieldError::new("deal_id", "not_of_account"));
                 None
             }
-            _ => {
+            None => {
                 errors.push(tandem_domain::FieldError::new("deal_id", "not_found"));
                 None
             }

@@ -515,6 +515,7 @@ pub async fn create(
     input: &RequestInput,
     now: Instant,
 ) -> AppResult<StoredRequest> {
+    require(auth.user.role.can_write_records())?;
     let description = input.validate()?;
     let ws = auth.user.workspace_id;
     types(store, auth).await?;
@@ -978,6 +979,7 @@ pub async fn comment(
     text: &str,
     now: Instant,
 ) -> AppResult<StoredRequest> {
+    require(auth.user.role.can_write_records())?;
     let text = request::comment_text(text)?;
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;

@@ -13,9 +13,8 @@ use tandem_domain::{
     task::{TaskData, TaskInput},
 };
 use tandem_store::{
-    Page, Store, Tx, accounts,
+    Page, Store, Tx,
     audit::{self, Action, AuditEntry},
-    contacts,
     tasks::{self, BY_DUE, Filter, Task},
     users,
 };
@@ -68,18 +67,19 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &TaskInput) -> AppResult<Tas
     {
         errors.push(FieldError::new("assignee_id", "unknown_user"));
     }
+    let refs = super::References::of(tx, auth).await?;
     if let Some(a) = input.account_id
-        && !matches!(accounts::get(&mut tx.conn(), ws, a).await, Ok(ref x) if x.deleted_at.is_none())
+        && refs.account(tx, a).await?.is_none()
     {
         errors.push(FieldError::new("account_id", "unknown_account"));
     }
     if let Some(ct) = input.contact_id
-        && !matches!(contacts::get(&mut tx.conn(), ws, ct).await, Ok(ref x) if x.deleted_at.is_none())
+        && refs.contact(tx, ct).await?.is_none()
     {
         errors.push(FieldError::new("contact_id", "unknown_contact"));
     }
     if let Some(d) = input.deal_id
-        && !matches!(tandem_store::deals::get(&mut tx.conn(), ws, d).await, Ok(ref x) if x.deleted_at.is_none())
+        && refs.deal(tx, d).await?.is_none()
     {
         errors.push(FieldError::new("deal_id", "unknown_deal"));
     }

@@ -36,7 +36,7 @@ pub struct UserUpdate {
     pub role: Role,
     pub team_id: Option<TeamId>,
     pub active: bool,
-    /// Set by an admin to reset a forgotten password; also lifts a sign-in lock.
+    /// Set by an admin to reset a forgotten password.
     pub new_password: Option<String>,
 }
 
@@ -46,7 +46,7 @@ pub async fn update(store: &Store, auth: &Auth, id: UserId, u: UserUpdate) -> Ap
     let mut c = Checker::default();
     let name = c.required("name", &u.name, 100);
     let new_password = u.new_password.as_deref().filter(|p| !p.is_empty());
-    if let Some(Err(code)) = new_password.map(check_password) {
+    if let Some(Err(code)) = new_password.map(|p| check_password(p, &[&name])) {
         c.add("password", code);
     }
     c.finish()?;
@@ -100,6 +100,7 @@ pub async fn update(store: &Store, auth: &Auth, id: UserId, u: UserUpdate) -> Ap
     }
     if !u.active || new_hash.is_some() {
         sessions::delete_for_user(&mut tx.conn(), ws, id, None).await?;
+        super::auth::sessions_ended(&mut tx, ws, id).await?;
     }
     let mut diff = serde_json::Map::new();
     let mut put = |k: &str, a: serde_json::Value, b: serde_json::Value| {

@@ -34,8 +34,6 @@ pub struct UserRow {
     pub role: String,
     pub team: String,
     pub active: bool,
-    /// "Locked until …" while sign-in is locked, else empty.
-    pub locked: String,
 }
 
 #[derive(Template)]
@@ -71,11 +69,6 @@ pub async fn users(
                 role: role_label(tr, u.role),
                 team: u.team_name.unwrap_or_default(),
                 active: u.active,
-                locked: u
-                    .locked_until
-                    .filter(|l| *l > tandem_domain::Instant::now())
-                    .map(|l| tr.t1("user-locked-until", "until", &tr.instant(&l)))
-                    .unwrap_or_default(),
             })
             .collect(),
         tr,

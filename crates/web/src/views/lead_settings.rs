@@ -577,17 +577,7 @@ pub async fn submit(
     if key.len() > 64 {
         return AppError::NotFound.into_response();
     }
-    if state.form_limiter.len() > 10_000 {
-        state.form_limiter.retain_recent();
-    }
-    if state
-        .form_limiter
-        .check_key(&(key.clone(), addr.ip()))
-        .is_err()
-        || state.form_total_limiter.check_key(&key).is_err()
-    {
-        return AppError::RateLimited { retry_after_s: 60 }.into_response();
-    }
+    let client = state.config.client_key(addr.ip(), &headers);
     let fields: Result<HashMap<String, String>, AppError> = if json {
         crate::api::json::from_slice::<HashMap<String, serde_json::Value>>(&body).map(|m| {
             m.into_iter()
@@ -603,12 +593,10 @@ pub async fn submit(
                 .collect()
         })
     } else {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-            .map(|v| v.into_iter().collect())
-            .map_err(|e| AppError::BadRequest(e.to_string()))
+        super::form_from_bytes::<Vec<(String, String)>>(&body).map(|v| v.into_iter().collect())
     };
     let result = match fields {
-        Ok(f) => campaign_svc::submit(&state.store, &key, &f, state.clock.now()).await,
+        Ok(f) => campaign_svc::submit(&state.store, &key, &client, &f, state.clock.now()).await,
         Err(e) => Err(e),
     };
     match (result, json) {

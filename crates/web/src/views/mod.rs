@@ -421,6 +421,10 @@ impl FormErrors {
 
 /// After a successful POST: see the result (303, so a reload does not post again).
 pub fn see_other(to: &str) -> Response {
+    // A target that is no valid header value (a line break …) goes home, not to a 500.
+    if HeaderValue::from_str(to).is_err() {
+        return Redirect::to("/").into_response();
+    }
     Redirect::to(to).into_response()
 }
 
@@ -451,21 +455,45 @@ pub fn render(page: impl askama::Template) -> Response {
 }
 
 /// A form body. Unlike `axum::Form`, a body that cannot be read becomes an error page
-/// in the user's language (400, or 413 over 1 MB) instead of plain text.
+/// in the user's language (400, or 413 over 1 MB) instead of plain text, and a field
+/// with control characters (a NUL byte …) is refused with 422 naming the field.
 pub struct Form<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Form<T> {
     type Rejection = crate::error::AppError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(value)) => Ok(Form(value)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(crate::error::AppError::TooLarge)
-            }
-            Err(rejection) => Err(crate::error::AppError::BadRequest(rejection.body_text())),
+        use crate::error::AppError;
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::UnsupportedMediaType);
         }
+        let bytes = <axum::body::Bytes as axum::extract::FromRequest<S>>::from_request(req, state)
+            .await
+            .map_err(|r| match r.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+                _ => AppError::BadRequest(r.body_text()),
+            })?;
+        form_from_bytes(&bytes).map(Form)
     }
+}
+
+/// A urlencoded form as `T`, refusing control characters in any field.
+pub fn form_from_bytes<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, crate::error::AppError> {
+    if let Some((field, _)) = form_urlencoded::parse(bytes)
+        .find(|(k, v)| tandem_domain::text::has_control_chars(k) || tandem_domain::text::has_control_chars(v))
+    {
+        return Err(Invalid::one(field.into_owned(), "control_characters").into());
+    }
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| crate::error::AppError::BadRequest(format!("{}: {}", e.path(), e.inner())))
 }
 
 /// `?a=1&b=2` from the pairs with a value (empty string for none).

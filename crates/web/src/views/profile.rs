@@ -140,6 +140,8 @@ pub async fn change_password(
 #[derive(Deserialize)]
 pub struct TokenForm {
     name: String,
+    #[serde(default)]
+    password: String,
 }
 
 pub async fn create_token(
@@ -148,14 +150,16 @@ pub async fn create_token(
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
     let u = &auth.user;
-    match svc::create_api_token(&state.store, u.workspace_id, u.id, &f.name).await {
+    match svc::create_api_token_confirmed(&state.store, &auth, &f.name, &f.password).await {
         Ok(secret) => Ok(render(
             page(&state, &auth, FormErrors::default(), secret).await?,
         )),
         Err(AppError::Invalid(invalid)) => {
             let mut errors = FormErrors::from_invalid(&invalid, Tr::new(u.locale));
-            if let Some(m) = errors.by_field.remove("name") {
-                errors.by_field.insert("token_name".into(), m);
+            for (field, shown) in [("name", "token_name"), ("password", "token_password")] {
+                if let Some(m) = errors.by_field.remove(field) {
+                    errors.by_field.insert(shown.into(), m);
+                }
             }
             Ok(render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,

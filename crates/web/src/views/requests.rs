@@ -1172,6 +1172,7 @@ struct MailPage {
     username: String,
     password_set: bool,
     from: String,
+    allow_plaintext_password: bool,
     outbox: Vec<OutboxLine>,
     errors: FormErrors,
 }
@@ -1190,6 +1191,9 @@ pub struct MailForm {
     password: String,
     #[serde(default)]
     from: String,
+    /// The checkbox: present when ticked.
+    #[serde(default)]
+    allow_plaintext_password: Option<String>,
 }
 
 async fn mail_page(
@@ -1208,6 +1212,7 @@ async fn mail_page(
             username: s.username.clone().unwrap_or_default(),
             password: String::new(),
             from: s.from.clone(),
+            allow_plaintext_password: s.allow_plaintext_password.then(|| "on".into()),
         },
         None => MailForm::default(),
     });
@@ -1248,6 +1253,7 @@ async fn mail_page(
         securities,
         username: form.username,
         from: form.from,
+        allow_plaintext_password: form.allow_plaintext_password.is_some(),
         outbox,
         errors,
         tr,
@@ -1276,6 +1282,7 @@ pub async fn save_mail(
         username: Some(form.username.clone()),
         password: Some(form.password.clone()),
         from: form.from.clone(),
+        allow_plaintext_password: form.allow_plaintext_password.is_some(),
     };
     match notify::set_mail_settings(&state.store, &auth, &input).await {
         Ok(_) => Ok(see_other("/admin/mail?notice=saved")),

@@ -40,12 +40,34 @@ pub struct NextParam {
     notice: Option<String>,
 }
 
-/// Only local paths: never redirect to another site after sign-in.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+/// Only a path of this site: never redirect to another site after sign-in. Browsers
+/// drop tabs and line breaks from a `Location` and read `\\` as `/`, so `/\t/evil` or
+/// `/\\evil` would become `//evil`, another host: any whitespace, control character or
+/// backslash sends the user home instead. Letters beyond ASCII are percent-encoded.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    let Some(n) = next else {
+        return "/".to_string();
+    };
+    let local = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+    if !local {
+        return "/".to_string();
     }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// "My day" for a signed-in user; otherwise the setup or sign-in page.
@@ -137,19 +159,14 @@ pub async fn login(
             },
         )
     };
-    // Forget addresses that have been quiet, so the limiter does not grow without bound.
-    if state.login_limiter.len() > 10_000 {
-        state.login_limiter.retain_recent();
-    }
-    if state.login_limiter.check_key(&addr.ip()).is_err() {
-        let mut r = failed(StatusCode::TOO_MANY_REQUESTS, tr.t("login-rate-limited"));
-        r.headers_mut().insert(
-            header::RETRY_AFTER,
-            axum::http::HeaderValue::from_static("60"),
-        );
-        return Ok(r);
-    }
-    match svc::login(&state.store, &form.email, &form.password).await {
+    let client = state.config.client_key(addr.ip(), &headers);
+    let attempt = svc::Client {
+        key: &client,
+        attempts_per_minute: state.config.login_attempts_per_minute,
+        session_idle_ms: state.config.session_idle_ms,
+        now: state.clock.now(),
+    };
+    match svc::login(&state.store, attempt, &form.email, &form.password).await {
         Ok(session) => {
             let secure = state.config.secure_cookies;
             let cookie = session_cookie(&session.secret, secure);
@@ -162,10 +179,14 @@ pub async fn login(
         Err(LoginError::InvalidCredentials) => {
             Ok(failed(StatusCode::UNAUTHORIZED, tr.t("login-invalid")))
         }
-        Err(LoginError::Locked { until }) => Ok(failed(
-            StatusCode::TOO_MANY_REQUESTS,
-            tr.t1("login-locked", "until", &tr.instant(&until)),
-        )),
+        Err(LoginError::RateLimited) => {
+            let mut r = failed(StatusCode::TOO_MANY_REQUESTS, tr.t("login-rate-limited"));
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("60"),
+            );
+            Ok(r)
+        }
         Err(LoginError::Other(e)) => Err(e),
     }
 }
@@ -207,6 +228,7 @@ struct SetupPage {
 
 #[derive(Deserialize, Default)]
 pub struct SetupForm {
+    code: String,
     workspace_name: String,
     name: String,
     email: String,
@@ -242,7 +264,9 @@ pub async fn setup(
     let locale = request_locale(None, &headers);
     let result = svc::setup(
         &state.store,
+        &state.setup_code,
         SetupInput {
+            code: form.code.clone(),
             workspace_name: form.workspace_name.clone(),
             name: form.name.clone(),
             email: form.email.clone(),
@@ -252,11 +276,9 @@ pub async fn setup(
     )
     .await;
     match result {
-        Ok(_) => {
+        Ok((ws, user)) => {
             // Sign the new admin in straight away.
-            let session = svc::login(&state.store, &form.email, &form.password)
-                .await
-                .map_err(|_| AppError::Internal("sign-in after setup failed".into()))?;
+            let session = svc::new_session(&state.store, ws, user, state.config.session_idle_ms).await?;
             let secure = state.config.secure_cookies;
             let cookie = session_cookie(&session.secret, secure);
             Ok(with_cookies(see_other("/accounts"), &[cookie]))
@@ -287,4 +309,30 @@ fn setup_form_again(
         },
     )
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        for evil in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\0",
+            "/\\evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next(Some("/deals?stage=2")), "/deals?stage=2");
+        assert_eq!(safe_next(Some("/accounts?q=Müller")), "/accounts?q=M%C3%BCller");
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -533,13 +533,14 @@ async fn the_import_pages_walk_through_without_javascript() {
         let csrf = page.csrf();
         let upload = |bytes: &'static [u8]| {
             let form = reqwest::multipart::Form::new()
+                .text("_csrf", csrf.clone())
                 .text("kind", "contacts")
                 .part(
                     "file",
                     reqwest::multipart::Part::bytes(bytes).file_name("kontakte.csv"),
                 );
             web.http
-                .post(server.url(&format!("/imports?_csrf={csrf}")))
+                .post(server.url("/imports"))
                 .multipart(form)
                 .send()
         };
