@@ -81,8 +81,14 @@ mod tests {
     #[test]
     fn passwords_need_twelve_characters_and_to_be_hard_to_guess() {
         assert_eq!(check_password("kurz", &[]), Err("password_too_short"));
-        assert_eq!(check_password("passwort1234", &[]), Err("password_too_weak"));
-        assert_eq!(check_password("password1234", &[]), Err("password_too_weak"));
+        assert_eq!(
+            check_password("passwort1234", &[]),
+            Err("password_too_weak")
+        );
+        assert_eq!(
+            check_password("password1234", &[]),
+            Err("password_too_weak")
+        );
         assert_eq!(
             check_password("dieter.mayer1", &["dieter.mayer@example.de"]),
             Err("password_too_weak")

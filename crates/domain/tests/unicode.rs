@@ -6,9 +6,9 @@ use proptest::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use tandem_domain::{
-    account, activity, campaign, contact, custom, dedupe, deal, format, goals,
-    handoff, import, lead_record, money, notify, pipeline, product, quote, quoting, request,
-    task, text, validation, vcard, Instant, Locale,
+    Instant, Locale, account, activity, campaign, contact, custom, deal, dedupe, format, goals,
+    handoff, import, lead_record, money, notify, pipeline, product, quote, quoting, request, task,
+    text, validation, vcard,
 };
 
 /// Text the way it arrives: any Unicode, with multi-byte letters where byte offsets 1,
@@ -34,7 +34,10 @@ fn each_text_field<T: Default + Serialize + DeserializeOwned>(s: &str, check: im
         if let Ok(input) = serde_json::from_value::<T>(Value::Object(v.clone())) {
             check(input);
         }
-        v.insert(key.clone(), Value::Array(vec![Value::String(s.to_string())]));
+        v.insert(
+            key.clone(),
+            Value::Array(vec![Value::String(s.to_string())]),
+        );
         if let Ok(input) = serde_json::from_value::<T>(Value::Object(v)) {
             check(input);
         }

@@ -29,6 +29,7 @@ pub async fn create(
     ws: WorkspaceId,
     user: UserId,
     csrf_token: &str,
+    created_at: Instant,
     expires_at: Instant,
 ) -> StoreResult<()> {
     let q = Query::insert()
@@ -46,7 +47,7 @@ pub async fn create(
             ws.0.into(),
             user.0.into(),
             csrf_token.into(),
-            Instant::now().0.into(),
+            created_at.0.into(),
             expires_at.0.into(),
         ])
         .to_owned();

@@ -76,12 +76,7 @@ pub async fn tick_at(
         let Some(job) = jobs::claim(store, now.max(Instant::now())).await? else {
             break;
         };
-        // A panicking job fails like any other (and is given up after its attempts);
-        // it must not take the runner, and with it every other job, down.
-        let result = AssertUnwindSafe(handle(store, &job, now))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| Err(format!("the job panicked: {}", panic_message(&panic))));
+        let result = guarded(handle(store, &job, now)).await;
         match &result {
             Ok(()) => tracing::info!(kind = %job.kind, id = %job.id, "job done"),
             Err(e) => {
@@ -92,6 +87,15 @@ pub async fn tick_at(
         ran += 1;
     }
     Ok(ran)
+}
+
+/// Runs a job. A panicking job fails like any other (and is given up after its
+/// attempts); it must not take the runner, and with it every other job, down.
+async fn guarded(job: impl std::future::Future<Output = Result<(), String>>) -> Result<(), String> {
+    AssertUnwindSafe(job)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(format!("the job panicked: {}", panic_message(&panic))))
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -176,5 +180,26 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
             tx.commit().await.map_err(|e| e.to_string())
         }
         other => Err(format!("unknown job kind {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guarded;
+
+    #[tokio::test]
+    async fn a_panicking_job_fails_with_its_message() {
+        let panicked = guarded(async { panic!("VAT id split inside a letter") }).await;
+        assert_eq!(
+            panicked,
+            Err("the job panicked: VAT id split inside a letter".to_string())
+        );
+        let who = String::from("Klaus");
+        let formatted = guarded(async move { panic!("no deputy for {who}") }).await;
+        assert_eq!(
+            formatted,
+            Err("the job panicked: no deputy for Klaus".to_string())
+        );
+        assert_eq!(guarded(async { Ok(()) }).await, Ok(()));
     }
 }

@@ -239,6 +239,13 @@ impl TestServer {
             .expect("requests sweep")
     }
 
+    /// One round of the job runner at the server's clock: every job that is due runs.
+    pub async fn run_jobs(&self) -> u32 {
+        tandem::jobs::tick_at(&self.store, self.clock.now(), &CancellationToken::new())
+            .await
+            .expect("job runner round")
+    }
+
     /// Runs the quote expiry job now.
     pub async fn expire_quotes(&self) -> u32 {
         tandem_web::services::quotes::expire_due(&self.store, self.clock.now())

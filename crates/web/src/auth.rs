@@ -12,7 +12,7 @@ use axum::{
     response::Response,
 };
 use tandem_domain::{
-    Instant, Locale,
+    Locale,
     auth::hash_secret,
     time::{DAY_MS, MINUTE_MS},
 };
@@ -168,7 +168,9 @@ static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
     tokio::sync::Semaphore::new(cores)
 });
 
-async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     let _permit = tokio::time::timeout(std::time::Duration::from_secs(5), HASHING.acquire())
         .await
         .map_err(|_| AppError::RateLimited { retry_after_s: 5 })?
@@ -199,7 +201,7 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, App
 }
 
 async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, AppError> {
-    let now = Instant::now();
+    let now = state.clock.now();
     if let Some(token) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -292,9 +294,11 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
 /// with 404 (no record has such an id).
 fn refuse_control_chars(uri: &axum::http::Uri) -> Result<(), AppError> {
     use tandem_domain::text::has_control_chars;
+    // `next` is exempt: a redirect target is checked where it is used, and a bad one
+    // leads home rather than to an error.
     if let Some(q) = uri.query()
         && let Some((field, _)) = form_urlencoded::parse(q.as_bytes())
-            .find(|(k, v)| has_control_chars(k) || has_control_chars(v))
+            .find(|(k, v)| k != "next" && (has_control_chars(k) || has_control_chars(v)))
     {
         return Err(tandem_domain::Invalid::one(field.into_owned(), "control_characters").into());
     }
@@ -361,9 +365,8 @@ async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), AppErr
     // is found before the file), never in the address, where logs and the browser's
     // history would keep it.
     if content_type.starts_with("multipart/form-data") {
-        let boundary = multer::parse_boundary(content_type).map_err(|_| {
-            AppError::BadRequest("multipart body without a boundary".into())
-        })?;
+        let boundary = multer::parse_boundary(content_type)
+            .map_err(|_| AppError::BadRequest("multipart body without a boundary".into()))?;
         let (parts, body) = req.into_parts();
         let bytes = axum::body::to_bytes(body, MAX_UPLOAD_BYTES)
             .await

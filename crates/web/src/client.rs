@@ -83,7 +83,10 @@ mod tests {
         // Nothing trusted: the peer.
         assert_eq!(client_key(proxy, &h, &[]), "10.0.0.5");
         // Garbage in the header: the peer.
-        assert_eq!(client_key(proxy, &headers("nonsense"), &trusted), "10.0.0.5");
+        assert_eq!(
+            client_key(proxy, &headers("nonsense"), &trusted),
+            "10.0.0.5"
+        );
     }
 
     #[test]

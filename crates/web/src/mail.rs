@@ -27,9 +27,11 @@ pub async fn send(s: &MailSettings, to: &str, subject: &str, body: &str) -> Resu
     builder = match s.security {
         // Settings saved before the rule: still no password in the clear unasked.
         Security::None if s.username.is_some() && !s.allow_plaintext_password => {
-            return Err("the SMTP password would be sent unencrypted: choose STARTTLS or TLS, \
+            return Err(
+                "the SMTP password would be sent unencrypted: choose STARTTLS or TLS, \
                         or allow it explicitly in the mail settings"
-                .into());
+                    .into(),
+            );
         }
         Security::None => builder.tls(Tls::None),
         Security::Starttls => builder.tls(Tls::Required(tls(&s.host)?)),

@@ -32,7 +32,8 @@ pub async fn events(
     let names: Arc<Mutex<HashMap<UserId, String>>> = Arc::default();
     let stream = BroadcastStream::new(state.store.events().subscribe())
         .filter_map(move |msg| {
-            let (store, names, auth, end) = (store.clone(), names.clone(), auth.clone(), end.clone());
+            let (store, names, auth, end) =
+                (store.clone(), names.clone(), auth.clone(), end.clone());
             async move {
                 // A lagging client skips what it missed; the next event makes it refetch.
                 let event = msg.ok()?;

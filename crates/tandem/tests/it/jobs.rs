@@ -20,6 +20,7 @@ async fn expired_sessions_are_removed_by_the_periodic_job() {
             user.id,
             "c",
             past,
+            past,
         )
         .await
         .unwrap();
@@ -29,6 +30,7 @@ async fn expired_sessions_are_removed_by_the_periodic_job() {
             user.workspace,
             user.id,
             "c",
+            Instant::now(),
             future,
         )
         .await
@@ -120,6 +122,56 @@ async fn failing_jobs_are_retried_with_backoff_and_then_given_up() {
         assert_eq!(job.attempts, 5);
         assert_eq!(job.status, "failed", "{db}: given up after five tries");
         assert!(job.finished_at.is_some());
+        server.stop().await;
+    }
+}
+
+/// A job that keeps stopping its runner (the process died while it ran) is given up
+/// after its attempts instead of coming back for ever.
+#[tokio::test]
+async fn a_job_that_kills_its_runner_is_given_up_after_its_attempts() {
+    for db in backends() {
+        let clock = tandem_domain::time::Clock::manual(Instant::now());
+        let server = TestServer::start_at(&db, clock).await;
+        let user = server.user(Role::Admin).await;
+        let store = &server.store;
+        let mut tx = store.begin().await.unwrap();
+        let id = jobs::enqueue(
+            &mut tx.conn(),
+            Some(user.workspace),
+            "imports.run",
+            &serde_json::json!({}),
+            Instant::now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut now = Instant::now();
+        for attempt in 1..=5 {
+            let job = jobs::claim(store, now)
+                .await
+                .unwrap()
+                .expect("the job is due");
+            assert_eq!((job.id, job.attempts), (id, attempt), "{db}");
+            // The runner dies here; eleven minutes later another one looks.
+            now = now.plus_ms(11 * 60_000);
+            jobs::requeue_stale(store, now, 10 * 60_000).await.unwrap();
+        }
+        assert!(jobs::claim(store, now).await.unwrap().is_none(), "{db}");
+        let mut c = store.read().await.unwrap();
+        let job = jobs::recent(&mut c.conn(), user.workspace, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|j| j.id == id)
+            .unwrap();
+        assert_eq!(job.status, "failed", "{db}");
+        assert_eq!(
+            job.last_error.as_deref(),
+            Some("the runner stopped during this job"),
+            "{db}"
+        );
+        drop(c);
         server.stop().await;
     }
 }

@@ -81,7 +81,9 @@ fn description(status: u16) -> &'static str {
         401 => "No valid API token.",
         403 => "The token's user may not do this.",
         404 => "No such record, or not visible to the token's user.",
-        409 => "Someone changed the record first (see `current_version`), or its state forbids this.",
+        409 => {
+            "Someone changed the record first (see `current_version`), or its state forbids this."
+        }
         413 => "The body is too large.",
         415 => "The body is not `application/json`.",
         422 => "A field or parameter is invalid; `errors` names each.",
@@ -172,7 +174,12 @@ mod tests {
             values_in("`open` (default: open, in progress, waiting) or `all`").unwrap(),
             ["open", "all"]
         );
-        assert_eq!(values_in("account, contact or deal; default all").unwrap().len(), 3);
+        assert_eq!(
+            values_in("account, contact or deal; default all")
+                .unwrap()
+                .len(),
+            3
+        );
         assert_eq!(values_in("`me` (default), `workspace`, `team:<id>`"), None);
         assert_eq!(values_in("Comma-separated statuses"), None);
         assert_eq!(values_in("the author"), None);

@@ -6,13 +6,13 @@ use crate::{
 };
 use tandem_domain::{
     Instant, Invalid, Locale, Role, UserId, WorkspaceId,
-    time::MINUTE_MS,
     account::email_valid,
     auth::{
         SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ACCOUNT_AND_CLIENT, Throttle, check_password, hash_secret,
         new_secret,
     },
     text::slugify,
+    time::MINUTE_MS,
     validation::Checker,
 };
 use tandem_store::{Store, StoreError, rate_limits, sessions, users, workspaces};
@@ -224,7 +224,14 @@ pub async fn login(
         limit: client.attempts_per_minute.max(1),
         window_ms: MINUTE_MS,
     };
-    if !take(store, &format!("login:client:{}", client.key), now, per_client).await? {
+    if !take(
+        store,
+        &format!("login:client:{}", client.key),
+        now,
+        per_client,
+    )
+    .await?
+    {
         return Err(LoginError::RateLimited);
     }
     let found = {
@@ -247,7 +254,7 @@ pub async fn login(
     rate_limits::clear(&mut tx.conn(), &account_client).await?;
     rate_limits::clear(&mut tx.conn(), &account).await?;
     tx.commit().await?;
-    Ok(start_session(store, user, client.session_idle_ms).await?)
+    Ok(start_session(store, user, client.session_idle_ms, now).await?)
 }
 
 /// A browser session for a user who has just proved who they are (setup, sign-in).
@@ -256,16 +263,21 @@ pub async fn new_session(
     ws: WorkspaceId,
     id: UserId,
     idle_ms: i64,
+    now: Instant,
 ) -> AppResult<NewSession> {
     let user = {
         let mut c = store.read().await?;
         users::get(&mut c.conn(), ws, id).await?
     };
-    start_session(store, user, idle_ms).await
+    start_session(store, user, idle_ms, now).await
 }
 
-async fn start_session(store: &Store, user: users::User, idle_ms: i64) -> AppResult<NewSession> {
-    let now = Instant::now();
+async fn start_session(
+    store: &Store,
+    user: users::User,
+    idle_ms: i64,
+    now: Instant,
+) -> AppResult<NewSession> {
     let secret = new_secret("tss_");
     let csrf = new_secret("");
     let token_hash = hash_secret(&secret);
@@ -276,6 +288,7 @@ async fn start_session(store: &Store, user: users::User, idle_ms: i64) -> AppRes
         user.workspace_id,
         user.id,
         &csrf,
+        now,
         now.plus_ms(idle_ms),
     )
     .await?;

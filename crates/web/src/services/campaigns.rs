@@ -11,17 +11,17 @@ use tandem_domain::{
     CampaignId, FieldError, Instant, Invalid, LeadFormId, Role,
     audit::diff,
     auth::Throttle,
-    time::MINUTE_MS,
     campaign::{CampaignData, CampaignInput, LeadFacts, Quality, quality},
     lead::Engagement,
     lead_record::{LeadInput, RejectReason, Source},
+    time::MINUTE_MS,
 };
 use tandem_store::{
     Store, StoreError,
     audit::Action,
     campaigns::{self, Campaign, FormData, LeadForm},
-    rate_limits,
     leads::{self, ReportScope},
+    rate_limits,
 };
 
 pub async fn list(store: &Store, auth: &Auth) -> AppResult<Vec<Campaign>> {

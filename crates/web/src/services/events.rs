@@ -22,13 +22,21 @@ pub async fn may_see(store: &Store, auth: &Auth, event: &Event) -> bool {
     match event.topic.as_str() {
         "notifications" => id == me,
         super::auth::SESSIONS_TOPIC => false,
-        "accounts" => super::accounts::get(store, auth, AccountId(id)).await.is_ok(),
-        "contacts" => super::contacts::get(store, auth, ContactId(id)).await.is_ok(),
+        "accounts" => super::accounts::get(store, auth, AccountId(id))
+            .await
+            .is_ok(),
+        "contacts" => super::contacts::get(store, auth, ContactId(id))
+            .await
+            .is_ok(),
         "deals" => super::deals::get(store, auth, DealId(id)).await.is_ok(),
-        "activities" => super::activities::get(store, auth, ActivityId(id)).await.is_ok(),
+        "activities" => super::activities::get(store, auth, ActivityId(id))
+            .await
+            .is_ok(),
         "tasks" => super::tasks::get(store, auth, TaskId(id)).await.is_ok(),
         "leads" => super::leads::get(store, auth, LeadId(id)).await.is_ok(),
-        "requests" => super::requests::get(store, auth, RequestId(id)).await.is_ok(),
+        "requests" => super::requests::get(store, auth, RequestId(id))
+            .await
+            .is_ok(),
         "quotes" => super::quotes::get(store, auth, QuoteId(id)).await.is_ok(),
         "interventions" => super::interventions::case(store, auth, InterventionId(id))
             .await

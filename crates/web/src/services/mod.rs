@@ -248,8 +248,10 @@ impl<'a> References<'a> {
         id: tandem_domain::AccountId,
     ) -> Result<Option<tandem_store::accounts::Account>, AppError> {
         let ws = self.auth.user.workspace_id;
-        Ok(live(tandem_store::accounts::get(&mut tx.conn(), ws, id).await)?
-            .filter(|a| a.deleted_at.is_none() && self.seen.sees(&[a.data.owner_id])))
+        Ok(
+            live(tandem_store::accounts::get(&mut tx.conn(), ws, id).await)?
+                .filter(|a| a.deleted_at.is_none() && self.seen.sees(&[a.data.owner_id])),
+        )
     }
 
     /// A contact is seen with its company (one without a company by everybody).
@@ -279,12 +281,12 @@ impl<'a> References<'a> {
         id: tandem_domain::DealId,
     ) -> Result<Option<tandem_store::deals::Deal>, AppError> {
         let ws = self.auth.user.workspace_id;
-        Ok(live(tandem_store::deals::get(&mut tx.conn(), ws, id).await)?.filter(|d| {
-            d.deleted_at.is_none()
-                && self
-                    .seen
-                    .sees(&[d.data.owner_id, d.data.inside_partner_id])
-        }))
+        Ok(
+            live(tandem_store::deals::get(&mut tx.conn(), ws, id).await)?.filter(|d| {
+                d.deleted_at.is_none()
+                    && self.seen.sees(&[d.data.owner_id, d.data.inside_partner_id])
+            }),
+        )
     }
 }
 

@@ -486,9 +486,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 pub fn form_from_bytes<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T, crate::error::AppError> {
-    if let Some((field, _)) = form_urlencoded::parse(bytes)
-        .find(|(k, v)| tandem_domain::text::has_control_chars(k) || tandem_domain::text::has_control_chars(v))
-    {
+    if let Some((field, _)) = form_urlencoded::parse(bytes).find(|(k, v)| {
+        tandem_domain::text::has_control_chars(k) || tandem_domain::text::has_control_chars(v)
+    }) {
         return Err(Invalid::one(field.into_owned(), "control_characters").into());
     }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));

@@ -278,7 +278,14 @@ pub async fn setup(
     match result {
         Ok((ws, user)) => {
             // Sign the new admin in straight away.
-            let session = svc::new_session(&state.store, ws, user, state.config.session_idle_ms).await?;
+            let session = svc::new_session(
+                &state.store,
+                ws,
+                user,
+                state.config.session_idle_ms,
+                state.clock.now(),
+            )
+            .await?;
             let secure = state.config.secure_cookies;
             let cookie = session_cookie(&session.secret, secure);
             Ok(with_cookies(see_other("/accounts"), &[cookie]))
@@ -332,7 +339,10 @@ mod tests {
             assert_eq!(safe_next(Some(evil)), "/", "{evil:?}");
         }
         assert_eq!(safe_next(Some("/deals?stage=2")), "/deals?stage=2");
-        assert_eq!(safe_next(Some("/accounts?q=Müller")), "/accounts?q=M%C3%BCller");
+        assert_eq!(
+            safe_next(Some("/accounts?q=Müller")),
+            "/accounts?q=M%C3%BCller"
+        );
         assert_eq!(safe_next(None), "/");
     }
 }

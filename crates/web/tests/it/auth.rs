@@ -103,8 +103,12 @@ async fn a_new_installation_is_set_up_in_the_browser() {
 const WRONG: &str = "E-Mail-Adresse oder Passwort ist falsch.";
 
 async fn attempt(web: &WebClient, email: &str, password: &str) -> tandem_testkit::Page {
-    web.submit("/login", "/login", &[("email", email), ("password", password)])
-        .await
+    web.submit(
+        "/login",
+        "/login",
+        &[("email", email), ("password", password)],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -171,7 +175,11 @@ async fn parallel_wrong_passwords_are_each_counted() {
         let hits = tandem_store::rate_limits::hits(&mut c.conn(), &key)
             .await
             .expect("hits");
-        assert_eq!(hits, Some(5), "{db}: every attempt counted, none lost to a race");
+        assert_eq!(
+            hits,
+            Some(5),
+            "{db}: every attempt counted, none lost to a race"
+        );
         drop(c);
         server.stop().await;
     }

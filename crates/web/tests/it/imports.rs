@@ -539,10 +539,7 @@ async fn the_import_pages_walk_through_without_javascript() {
                     "file",
                     reqwest::multipart::Part::bytes(bytes).file_name("kontakte.csv"),
                 );
-            web.http
-                .post(server.url("/imports"))
-                .multipart(form)
-                .send()
+            web.http.post(server.url("/imports")).multipart(form).send()
         };
         // A binary file: the page explains.
         let refused = upload(b"\x00\x01\x02binary").await.unwrap();

@@ -16,6 +16,7 @@ mod dashboards_ui;
 mod deals;
 mod duplicates;
 mod events;
+mod hardening;
 mod i18n;
 mod imports;
 mod interventions;

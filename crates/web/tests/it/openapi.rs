@@ -62,9 +62,7 @@ async fn every_operation_answers_errors_as_documented() {
                     if !documented(status)
                         || (status >= 400 && content_type != "application/problem+json")
                     {
-                        wrong.push(format!(
-                            "{method} {path} {what}: {status} {content_type}"
-                        ));
+                        wrong.push(format!("{method} {path} {what}: {status} {content_type}"));
                     }
                 };
                 let send = |req: reqwest::RequestBuilder| async move {
@@ -88,18 +86,32 @@ async fn every_operation_answers_errors_as_documented() {
                     );
                     check(
                         "with broken JSON",
-                        send(authed().header("content-type", "application/json").body("{")).await,
+                        send(
+                            authed()
+                                .header("content-type", "application/json")
+                                .body("{"),
+                        )
+                        .await,
                     );
                     check(
                         "with an empty object",
-                        send(authed().header("content-type", "application/json").body("{}")).await,
+                        send(
+                            authed()
+                                .header("content-type", "application/json")
+                                .body("{}"),
+                        )
+                        .await,
                     );
                 } else if method == "get" || path.contains('{') {
                     check("as it is", send(authed()).await);
                 }
             }
         }
-        assert!(wrong.is_empty(), "{db}: undocumented answers:\n{}", wrong.join("\n"));
+        assert!(
+            wrong.is_empty(),
+            "{db}: undocumented answers:\n{}",
+            wrong.join("\n")
+        );
         server.stop().await;
     }
 }
