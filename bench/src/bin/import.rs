@@ -90,6 +90,7 @@ async fn main() -> anyhow::Result<()> {
         Some(i.version),
         i.mapping.clone(),
         OnDuplicate::Skip,
+        None,
     )
     .await
     .map_err(|e| anyhow::anyhow!("mapping: {e}"))?;

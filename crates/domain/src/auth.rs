@@ -22,7 +22,16 @@ pub fn check_password(password: &str, context: &[&str]) -> Result<(), &'static s
     if n > MAX_PASSWORD_CHARS {
         return Err("too_long");
     }
-    match zxcvbn::zxcvbn(password, context).score() {
+    // The user's own words count whole and by their parts (`dieter.mayer@firma.de`
+    // gives `dieter`, `mayer` and `firma` too).
+    let mut words: Vec<&str> = context.to_vec();
+    words.extend(
+        context
+            .iter()
+            .flat_map(|c| c.split(|ch: char| !ch.is_alphanumeric()))
+            .filter(|w| w.chars().count() >= 3),
+    );
+    match zxcvbn::zxcvbn(password, &words).score() {
         zxcvbn::Score::Three | zxcvbn::Score::Four => Ok(()),
         _ => Err("password_too_weak"),
     }

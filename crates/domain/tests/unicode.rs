@@ -78,7 +78,7 @@ proptest! {
         let _ = vcard::is_vcard(&s);
         let _ = vcard::table(&vcard::parse(&s));
         let _ = tandem_domain::cursor::Cursor::decode(&s);
-        let _ = import::guess(import::Kind::Accounts, &[s.clone()]);
+        let _ = import::guess(import::Kind::Accounts, std::slice::from_ref(&s));
 
         each_text_field::<account::AccountInput>(&s, |i| { let _ = i.validate(); });
         each_text_field::<contact::ContactInput>(&s, |i| { let _ = i.validate(today); });

@@ -41,8 +41,16 @@ impl EventBus {
 impl crate::Store {
     /// On PostgreSQL, listens for events of all instances until `shutdown` resolves and
     /// forwards them to the local bus. Does nothing on SQLite (one process owns the file).
-    pub async fn listen_for_events(&self, shutdown: impl std::future::Future<Output = ()>) {
+    /// `listening` is told once the first `LISTEN` is in place (at once on SQLite), so
+    /// that the server reports ready only when no event of another instance is missed.
+    pub async fn listen_for_events(
+        &self,
+        shutdown: impl std::future::Future<Output = ()>,
+        listening: tokio::sync::oneshot::Sender<()>,
+    ) {
+        let mut listening = Some(listening);
         let Some(pool) = crate::db::pg_listener_pool(self) else {
+            let _ = listening.take().map(|l| l.send(()));
             return;
         };
         tokio::pin!(shutdown);
@@ -64,6 +72,7 @@ impl crate::Store {
                     _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => continue,
                 }
             }
+            let _ = listening.take().map(|l| l.send(()));
             loop {
                 tokio::select! {
                     _ = &mut shutdown => return,

@@ -63,6 +63,9 @@ pub struct Import {
     /// The field of each column (by position), `None` for columns left out.
     pub mapping: Vec<Option<String>>,
     pub on_duplicate: OnDuplicate,
+    /// Company names to make as new companies although an existing one has the same
+    /// name in another spelling.
+    pub new_companies: Vec<String>,
     pub total_rows: i64,
     pub processed: i64,
     pub created: i64,
@@ -90,6 +93,7 @@ struct Row {
     status: String,
     mapping: String,
     on_duplicate: String,
+    new_companies: String,
     total_rows: i64,
     processed: i64,
     created_count: i64,
@@ -116,6 +120,7 @@ impl TryFrom<Row> for Import {
             status: Status::parse(&r.status).unwrap_or(Status::Failed),
             mapping: serde_json::from_str(&r.mapping).unwrap_or_default(),
             on_duplicate: OnDuplicate::parse(&r.on_duplicate).unwrap_or_default(),
+            new_companies: serde_json::from_str(&r.new_companies).unwrap_or_default(),
             total_rows: r.total_rows,
             processed: r.processed,
             created: r.created_count,
@@ -133,13 +138,14 @@ impl TryFrom<Row> for Import {
     }
 }
 
-const COLS: [&str; 19] = [
+const COLS: [&str; 20] = [
     "id",
     "kind",
     "file_name",
     "status",
     "mapping",
     "on_duplicate",
+    "new_companies",
     "total_rows",
     "processed",
     "created_count",
@@ -244,6 +250,7 @@ pub struct Change {
     pub status: Option<Status>,
     pub mapping: Option<Vec<Option<String>>>,
     pub on_duplicate: Option<OnDuplicate>,
+    pub new_companies: Option<Vec<String>>,
     /// processed, created, updated, skipped, duplicates
     pub counts: Option<[i64; 5]>,
     pub row_errors: Option<Vec<RowError>>,
@@ -274,6 +281,14 @@ pub async fn update(
     }
     if let Some(d) = ch.on_duplicate {
         v.push(("on_duplicate", d.as_str().into()));
+    }
+    if let Some(n) = &ch.new_companies {
+        v.push((
+            "new_companies",
+            serde_json::to_string(n)
+                .unwrap_or_else(|_| "[]".into())
+                .into(),
+        ));
     }
     if let Some([p, c2, u, s, d]) = ch.counts {
         v.push(("processed", p.into()));

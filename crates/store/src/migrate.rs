@@ -177,6 +177,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0027_rate_limits.sql"),
         postgres: include_str!("../migrations/postgres/0027_rate_limits.sql"),
     },
+    Migration {
+        version: 28,
+        name: "import_company_spellings",
+        sqlite: include_str!("../migrations/sqlite/0028_import_company_spellings.sql"),
+        postgres: include_str!("../migrations/postgres/0028_import_company_spellings.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

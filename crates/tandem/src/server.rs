@@ -55,10 +55,18 @@ pub async fn serve(
         state.jobs = Some(jobs_health);
     }
     let app = tandem_web::router(state);
+    let (listening, listening_rx) = tokio::sync::oneshot::channel();
     let events = {
         let (store, token) = (store.clone(), shutdown.clone());
-        tokio::spawn(async move { store.listen_for_events(token.cancelled_owned()).await })
+        tokio::spawn(async move {
+            store
+                .listen_for_events(token.cancelled_owned(), listening)
+                .await
+        })
     };
+    // Ready only once events of other instances are heard (PostgreSQL); a database that
+    // does not answer in time leaves the listener retrying in the background.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), listening_rx).await;
     tracing::info!(%addr, "Tandem is ready");
     on_ready(addr);
     axum::serve(

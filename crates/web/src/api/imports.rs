@@ -170,6 +170,10 @@ pub struct MappingWrite {
     mapping: Vec<Option<String>>,
     /// `skip` (default), `update` or `create`
     on_duplicate: Option<String>,
+    /// Company names to make as new companies although an existing company has the
+    /// name in another spelling (see `company_spellings` in the preview); absent keeps
+    /// the choice made before.
+    new_companies: Option<Vec<String>>,
 }
 
 /// Choose the mapping and what duplicates do (before the import starts).
@@ -195,6 +199,7 @@ async fn mapping(
         w.version,
         w.mapping,
         mode,
+        w.new_companies,
     )
     .await?;
     Ok(Json(i.into()))

@@ -343,6 +343,7 @@ pub async fn set_mapping(
     version: Option<i64>,
     mapping: Vec<Option<String>>,
     on_duplicate: OnDuplicate,
+    new_companies: Option<Vec<String>>,
 ) -> AppResult<Import> {
     // The upload stored one mapping entry per column: the file need not be read again.
     let i = get(store, auth, id).await?;
@@ -361,6 +362,17 @@ pub async fn set_mapping(
     let change = Change {
         mapping: Some(checked.iter().map(|m| m.map(String::from)).collect()),
         on_duplicate: Some(on_duplicate),
+        new_companies: new_companies.map(|names| {
+            let mut names: Vec<String> = names
+                .iter()
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty() && !tandem_domain::text::has_control_chars(n))
+                .take(10_000)
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        }),
         ..Change::default()
     };
     imports::update(
@@ -387,6 +399,8 @@ pub struct Outcome {
     pub duplicates: i64,
     #[schema(value_type = Vec<Object>)]
     pub row_errors: Vec<RowError>,
+    /// Company names that an existing company has in another spelling.
+    pub company_spellings: Vec<CompanyMatch>,
 }
 
 impl Outcome {
@@ -419,6 +433,7 @@ pub async fn preview(
     let mut out = Outcome::default();
     let mut ctx = Context::new(&mut tx, auth, &i, mapping, Instant::now()).await?;
     ctx.apply(&mut tx, &table.rows, 0, &mut out).await?;
+    out.company_spellings = ctx.spellings(&mut tx).await?;
     drop(tx);
     Ok((i, table, out))
 }
@@ -431,6 +446,7 @@ pub async fn dry_run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<Outc
     let mut out = Outcome::default();
     let mut ctx = Context::new(&mut tx, auth, &i, mapping, Instant::now()).await?;
     ctx.apply(&mut tx, &table.rows, 0, &mut out).await?;
+    out.company_spellings = ctx.spellings(&mut tx).await?;
     drop(tx);
     Ok(out)
 }
@@ -531,6 +547,7 @@ async fn run(store: &Store, auth: &Auth, id: ImportId) -> AppResult<()> {
         skipped: i.skipped,
         duplicates: i.duplicates,
         row_errors: i.row_errors.clone(),
+        company_spellings: vec![],
     };
     let now = Instant::now();
     let mut ctx = {
@@ -936,6 +953,28 @@ struct Context<'a> {
     pending_accounts: Option<Vec<(AccountId, tandem_domain::account::AccountData)>>,
     /// Whether rows are worked out without the database (see `load_in_memory`).
     in_memory: bool,
+    /// Company names the importer chose to make anew despite an existing company of
+    /// the same name in another spelling.
+    new_companies: std::collections::HashSet<String>,
+    /// The names of existing companies that rows were matched to.
+    matched_names: std::collections::HashMap<AccountId, String>,
+    /// Names of rows matched to an existing company spelt otherwise (for the preview).
+    spellings: Vec<CompanyMatch>,
+}
+
+/// A company name of the file that an existing company has in another spelling
+/// ("Häring" for "Haering"): the rows go to the existing one unless the importer
+/// chooses to make it anew.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct CompanyMatch {
+    /// As the file has it.
+    pub given: String,
+    /// As the existing company is named.
+    pub existing: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub account_id: AccountId,
+    /// Whether the importer chose to make it as a new company.
+    pub made_new: bool,
 }
 
 /// What one row came to.
@@ -967,7 +1006,38 @@ impl<'a> Context<'a> {
             pending: None,
             pending_accounts: None,
             in_memory: false,
+            new_companies: i.new_companies.iter().cloned().collect(),
+            matched_names: Default::default(),
+            spellings: vec![],
         })
+    }
+
+    /// The key a company name is known by in this import: its folded form, or, for a
+    /// name chosen to be made anew, the name itself (apart from every folded one).
+    fn company_key(&self, name: &str) -> String {
+        let name = name.trim();
+        if self.new_companies.contains(name) {
+            format!("={name}")
+        } else {
+            fold(name)
+        }
+    }
+
+    /// Notes a row's company name that the existing company `id` spells otherwise.
+    fn note_spelling(&mut self, given: &str, id: AccountId) {
+        let given = given.trim();
+        let Some(existing) = self.matched_names.get(&id) else {
+            return;
+        };
+        if existing.trim() == given || self.spellings.iter().any(|m| m.given == given) {
+            return;
+        }
+        self.spellings.push(CompanyMatch {
+            given: given.to_string(),
+            existing: existing.clone(),
+            account_id: id,
+            made_new: false,
+        });
     }
 
     /// Loads what contact rows need (every match key, every company name) so that they
@@ -1027,7 +1097,7 @@ impl<'a> Context<'a> {
 
     /// The company of that name this import knows, or a new one written with the batch.
     fn company_in_bulk(&mut self, name: &str) -> AppResult<AccountId> {
-        let key = fold(name);
+        let key = self.company_key(name);
         if let Some(a) = self.accounts.get(&key) {
             return Ok(*a);
         }
@@ -1336,17 +1406,23 @@ impl<'a> Context<'a> {
     /// (journalled, so the undo takes it back too).
     async fn account_named(&mut self, tx: &mut Tx, name: &str) -> AppResult<AccountId> {
         let ws = self.auth.user.workspace_id;
-        let key = fold(name);
-        if let Some(a) = self.accounts.get(&key) {
-            return Ok(*a);
+        let key = self.company_key(name);
+        if let Some(a) = self.accounts.get(&key).copied() {
+            self.note_spelling(name, a);
+            return Ok(a);
         }
-        if let Some(a) = tandem_store::accounts::by_name_key(&mut tx.conn(), ws, &key, 1)
-            .await?
-            .first()
+        let chosen_new = key.starts_with('=');
+        if !chosen_new
+            && let Some(a) = tandem_store::accounts::by_name_key(&mut tx.conn(), ws, &key, 1)
+                .await?
+                .first()
         {
             self.accounts.insert(key, a.id);
+            self.matched_names.insert(a.id, a.data.name.clone());
+            self.note_spelling(name, a.id);
             return Ok(a.id);
         }
+        let name = name.trim();
         // Contacts are written at the end of the batch too, after their companies.
         if self.kind == Kind::Contacts
             && self.bulk_contacts(tx).await?
@@ -1373,6 +1449,29 @@ impl<'a> Context<'a> {
         self.log("account", a.id.0, None);
         self.accounts.insert(key, a.id);
         Ok(a.id)
+    }
+
+    /// The companies of the file that exist in another spelling, with the importer's
+    /// choice for each (those chosen to be new, found again for the list).
+    async fn spellings(&self, tx: &mut Tx) -> AppResult<Vec<CompanyMatch>> {
+        let ws = self.auth.user.workspace_id;
+        let mut all = self.spellings.clone();
+        for given in &self.new_companies {
+            if let Some(a) =
+                tandem_store::accounts::by_name_key(&mut tx.conn(), ws, &fold(given), 1)
+                    .await?
+                    .first()
+            {
+                all.push(CompanyMatch {
+                    given: given.clone(),
+                    existing: a.data.name.clone(),
+                    account_id: a.id,
+                    made_new: true,
+                });
+            }
+        }
+        all.sort_by(|a, b| a.given.cmp(&b.given));
+        Ok(all)
     }
 
     async fn contact(

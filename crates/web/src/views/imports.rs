@@ -195,6 +195,8 @@ struct ShowPage {
     mode_options: Options,
     headers: Vec<String>,
     preview: Vec<PreviewRow>,
+    /// Company names an existing company has in another spelling, with the choice.
+    spellings: Vec<svc::CompanyMatch>,
     outcome: String,
     outcome_title: String,
     processed: i64,
@@ -298,9 +300,14 @@ async fn show_page(
             }
         })
         .collect();
+    let mut spellings = vec![];
     let (preview, outcome, outcome_title) = if editable {
         match svc::preview(&state.store, auth, id, 10).await {
             Ok((_, t, o)) => {
+                spellings = match &dry {
+                    Some(d) => d.company_spellings.clone(),
+                    None => o.company_spellings.clone(),
+                };
                 let rows = t
                     .rows
                     .iter()
@@ -370,6 +377,7 @@ async fn show_page(
             .collect(),
         headers: table.headers.clone(),
         preview,
+        spellings,
         outcome,
         outcome_title,
         processed: i.processed,
@@ -452,7 +460,25 @@ pub async fn save(
             show_page(&state, &auth, id, None, lines).await?,
         ))
     };
-    if let Err(e) = svc::set_mapping(&state.store, &auth, id, version, mapping, mode).await {
+    // The spelling choices, when the form showed them (ticked boxes only are sent).
+    let new_companies = get("spellings").map(|_| {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == "new_company")
+            .map(|(_, v)| v.clone())
+            .collect()
+    });
+    if let Err(e) = svc::set_mapping(
+        &state.store,
+        &auth,
+        id,
+        version,
+        mapping,
+        mode,
+        new_companies,
+    )
+    .await
+    {
         return refused(e).await;
     }
     match action.as_str() {

@@ -112,7 +112,10 @@ async fn a_vat_id_with_an_umlaut_is_invalid_in_the_api_and_in_an_import() {
         assert_eq!(done["status"], "done", "{db}: {done}");
         assert_eq!(done["created"], 1, "{db}: {done}");
         assert_eq!(done["row_errors"][0]["row"], 1, "{db}: {done}");
-        assert_eq!(done["row_errors"][0]["code"], "invalid_vat_id", "{db}: {done}");
+        assert_eq!(
+            done["row_errors"][0]["code"], "invalid_vat_id",
+            "{db}: {done}"
+        );
         // The job runner still runs (it used to stop for good here).
         assert_eq!(ready(&server).await, 200, "{db}");
         let again = import(&admin, "accounts", "Name\nNach GmbH\n", "skip").await;

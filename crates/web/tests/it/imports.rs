@@ -621,3 +621,95 @@ async fn the_import_pages_walk_through_without_javascript() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_preview_names_a_company_matched_in_another_spelling_and_lets_it_be_made_anew() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (boss, user) = server.api(Role::Manager).await;
+        let existing = boss
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Haering Metallbau GmbH"}),
+            )
+            .await
+            .body;
+        let csv = "Vorname;Nachname;Firma;E-Mail\n\
+                   Jens;Kern;Häring Metallbau GmbH;jens@haering.example\n\
+                   Ute;Lang;Haering Metallbau GmbH;ute@haering.example\n";
+        let up = upload(&boss, "contacts", "k.csv", csv.as_bytes().to_vec()).await;
+        let id = up.body["id"].as_str().unwrap().to_string();
+        let preview = boss
+            .get(&format!("/api/v1/imports/{id}/preview"))
+            .await
+            .body;
+        assert_eq!(
+            preview["outcome"]["company_spellings"],
+            json!([{
+                "given": "Häring Metallbau GmbH",
+                "existing": "Haering Metallbau GmbH",
+                "account_id": existing["id"],
+                "made_new": false
+            }]),
+            "{db}: {preview}"
+        );
+        // In the browser the choice stands beside the mapping.
+        let web = server.web(&user).await;
+        let page = web.get(&format!("/imports/{id}")).await;
+        assert!(
+            page.select_text("#import-spellings")
+                .is_some_and(|t| t.contains(
+                    "„Häring Metallbau GmbH“ gehört zur vorhandenen Firma „Haering Metallbau GmbH“"
+                )),
+            "{db}"
+        );
+        // The importer decides it is another company.
+        let mapped = boss
+            .put(
+                &format!("/api/v1/imports/{id}/mapping"),
+                json!({"version": up.body["version"], "mapping": up.body["mapping"],
+                       "new_companies": ["Häring Metallbau GmbH"]}),
+            )
+            .await;
+        assert_eq!(mapped.status, 200, "{db}: {}", mapped.body);
+        let preview = boss
+            .get(&format!("/api/v1/imports/{id}/preview"))
+            .await
+            .body;
+        assert_eq!(
+            preview["outcome"]["company_spellings"][0]["made_new"], true,
+            "{db}"
+        );
+        boss.post(&format!("/api/v1/imports/{id}/run"), json!({}))
+            .await;
+        let done = finished(&boss, &id).await;
+        assert_eq!(done["created"], 2, "{db}: {done}");
+        let companies = boss.get("/api/v1/accounts?q=Metallbau").await.body;
+        let mut names: Vec<&str> = companies["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["Haering Metallbau GmbH", "Häring Metallbau GmbH"],
+            "{db}"
+        );
+        let ute = boss
+            .get("/api/v1/contacts?q=ute%40haering.example")
+            .await
+            .body;
+        assert_eq!(ute["items"][0]["account_id"], existing["id"], "{db}: {ute}");
+        let jens = boss
+            .get("/api/v1/contacts?q=jens%40haering.example")
+            .await
+            .body;
+        assert_ne!(
+            jens["items"][0]["account_id"], existing["id"],
+            "{db}: {jens}"
+        );
+        server.stop().await;
+    }
+}
