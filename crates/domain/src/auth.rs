@@ -99,7 +99,14 @@ mod tests {
             Err("password_too_weak")
         );
         assert_eq!(
-            check_password("dieter.mayer1", &["dieter.mayer@example.de"]),
+            check_password(
+                "Dieter Mayer 1",
+                &["dieter.mayer@example.de", "Dieter Mayer"]
+            ),
+            Err("password_too_weak")
+        );
+        assert_eq!(
+            check_password("qwertzuiop12", &[]),
             Err("password_too_weak")
         );
         assert_eq!(check_password("Blauer Kran 7 am Hafen", &[]), Ok(()));

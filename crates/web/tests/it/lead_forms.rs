@@ -470,3 +470,64 @@ async fn marketing_and_the_rep_work_a_lead_in_the_browser() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_form_refuses_control_characters_and_outlives_its_deactivated_owner() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let miriam = server
+            .person(Role::Marketing, "Marketing", "Miriam Ott")
+            .await;
+        let mia = server.api_for(&miriam).await;
+        let admin = server.person(Role::Admin, "Verwaltung", "Anna Admin").await;
+        let boss = server.api_for(&admin).await;
+        let form = mia.post("/api/v1/forms", json!({"name": "Kontakt"})).await;
+        let key = form.body["key"].as_str().unwrap().to_string();
+
+        let nul = post_form(
+            &server,
+            &key,
+            &[
+                ("email", "a@b.example"),
+                ("last_name", "Null\u{0}"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+        assert_eq!(nul.status(), StatusCode::UNPROCESSABLE_ENTITY, "{db}");
+
+        // Miriam leaves the company; her form keeps bringing leads, in the admin's name.
+        let admin_web = server.web(&admin).await;
+        let page = admin_web.get(&format!("/admin/users/{}", miriam.id)).await;
+        let version = page.attr("input[name=version]", "value").unwrap();
+        admin_web
+            .post_form(
+                &format!("/admin/users/{}", miriam.id),
+                &page.csrf(),
+                &[
+                    ("version", &version),
+                    ("name", "Miriam Ott"),
+                    ("role", "marketing"),
+                ],
+            )
+            .await;
+        let sent = post_form(
+            &server,
+            &key,
+            &[
+                ("email", "neu@kunde.example"),
+                ("last_name", "Neu"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+        assert!(
+            sent.status().is_success() || sent.status().is_redirection(),
+            "{db}"
+        );
+        let leads = boss.get("/api/v1/leads?q=neu%40kunde.example").await.body;
+        let lead = &items(&leads)[0];
+        assert_eq!(lead["owner_id"], json!(admin.id.0), "{db}: {lead}");
+        server.stop().await;
+    }
+}
