@@ -1636,3 +1636,57 @@ fn overlay<T: serde::Serialize + serde::de::DeserializeOwned>(base: &T, row: &T)
     }
     serde_json::from_value(Value::Object(Map::from_iter(b))).map_err(internal)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A one-part workbook whose central directory claims `claimed` unpacked bytes.
+    fn zip_claiming(claimed: u32) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("xl/sharedStrings.xml", stored)
+            .expect("part");
+        zip.write_all(b"<sst/>").expect("write");
+        let mut bytes = zip.finish().expect("zip").into_inner();
+        // The central directory entry (PK\x01\x02) holds the unpacked size at offset 24.
+        let central = bytes
+            .windows(4)
+            .position(|w| w == b"PK\x01\x02")
+            .expect("central directory");
+        bytes[central + 24..central + 28].copy_from_slice(&claimed.to_le_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_too_large_is_refused_before_unpacking() {
+        assert!(check_unzipped_size(&zip_claiming(6)).is_ok());
+        assert!(matches!(
+            check_unzipped_size(&zip_claiming(300 * 1024 * 1024)),
+            Err(AppError::TooLarge)
+        ));
+        assert!(matches!(
+            read_table(&zip_claiming(300 * 1024 * 1024)),
+            Err(AppError::TooLarge)
+        ));
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_cells() {
+        let t = read_table(b"Name;Ort\nNull\x00 GmbH;K\x07iel\n").unwrap_err();
+        // A NUL in the first 64 KB marks a binary file…
+        assert!(matches!(t, AppError::Invalid(_)));
+        // …further on, or as an escape in a workbook, it is dropped from the cell.
+        let table = without_control_chars(Table {
+            headers: vec!["Name\u{0}".into()],
+            rows: vec![vec!["Null\u{0} GmbH".into()], vec!["Ta\tb".into()]],
+        });
+        assert_eq!(table.headers, ["Name"]);
+        assert_eq!(
+            table.rows,
+            [vec!["Null GmbH".to_string()], vec!["Ta\tb".to_string()]]
+        );
+    }
+}

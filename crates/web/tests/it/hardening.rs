@@ -655,3 +655,64 @@ async fn an_import_of_a_deactivated_user_does_not_run() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_new_password_or_deactivation_ends_the_live_streams() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let user = server.person(Role::Field, "Süd", "Dieter Mayer").await;
+        let other_device = server.web(&user).await;
+        let web = server.web(&user).await;
+        let mut stream = other_device
+            .http
+            .get(server.url("/events"))
+            .send()
+            .await
+            .unwrap();
+        let profile = web.get("/profile").await;
+        let changed = web
+            .post_form(
+                "/profile/password",
+                &profile.csrf(),
+                &[
+                    ("current_password", &user.password),
+                    ("new_password", "Kranbahn am Nordhafen 7"),
+                    ("confirm_password", "Kranbahn am Nordhafen 7"),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, 200, "{db}");
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while let Ok(Some(_)) = stream.chunk().await {}
+        })
+        .await;
+        assert!(
+            ended.is_ok(),
+            "{db}: the other device's stream ends with the new password"
+        );
+
+        // Deactivated: the token's stream ends too.
+        let mut token_stream = server.event_stream(&user).await;
+        let admin = server.user(Role::Admin).await;
+        let admin_web = server.web(&admin).await;
+        let form = admin_web.get(&format!("/admin/users/{}", user.id)).await;
+        let version = form.attr("input[name=version]", "value").unwrap();
+        admin_web
+            .post_form(
+                &format!("/admin/users/{}", user.id),
+                &form.csrf(),
+                &[
+                    ("version", &version),
+                    ("name", "Dieter Mayer"),
+                    ("role", "field"),
+                ],
+            )
+            .await;
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while let Ok(Some(_)) = token_stream.chunk().await {}
+        })
+        .await;
+        assert!(ended.is_ok(), "{db}: a deactivated user hears nothing more");
+        server.stop().await;
+    }
+}
