@@ -200,6 +200,8 @@ pub struct StoredRequest {
     pub id: RequestId,
     pub type_id: RequestTypeId,
     pub type_name: String,
+    /// What its type is for (a discount approval, a lead handoff …), if special.
+    pub purpose: Option<tandem_domain::request::Purpose>,
     pub requester_id: UserId,
     pub requester_name: String,
     pub assignee_id: Option<UserId>,
@@ -236,6 +238,7 @@ struct Row {
     id: Uuid,
     type_id: Uuid,
     type_name: Option<String>,
+    type_purpose: Option<String>,
     requester_id: Uuid,
     requester_name: Option<String>,
     assignee_id: Option<Uuid>,
@@ -271,6 +274,10 @@ impl From<Row> for StoredRequest {
             id: RequestId(r.id),
             type_id: RequestTypeId(r.type_id),
             type_name: r.type_name.unwrap_or_default(),
+            purpose: r
+                .type_purpose
+                .as_deref()
+                .and_then(tandem_domain::request::Purpose::parse),
             requester_id: UserId(r.requester_id),
             requester_name: r.requester_name.unwrap_or_default(),
             assignee_id: r.assignee_id.map(UserId),
@@ -347,6 +354,7 @@ fn select(ws: WorkspaceId) -> SelectStatement {
     let mut q = Query::select();
     q.columns(COLS[..25].iter().map(|c| ("requests", *c)))
         .expr_as(Expr::col(("t", "name")), "type_name")
+        .expr_as(Expr::col(("t", "purpose")), "type_purpose")
         .expr_as(Expr::col(("r", "name")), "requester_name")
         .expr_as(Expr::col(("a", "name")), "assignee_name")
         .expr_as(Expr::col(("acc", "name")), "account_name")

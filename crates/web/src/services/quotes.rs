@@ -244,7 +244,7 @@ pub async fn get(store: &Store, auth: &Auth, id: QuoteId) -> AppResult<Quote> {
     Ok(q)
 }
 
-fn may_decide(auth: &Auth, approval: Option<&StoredRequest>) -> bool {
+pub fn may_decide(auth: &Auth, approval: Option<&StoredRequest>) -> bool {
     auth.user.role == Role::Admin || approval.is_some_and(|r| r.assignee_id == Some(auth.user.id))
 }
 
@@ -281,8 +281,10 @@ pub async fn detail(
     let allowed = Allowed {
         edit: w && s.edit_refusal().is_none(),
         request_approval: w && s == Status::Draft && clearance == Clearance::NeedsApproval,
+        // An admin may also decide an approval whose request was closed without a
+        // decision (before that was refused), so that no quote stays stuck.
         decide: s == Status::AwaitingApproval
-            && open_request
+            && (open_request || auth.user.role == Role::Admin)
             && quote.owner_id != auth.user.id
             && may_decide(auth, approval.as_ref()),
         send: w

@@ -213,14 +213,18 @@ pub fn allowed(auth: &Auth, r: &StoredRequest) -> Allowed {
     if r.status.is_closed() {
         return Allowed::default();
     }
-    // A lead handoff is accepted or rejected on the lead, which closes the request.
-    let decided_elsewhere = r.lead_id.is_some();
+    // A lead handoff is accepted or rejected on the lead, a discount approval granted
+    // or refused on its quote: the decision closes the request, nothing else may (a
+    // closed approval would leave its quote waiting for good).
+    let approval = r.purpose == Some(request::Purpose::Approval);
+    let decided_elsewhere = r.lead_id.is_some() || approval;
     let worker = may_work_on(auth, r);
     let requester = r.requester_id == auth.user.id;
     let statuses = Status::ALL
         .into_iter()
         .filter(|s| r.status.can_move_to(*s))
         .filter(|s| !(decided_elsewhere && *s == Status::Done))
+        .filter(|s| !(approval && *s == Status::Cancelled))
         .filter(|s| match s {
             Status::Cancelled => worker || requester,
             Status::InProgress if r.status == Status::Waiting => worker || requester,

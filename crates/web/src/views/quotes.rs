@@ -188,17 +188,22 @@ pub async fn card(
 
 /// The quotes a request page links to (those answering it, or the one whose discount
 /// it approves), and where to start a quote if it asks for one.
+/// The quotes of a request page: links, where to start the quote it asks for, and the
+/// quote whose discount the viewer may grant or refuse right there (an approval).
+pub struct RequestQuotes {
+    pub links: Vec<(String, String)>,
+    pub make: String,
+    /// The id of the quote to decide on, or empty.
+    pub decide: String,
+}
+
 pub async fn for_request(
     state: &AppState,
     auth: &Auth,
     r: &tandem_store::requests::StoredRequest,
-) -> AppResult<(Vec<(String, String)>, String)> {
+) -> AppResult<RequestQuotes> {
     let tr = Tr::new(auth.user.locale);
-    let purpose = crate::services::requests::types(&state.store, auth)
-        .await?
-        .into_iter()
-        .find(|t| t.id == r.type_id)
-        .and_then(|t| t.purpose);
+    let purpose = r.purpose;
     let f = match purpose {
         Some(tandem_domain::request::Purpose::Approval) => Filter {
             approval_request_id: Some(r.id),
@@ -235,7 +240,23 @@ pub async fn for_request(
     } else {
         String::new()
     };
-    Ok((links, make))
+    let decide = found
+        .items
+        .iter()
+        .find(|q| {
+            purpose == Some(tandem_domain::request::Purpose::Approval)
+                && q.status == tandem_domain::quoting::Status::AwaitingApproval
+                && q.owner_id != auth.user.id
+                && (!r.status.is_closed() || auth.user.role == tandem_domain::Role::Admin)
+                && svc::may_decide(auth, Some(r))
+        })
+        .map(|q| q.id.to_string())
+        .unwrap_or_default();
+    Ok(RequestQuotes {
+        links,
+        make,
+        decide,
+    })
 }
 
 // ----- orders -----

@@ -422,6 +422,8 @@ struct ShowPage {
     quotes: Vec<(String, String)>,
     /// Where to start the quote it asks for, if it asks for one.
     make_quote: String,
+    /// The quote whose discount the viewer decides here (an approval), or empty.
+    decide_quote: String,
 }
 
 fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
@@ -539,10 +541,15 @@ async fn show_page(
         })
         .collect();
     let now = state.clock.now();
-    let (quotes, make_quote) = super::quotes::for_request(state, auth, &r).await?;
+    let super::quotes::RequestQuotes {
+        links: quotes,
+        make: make_quote,
+        decide: decide_quote,
+    } = super::quotes::for_request(state, auth, &r).await?;
     Ok(ShowPage {
         quotes,
         make_quote,
+        decide_quote,
         layout: Layout::new(
             auth,
             "requests",

@@ -805,3 +805,155 @@ async fn english_and_long_quotes_read_right_on_paper() {
         }
     }
 }
+
+/// The approval request of a quote is decided, never just closed: "Erledigt" and
+/// "Abbrechen" are not offered or accepted for it, the approver grants or refuses the
+/// discount right on the request page, and an admin can still decide a quote whose
+/// approval request was closed without a decision before.
+#[tokio::test]
+async fn a_discount_approval_is_decided_on_the_request_and_never_left_stuck() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let petra = server.person(Role::Manager, "Süd", "Petra Schulz").await;
+        let dieter = server.person(Role::Field, "Süd", "Dieter Mayer").await;
+        let (p, d) = (server.api_for(&petra).await, server.api_for(&dieter).await);
+        let account = d
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Brunnenbau Köhler GmbH"}),
+            )
+            .await;
+        let quote = d
+            .post(
+                "/api/v1/quotes",
+                json!({"account_id": account.body["id"],
+                       "lines": [{"name": "Brunnenpumpe", "unit_price": 100_000, "discount": "15"}]}),
+            )
+            .await;
+        assert_eq!(quote.status, 201, "{db}: {}", quote.body);
+        let quote_id = id(&quote.body);
+        let asked = d
+            .post(
+                &format!("/api/v1/quotes/{quote_id}/approval"),
+                json!({"note": "Großkunde"}),
+            )
+            .await;
+        assert_eq!(
+            asked.body["status"], "awaiting_approval",
+            "{db}: {}",
+            asked.body
+        );
+        let approval_id = asked.body["approval_request_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        // Petra cannot close it without deciding.
+        let current = p.get(&format!("/api/v1/requests/{approval_id}")).await.body;
+        for status in ["done", "cancelled"] {
+            let closed = p
+                .patch(
+                    &format!("/api/v1/requests/{approval_id}"),
+                    json!({"version": current["version"], "status": status}),
+                )
+                .await;
+            assert!(
+                closed.status.is_client_error(),
+                "{db}: {status}: {}",
+                closed.body
+            );
+        }
+        let web = server.web(&petra).await;
+        let page = web.get(&format!("/requests/{approval_id}")).await;
+        assert!(
+            page.select_all_text("select[name=status] option")
+                .iter()
+                .all(|o| o != "Erledigt" && o != "Abgebrochen"),
+            "{db}"
+        );
+        // She grants it right there.
+        assert!(
+            page.select_text("#approval-decision").is_some(),
+            "{db}: the decision is on the request"
+        );
+        let approved = web
+            .post_form(
+                &format!("/quotes/{quote_id}/approval/decision"),
+                &page.csrf(),
+                &[("decision", "approve"), ("note", "")],
+            )
+            .await;
+        assert_eq!(approved.status, 200, "{db}");
+        let after = d.get(&format!("/api/v1/quotes/{quote_id}")).await.body;
+        assert_eq!(after["status"], "approved", "{db}");
+        let request = p.get(&format!("/api/v1/requests/{approval_id}")).await.body;
+        assert_eq!(request["status"], "done", "{db}");
+
+        // A quote stuck the old way (its approval request closed without a decision):
+        // an admin can still decide it.
+        let second = d
+            .post(
+                "/api/v1/quotes",
+                json!({"account_id": account.body["id"],
+                       "lines": [{"name": "Pumpe", "unit_price": 50_000, "discount": "18"}]}),
+            )
+            .await;
+        let second_id = id(&second.body);
+        let asked = d
+            .post(
+                &format!("/api/v1/quotes/{second_id}/approval"),
+                json!({"note": "bitte"}),
+            )
+            .await;
+        let rid: uuid::Uuid = asked.body["approval_request_id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut tx = server.store.begin().await.unwrap();
+        let stored = tandem_store::requests::get(
+            &mut tx.conn(),
+            server.workspace,
+            tandem_domain::RequestId(rid),
+        )
+        .await
+        .unwrap();
+        tandem_store::requests::update(
+            &mut tx.conn(),
+            server.workspace,
+            stored.id,
+            tandem_store::requests::Guard::Version(stored.version),
+            &tandem_store::requests::Change {
+                status: Some(tandem_domain::request::Status::Done),
+                ..Default::default()
+            },
+            Instant::now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let admin = server.user(Role::Admin).await;
+        let admin_web = server.web(&admin).await;
+        let stuck = admin_web.get(&format!("/quotes/{second_id}")).await;
+        assert!(
+            stuck
+                .select_text("form[action$='/approval/decision']")
+                .is_some(),
+            "{db}: the admin may take back the stuck approval"
+        );
+        let rejected = admin_web
+            .post_form(
+                &format!("/quotes/{second_id}/approval/decision"),
+                &stuck.csrf(),
+                &[("decision", "reject"), ("note", "18 % geht nicht")],
+            )
+            .await;
+        assert_eq!(rejected.status, 200, "{db}");
+        let back = d.get(&format!("/api/v1/quotes/{second_id}")).await.body;
+        assert_eq!(
+            back["status"], "draft",
+            "{db}: Dieter can change and resend it"
+        );
+        server.stop().await;
+    }
+}
