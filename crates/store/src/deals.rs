@@ -1089,7 +1089,14 @@ pub async fn board(
     if let Some(ids) = &f.seen.0 {
         q.cond_where(people(ids).add(Expr::col("owner_key").eq(Uuid::nil())));
     }
-    let sums: Vec<StageSum> = c.all(&q).await?;
+    let mut sums: Vec<StageSum> = c.all(&q).await?;
+    // Deals without an amount are counted under the currency "" (the totals key cannot
+    // be NULL): they have no money to add up.
+    for s in &mut sums {
+        if s.currency.as_deref() == Some("") {
+            s.currency = None;
+        }
+    }
 
     let mut cards = HashMap::new();
     for &stage in stages {

@@ -515,3 +515,39 @@ async fn the_boards_running_totals_follow_every_kind_of_deal_change() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn deals_without_an_amount_add_no_currency_less_zero_to_the_board() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (api, rep) = server.api(Role::Manager).await;
+        let acc = api
+            .post("/api/v1/accounts", json!({"name": "Ohne Betrag GmbH"}))
+            .await
+            .body;
+        for (title, amount) in [
+            (
+                "Mit Betrag",
+                Some(json!({"minor": 5_000_000, "currency": "EUR"})),
+            ),
+            ("Aus einem Lead", None),
+        ] {
+            let mut body = json!({"title": title, "account_id": acc["id"]});
+            if let Some(a) = amount {
+                body["amount"] = a;
+            }
+            assert_eq!(api.post("/api/v1/deals", body).await.status, 201, "{db}");
+        }
+        let web = server.web(&rep).await;
+        let board = web.get("/board").await;
+        let sums = board.select_all_text(".column-head .sum");
+        assert_eq!(sums[0], "50.000,00 €", "{db}: {sums:?}");
+        assert!(sums.iter().all(|s| !s.contains(" · ")), "{db}: {sums:?}");
+        assert_eq!(
+            board.select_text(".pagehead .lead strong").as_deref(),
+            Some("50.000,00 €"),
+            "{db}: the page total"
+        );
+        server.stop().await;
+    }
+}
