@@ -110,6 +110,7 @@ pager-label = Seiten
 pager-first = Zum Anfang
 pager-next = Weitere
 history-create = Angelegt
+history-unnamed-record = ein Datensatz, den Sie nicht sehen können
 history-update = Geändert
 history-delete = In den Papierkorb verschoben
 history-restore = Wiederhergestellt

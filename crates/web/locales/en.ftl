@@ -110,6 +110,7 @@ pager-label = Pages
 pager-first = First page
 pager-next = More
 history-create = Created
+history-unnamed-record = a record you cannot see
 history-update = Changed
 history-delete = Moved to the trash
 history-restore = Restored

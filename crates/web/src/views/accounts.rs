@@ -502,6 +502,7 @@ pub async fn show(
     let id = parse_id(&id)?;
     let account = svc::get(&state.store, &auth, id).await?;
     let history = svc::history(&state.store, &auth, id).await?;
+    let names = super::history::referenced_names(&state, &auth, &history).await;
     let users = user_svc::list(&state.store, &auth).await?;
     let owner = account.owner_name.clone().unwrap_or_default();
     let contacts = crate::services::contacts::list(
@@ -570,7 +571,7 @@ pub async fn show(
             all
         },
         notes: account.data.notes.clone().unwrap_or_default(),
-        history: history_items(history, tr, |field, value| match field {
+        history: history_items(history, tr, &names, |field, value| match field {
             "owner_id" => users
                 .iter()
                 .find(|u| u.id.to_string() == value)

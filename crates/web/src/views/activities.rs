@@ -312,13 +312,14 @@ pub async fn show(
     let id = parse_id(&id)?;
     let a = svc::get(&state.store, &auth, id).await?;
     let history = svc::history(&state.store, &auth, id).await?;
+    let names = super::history::referenced_names(&state, &auth, &history).await;
     let own = a.created_by == Some(auth.user.id);
     Ok(render(ShowPage {
         layout: Layout::new(&auth, "", a.data.subject.clone()).with_notice(n.notice.as_deref()),
         id: a.id.to_string(),
         kind_label: tr.t(&format!("activity-kind-{}", a.data.kind.as_str())),
         when: tr.instant(&a.data.occurred_at),
-        history: history_items(history, tr, |field, value| match field {
+        history: history_items(history, tr, &names, |field, value| match field {
             "kind" => Kind::parse(value).map(|k| tr.t(&format!("activity-kind-{}", k.as_str()))),
             _ => None,
         }),

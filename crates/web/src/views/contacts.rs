@@ -393,6 +393,7 @@ pub async fn show(
     let id = parse_id(&id)?;
     let contact = svc::get(&state.store, &auth, id).await?;
     let history = svc::history(&state.store, &auth, id).await?;
+    let names = super::history::referenced_names(&state, &auth, &history).await;
     let days = svc::stale_days(&state.store, &auth).await?;
     let date = |d: Option<jiff::civil::Date>| {
         d.map(|d| tandem_domain::format::date(d, tr.locale))
@@ -434,7 +435,7 @@ pub async fn show(
         verified_on: date(contact.data.verified_on),
         stale: contact.data.is_stale(tandem_domain::format::today(), days),
         stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
-        history: history_items(history, tr, |field, value| match field {
+        history: history_items(history, tr, &names, |field, value| match field {
             "account_id" if value == account_id => Some(account_name.clone()),
             "salutation" => Salutation::parse(value).map(|s| salutation_label(tr, s)),
             _ => None,

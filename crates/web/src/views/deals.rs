@@ -619,6 +619,7 @@ async fn show_page(
     let locale = auth.user.locale;
     let deal = svc::get(&state.store, auth, id).await?;
     let history = svc::history(&state.store, auth, id).await?;
+    let names = super::history::referenced_names(&state, auth, &history).await;
     let (visits, slips) = svc::timeline(&state.store, auth, id).await?;
     let users = user_svc::list(&state.store, auth).await?;
     let pipelines = pipeline_svc::list(&state.store, auth).await?;
@@ -876,7 +877,7 @@ async fn show_page(
                 )
             })
             .collect(),
-        history: history_items(history, tr, |field, value| match field {
+        history: history_items(history, tr, &names, |field, value| match field {
             "owner_id" | "inside_partner_id" => user_name(value),
             "stage_id" => stage_name(value),
             "contact_id" => contact_name(value),

@@ -1,8 +1,68 @@
 //! The history of a record (its audit log), formatted for its page.
 
-use crate::i18n::Tr;
+use crate::{AppState, auth::Auth, i18n::Tr, services};
 use serde_json::Value;
+use std::collections::HashMap;
+use tandem_domain::{AccountId, ContactId, DealId};
 use tandem_store::audit::AuditEntry;
+
+/// The names of the records and people that the history's changes refer to by id
+/// (a company the contact belonged to before, a former owner …), as far as the viewer
+/// may see them; the others stay unnamed.
+pub async fn referenced_names(
+    state: &AppState,
+    auth: &Auth,
+    entries: &[AuditEntry],
+) -> HashMap<String, String> {
+    let mut names = HashMap::new();
+    let mut wanted: Vec<(String, String)> = vec![];
+    for e in entries {
+        for (field, pair) in e.diff.as_object().into_iter().flatten() {
+            for v in pair.as_array().into_iter().flatten() {
+                if let Some(id) = v.as_str().filter(|s| s.parse::<uuid::Uuid>().is_ok())
+                    && !wanted.iter().any(|(_, w)| w == id)
+                {
+                    wanted.push((field.clone(), id.to_string()));
+                }
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return names;
+    }
+    let people = services::users::list(&state.store, auth)
+        .await
+        .unwrap_or_default();
+    for (field, id) in wanted {
+        let Ok(uuid) = id.parse::<uuid::Uuid>() else {
+            continue;
+        };
+        let name = match field.as_str() {
+            "account_id" | "parent_id" => {
+                services::accounts::get(&state.store, auth, AccountId(uuid))
+                    .await
+                    .ok()
+                    .map(|a| a.data.name)
+            }
+            "contact_id" => services::contacts::get(&state.store, auth, ContactId(uuid))
+                .await
+                .ok()
+                .map(|c| c.data.display_name()),
+            "deal_id" => services::deals::get(&state.store, auth, DealId(uuid))
+                .await
+                .ok()
+                .map(|d| d.data.title),
+            _ => people
+                .iter()
+                .find(|u| u.id.0 == uuid)
+                .map(|u| u.name.clone()),
+        };
+        if let Some(n) = name {
+            names.insert(id, n);
+        }
+    }
+    names
+}
 
 /// One entry of the history, formatted.
 pub struct HistoryItem {
@@ -13,12 +73,25 @@ pub struct HistoryItem {
     pub changes: Vec<(String, String, String)>,
 }
 
-/// `resolve(field, value)` names what an id or code stands for (owner names, labels).
+/// `resolve(field, value)` names what a code stands for (labels); `names` what an id
+/// stands for (from [`referenced_names`]). An id that is not named reads as a record
+/// one may not see, never as the id itself.
 pub fn history_items(
     entries: Vec<AuditEntry>,
     tr: Tr,
+    names: &HashMap<String, String>,
     resolve: impl Fn(&str, &str) -> Option<String>,
 ) -> Vec<HistoryItem> {
+    let resolve = |field: &str, value: &str| -> Option<String> {
+        resolve(field, value)
+            .or_else(|| names.get(value).cloned())
+            .or_else(|| {
+                value
+                    .parse::<uuid::Uuid>()
+                    .is_ok()
+                    .then(|| tr.t("history-unnamed-record"))
+            })
+    };
     let locale = tr.locale;
     // Money and deal contacts are stored as objects; they read as amounts and roles.
     let object = |o: &serde_json::Map<String, Value>| -> String {
@@ -60,6 +133,9 @@ pub fn history_items(
     };
     let show = |field: &str, v: &Value| match v {
         Value::Null => "–".to_string(),
+        Value::String(s) if s.is_empty() => "–".to_string(),
+        Value::Object(o) if o.is_empty() => "–".to_string(),
+        Value::Array(a) if a.is_empty() => "–".to_string(),
         Value::String(s) => resolve(field, s).unwrap_or_else(|| s.clone()),
         Value::Bool(b) => if *b { "✓" } else { "–" }.to_string(),
         Value::Object(o) => object(o),
@@ -92,7 +168,8 @@ pub fn history_items(
                                 show(field, &pair[1]),
                             )
                         })
-                        // Changes that read the same (a default filled in) say nothing.
+                        // Changes that read the same (a default filled in, nothing
+                        // to nothing) say nothing.
                         .filter(|(_, old, new)| old != new)
                         .collect()
                 })

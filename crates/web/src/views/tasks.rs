@@ -244,9 +244,11 @@ async fn form_page(
     let tr = Tr::new(auth.user.locale);
     let users = user_svc::list(&state.store, auth).await?;
     let history = match task {
-        Some(t) => history_items(svc::history(&state.store, auth, t.id).await?, tr, |_, _| {
-            None
-        }),
+        Some(t) => {
+            let entries = svc::history(&state.store, auth, t.id).await?;
+            let names = super::history::referenced_names(state, auth, &entries).await;
+            history_items(entries, tr, &names, |_, _| None)
+        }
         None => vec![],
     };
     Ok(FormPage {

@@ -384,3 +384,58 @@ async fn a_contact_edit_conflict_lists_what_the_colleague_saved() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_history_names_records_and_leaves_out_empty_changes() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (api, user) = server.api(Role::Manager).await;
+        let first = api
+            .post("/api/v1/accounts", json!({"name": "Alte Firma GmbH"}))
+            .await
+            .body;
+        let second = api
+            .post("/api/v1/accounts", json!({"name": "Neue Firma AG"}))
+            .await
+            .body;
+        let contact = api
+            .post(
+                "/api/v1/contacts",
+                json!({"last_name": "Wechsel", "account_id": first["id"]}),
+            )
+            .await
+            .body;
+        let id = contact["id"].as_str().unwrap();
+        let moved = api
+            .patch(
+                &format!("/api/v1/contacts/{id}"),
+                json!({"version": contact["version"], "account_id": second["id"]}),
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{db}: {}", moved.body);
+        let page = server
+            .web(&user)
+            .await
+            .get(&format!("/contacts/{id}"))
+            .await;
+        let changes = page.select_all_text(".timeline .changes li");
+        assert!(
+            changes
+                .iter()
+                .any(|c| c == "Unternehmen: Alte Firma GmbH → Neue Firma AG"),
+            "{db}: {changes:?}"
+        );
+        for c in &changes {
+            assert!(
+                !c.contains(first["id"].as_str().unwrap()),
+                "{db}: a raw id: {c}"
+            );
+            assert!(
+                !c.ends_with('→') && !c.contains("– → –"),
+                "{db}: an empty change: {c}"
+            );
+            assert!(!c.starts_with("Eigene Felder"), "{db}: {c}");
+        }
+        server.stop().await;
+    }
+}
