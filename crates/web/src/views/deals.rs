@@ -619,7 +619,7 @@ async fn show_page(
     let locale = auth.user.locale;
     let deal = svc::get(&state.store, auth, id).await?;
     let history = svc::history(&state.store, auth, id).await?;
-    let names = super::history::referenced_names(&state, auth, &history).await;
+    let names = super::history::referenced_names(state, auth, &history).await;
     let (visits, slips) = svc::timeline(&state.store, auth, id).await?;
     let users = user_svc::list(&state.store, auth).await?;
     let pipelines = pipeline_svc::list(&state.store, auth).await?;
