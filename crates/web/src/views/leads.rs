@@ -395,6 +395,8 @@ struct ShowPage {
     account_href: String,
     rejected: String,
     reasons: Options,
+    /// What was typed into the accept or reject form (kept after a refusal).
+    typed: DecisionForm,
     steps: Vec<Step>,
     form: LeadFields,
     salutation_options: Options,
@@ -687,6 +689,7 @@ async fn show_page(
             .unwrap_or_default(),
         rejected,
         reasons: reason_options(&tr),
+        typed: DecisionForm::default(),
         steps: d
             .events
             .iter()
@@ -741,6 +744,17 @@ pub async fn show(
 }
 
 /// A refused action: the lead page again with the messages, in the right box.
+/// A refused decision: the page again with the reason, and what was typed kept.
+async fn refused_decision(
+    state: &AppState,
+    auth: &Auth,
+    id: LeadId,
+    e: AppError,
+    typed: DecisionForm,
+) -> AppResult<Response> {
+    refused_with(state, auth, id, e, None, true, typed).await
+}
+
 async fn refused(
     state: &AppState,
     auth: &Auth,
@@ -748,6 +762,18 @@ async fn refused(
     e: AppError,
     edit: Option<LeadFields>,
     decision: bool,
+) -> AppResult<Response> {
+    refused_with(state, auth, id, e, edit, decision, DecisionForm::default()).await
+}
+
+async fn refused_with(
+    state: &AppState,
+    auth: &Auth,
+    id: LeadId,
+    e: AppError,
+    edit: Option<LeadFields>,
+    decision: bool,
+    typed: DecisionForm,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let (status, invalid) = match e {
@@ -765,6 +791,10 @@ async fn refused(
     let mut page = show_page(state, auth, id, edit, edit_errors, decision_errors).await?;
     if decision {
         page.alerts = invalid.0.iter().map(|f| page.alert(f)).collect();
+        for (value, _, selected) in page.reasons.iter_mut() {
+            *selected = *value == typed.reason;
+        }
+        page.typed = typed;
     }
     if status == StatusCode::CONFLICT {
         page.layout.notice = invalid
@@ -879,7 +909,7 @@ pub async fn set_status(
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct DecisionForm {
     #[serde(default)]
     reason: String,
@@ -904,18 +934,18 @@ pub async fn accept(
             Some(minor) => Some(Money::new(minor, "EUR")),
             None => {
                 let e = Invalid::one("amount", "invalid_amount").into();
-                return refused(&state, &auth, id, e, None, true).await;
+                return refused_decision(&state, &auth, id, e, f).await;
             }
         },
     };
     let input = svc::AcceptInput {
-        deal_title: Some(f.deal_title).filter(|t| !t.trim().is_empty()),
+        deal_title: Some(f.deal_title.clone()).filter(|t| !t.trim().is_empty()),
         amount,
         ..svc::AcceptInput::default()
     };
     match svc::accept(&state.store, &auth, id, &input, state.clock.now()).await {
         Ok(a) => Ok(see_other(&format!("/deals/{}?notice=created", a.deal_id))),
-        Err(e) => refused(&state, &auth, id, e, None, true).await,
+        Err(e) => refused_decision(&state, &auth, id, e, f).await,
     }
 }
 
@@ -938,7 +968,7 @@ pub async fn reject(
     .await
     {
         Ok(_) => Ok(see_other(&format!("/leads/{id}?notice=lead-rejected"))),
-        Err(e) => refused(&state, &auth, id, e, None, true).await,
+        Err(e) => refused_decision(&state, &auth, id, e, f).await,
     }
 }
 

@@ -306,3 +306,69 @@ async fn an_early_lead_is_refused_then_routed_rejected_and_reported() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_refused_rejection_keeps_what_was_typed() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        server
+            .person(Role::Manager, "Außendienst", "Petra Schulz")
+            .await;
+        let mia = server
+            .person(Role::Marketing, "Marketing", "Mia Marketing")
+            .await;
+        let bernd = server
+            .person(Role::Field, "Außendienst", "Bernd Berg")
+            .await;
+        let m = server.api_for(&mia).await;
+        let lead = m
+            .post(
+                "/api/v1/leads",
+                json!({"first_name": "Eva", "last_name": "Early", "company": "Früh KG", "employees": 80,
+                       "phone": "030 1", "position": "Einkauf", "source": "trade_fair",
+                       "answers": {"budget": "?", "authority": "?", "need": "?", "timing": "2028"}}),
+            )
+            .await;
+        let id = lead.body["id"].as_str().unwrap().to_string();
+        let handed = m
+            .post(&format!("/api/v1/leads/{id}/handoff"), json!({}))
+            .await;
+        assert_eq!(
+            handed.body["assignee_id"],
+            bernd.id.to_string(),
+            "{db}: {}",
+            handed.body
+        );
+        let web = server.web(&bernd).await;
+        let page = web.get(&format!("/leads/{id}")).await;
+        let no_reason = web
+            .post_form(
+                &format!("/leads/{id}/reject"),
+                &page.csrf(),
+                &[("reason", ""), ("comment", "Kein Budget vor 2028")],
+            )
+            .await;
+        assert_eq!(no_reason.status, 422, "{db}");
+        assert_eq!(
+            no_reason.select_text("#reject-comment").as_deref(),
+            Some("Kein Budget vor 2028"),
+            "{db}: the comment stays"
+        );
+        let no_comment = web
+            .post_form(
+                &format!("/leads/{id}/reject"),
+                &page.csrf(),
+                &[("reason", "no_budget"), ("comment", "")],
+            )
+            .await;
+        assert_eq!(no_comment.status, 422, "{db}: a rejection needs a comment");
+        assert_eq!(
+            no_comment
+                .attr("#reject-reason option[selected]", "value")
+                .as_deref(),
+            Some("no_budget"),
+            "{db}: the reason stays"
+        );
+        server.stop().await;
+    }
+}
