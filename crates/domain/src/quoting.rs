@@ -674,6 +674,66 @@ pub fn quantity_text(thousandths: i64, locale: Locale) -> String {
     format!("{int}{dec}{}", digits.trim_end_matches('0'))
 }
 
+/// The unit as it reads after the quantity: "2 Tage", "1 Tag", "3,5 Stunden". Units
+/// are the catalogue's own words; the common ones get their plural, any other stays as
+/// written (an abbreviation such as "Std." or "m²" needs none).
+pub fn unit_text(thousandths: i64, unit: &str) -> String {
+    const PLURALS: [(&str, &str); 26] = [
+        ("Tag", "Tage"),
+        ("Stunde", "Stunden"),
+        ("Woche", "Wochen"),
+        ("Monat", "Monate"),
+        ("Jahr", "Jahre"),
+        ("Paket", "Pakete"),
+        ("Lizenz", "Lizenzen"),
+        ("Satz", "Sätze"),
+        ("Karton", "Kartons"),
+        ("Palette", "Paletten"),
+        ("Einheit", "Einheiten"),
+        ("Rolle", "Rollen"),
+        ("Flasche", "Flaschen"),
+        ("Pauschale", "Pauschalen"),
+        ("Anlage", "Anlagen"),
+        ("day", "days"),
+        ("hour", "hours"),
+        ("week", "weeks"),
+        ("month", "months"),
+        ("year", "years"),
+        ("piece", "pieces"),
+        ("package", "packages"),
+        ("licence", "licences"),
+        ("license", "licenses"),
+        ("set", "sets"),
+        ("unit", "units"),
+    ];
+    let one = thousandths == quote::QUANTITY_SCALE;
+    let word = unit.trim();
+    if one {
+        return word.to_string();
+    }
+    PLURALS
+        .iter()
+        .find(|(singular, _)| singular.eq_ignore_ascii_case(word))
+        .map(|(singular, plural)| {
+            // Keep the catalogue's capitalisation of the first letter.
+            if word.starts_with(|c: char| c.is_uppercase())
+                == singular.starts_with(|c: char| c.is_uppercase())
+            {
+                plural.to_string()
+            } else {
+                let mut p = plural.chars();
+                match p.next() {
+                    Some(f) if word.starts_with(|c: char| c.is_uppercase()) => {
+                        f.to_uppercase().chain(p).collect()
+                    }
+                    Some(f) => f.to_lowercase().chain(p).collect(),
+                    None => String::new(),
+                }
+            }
+        })
+        .unwrap_or_else(|| word.to_string())
+}
+
 /// The recipient as a letter addresses them: "Herrn Dr. Jens Köhler" (DIN 5008 puts
 /// the salutation into the address field).
 pub fn addressee(salutation: crate::contact::Salutation, name: &str, locale: Locale) -> String {
@@ -734,6 +794,24 @@ pub fn standard_texts(locale: Locale) -> (String, String) {
 
 /// The largest logo an admin may upload.
 pub const MAX_LOGO_BYTES: usize = 2 * 1024 * 1024;
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn units_read_in_the_plural_after_more_than_one() {
+        assert_eq!(unit_text(2_000, "Tag"), "Tage");
+        assert_eq!(unit_text(1_000, "Tag"), "Tag");
+        assert_eq!(unit_text(3_500, "Stunde"), "Stunden");
+        assert_eq!(unit_text(500, "Stunde"), "Stunden");
+        assert_eq!(unit_text(2_000, "Stück"), "Stück");
+        assert_eq!(unit_text(2_000, "Std."), "Std.");
+        assert_eq!(unit_text(2_000, "day"), "days");
+        assert_eq!(unit_text(2_000, "Day"), "Days");
+        assert_eq!(unit_text(2_000, "tag"), "tage");
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -370,7 +370,7 @@ deal-days = { $days ->
 }
 deal-probability-from-stage = { $p } (stage default)
 deal-probability-hint = Empty: the stage's default.
-deal-exit-refused = The deal cannot leave "{ $stage }" yet. Missing:
+deal-exit-refused = The deal cannot leave "{ $stage }" yet:
 deal-fill-in = Fill in
 deal-slips = { $count ->
     [one] Close date moved once
@@ -744,7 +744,7 @@ request-to-open = Back to open
 request-to-in-progress = Start work
 request-to-waiting = Ask back (pause the clock)
 request-to-done = Done
-request-to-cancelled = Cancel
+request-to-cancelled = Withdraw the request
 escalation-team-lead = Team lead
 escalation-manager = Sales manager
 timeline-created-partner = Request made – to { $name } (tandem partner).
@@ -1092,7 +1092,7 @@ lead-with = with { $name }
 lead-the-request = Handoff request
 lead-open-account = Company
 lead-open-deal = Open the deal
-lead-refused = That did not work:
+lead-refused = Not possible like this:
 lead-rejected-because = Rejected by sales: { $reason } – “{ $comment }”
 lead-decide = Accept or reject
 lead-decide-hint = Accepting creates the company (or uses the existing one), the contact and a deal. A rejection needs a reason; marketing will see it.

@@ -1493,7 +1493,7 @@ fn build_document(
                 _ => x.description.clone(),
             },
             quantity: quoting::quantity_text(x.quantity, l),
-            unit: x.unit.clone(),
+            unit: quoting::unit_text(x.quantity, &x.unit),
             unit_price: money(x.unit_price),
             discount: if x.discount_bp > 0 {
                 format::percent(x.discount_bp, l)

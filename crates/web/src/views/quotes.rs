@@ -608,7 +608,7 @@ fn line_views(tr: &Tr, c: &quoting::QuoteContent) -> Vec<LineView> {
             name: l.name.clone(),
             description: l.description.clone(),
             quantity: quoting::quantity_text(l.quantity, tr.locale),
-            unit: l.unit.clone(),
+            unit: quoting::unit_text(l.quantity, &l.unit),
             unit_price: money(l.unit_price, &c.currency, tr.locale),
             discount: if l.discount_bp > 0 {
                 format::percent(l.discount_bp, tr.locale)
