@@ -348,6 +348,29 @@ async fn marketing_sees_the_lead_funnel_and_campaign_figures() {
         let web = server.web(&mia_user).await;
         let page = web.get(&format!("/kpis/marketing?period={this}")).await;
         assert_eq!(page.status, 200, "{db}: {}", page.text);
+        let months = [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ];
+        assert_eq!(
+            page.select_text(".pagehead .lead"),
+            Some(format!(
+                "{} {}",
+                months[today.month() as usize - 1],
+                today.year()
+            )),
+            "{db}: the month by its name"
+        );
         assert_eq!(
             page.select_all_text("#lead-funnel tbody td:nth-child(2)"),
             ["3", "2", "1", "0"],

@@ -327,7 +327,11 @@ pub fn period_label(tr: &Tr, p: &Period) -> String {
                 &format!("{} / {}", w.week(), w.year()),
             )
         }
-        PeriodKind::Month => p.start.strftime("%m/%Y").to_string(),
+        PeriodKind::Month => format!(
+            "{} {}",
+            tr.t(&format!("month-{}", p.start.month())),
+            p.start.year()
+        ),
         PeriodKind::Quarter => format!("Q{} {}", (p.start.month() - 1) / 3 + 1, p.start.year()),
         PeriodKind::Year => p.start.year().to_string(),
     }
