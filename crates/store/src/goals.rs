@@ -297,6 +297,26 @@ pub async fn rule(c: &mut Conn<'_>, ws: WorkspaceId, id: RuleId) -> StoreResult<
         .try_into()
 }
 
+/// The names of deleted rules, for the cases they opened (a case outlives its rule).
+pub async fn deleted_rule_names(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+) -> StoreResult<Vec<(RuleId, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct Named {
+        id: Uuid,
+        name: String,
+    }
+    let q = Query::select()
+        .columns(["id", "name"])
+        .from("intervention_rules")
+        .and_where(Expr::col("workspace_id").eq(ws.0))
+        .and_where(Expr::col("deleted_at").is_not_null())
+        .to_owned();
+    let rows: Vec<Named> = c.all(&q).await?;
+    Ok(rows.into_iter().map(|r| (RuleId(r.id), r.name)).collect())
+}
+
 pub async fn rules(c: &mut Conn<'_>, ws: WorkspaceId) -> StoreResult<Vec<Rule>> {
     let mut q = rule_select(ws);
     q.order_by("created_at", Order::Asc).limit(500);

@@ -259,6 +259,8 @@ pub async fn close_case(
 pub struct CaseView {
     pub case: Case,
     pub rule_name: String,
+    /// The rule that opened the case has been deleted since.
+    pub rule_deleted: bool,
     pub metric: Option<tandem_domain::metrics::Metric>,
     pub subject_name: String,
     pub goal_values: Vec<Option<i64>>,
@@ -268,12 +270,16 @@ async fn view(
     store: &Store,
     auth: &Auth,
     case: Case,
-    rules: &[Rule],
-    people: &People,
-    teams: &[users::Team],
+    cx: &Context,
     now: Instant,
 ) -> AppResult<CaseView> {
-    let rule = rules.iter().find(|r| r.id == case.rule_id);
+    let (people, teams) = (&cx.people, &cx.teams);
+    let rule = cx.rules.iter().find(|r| r.id == case.rule_id);
+    let deleted_name = cx
+        .deleted_rules
+        .iter()
+        .find(|(id, _)| *id == case.rule_id)
+        .map(|(_, name)| name.clone());
     let mut goal_values = vec![];
     if case.open && !case.data.goals.is_empty() {
         let ws = auth.user.workspace_id;
@@ -304,7 +310,11 @@ async fn view(
             .collect();
     }
     Ok(CaseView {
-        rule_name: rule.map(|r| r.data.name.clone()).unwrap_or_default(),
+        rule_deleted: rule.is_none(),
+        rule_name: rule
+            .map(|r| r.data.name.clone())
+            .or(deleted_name)
+            .unwrap_or_default(),
         metric: rule.map(|r| r.data.metric),
         subject_name: subject_name(people, teams, &case.subject),
         goal_values,
@@ -312,14 +322,24 @@ async fn view(
     })
 }
 
-async fn context(store: &Store, auth: &Auth) -> AppResult<(Vec<Rule>, People, Vec<users::Team>)> {
+/// What the case views need besides the cases: the rules (and the names of deleted
+/// ones), the people and the teams.
+struct Context {
+    rules: Vec<Rule>,
+    deleted_rules: Vec<(tandem_domain::RuleId, String)>,
+    people: People,
+    teams: Vec<users::Team>,
+}
+
+async fn context(store: &Store, auth: &Auth) -> AppResult<Context> {
     let ws = auth.user.workspace_id;
     let mut c = store.read().await?;
-    Ok((
-        store::rules(&mut c.conn(), ws).await?,
-        People::load(&mut c.conn(), ws).await?,
-        users::teams(&mut c.conn(), ws).await?,
-    ))
+    Ok(Context {
+        rules: store::rules(&mut c.conn(), ws).await?,
+        deleted_rules: store::deleted_rule_names(&mut c.conn(), ws).await?,
+        people: People::load(&mut c.conn(), ws).await?,
+        teams: users::teams(&mut c.conn(), ws).await?,
+    })
 }
 
 pub async fn case_views(
@@ -329,10 +349,10 @@ pub async fn case_views(
     now: Instant,
 ) -> AppResult<Vec<CaseView>> {
     let all = cases(store, auth, open_only).await?;
-    let (rules, people, teams) = context(store, auth).await?;
+    let cx = context(store, auth).await?;
     let mut out = vec![];
     for c in all {
-        out.push(view(store, auth, c, &rules, &people, &teams, now).await?);
+        out.push(view(store, auth, c, &cx, now).await?);
     }
     Ok(out)
 }
@@ -344,8 +364,8 @@ pub async fn case_view(
     now: Instant,
 ) -> AppResult<CaseView> {
     let c = case(store, auth, id).await?;
-    let (rules, people, teams) = context(store, auth).await?;
-    view(store, auth, c, &rules, &people, &teams, now).await
+    let cx = context(store, auth).await?;
+    view(store, auth, c, &cx, now).await
 }
 
 // ----- evaluation -----

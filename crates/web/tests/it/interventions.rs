@@ -1065,6 +1065,26 @@ async fn a_team_rule_opens_one_case_for_the_slumping_team_only() {
             1,
             "{db}"
         );
+        // The rule is deleted; its case keeps the rule's name, marked as deleted.
+        let rule_id = rule.body["id"].as_str().unwrap();
+        assert_eq!(
+            petra
+                .delete(&format!("/api/v1/intervention-rules/{rule_id}"))
+                .await
+                .status,
+            204,
+            "{db}"
+        );
+        let page = server
+            .web(&petra_user)
+            .await
+            .get(&format!("/interventions/{id}"))
+            .await;
+        assert_eq!(
+            page.select_text(".pagehead h1").as_deref(),
+            Some("Team-Abschlussquote (Regel gelöscht)"),
+            "{db}"
+        );
         server.stop().await;
     }
 }

@@ -35,7 +35,7 @@ pub async fn interventions(
             let m = v.metric.unwrap_or(Metric::WinRate);
             CaseRow {
                 id: v.case.id.to_string(),
-                title: v.rule_name.clone(),
+                title: rule_title(&tr, &v),
                 subject: v.subject_name.clone(),
                 opened: Period::parse(&v.case.opened_period)
                     .map(|p| period_label(&tr, &p))
@@ -259,10 +259,10 @@ async fn case_page(
         })
         .collect();
     Ok(CasePage {
-        layout: Layout::new(auth, "kpis", v.rule_name.clone()).within("interventions"),
+        layout: Layout::new(auth, "kpis", rule_title(&tr, &v)).within("interventions"),
         id: v.case.id.to_string(),
         version: v.case.version,
-        title: v.rule_name.clone(),
+        title: rule_title(&tr, &v),
         subject: v.subject_name.clone(),
         open: v.case.open,
         proposes_close: v.case.open && v.case.recovered_period.is_some(),
@@ -390,4 +390,13 @@ pub async fn close_case(
     Ok(see_other(&format!(
         "/interventions/{id}?notice=case-closed"
     )))
+}
+
+/// The case's title: its rule's name, marked when the rule has been deleted since.
+fn rule_title(tr: &Tr, v: &case_svc::CaseView) -> String {
+    match (v.rule_deleted, v.rule_name.is_empty()) {
+        (false, _) => v.rule_name.clone(),
+        (true, false) => tr.t1("case-rule-deleted", "name", &v.rule_name),
+        (true, true) => tr.t("case-rule-gone"),
+    }
 }
