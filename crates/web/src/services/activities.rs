@@ -28,6 +28,16 @@ pub async fn list(
     let mut filter = filter.clone();
     filter.seen = super::seen(store, auth).await?;
     let mut c = store.read().await?;
+    // In trust mode a person's activity is theirs: listing a colleague's activities by
+    // author would count them all the same.
+    if let Some(author) = filter.created_by
+        && author != auth.user.id
+        && tandem_store::workspaces::get(&mut c.conn(), auth.user.workspace_id)
+            .await?
+            .trust_mode
+    {
+        return Err(crate::error::AppError::Forbidden);
+    }
     Ok(activities::list(
         &mut c.conn(),
         auth.user.workspace_id,

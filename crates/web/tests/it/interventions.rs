@@ -402,6 +402,14 @@ async fn in_trust_mode_a_manager_cannot_read_a_reps_activity_by_any_route() {
             json!(["activities", "key_conversations"]),
             "{db}"
         );
+        let by_author = petra
+            .get(&format!("/api/v1/activities?created_by={}", rep_user.id))
+            .await;
+        assert_eq!(by_author.status, 403, "{db}: {}", by_author.body);
+        let own_by_author = rep
+            .get(&format!("/api/v1/activities?created_by={}", rep_user.id))
+            .await;
+        assert_eq!(own_by_author.status, 200, "{db}: {}", own_by_author.body);
         let team = rep_user_team(&petra, &rep_user.id.to_string()).await;
         let t = petra
             .get(&format!("/api/v1/metrics/activities?scope=team:{team}"))

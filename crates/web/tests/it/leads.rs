@@ -164,12 +164,18 @@ async fn an_early_lead_is_refused_then_routed_rejected_and_reported() {
         );
         // The request is decided on the lead, not closed on its own.
         let closed = b
-            .post(
-                &format!("/api/v1/requests/{rid}/status"),
-                json!({"status": "done"}),
+            .patch(
+                &format!("/api/v1/requests/{rid}"),
+                json!({"version": request.body["version"], "status": "done"}),
             )
             .await;
-        assert_ne!(closed.status, 200, "{db}: {}", closed.body);
+        assert_eq!(closed.status, 409, "{db}: {}", closed.body);
+        assert_eq!(closed.body["errors"][0]["code"], "decide_on_lead", "{db}");
+        let still = b.get(&format!("/api/v1/requests/{rid}")).await;
+        assert_eq!(
+            still.body["status"], request.body["status"],
+            "{db}: still open"
+        );
         // Carl does not see a lead that is not his.
         let c = server.api_for(&carl).await;
         assert_eq!(
