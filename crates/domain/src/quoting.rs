@@ -291,6 +291,10 @@ pub struct QuoteInput {
     pub lines: Option<Vec<LineInput>>,
     /// The version read, for PATCH.
     pub version: Option<i64>,
+    /// Make a further quote for a request that has one already (without it: 409
+    /// naming `request_id`, so that nobody makes a second one by mistake).
+    #[serde(default)]
+    pub another: bool,
 }
 
 /// A quote's content as stored (the parts a revision freezes).

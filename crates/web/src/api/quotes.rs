@@ -225,6 +225,9 @@ pub struct QuoteWrite {
     lines: Option<Vec<LineWrite>>,
     /// Required on PATCH.
     version: Option<i64>,
+    /// On create: make a further quote for a request that has one already (without
+    /// it, 409 naming `request_id` with `quote_exists`).
+    another: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -444,6 +444,12 @@ pub async fn create(
             Err(e) => return Err(e),
         },
     };
+    if let Some(r) = &request
+        && !input.another
+        && !live_quotes_for_request(store, auth, r.id).await?.is_empty()
+    {
+        return Err(AppError::InUse(Invalid::one("request_id", "quote_exists")));
+    }
     let account = input
         .account_id
         .map(AccountId)
@@ -785,6 +791,26 @@ pub async fn request_approval(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// The quotes that answer a request and are still in play (not declined or expired):
+/// a further one is made only on purpose.
+pub async fn live_quotes_for_request(
+    store: &Store,
+    auth: &Auth,
+    request: RequestId,
+) -> AppResult<Vec<Quote>> {
+    let mut c = store.read().await?;
+    let f = quotes::Filter {
+        request_id: Some(request),
+        ..quotes::Filter::default()
+    };
+    let found = quotes::list(&mut c.conn(), auth.user.workspace_id, &f, None, 20).await?;
+    Ok(found
+        .items
+        .into_iter()
+        .filter(|q| !matches!(q.status, Status::Declined | Status::Expired))
+        .collect())
 }
 
 /// The approver's decision, with a comment (required when refusing).

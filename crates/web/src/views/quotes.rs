@@ -380,6 +380,9 @@ pub struct NewForm {
     request_id: String,
     #[serde(default)]
     language: String,
+    /// Ticked: a further quote for a request that has one.
+    #[serde(default)]
+    another: Option<String>,
 }
 
 #[derive(Template)]
@@ -392,6 +395,34 @@ struct NewPage {
     language_options: Options,
     /// The customer is given (by the deal, account or request): no picker.
     fixed: bool,
+    /// The quotes already answering the request: `(href, label)`.
+    existing: Vec<(String, String)>,
+}
+
+/// The quotes in play for the request the form answers, as links.
+async fn existing_for_request(
+    state: &AppState,
+    auth: &Auth,
+    tr: &Tr,
+    request_id: &str,
+) -> AppResult<Vec<(String, String)>> {
+    let Ok(r) = request_id.parse() else {
+        return Ok(vec![]);
+    };
+    Ok(svc::live_quotes_for_request(&state.store, auth, r)
+        .await?
+        .iter()
+        .map(|q| {
+            (
+                format!("/quotes/{}", q.id),
+                format!(
+                    "{} · {}",
+                    tr.t1("quote-heading", "number", &number_label(q)),
+                    status_label(tr, q.status)
+                ),
+            )
+        })
+        .collect())
 }
 
 fn language_options(tr: &Tr, selected: &str) -> Options {
@@ -439,12 +470,14 @@ pub async fn new(
     } else {
         form.language.clone()
     };
+    let existing = existing_for_request(&state, &auth, &tr, &form.request_id).await?;
     Ok(render(NewPage {
         layout: Layout::new(&auth, "quotes", tr.t("quotes-new")).within("quotes"),
         language_options: language_options(&tr, &lang),
         form,
         errors: FormErrors::default(),
         fixed,
+        existing,
         tr,
     }))
 }
@@ -484,11 +517,19 @@ pub async fn create(
                 deal_id: opt_id(&form.deal_id),
                 request_id: opt_id(&form.request_id),
                 language: Some(form.language.clone()).filter(|l| !l.is_empty()),
+                another: form.another.is_some(),
                 ..QuoteInput::default()
             };
             svc::create(&state.store, &auth, &input, state.clock.now()).await
         }
         Err(e) => Err(e),
+    };
+    let result = match result {
+        // Asked for a deliberate choice: the form again, with the quotes there are.
+        Err(AppError::InUse(invalid)) if invalid.0.iter().any(|f| f.code == "quote_exists") => {
+            Err(AppError::Invalid(invalid))
+        }
+        other => other,
     };
     match result {
         Ok(q) => Ok(see_other(&format!("/quotes/{}/edit", q.id))),
@@ -511,6 +552,7 @@ pub async fn create(
                 tr,
             );
             let lang = form.language.clone();
+            let existing = existing_for_request(&state, &auth, &tr, &form.request_id).await?;
             Ok(render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 NewPage {
@@ -519,6 +561,7 @@ pub async fn create(
                     fixed: opt_id(&form.account_id).is_some(),
                     form,
                     errors,
+                    existing,
                     tr,
                 },
             ))

@@ -992,3 +992,72 @@ async fn units_read_in_the_plural_on_the_quote_and_its_pdf() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_second_quote_on_a_request_needs_a_deliberate_choice() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let klaus = server.person(Role::Inside, "Süd", "Klaus Becker").await;
+        let dieter = server.person(Role::Field, "Süd", "Dieter Mayer").await;
+        let (k, d) = (server.api_for(&klaus).await, server.api_for(&dieter).await);
+        let account = d
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Brunnenbau Köhler GmbH"}),
+            )
+            .await;
+        let types = d.get("/api/v1/request-types").await.body;
+        let quote_type = types["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "Angebot erstellen")
+            .map(id)
+            .unwrap();
+        let request = d
+            .post(
+                "/api/v1/requests",
+                json!({"type_id": quote_type, "account_id": account.body["id"], "description": "Pumpen"}),
+            )
+            .await;
+        let rid = id(&request.body);
+        let first = k.post("/api/v1/quotes", json!({"request_id": rid})).await;
+        assert_eq!(first.status, 201, "{db}: {}", first.body);
+        let second = k.post("/api/v1/quotes", json!({"request_id": rid})).await;
+        assert_eq!(second.status, 409, "{db}: {}", second.body);
+        assert_eq!(second.body["errors"][0]["code"], "quote_exists", "{db}");
+        // The browser shows the quote there is and asks for the choice.
+        let web = server.web(&klaus).await;
+        let form = web.get(&format!("/quotes/new?request_id={rid}")).await;
+        assert!(
+            form.select_text("#existing-quotes a")
+                .is_some_and(|t| t.contains("AN-2026-0001") || t.contains("Entwurf")),
+            "{db}: {:?}",
+            form.select_text("#existing-quotes")
+        );
+        let refused = web
+            .post_form(
+                "/quotes",
+                &form.csrf(),
+                &[
+                    ("request_id", &rid),
+                    ("account_id", account.body["id"].as_str().unwrap()),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{db}");
+        let made = web
+            .post_form(
+                "/quotes",
+                &form.csrf(),
+                &[
+                    ("request_id", &rid),
+                    ("account_id", account.body["id"].as_str().unwrap()),
+                    ("another", "on"),
+                ],
+            )
+            .await;
+        assert!(made.path.ends_with("/edit"), "{db}: {}", made.path);
+        server.stop().await;
+    }
+}
