@@ -25,9 +25,23 @@ pub fn request_data(
     actor: Option<&str>,
     extra: serde_json::Value,
 ) -> serde_json::Value {
+    // What the request is about: its company, else its deal, else (a lead handoff,
+    // say) the first line of its description.
+    let about = r
+        .account_name
+        .clone()
+        .or_else(|| r.deal_title.clone())
+        .unwrap_or_else(|| {
+            let first = r.description.lines().next().unwrap_or("").trim();
+            let mut short: String = first.chars().take(60).collect();
+            if first.chars().count() > 60 {
+                short.push('…');
+            }
+            short
+        });
     let mut data = serde_json::json!({
         "type": r.type_name,
-        "account": r.account_name,
+        "account": about,
         "deal": r.deal_title,
         "requester": r.requester_name,
         "assignee": r.assignee_name,
@@ -153,8 +167,14 @@ pub fn title(tr: &Tr, n: &Notification) -> String {
         "" => String::new(),
         r => tr.t(&format!("lead-reason-{}", r.replace('_', "-"))),
     };
+    // Handed on by the system because the assignee is away: who was away, and why.
+    let handed_on = arg(n, "actor").is_empty() && !arg(n, "from").is_empty();
     let key = match (arg(n, "decision"), arg(n, "quote")) {
         _ if n.kind == Kind::Intervention => format!("notify-intervention-{}", arg(n, "event")),
+        _ if handed_on && n.kind == Kind::RequestAssigned => "notify-request-handed-on".to_string(),
+        _ if handed_on && n.kind == Kind::RequestReassigned => {
+            "notify-request-reassigned-absence".to_string()
+        }
         ("accepted", _) if !arg(n, "lead").is_empty() => "notify-lead-accepted".to_string(),
         ("rejected", _) if !arg(n, "lead").is_empty() => "notify-lead-rejected".to_string(),
         ("approved", _) => "notify-approval-approved".to_string(),
@@ -178,6 +198,7 @@ pub fn title(tr: &Tr, n: &Notification) -> String {
             ("reason", &reason),
             ("rule", arg(n, "rule")),
             ("subject", arg(n, "subject")),
+            ("from", arg(n, "from")),
         ],
     )
 }

@@ -148,6 +148,34 @@ async fn dieters_quote_moves_to_the_deputy_when_klaus_falls_sick() {
             kinds(&p.get("/api/v1/notifications").await.body).contains(&"request_assigned".into()),
             "{db}: Petra is told"
         );
+        // Each says who, what, which customer, and why it moved.
+        let titles = |v: Value| -> Vec<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["title"].as_str().unwrap_or("").to_string())
+                .collect()
+        };
+        let petra_titles = titles(p.get("/api/v1/notifications").await.body);
+        assert!(
+            petra_titles.iter().any(|t| t
+                .starts_with("„Angebot erstellen“ (Brunnenbau Köhler GmbH)")
+                && t.contains("liegt jetzt bei Ihnen")
+                && t.ends_with("ist abwesend.")),
+            "{db}: {petra_titles:?}"
+        );
+        assert!(
+            petra_titles.iter().all(|t| !t.starts_with(' ')),
+            "{db}: {petra_titles:?}"
+        );
+        let dieter_titles = titles(d.get("/api/v1/notifications").await.body);
+        assert!(
+            dieter_titles
+                .iter()
+                .any(|t| t.contains("weil") && t.ends_with("abwesend ist.")),
+            "{db}: {dieter_titles:?}"
+        );
         // Dieter's lists show it with Petra.
         let mine = d.get("/api/v1/requests").await;
         assert_eq!(
