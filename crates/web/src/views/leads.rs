@@ -719,6 +719,10 @@ fn lead_id(raw: &str) -> AppResult<LeadId> {
 #[derive(Deserialize, Default)]
 pub struct Notice {
     notice: Option<String>,
+    /// `handoff`: the handoff was refused (after the redirect, so a reload posts
+    /// nothing again); the page lists what the gate misses.
+    #[serde(default)]
+    refused: Option<String>,
 }
 
 pub async fn show(
@@ -737,6 +741,9 @@ pub async fn show(
     )
     .await?;
     page.layout = page.layout.with_notice(n.notice.as_deref());
+    if n.refused.as_deref() == Some("handoff") && !page.missing.is_empty() {
+        page.alerts = page.missing.clone();
+    }
     if n.notice.as_deref() == Some("handed-over") {
         page.layout.notice = page.tr.t1("lead-handed-over-to", "name", &page.handed_to);
     }
@@ -882,6 +889,8 @@ pub async fn handoff(
     .await
     {
         Ok(_) => Ok(see_other(&format!("/leads/{id}?notice=handed-over"))),
+        // What the gate misses: shown by the lead's page, not at the POST address.
+        Err(AppError::Invalid(_)) => Ok(see_other(&format!("/leads/{id}?refused=handoff"))),
         Err(e) => refused(&state, &auth, id, e, None, true).await,
     }
 }

@@ -386,7 +386,12 @@ async fn marketing_and_the_rep_work_a_lead_in_the_browser() {
         let here = made.path.split('?').next().unwrap().to_string();
         // The early handoff: refused, everything missing listed in words.
         let early = web.submit(&here, &format!("{here}/handoff"), &[]).await;
-        assert_eq!(early.status, 422, "{db}");
+        assert_eq!(early.status, 200, "{db}");
+        assert_eq!(
+            early.path,
+            format!("{here}?refused=handoff"),
+            "{db}: the page lives at a GET address, a reload posts nothing"
+        );
         let missing = early.select_text("#lead-errors").unwrap_or_default();
         assert!(
             missing.contains("Score") && missing.contains("Budget"),

@@ -78,8 +78,8 @@ async fn marketing_hands_over_and_sales_rejects_in_chromium() {
         b.click("#new-lead button[type=submit]").await;
         b.wait_for("#gate-h").await;
         // Too early: the page lists everything that is missing.
-        b.click("form[action$='/handoff'] button").await;
-        b.wait_for("#lead-errors").await;
+        b.click_for_next("form[action$='/handoff'] button", "#lead-errors")
+            .await;
         let missing = b.text("#lead-errors").await;
         assert!(
             missing.contains("Score")
@@ -97,8 +97,8 @@ async fn marketing_hands_over_and_sales_rejects_in_chromium() {
         ] {
             b.fill(&format!("#answer-{k}"), v).await;
         }
-        b.click("form[action$='/answers'] button").await;
-        b.wait_for("#gate-h").await;
+        b.click_for_next("form[action$='/answers'] button", "#gate-h")
+            .await;
         b.click("#facts-h ~ details summary").await;
         b.fill("#edit-employees", "80").await;
         b.fill("#edit-phone", "0251 123456").await;
