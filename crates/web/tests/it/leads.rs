@@ -378,3 +378,26 @@ async fn a_refused_rejection_keeps_what_was_typed() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn new_lead_is_at_the_top_of_the_list() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let mia = server
+            .person(Role::Marketing, "Marketing", "Mia Marketing")
+            .await;
+        let page = server.web(&mia).await.get("/leads").await;
+        let new_lead = page
+            .text
+            .find("id=\"new-lead\"")
+            .expect("the new-lead form");
+        let list = page.text.find("<table").unwrap_or(page.text.len());
+        assert!(new_lead < list, "{db}: Neuer Lead stands above the list");
+        assert_eq!(
+            page.select_text("#new-lead summary").as_deref(),
+            Some("Neuer Lead"),
+            "{db}"
+        );
+        server.stop().await;
+    }
+}
