@@ -1510,6 +1510,7 @@ period-hint = z. B. 2026-W49 (Woche), 2026-12 (Monat), 2026-Q4 (Quartal), 2026 (
 per-day = { $amount } pro Tag
 team-title = Teamvergleich
 team-total = Gesamt
+team-no-quota = keine Quote
 team-person = Person
 team-quota = Quote
 team-attainment = Erreicht

@@ -1510,6 +1510,7 @@ period-hint = e.g. 2026-W49 (week), 2026-12 (month), 2026-Q4 (quarter), 2026 (ye
 per-day = { $amount } per day
 team-title = Team comparison
 team-total = Total
+team-no-quota = no quota
 team-person = Person
 team-quota = Quota
 team-attainment = Reached

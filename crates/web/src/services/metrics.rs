@@ -810,6 +810,26 @@ pub fn expected(forecast: &HashMap<Owner, [i64; 3]>, who: Option<&[UserId]>) -> 
 /// The outcomes of every active person of a team (or of the company) in a period,
 /// with the scope's total: for managers and admins, who see every person's outcomes.
 /// Activity figures are not part of it, so trust mode has nothing to hide here.
+/// The period kind quotas are set for in this workspace (the revenue quotas running
+/// today; a quarter when there are none), so that the team comparison opens on a period
+/// that has quotas.
+pub async fn quota_period_kind(
+    store: &Store,
+    auth: &Auth,
+    today: jiff::civil::Date,
+) -> AppResult<PeriodKind> {
+    let mut c = store.read().await?;
+    let running =
+        tandem_store::goals::goals(&mut c.conn(), auth.user.workspace_id, None, today, today)
+            .await?;
+    Ok(running
+        .iter()
+        .filter(|g| g.data.metric == Some(Metric::WonRevenue))
+        .map(|g| g.data.period.kind)
+        .max_by_key(|k| running.iter().filter(|g| g.data.period.kind == *k).count())
+        .unwrap_or(PeriodKind::Quarter))
+}
+
 pub async fn comparison(
     store: &Store,
     auth: &Auth,
@@ -864,14 +884,20 @@ pub async fn comparison(
         lines.push(compared(user_id, name, &values, expected, quota));
     }
     let mut total = lines.pop().expect("the scope's own line");
-    // Without a quota of its own, a team's quota is its people's.
+    // Without a quota of its own, a team's quota is its people's, and its attainment
+    // is what those people won against it: the wins of people without a quota have
+    // no target to count against.
     if total.quota.is_none() && lines.iter().any(|l| l.quota.is_some()) {
-        let q = lines
-            .iter()
+        let holders = lines.iter().filter(|l| l.quota.is_some());
+        let q = holders
+            .clone()
             .filter_map(|l| l.quota)
             .fold(0_i64, i64::saturating_add);
+        let won = holders
+            .filter_map(|l| l.values[0])
+            .fold(0_i64, i64::saturating_add);
         total.quota = Some(q);
-        total.attainment_bp = tandem_domain::metrics::attainment_bp(total.values[0], q, true);
+        total.attainment_bp = tandem_domain::metrics::attainment_bp(Some(won), q, true);
     }
     let facts = counter
         .facts(&mut c.conn(), &people, &scope, &period)

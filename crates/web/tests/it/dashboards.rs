@@ -47,6 +47,13 @@ async fn a_rep_sees_attainment_forecast_pipeline_and_next_steps() {
         let quota = json!({"scope": format!("user:{}", rolf_user.id), "period": "2026-Q4",
             "metric": "won_revenue", "target": 10_000_000});
         assert_eq!(petra.post("/api/v1/goals", quota).await.status, 201, "{db}");
+        // The manager's comparison opens on the quarter the quotas are set for.
+        let team = server.web(&petra_user).await.get("/kpis/team").await;
+        assert_eq!(
+            team.select_text(".pagehead .lead").as_deref(),
+            Some("Q4 2026"),
+            "{db}"
+        );
 
         let open = |title: &str, minor: i64, close: &str, extra: Value| {
             let mut body = json!({"title": title, "account_id": account_id, "expected_close": close,

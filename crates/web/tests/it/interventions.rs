@@ -838,6 +838,26 @@ async fn scopes_add_up_and_finished_periods_keep_their_nightly_figures() {
         // Rolf: 2 won (20,000 €) of 6 closed; the team: 5 won of 10.
         assert_eq!(line("Rolf Reiter")[2..5], ["2000000", "2", "3333"], "{db}");
         assert_eq!(line("Gesamt")[2..5], ["5000000", "5", "5000"], "{db}");
+        // Only Rolf has a quota for the week (40,000 €; he won 20,000 €): the team's
+        // attainment is his, not everybody's wins against his quota; Sven shows none.
+        let petra = server.api_for(&petra_user).await;
+        let quota = json!({"scope": rolf.clone(), "period": "2026-W45",
+            "metric": "won_revenue", "target": 4_000_000});
+        assert_eq!(petra.post("/api/v1/goals", quota).await.status, 201, "{db}");
+        let page = web
+            .get(&format!("/kpis/team?scope={team_scope}&period=2026-W45"))
+            .await;
+        assert_eq!(
+            page.select_text("table tfoot td.attain").as_deref(),
+            Some("50 %"),
+            "{db}"
+        );
+        let sven_quota = page
+            .select_all_text("table tbody tr")
+            .into_iter()
+            .find(|r| r.contains("Sven Sommer"))
+            .unwrap_or_default();
+        assert!(sven_quota.contains("keine Quote"), "{db}: {sven_quota}");
         // The whole company: Ina too.
         let all = web.get("/kpis/team?scope=workspace&period=2026-W45").await;
         assert!(all.text.contains("Ina Innen"), "{db}");

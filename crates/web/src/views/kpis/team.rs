@@ -74,7 +74,7 @@ fn compared_row(tr: &Tr, c: &svc::Compared, name: String, period: &Period) -> Co
         quota: c
             .quota
             .map(|q| show(Metric::WonRevenue, Some(q), tr))
-            .unwrap_or_else(|| NO_DATA.to_string()),
+            .unwrap_or_else(|| tr.t("team-no-quota")),
         attainment: c
             .attainment_bp
             .map(|a| format::percent(a, tr.locale))
@@ -119,7 +119,14 @@ async fn comparison_for(
 ) -> AppResult<svc::Comparison> {
     let today = local_date(state.clock.now());
     let scope = team_scope(p, auth)?;
-    let period = svc::parse_period(p.period.as_deref(), p.period_kind.as_deref(), today)?;
+    // Opened without a period: the period the quotas are set for.
+    let kind = match (&p.period, &p.period_kind) {
+        (None, None) => Some(svc::quota_period_kind(&state.store, auth, today).await?),
+        _ => None,
+    };
+    let kind = kind.map(|k| k.as_str());
+    let period_kind = p.period_kind.as_deref().or(kind);
+    let period = svc::parse_period(p.period.as_deref(), period_kind, today)?;
     svc::comparison(&state.store, auth, scope, period, state.clock.now()).await
 }
 
