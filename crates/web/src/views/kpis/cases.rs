@@ -35,7 +35,7 @@ pub async fn interventions(
             let m = v.metric.unwrap_or(Metric::WinRate);
             CaseRow {
                 id: v.case.id.to_string(),
-                title: rule_title(&tr, &v),
+                title: rule_title(&tr, v),
                 subject: v.subject_name.clone(),
                 opened: Period::parse(&v.case.opened_period)
                     .map(|p| period_label(&tr, &p))
