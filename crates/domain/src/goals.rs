@@ -336,6 +336,15 @@ pub struct RuleData {
     pub active: bool,
 }
 
+impl RuleData {
+    /// Whether the rule would watch one person's activity figures, which trust mode
+    /// keeps to that person: such a rule is refused while trust mode is on.
+    pub fn watches_private_figures(&self) -> bool {
+        self.metric.class() == crate::metrics::Class::Activity
+            && self.applies_to == AppliesTo::EachUser
+    }
+}
+
 impl RuleInput {
     pub fn validate(&self) -> Result<RuleData, Invalid> {
         let mut c = Checker::default();
@@ -407,10 +416,13 @@ impl RuleData {
 
 /// The rules a new workspace starts with (seed 002): a win rate below 25 % two weeks
 /// running, and an open pipeline down 30 % against its 4-week average.
-pub fn default_rules() -> Vec<RuleData> {
+/// The rules a workspace starts with, named in its language.
+pub fn default_rules(locale: crate::Locale) -> Vec<RuleData> {
+    let de = locale == crate::Locale::De;
+    let named = |german: &str, english: &str| if de { german } else { english }.to_string();
     vec![
         RuleData {
-            name: "Abschlussquote unter Ziel / Win rate below target".into(),
+            name: named("Abschlussquote unter Ziel", "Win rate below target"),
             metric: Metric::WinRate,
             applies_to: AppliesTo::EachUser,
             period: PeriodKind::Week,
@@ -422,7 +434,7 @@ pub fn default_rules() -> Vec<RuleData> {
             active: true,
         },
         RuleData {
-            name: "Pipeline eingebrochen / Pipeline down".into(),
+            name: named("Pipeline eingebrochen", "Pipeline down"),
             metric: Metric::OpenPipeline,
             applies_to: AppliesTo::EachUser,
             period: PeriodKind::Week,
@@ -717,7 +729,7 @@ mod tests {
                 "recovery_periods:out_of_range"
             ]
         );
-        for r in default_rules() {
+        for r in default_rules(crate::Locale::De) {
             assert_eq!(r.to_input().validate().unwrap(), r);
         }
         let case = CaseInput {

@@ -183,6 +183,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0028_import_company_spellings.sql"),
         postgres: include_str!("../migrations/postgres/0028_import_company_spellings.sql"),
     },
+    Migration {
+        version: 29,
+        name: "rule_names",
+        sqlite: include_str!("../migrations/sqlite/0029_rule_names.sql"),
+        postgres: include_str!("../migrations/postgres/0029_rule_names.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

@@ -53,19 +53,19 @@ pub async fn seed(store: &Store, ws: WorkspaceId) -> anyhow::Result<()> {
             title: Some("Mehr Neukunden im Süden / More new customers in the south".into()),
             key_results: vec![
                 KeyResultInput {
-                    title: "Neukunden / New customers".into(),
+                    title: "Neukunden".into(),
                     metric: Some("new_customers".into()),
                     target: 12,
                     current: None,
                 },
                 KeyResultInput {
-                    title: "Abschlussquote / Win rate".into(),
+                    title: "Abschlussquote".into(),
                     metric: Some("win_rate".into()),
                     target: 3_500,
                     current: None,
                 },
                 KeyResultInput {
-                    title: "Referenzbesuche / Reference visits".into(),
+                    title: "Referenzbesuche".into(),
                     metric: None,
                     target: 8,
                     current: Some(3),

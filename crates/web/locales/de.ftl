@@ -289,6 +289,7 @@ job-status-failed = Fehlgeschlagen
 ## Field errors
 error-required = Bitte ausfüllen.
 error-too-long = Zu lang.
+error-private-in-trust-mode = Im Vertrauensmodus bleiben die Aktivitätszahlen einer Person bei ihr. Wählen Sie eine Ergebniskennzahl oder „für jedes Team“.
 error-user-deactivated = Die Person, die das gestartet hat, wurde deaktiviert.
 error-control-characters = Enthält Steuerzeichen (z. B. ein Nullzeichen), die hier nicht erlaubt sind.
 error-too-many = Zu viele Einträge.

@@ -289,6 +289,7 @@ job-status-failed = Failed
 ## Field errors
 error-required = Please fill in.
 error-too-long = Too long.
+error-private-in-trust-mode = In trust mode a person's activity figures stay with them. Choose an outcome metric or "for each team".
 error-user-deactivated = The person who started this has been deactivated.
 error-control-characters = Contains control characters (such as a NUL byte) that are not allowed here.
 error-too-many = Too many entries.

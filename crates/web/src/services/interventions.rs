@@ -42,12 +42,25 @@ pub async fn rule(store: &Store, auth: &Auth, id: RuleId) -> AppResult<Rule> {
     Ok(store::rule(&mut c.conn(), auth.user.workspace_id, id).await?)
 }
 
+/// In trust mode a rule may not watch one person's activity figures (422 `metric`).
+async fn refuse_private(tx: &mut tandem_store::Tx, auth: &Auth, data: &RuleData) -> AppResult<()> {
+    if data.watches_private_figures()
+        && tandem_store::workspaces::get(&mut tx.conn(), auth.user.workspace_id)
+            .await?
+            .trust_mode
+    {
+        return Err(tandem_domain::Invalid::one("metric", "private_in_trust_mode").into());
+    }
+    Ok(())
+}
+
 pub async fn create_rule(store: &Store, auth: &Auth, input: &RuleInput) -> AppResult<Rule> {
     require(is_manager(auth))?;
     let data = input.validate()?;
     let ws = auth.user.workspace_id;
     let id = RuleId::new();
     let mut tx = store.begin().await?;
+    refuse_private(&mut tx, auth, &data).await?;
     store::insert_rule(&mut tx.conn(), ws, id, &data, Some(auth.user.id)).await?;
     record_change(
         &mut tx,
@@ -75,6 +88,7 @@ pub async fn update_rule(
     let data = input.validate()?;
     let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
+    refuse_private(&mut tx, auth, &data).await?;
     let before = store::rule(&mut tx.conn(), ws, id).await?;
     store::update_rule(&mut tx.conn(), ws, id, version, &data).await?;
     record_change(
@@ -116,7 +130,9 @@ pub async fn delete_rule(store: &Store, auth: &Auth, id: RuleId) -> AppResult<()
 pub async fn ensure_defaults(store: &Store, ws: WorkspaceId) -> AppResult<()> {
     let mut tx = store.begin().await?;
     if !store::any_rules_ever(&mut tx.conn(), ws).await? {
-        for r in default_rules() {
+        // Workspaces have no language of their own; their defaults are German, as the
+        // standard pipeline is.
+        for r in default_rules(tandem_domain::Locale::De) {
             store::insert_rule(&mut tx.conn(), ws, RuleId::new(), &r, None).await?;
         }
     }

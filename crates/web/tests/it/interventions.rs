@@ -1116,3 +1116,50 @@ async fn a_team_rule_opens_one_case_for_the_slumping_team_only() {
         server.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_rule_on_private_activity_figures_is_refused_in_trust_mode() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let petra_user = server
+            .person(Role::Manager, "Innendienst", "Petra Schulz")
+            .await;
+        let petra = server.api_for(&petra_user).await;
+        // The first run of the rules makes the standard ones.
+        server.evaluate_interventions().await;
+        let rule = |applies_to: &str| {
+            json!({"name": "Wenig Anrufe", "metric": "activities", "applies_to": applies_to,
+                   "period": "week", "condition": {"kind": "below", "threshold": 10, "periods": 2}})
+        };
+        let refused = petra
+            .post("/api/v1/intervention-rules", rule("each_user"))
+            .await;
+        assert_eq!(refused.status, 422, "{db}: {}", refused.body);
+        assert_eq!(refused.body["errors"][0]["field"], "metric", "{db}");
+        assert_eq!(
+            refused.body["errors"][0]["code"], "private_in_trust_mode",
+            "{db}"
+        );
+        let (admin, _) = server.api(Role::Admin).await;
+        admin
+            .patch("/api/v1/workspace/settings", json!({"trust_mode": false}))
+            .await;
+        let allowed = petra
+            .post("/api/v1/intervention-rules", rule("each_user"))
+            .await;
+        assert_eq!(allowed.status, 201, "{db}: {}", allowed.body);
+        // The standard rules read in one language.
+        let names: Vec<String> = petra.get("/api/v1/intervention-rules").await.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            names.contains(&"Abschlussquote unter Ziel".to_string())
+                && names.iter().all(|n| !n.contains(" / ")),
+            "{db}: {names:?}"
+        );
+        server.stop().await;
+    }
+}
