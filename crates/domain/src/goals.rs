@@ -337,8 +337,7 @@ pub struct RuleData {
 }
 
 impl RuleData {
-    /// Whether the rule would watch one person's activity figures, which trust mode
-    /// keeps to that person: such a rule is refused while trust mode is on.
+    /// Whether it watches one person's activity figures (refused in trust mode).
     pub fn watches_private_figures(&self) -> bool {
         self.metric.class() == crate::metrics::Class::Activity
             && self.applies_to == AppliesTo::EachUser

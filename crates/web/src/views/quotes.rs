@@ -188,6 +188,18 @@ pub async fn card(
 
 /// The quotes a request page links to (those answering it, or the one whose discount
 /// it approves), and where to start a quote if it asks for one.
+/// A quote as a link: `(href, "Angebot AN-2026-0001 · Entwurf")`.
+fn quote_link(tr: &Tr, q: &Quote) -> (String, String) {
+    (
+        format!("/quotes/{}", q.id),
+        format!(
+            "{} · {}",
+            tr.t1("quote-heading", "number", &number_label(q)),
+            status_label(tr, q.status)
+        ),
+    )
+}
+
 /// The quotes of a request page: links, where to start the quote it asks for, and the
 /// quote whose discount the viewer may grant or refuse right there (an approval).
 pub struct RequestQuotes {
@@ -218,20 +230,7 @@ pub async fn for_request(
     let found =
         tandem_store::quotes::list(&mut c.conn(), auth.user.workspace_id, &f, None, 20).await?;
     drop(c);
-    let links = found
-        .items
-        .iter()
-        .map(|q| {
-            (
-                format!("/quotes/{}", q.id),
-                format!(
-                    "{} · {}",
-                    tr.t1("quote-heading", "number", &number_label(q)),
-                    status_label(&tr, q.status)
-                ),
-            )
-        })
-        .collect();
+    let links = found.items.iter().map(|q| quote_link(&tr, q)).collect();
     let make = if purpose == Some(tandem_domain::request::Purpose::Quote)
         && svc::may_write(auth)
         && !r.status.is_closed()
@@ -412,16 +411,7 @@ async fn existing_for_request(
     Ok(svc::live_quotes_for_request(&state.store, auth, r)
         .await?
         .iter()
-        .map(|q| {
-            (
-                format!("/quotes/{}", q.id),
-                format!(
-                    "{} · {}",
-                    tr.t1("quote-heading", "number", &number_label(q)),
-                    status_label(tr, q.status)
-                ),
-            )
-        })
+        .map(|q| quote_link(tr, q))
         .collect())
 }
 
