@@ -13,6 +13,7 @@ pub mod deals;
 pub mod duplicates;
 pub mod events;
 pub mod goals;
+pub mod import_files;
 pub mod import_rows;
 pub mod imports;
 pub mod interventions;
