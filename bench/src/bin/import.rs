@@ -8,18 +8,16 @@ use clap::Parser;
 // Links the `tandem` crate, which sets the allocator the server runs on (mimalloc).
 use std::time::Instant;
 use tandem as _;
+use tandem_app::{
+    Auth,
+    auth::{NewUserInput, create_user, ensure_workspace},
+    imports,
+};
 use tandem_domain::{
     Locale, Role,
     import::{Kind, OnDuplicate},
 };
 use tandem_store::Store;
-use tandem_web::{
-    auth::Auth,
-    services::{
-        auth::{NewUserInput, create_user, ensure_workspace},
-        imports,
-    },
-};
 
 #[derive(Parser)]
 struct Args {

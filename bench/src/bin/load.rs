@@ -104,14 +104,13 @@ async fn prepare(url: &str, size: &str) -> anyhow::Result<String> {
     let t = Instant::now();
     tandem::demo::ensure_demo(&store, size).await?;
     eprintln!("data set ready in {} s", t.elapsed().as_secs());
-    let admin = tandem_web::services::auth::user_by_email(&store, "admin@demo.tandem.test")
+    let admin = tandem_app::auth::user_by_email(&store, "admin@demo.tandem.test")
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     assert_eq!(admin.role, Role::Admin);
-    let token =
-        tandem_web::services::auth::create_api_token(&store, admin.workspace_id, admin.id, "load")
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = tandem_app::auth::create_api_token(&store, admin.workspace_id, admin.id, "load")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     store.close().await;
     Ok(token)
 }

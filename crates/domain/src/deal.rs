@@ -419,6 +419,9 @@ impl DealInput {
         if status == DealStatus::Lost && lost_reason.is_none() && !c.has("lost_reason") {
             c.add("lost_reason", "required");
         }
+        // A reason for losing belongs to a lost deal only: reopening or winning clears it,
+        // through the browser and the API alike.
+        let lost_reason = lost_reason.filter(|_| status == DealStatus::Lost);
         let competitor = c.optional("competitor", self.competitor.as_deref(), 200);
         let mut contacts: Vec<DealContact> = vec![];
         for dc in &self.contacts {

@@ -1,8 +1,8 @@
 //! Quote and order documents, typeset with typst.
 //!
 //! One function per document: [`quote`] and [`order_confirmation`]. The caller hands over
-//! everything already formatted for the document's language (amounts, dates, quantities);
-//! this crate owns the layout and the fixed labels of the document in German and English.
+//! everything already formatted for the document's language (amounts, dates, quantities,
+//! and the fixed labels); this crate owns the layout.
 //! The data reaches the typst template as a JSON file of a virtual file system, so no
 //! customer text is ever spliced into typst markup.
 
@@ -83,6 +83,35 @@ pub struct Amount {
     pub amount: String,
 }
 
+/// The document's fixed words, in its language (the caller takes them from its
+/// translations, so that this crate holds no language of its own).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Labels {
+    pub quote: String,
+    pub order_confirmation: String,
+    pub number: String,
+    pub date: String,
+    pub until_quote: String,
+    pub until_order: String,
+    pub reference: String,
+    pub customer: String,
+    pub contact: String,
+    pub pos: String,
+    pub item: String,
+    pub qty: String,
+    pub unit_price: String,
+    pub discount: String,
+    pub total: String,
+    pub payment: String,
+    pub delivery: String,
+    pub page: String,
+    pub of: String,
+    pub phone: String,
+    pub vat_id: String,
+    pub bank: String,
+    pub directors: String,
+}
+
 /// Everything one quote or order confirmation shows.
 #[derive(Clone, Debug, Serialize)]
 pub struct Document {
@@ -114,6 +143,7 @@ pub struct Document {
     pub delivery_terms: String,
     pub closing: String,
     pub letterhead: Letterhead,
+    pub labels: Labels,
 }
 
 /// Typesets a quote.
@@ -298,6 +328,31 @@ mod tests {
                 company: "Muster Pumpen GmbH".into(),
                 address: vec!["Hafenweg 1".into(), "48155 Münster".into()],
                 ..Default::default()
+            },
+            labels: Labels {
+                quote: "Angebot".into(),
+                order_confirmation: "Auftragsbestätigung".into(),
+                number: "Nummer".into(),
+                date: "Datum".into(),
+                until_quote: "Gültig bis".into(),
+                until_order: "Liefertermin".into(),
+                reference: "Zu Angebot".into(),
+                customer: "Kundennummer".into(),
+                contact: "Ansprechpartner".into(),
+                pos: "Pos.".into(),
+                item: "Artikel".into(),
+                qty: "Menge".into(),
+                unit_price: "Einzelpreis".into(),
+                discount: "Rabatt".into(),
+                total: "Gesamt".into(),
+                payment: "Zahlungsbedingungen".into(),
+                delivery: "Lieferbedingungen".into(),
+                page: "Seite".into(),
+                of: "von".into(),
+                phone: "Tel.".into(),
+                vat_id: "USt-IdNr.".into(),
+                bank: "Bank".into(),
+                directors: "Geschäftsführung".into(),
             },
         }
     }

@@ -4,12 +4,12 @@ use crate::{demo, server};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use std::{io::BufRead, net::SocketAddr, path::PathBuf};
+use tandem_app::auth as auth_svc;
 use tandem_domain::{
     Locale, Role, WorkspaceId,
     time::{HOUR_MS, MINUTE_MS},
 };
 use tandem_store::{Store, users, workspaces};
-use tandem_web::services::auth as auth_svc;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser, Debug)]
@@ -247,8 +247,8 @@ async fn user(url: &str, command: UserCommand) -> anyhow::Result<()> {
             println!("Created {}.", email.trim().to_lowercase());
             Ok(())
         }
-        Err(tandem_web::error::AppError::Invalid(invalid)) => {
-            let tr = tandem_web::i18n::Tr::new(Locale::En);
+        Err(tandem_app::AppError::Invalid(invalid)) => {
+            let tr = tandem_app::i18n::Tr::new(Locale::En);
             let lines: Vec<String> = invalid
                 .0
                 .iter()

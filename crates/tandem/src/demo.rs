@@ -1,6 +1,7 @@
 //! Demo data: a realistic, deterministic German Mittelstand workspace.
 
 use anyhow::Context;
+use tandem_app::auth::{NewUserInput, create_user};
 use tandem_domain::{
     AccountId, ActivityId, ContactId, Locale, Role, TaskId, UserId, WorkspaceId,
     account::{AccountInput, Lifecycle},
@@ -14,7 +15,6 @@ use tandem_store::{
     audit::{self, Action, NewEntry},
     contacts, tasks, users, workspaces,
 };
-use tandem_web::services::auth::{NewUserInput, create_user};
 
 pub const DEMO_SLUG: &str = "demo";
 
@@ -193,7 +193,7 @@ pub async fn ensure_demo(store: &Store, size: Size) -> anyhow::Result<()> {
 /// have asked inside sales for a few things (Jana has no tandem: hers wait in the
 /// queue).
 async fn seed_handoffs(store: &Store, ws: WorkspaceId, people: &[UserId]) -> anyhow::Result<()> {
-    use tandem_web::services::{requests, tandems};
+    use tandem_app::{requests, tandems};
     let person = |email: &str| {
         PEOPLE
             .iter()
@@ -201,10 +201,10 @@ async fn seed_handoffs(store: &Store, ws: WorkspaceId, people: &[UserId]) -> any
             .map(|i| people[i])
             .ok_or_else(|| anyhow::anyhow!("no demo person {email}"))
     };
-    let as_user = async |email: &str| -> anyhow::Result<tandem_web::auth::Auth> {
+    let as_user = async |email: &str| -> anyhow::Result<tandem_app::Auth> {
         let mut c = store.read().await?;
         let user = users::get(&mut c.conn(), ws, person(email)?).await?;
-        Ok(tandem_web::auth::Auth::system(user))
+        Ok(tandem_app::Auth::system(user))
     };
     let manager = as_user("petra.schulz@demo.tandem.test").await?;
     tandems::create(
@@ -293,15 +293,14 @@ async fn seed_handoffs(store: &Store, ws: WorkspaceId, people: &[UserId]) -> any
 async fn seed_quotes(
     store: &Store,
     ws: WorkspaceId,
-    admin: &tandem_web::auth::Auth,
-    klaus: &tandem_web::auth::Auth,
+    admin: &tandem_app::Auth,
+    klaus: &tandem_app::Auth,
     dieter: UserId,
 ) -> anyhow::Result<()> {
+    use tandem_app::{products, quotes};
     use tandem_domain::{money::Money, product::ProductInput, quoting};
-    use tandem_web::services::{products, quotes};
-    let fail = |what: &'static str| {
-        move |e: tandem_web::error::AppError| anyhow::anyhow!("demo {what}: {e}")
-    };
+    let fail =
+        |what: &'static str| move |e: tandem_app::AppError| anyhow::anyhow!("demo {what}: {e}");
     quotes::set_letterhead(
         store,
         admin,
@@ -355,7 +354,7 @@ async fn seed_quotes(
         .map_err(fail("product"))?;
         ids.push(p.id.0);
     }
-    let dealers = tandem_web::services::price_lists::create(
+    let dealers = tandem_app::price_lists::create(
         store,
         admin,
         &tandem_domain::product::PriceListInput {
@@ -365,7 +364,7 @@ async fn seed_quotes(
     )
     .await
     .map_err(fail("price list"))?;
-    tandem_web::services::price_lists::set_prices(
+    tandem_app::price_lists::set_prices(
         store,
         admin,
         dealers.id,
@@ -504,7 +503,7 @@ async fn seed_more_users(
     if count == 0 {
         return Ok(vec![]);
     }
-    let hash = tandem_web::auth::hash_password(new_secret(""))
+    let hash = tandem_app::passwords::hash_password(new_secret(""))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut teams = vec![];

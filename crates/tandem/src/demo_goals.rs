@@ -2,6 +2,8 @@
 //! for the field team and Dieter's published report of last week; then the default intervention rules over the generated
 //! deals and the first KPI snapshot, so the metric pages have something to show.
 
+use tandem_app as services;
+use tandem_app::Auth;
 use tandem_domain::{
     Instant, WorkspaceId,
     format::local_date,
@@ -9,7 +11,6 @@ use tandem_domain::{
     metrics::{Period, PeriodKind, Scope},
 };
 use tandem_store::{Store, users};
-use tandem_web::{auth::Auth, services};
 
 pub async fn seed(store: &Store, ws: WorkspaceId) -> anyhow::Result<()> {
     let now = Instant::now();
@@ -35,7 +36,7 @@ pub async fn seed(store: &Store, ws: WorkspaceId) -> anyhow::Result<()> {
         target: Some(euros * 100),
         ..GoalInput::default()
     };
-    let failed = |e: tandem_web::error::AppError| anyhow::anyhow!("demo goal: {e}");
+    let failed = |e: tandem_app::AppError| anyhow::anyhow!("demo goal: {e}");
     for input in [
         quota(Scope::Workspace, 2_500_000),
         quota(Scope::User(dieter.id), 600_000),

@@ -3,9 +3,10 @@
 //! reason, converted — so the campaign report has something to say.
 
 use serde_json::json;
+use tandem_app as services;
+use tandem_app::Auth;
 use tandem_domain::{Instant, WorkspaceId, lead_record::LeadInput, money::Money};
 use tandem_store::{Store, users};
-use tandem_web::{auth::Auth, services};
 
 async fn as_user(store: &Store, ws: WorkspaceId, email: &str) -> anyhow::Result<Auth> {
     let mut c = store.read().await?;
@@ -17,7 +18,7 @@ async fn as_user(store: &Store, ws: WorkspaceId, email: &str) -> anyhow::Result<
     Ok(Auth::system(user))
 }
 
-fn failed(what: &'static str) -> impl Fn(tandem_web::error::AppError) -> anyhow::Error {
+fn failed(what: &'static str) -> impl Fn(tandem_app::AppError) -> anyhow::Error {
     move |e| anyhow::anyhow!("demo {what}: {e}")
 }
 

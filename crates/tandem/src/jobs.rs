@@ -111,7 +111,7 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
     let now = Instant::now();
     match job.kind.as_str() {
         REQUESTS_SWEEP => {
-            let steps = tandem_web::services::requests::sweep(store, clock_now)
+            let steps = tandem_app::requests::sweep(store, clock_now)
                 .await
                 .map_err(|e| e.to_string())?;
             if steps > 0 {
@@ -120,7 +120,7 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
             Ok(())
         }
         QUOTES_EXPIRE => {
-            let expired = tandem_web::services::quotes::expire_due(store, clock_now)
+            let expired = tandem_app::quotes::expire_due(store, clock_now)
                 .await
                 .map_err(|e| e.to_string())?;
             if expired > 0 {
@@ -129,19 +129,19 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
             Ok(())
         }
         KPI_SNAPSHOT => {
-            let n = tandem_web::services::metrics::snapshot_all(store, clock_now)
+            let n = tandem_app::metrics::snapshot_all(store, clock_now)
                 .await
                 .map_err(|e| e.to_string())?;
             if n > 0 {
                 tracing::info!(scopes = n, "KPI snapshots taken");
             }
-            tandem_web::services::metrics::refresh_to_date(store, clock_now)
+            tandem_app::metrics::refresh_to_date(store, clock_now)
                 .await
                 .map_err(|e| e.to_string())?;
             Ok(())
         }
         INTERVENTIONS => {
-            let n = tandem_web::services::interventions::evaluate(store, clock_now)
+            let n = tandem_app::interventions::evaluate(store, clock_now)
                 .await
                 .map_err(|e| e.to_string())?;
             if n > 0 {
@@ -149,11 +149,9 @@ async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<()
             }
             Ok(())
         }
-        tandem_web::services::imports::JOB_KIND => {
-            tandem_web::services::imports::process(store, &job.payload).await
-        }
+        tandem_app::imports::JOB_KIND => tandem_app::imports::process(store, &job.payload).await,
         MAIL_OUTBOX => {
-            let sent = tandem_web::services::notify::send_outbox(store).await?;
+            let sent = tandem_app::notify::send_outbox(store).await?;
             if sent > 0 {
                 tracing::info!(sent, "mail sent");
             }

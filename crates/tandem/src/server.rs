@@ -38,7 +38,7 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     let jobs_health = tandem_store::jobs::RunnerHealth::default();
     let mut state = AppState::new(store.clone(), cfg.web, shutdown.clone(), cfg.clock.clone());
-    if tandem_web::services::auth::needs_setup(&store).await? {
+    if tandem_app::auth::needs_setup(&store).await? {
         // Only who runs the server can claim a new installation from the browser.
         println!("Setup code: {}", state.setup_code);
         tracing::info!("no users yet: the setup page asks for the setup code printed above");

@@ -12,9 +12,9 @@ pub use mail::{MailSink, Received};
 
 use std::{net::SocketAddr, path::PathBuf};
 use tandem::server::{ServeConfig, serve};
+use tandem_app::auth::{NewUserInput, create_api_token, create_user, ensure_workspace};
 use tandem_domain::{Locale, Role, UserId, WorkspaceId, time::Clock};
 use tandem_store::Store;
-use tandem_web::services::auth::{NewUserInput, create_api_token, create_user, ensure_workspace};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +30,55 @@ impl std::fmt::Display for Db {
             Db::Postgres(_) => "postgres",
         })
     }
+}
+
+/// PostgreSQL when `TANDEM_TEST_POSTGRES_URL` is set (CI sets it).
+pub fn postgres() -> Option<Db> {
+    match std::env::var("TANDEM_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(Db::Postgres(url)),
+        _ => {
+            eprintln!("TANDEM_TEST_POSTGRES_URL is not set: the PostgreSQL case is skipped");
+            None
+        }
+    }
+}
+
+/// A test that runs on every backend, each as its own test case: `name::sqlite` and
+/// `name::postgres`, so that a failure names its backend and one backend's failure does
+/// not hide the other's. The body gets the backend as `db` (a [`Db`]).
+///
+/// ```ignore
+/// backend_test! {
+///     /// What the user can rely on.
+///     async fn deals_keep_their_reason(db) {
+///         let server = TestServer::start(&db).await;
+///         …
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! backend_test {
+    ($(#[$meta:meta])* async fn $name:ident($db:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($db: $crate::Db) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                run($crate::Db::Sqlite).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = $crate::postgres() {
+                    run(db).await
+                }
+            }
+        }
+    };
 }
 
 /// SQLite always; PostgreSQL too when `TANDEM_TEST_POSTGRES_URL` is set.
@@ -234,7 +283,7 @@ impl TestServer {
     /// Runs the requests job once at the server's clock, as the job runner does every
     /// minute (tests call it right after moving the clock).
     pub async fn sweep(&self) -> u32 {
-        tandem_web::services::requests::sweep(&self.store, self.clock.now())
+        tandem_app::requests::sweep(&self.store, self.clock.now())
             .await
             .expect("requests sweep")
     }
@@ -248,7 +297,7 @@ impl TestServer {
 
     /// Runs the quote expiry job now.
     pub async fn expire_quotes(&self) -> u32 {
-        tandem_web::services::quotes::expire_due(&self.store, self.clock.now())
+        tandem_app::quotes::expire_due(&self.store, self.clock.now())
             .await
             .expect("quote expiry")
     }
@@ -256,28 +305,28 @@ impl TestServer {
     /// Runs the intervention rules once at the server's clock (the daily job); returns
     /// how many cases were opened or changed.
     pub async fn evaluate_interventions(&self) -> u32 {
-        tandem_web::services::interventions::evaluate(&self.store, self.clock.now())
+        tandem_app::interventions::evaluate(&self.store, self.clock.now())
             .await
             .expect("intervention rules")
     }
 
     /// Takes the daily KPI snapshots at the server's clock.
     pub async fn snapshot_kpis(&self) -> u32 {
-        tandem_web::services::metrics::snapshot_all(&self.store, self.clock.now())
+        tandem_app::metrics::snapshot_all(&self.store, self.clock.now())
             .await
             .expect("KPI snapshots")
     }
 
     /// Brings the current periods' KPI records up to the hour, as the job does hourly.
     pub async fn refresh_kpis(&self) -> u32 {
-        tandem_web::services::metrics::refresh_to_date(&self.store, self.clock.now())
+        tandem_app::metrics::refresh_to_date(&self.store, self.clock.now())
             .await
             .expect("KPI records")
     }
 
     /// Sends the mail in the outbox now.
     pub async fn send_mail(&self) -> u32 {
-        tandem_web::services::notify::send_outbox(&self.store)
+        tandem_app::notify::send_outbox(&self.store)
             .await
             .expect("outbox")
     }

@@ -2,8 +2,10 @@
 //! One middleware resolves the caller once per request and checks CSRF on every unsafe
 //! browser request; handlers take `CurrentUser`.
 
-use crate::{AppState, error::AppError};
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use crate::{
+    AppState,
+    error::{AppError, HttpError},
+};
 use axum::{
     body::Body,
     extract::{FromRequestParts, Request, State},
@@ -11,12 +13,7 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use tandem_domain::{
-    Locale,
-    auth::hash_secret,
-    time::{DAY_MS, MINUTE_MS},
-};
-use tandem_store::{sessions, users, users::User};
+use tandem_domain::{Locale, auth::constant_time_eq, time::DAY_MS};
 
 /// How long the browser keeps the session cookie; the session itself ends earlier, by
 /// the idle timeout and the absolute lifetime of `WebConfig`.
@@ -25,48 +22,20 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// The largest upload (an import file with its form), checked again by each route.
 const MAX_UPLOAD_BYTES: usize = crate::api::imports::UPLOAD_BODY_LIMIT;
 
-#[derive(Clone, Debug)]
-pub struct Auth {
-    pub user: User,
-    /// Set for browser sessions; API tokens have none.
-    pub session: Option<SessionInfo>,
-    /// Whose records the caller sees; worked out on first use (`services::seen`).
-    pub seen: std::sync::OnceLock<tandem_store::Seen>,
-}
-
-#[derive(Clone, Debug)]
-pub struct SessionInfo {
-    pub token_hash: String,
-    pub csrf: String,
-}
-
-impl Auth {
-    pub fn csrf(&self) -> &str {
-        self.session.as_ref().map_or("", |s| s.csrf.as_str())
-    }
-
-    /// Acting as `user` without a session or token (the demo seeder).
-    pub fn system(user: User) -> Auth {
-        Auth {
-            user,
-            session: None,
-            seen: std::sync::OnceLock::new(),
-        }
-    }
-}
+pub use tandem_app::{Auth, SessionInfo};
 
 /// The signed-in caller; 401 without one.
 pub struct CurrentUser(pub Auth);
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+    type Rejection = HttpError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, HttpError> {
         parts
             .extensions
             .get::<Auth>()
             .cloned()
             .map(CurrentUser)
-            .ok_or(AppError::Unauthenticated)
+            .ok_or(HttpError(AppError::Unauthenticated))
     }
 }
 
@@ -160,46 +129,6 @@ pub fn session_cookie(secret: &str, secure: bool) -> String {
     )
 }
 
-/// Password hashing is slow on purpose (Argon2id, ~50 ms of a core each): at most one
-/// hash per core runs at a time, so a flood of sign-ins cannot starve everything else.
-/// Whoever waits longer than a few seconds for a turn is told to try again.
-static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    tokio::sync::Semaphore::new(cores)
-});
-
-async fn hashing<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    let _permit = tokio::time::timeout(std::time::Duration::from_secs(5), HASHING.acquire())
-        .await
-        .map_err(|_| AppError::RateLimited { retry_after_s: 5 })?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    hashing(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(format!("hashing: {e}")))
-    })
-    .await?
-}
-
-/// Whether `password` matches `hash`; an error only when no turn to hash came free.
-pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    hashing(move || {
-        Argon2::default()
-            .verify_password(password.as_bytes(), hash.as_str())
-            .is_ok()
-    })
-    .await
-}
-
 async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, AppError> {
     let now = state.clock.now();
     if let Some(token) = headers
@@ -207,65 +136,18 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        let mut c = state.store.read().await?;
-        let Some(t) = sessions::token_by_hash(&mut c.conn(), &hash_secret(token.trim())).await?
-        else {
-            return Err(AppError::Unauthenticated);
-        };
-        let user = match users::get(&mut c.conn(), t.workspace_id, t.user_id).await {
-            Ok(u) if u.active => u,
-            Ok(_) | Err(tandem_store::StoreError::NotFound) => {
-                return Err(AppError::Unauthenticated);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        drop(c);
-        // Record use at most once a minute: a write per API call would cost throughput.
-        if t.last_used_at.is_none_or(|at| now.0 - at.0 > 60_000) {
-            let mut tx = state.store.begin().await?;
-            sessions::touch_token(&mut tx.conn(), t.workspace_id, t.id).await?;
-            tx.commit().await?;
-        }
-        return Ok(Some(Auth {
-            user,
-            session: None,
-            seen: Default::default(),
-        }));
+        return tandem_app::auth::caller_by_token(&state.store, token, now)
+            .await
+            .map(Some);
     }
     let Some(secret) = cookie(headers, session_cookie_name(state.config.secure_cookies)) else {
         return Ok(None);
     };
-    let token_hash = hash_secret(secret);
-    let mut c = state.store.read().await?;
-    let Some(s) = sessions::get(&mut c.conn(), &token_hash, now).await? else {
-        return Ok(None);
+    let lifetime = tandem_app::auth::SessionLifetime {
+        idle_ms: state.config.session_idle_ms,
+        max_ms: state.config.session_max_ms,
     };
-    let user = match users::get(&mut c.conn(), s.workspace_id, s.user_id).await {
-        Ok(u) if u.active => u,
-        Ok(_) | Err(tandem_store::StoreError::NotFound) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    drop(c);
-    // The idle timeout slides with use (written at most once a minute); the absolute
-    // lifetime since sign-in does not.
-    let (idle, max) = (state.config.session_idle_ms, state.config.session_max_ms);
-    let ends = s.created_at.plus_ms(max);
-    if ends <= now {
-        return Ok(None);
-    }
-    if now.0 - (s.expires_at.0 - idle) > MINUTE_MS {
-        let mut tx = state.store.begin().await?;
-        sessions::extend(&mut tx.conn(), &token_hash, now.plus_ms(idle).min(ends)).await?;
-        tx.commit().await?;
-    }
-    Ok(Some(Auth {
-        user,
-        session: Some(SessionInfo {
-            token_hash,
-            csrf: s.csrf_token,
-        }),
-        seen: Default::default(),
-    }))
+    tandem_app::auth::caller_by_session(&state.store, secret, now, lifetime).await
 }
 
 /// Resolves the caller and enforces CSRF on unsafe browser requests.
@@ -277,7 +159,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
     let mut signed_in = false;
     let mut response = match authenticate_inner(&state, req, &mut locale, &mut signed_in).await {
         Ok(req) => next.run(req).await,
-        Err(e) => axum::response::IntoResponse::into_response(e),
+        Err(e) => axum::response::IntoResponse::into_response(HttpError(e)),
     };
     if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
         response.headers_mut().insert(
@@ -304,7 +186,7 @@ fn refuse_control_chars(uri: &axum::http::Uri) -> Result<(), AppError> {
     }
     let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
     if has_control_chars(&path) {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     Ok(())
 }
@@ -323,7 +205,7 @@ async fn authenticate_inner(
     // 401, never a CSRF refusal that would say "signed in, but the form expired".
     let path = req.uri().path();
     if auth.is_none() && (path.starts_with("/api/") || path == "/events") {
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::Unauthenticated.into());
     }
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let is_token = auth.as_ref().is_some_and(|a| a.session.is_none());
@@ -337,7 +219,7 @@ async fn authenticate_inner(
         req = rebuilt;
         match (expected, provided) {
             (Some(e), Some(p)) if !e.is_empty() && constant_time_eq(&e, &p) => {}
-            _ => return Err(AppError::Csrf),
+            _ => return Err(AppError::Csrf.into()),
         }
     }
     if let Some(auth) = auth {
@@ -405,12 +287,4 @@ async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
-}
-
-pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }

@@ -9,53 +9,33 @@ use axum::{
 };
 use serde::Serialize;
 use tandem_domain::{FieldError, Invalid, Locale};
-use tandem_store::StoreError;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error("not found")]
-    NotFound,
-    #[error("sign-in required")]
-    Unauthenticated,
-    #[error("forbidden")]
-    Forbidden,
-    #[error("invalid CSRF token")]
-    Csrf,
-    #[error(transparent)]
-    Invalid(#[from] Invalid),
-    #[error("version conflict")]
-    Conflict { current_version: i64 },
-    /// The record is still used (a stage with deals): 409 naming the field and why.
-    #[error("still in use: {0}")]
-    InUse(Invalid),
-    #[error("malformed request: {0}")]
-    BadRequest(String),
-    #[error("request body too large")]
-    TooLarge,
-    #[error("unsupported media type")]
-    UnsupportedMediaType,
-    #[error("too many requests")]
-    RateLimited { retry_after_s: u64 },
-    #[error(transparent)]
-    Store(StoreError),
-    #[error("internal error: {0}")]
-    Internal(String),
-}
+pub use tandem_app::AppError;
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { current } => AppError::Conflict {
-                current_version: current,
-            },
-            StoreError::Duplicate(field) => Invalid::one(field, "taken").into(),
-            e => AppError::Store(e),
-        }
+/// An `AppError` on its way to the client: the error type of every handler.
+#[derive(Debug)]
+pub struct HttpError(pub AppError);
+
+impl From<AppError> for HttpError {
+    fn from(e: AppError) -> Self {
+        HttpError(e)
     }
 }
 
-pub type AppResult<T> = Result<T, AppError>;
+impl From<tandem_store::StoreError> for HttpError {
+    fn from(e: tandem_store::StoreError) -> Self {
+        HttpError(e.into())
+    }
+}
+
+impl From<Invalid> for HttpError {
+    fn from(e: Invalid) -> Self {
+        HttpError(e.into())
+    }
+}
+
+/// What a handler returns.
+pub type AppResult<T> = Result<T, HttpError>;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ProblemField {
@@ -79,9 +59,9 @@ pub struct Problem {
     pub current_version: Option<i64>,
 }
 
-impl AppError {
+impl HttpError {
     pub fn status(&self) -> StatusCode {
-        match self {
+        match &self.0 {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
@@ -96,7 +76,7 @@ impl AppError {
     }
 
     fn slug(&self) -> &'static str {
-        match self {
+        match &self.0 {
             AppError::NotFound => "not-found",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
@@ -114,13 +94,13 @@ impl AppError {
 
     pub fn problem(&self, locale: Locale) -> Problem {
         let tr = Tr::new(locale);
-        let errors = match self {
+        let errors = match &self.0 {
             AppError::Invalid(Invalid(errs)) | AppError::InUse(Invalid(errs)) => {
                 errs.iter().map(|e| field(e, tr)).collect()
             }
             _ => vec![],
         };
-        let detail = match self {
+        let detail = match &self.0 {
             AppError::BadRequest(msg) => msg.clone(),
             AppError::Store(_) | AppError::Internal(_) => tr.t("problem-internal-detail"),
             _ => tr.t(&format!("problem-{}-detail", self.slug())),
@@ -131,7 +111,7 @@ impl AppError {
             status: self.status().as_u16(),
             detail,
             errors,
-            current_version: match self {
+            current_version: match &self.0 {
                 AppError::Conflict { current_version } => Some(*current_version),
                 _ => None,
             },
@@ -147,17 +127,17 @@ fn field(e: &FieldError, tr: Tr) -> ProblemField {
     }
 }
 
-impl IntoResponse for AppError {
+impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        if matches!(self, AppError::Store(_) | AppError::Internal(_)) {
-            tracing::error!(error = %self, "request failed");
+        if matches!(self.0, AppError::Store(_) | AppError::Internal(_)) {
+            tracing::error!(error = %self.0, "request failed");
         }
         let mut response = (self.status(), Json(self.problem(Locale::En))).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let AppError::RateLimited { retry_after_s } = self
+        if let AppError::RateLimited { retry_after_s } = self.0
             && let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

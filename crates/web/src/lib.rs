@@ -5,11 +5,10 @@ pub mod api;
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod extract;
 mod health;
-pub mod i18n;
+pub use tandem_app::i18n;
 mod layers;
-pub mod mail;
-pub mod services;
 mod sse;
 pub mod views;
 

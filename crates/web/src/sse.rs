@@ -2,7 +2,7 @@
 //! may see. Each event names the topic that changed; the page refetches what it shows.
 //! The stream ends with the session (sign-out, new password, deactivation).
 
-use crate::{AppState, auth::CurrentUser, services};
+use crate::{AppState, auth::CurrentUser};
 use axum::{
     extract::State,
     response::sse::{Event, KeepAlive, Sse},
@@ -13,7 +13,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 use std::{convert::Infallible, time::Duration};
-use tandem_domain::{Instant, UserId, WorkspaceId};
+use tandem_domain::{Instant, UserId};
 use tandem_store::Store;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -40,17 +40,17 @@ pub async fn events(
                 if event.workspace_id != ws {
                     return None;
                 }
-                if event.topic == services::auth::SESSIONS_TOPIC && event.id == Some(me.0) {
-                    if !services::events::still_signed_in(&store, &auth, Instant::now()).await {
+                if event.topic == tandem_app::auth::SESSIONS_TOPIC && event.id == Some(me.0) {
+                    if !tandem_app::events::still_signed_in(&store, &auth, Instant::now()).await {
                         end.cancel();
                     }
                     return None;
                 }
-                if !services::events::may_see(&store, &auth, &event).await {
+                if !tandem_app::events::may_see(&store, &auth, &event).await {
                     return None;
                 }
                 let actor_name = match event.actor {
-                    Some(actor) => actor_name(&store, &names, ws, actor).await,
+                    Some(actor) => actor_name(&store, &names, &auth, actor).await,
                     None => None,
                 };
                 let data = serde_json::json!({
@@ -69,16 +69,13 @@ pub async fn events(
 async fn actor_name(
     store: &Store,
     names: &Mutex<HashMap<UserId, String>>,
-    ws: WorkspaceId,
+    auth: &tandem_app::Auth,
     actor: UserId,
 ) -> Option<String> {
     if let Some(name) = names.lock().ok()?.get(&actor) {
         return Some(name.clone());
     }
-    let mut c = store.read().await.ok()?;
-    let user = tandem_store::users::get(&mut c.conn(), ws, actor)
-        .await
-        .ok()?;
-    names.lock().ok()?.insert(actor, user.name.clone());
-    Some(user.name)
+    let name = tandem_app::users::name(store, auth, actor).await.ok()?;
+    names.lock().ok()?.insert(actor, name.clone());
+    Some(name)
 }

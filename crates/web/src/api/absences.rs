@@ -5,7 +5,6 @@ use crate::{
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::absences as svc,
 };
 use axum::{
     Json,
@@ -14,6 +13,7 @@ use axum::{
     response::Response,
 };
 use serde::{Deserialize, Serialize};
+use tandem_app::absences as svc;
 use tandem_domain::{AbsenceId, Invalid, UserId, handoff::AbsenceInput};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};

@@ -9,7 +9,6 @@ use crate::{
     },
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::accounts::{self as svc, ListQuery},
 };
 use axum::{
     Json,
@@ -19,6 +18,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::accounts::{self as svc, ListQuery};
 use tandem_domain::{AccountId, Invalid, UserId, account::Lifecycle};
 use tandem_store::accounts::{Account, Filter};
 use utoipa::{IntoParams, ToSchema};
@@ -197,7 +197,7 @@ impl ListParams {
 }
 
 fn account_id(raw: &str) -> AppResult<AccountId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// List accounts, filtered and sorted, one page at a time.
@@ -367,7 +367,7 @@ async fn account_duplicates(
         ..Default::default()
     };
     let data = input.validate()?;
-    let found = crate::services::duplicates::for_account(&state.store, &auth, &data, None).await?;
+    let found = tandem_app::duplicates::for_account(&state.store, &auth, &data, None).await?;
     Ok(Json(
         found
             .into_iter()
@@ -399,13 +399,9 @@ async fn merge_account(
     ApiJson(body): ApiJson<MergeBody>,
 ) -> AppResult<Json<AccountOut>> {
     let keep = account_id(&id)?;
-    let merged = crate::services::duplicates::merge_accounts(
-        &state.store,
-        &auth,
-        keep,
-        AccountId(body.from),
-    )
-    .await?;
+    let merged =
+        tandem_app::duplicates::merge_accounts(&state.store, &auth, keep, AccountId(body.from))
+            .await?;
     Ok(Json(merged.into()))
 }
 

@@ -5,7 +5,6 @@ use crate::{
     api::{accounts::AuditOut, json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::activities as svc,
 };
 use axum::{
     Json,
@@ -15,6 +14,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::activities as svc;
 use tandem_domain::{AccountId, ActivityId, ContactId, Invalid, UserId, activity::ActivityInput};
 use tandem_store::activities::{Activity, Filter};
 use utoipa::{IntoParams, ToSchema};
@@ -133,7 +133,7 @@ pub struct ListParams {
 }
 
 fn activity_id(raw: &str) -> AppResult<ActivityId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// The activity timeline, newest first.

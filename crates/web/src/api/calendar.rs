@@ -5,10 +5,10 @@ use crate::{
     api::json::ApiJson,
     auth::CurrentUser,
     error::{AppResult, Problem},
-    services::settings as svc,
 };
 use axum::{Json, extract::State};
 use serde::{Deserialize, Serialize};
+use tandem_app::settings as svc;
 use tandem_domain::calendar::{Settings, SettingsInput};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};

@@ -5,7 +5,6 @@ use crate::{
     api::{deals::MoneyOut, json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::campaigns as svc,
 };
 use axum::{
     Json,
@@ -15,6 +14,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::campaigns as svc;
 use tandem_domain::{CampaignId, LeadFormId, campaign::CampaignInput};
 use tandem_store::{
     campaigns::{Campaign, LeadForm},
@@ -107,7 +107,7 @@ async fn create_campaign(
 }
 
 fn campaign_id(raw: &str) -> AppResult<CampaignId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns", params(("id" = uuid::Uuid, Path)),
@@ -137,7 +137,7 @@ async fn patch_campaign(
 ) -> AppResult<Json<CampaignOut>> {
     let id = campaign_id(&id)?;
     let current = svc::get(&state.store, &auth, id).await?;
-    let (version, input) = crate::services::merge_patch(&current.data.to_input(), patch)?;
+    let (version, input) = tandem_app::merge_patch(&current.data.to_input(), patch)?;
     Ok(Json(
         svc::update(&state.store, &auth, id, version, &input)
             .await?
@@ -278,7 +278,7 @@ async fn campaign_report(
         .into_iter()
         .find(|l| l.campaign.as_ref().is_some_and(|c| c.id == id))
         .map(|l| Json(l.into()))
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound.into())
 }
 
 // ----- forms -----
@@ -349,7 +349,7 @@ async fn create_form(
 }
 
 fn form_id(raw: &str) -> AppResult<LeadFormId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[utoipa::path(get, path = "/forms/{id}", tag = "forms", params(("id" = uuid::Uuid, Path)),
@@ -393,7 +393,7 @@ async fn put_form(
 ) -> AppResult<Json<FormOut>> {
     let id = form_id(&id)?;
     let current = svc::form(&state.store, &auth, id).await?;
-    let (version, input) = crate::services::merge_patch(&svc::FormInput::of(&current), w)?;
+    let (version, input) = tandem_app::merge_patch(&svc::FormInput::of(&current), w)?;
     let f = svc::update_form(&state.store, &auth, id, version, &input).await?;
     Ok(Json(FormOut::new(f, auth.user.locale)))
 }

@@ -10,7 +10,6 @@ use crate::{
     },
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::contacts::{self as svc, ListQuery},
 };
 use axum::{
     Json,
@@ -20,6 +19,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::contacts::{self as svc, ListQuery};
 use tandem_domain::{AccountId, ContactId, FieldError, Invalid, contact::ContactInput};
 use tandem_store::contacts::{Contact, Filter};
 use utoipa::{IntoParams, ToSchema};
@@ -175,7 +175,7 @@ impl ListParams {
 }
 
 fn contact_id(raw: &str) -> AppResult<ContactId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// List contacts, filtered and sorted, one page at a time.
@@ -331,8 +331,8 @@ async fn contact_duplicates(
         ..Default::default()
     };
     let data = input.validate(tandem_domain::format::today())?;
-    let found = crate::services::duplicates::for_contact(&state.store, &auth, &data, None).await?;
-    let stale = crate::services::contacts::stale_days(&state.store, &auth).await?;
+    let found = tandem_app::duplicates::for_contact(&state.store, &auth, &data, None).await?;
+    let stale = tandem_app::contacts::stale_days(&state.store, &auth).await?;
     Ok(Json(
         found
             .into_iter()
@@ -357,14 +357,10 @@ async fn merge_contact(
     ApiJson(body): ApiJson<crate::api::accounts::MergeBody>,
 ) -> AppResult<Json<ContactOut>> {
     let keep = contact_id(&id)?;
-    let merged = crate::services::duplicates::merge_contacts(
-        &state.store,
-        &auth,
-        keep,
-        ContactId(body.from),
-    )
-    .await?;
-    let stale = crate::services::contacts::stale_days(&state.store, &auth).await?;
+    let merged =
+        tandem_app::duplicates::merge_contacts(&state.store, &auth, keep, ContactId(body.from))
+            .await?;
+    let stale = tandem_app::contacts::stale_days(&state.store, &auth).await?;
     Ok(Json(contact_out(merged, stale)))
 }
 

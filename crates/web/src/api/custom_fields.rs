@@ -5,7 +5,6 @@ use crate::{
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::custom_fields as svc,
 };
 use axum::{
     Json,
@@ -14,6 +13,7 @@ use axum::{
     response::Response,
 };
 use serde::{Deserialize, Serialize};
+use tandem_app::custom_fields as svc;
 use tandem_domain::{
     Invalid,
     custom::{Entity, FieldInput},
@@ -87,7 +87,7 @@ pub struct ListParams {
 }
 
 fn field_id(raw: &str) -> AppResult<uuid::Uuid> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// The custom fields, in order.

@@ -10,7 +10,6 @@ use crate::{
     },
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::deals::{self as svc, ListQuery},
 };
 use axum::{
     Json,
@@ -20,32 +19,16 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::deals::{self as svc, ListQuery};
 use tandem_domain::{
     DealId, FieldError, Instant, Invalid,
     deal::{DealInput, DealStatus, days_since, rotting},
-    money::Money,
 };
 use tandem_store::deals::{Deal, Filter};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// An amount in minor units (cents) and its ISO 4217 currency.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct MoneyOut {
-    /// e.g. 123450 for 1.234,50
-    pub minor: i64,
-    /// EUR, CHF, USD, GBP, PLN, CZK, DKK, SEK, NOK, HUF, CNY or JPY
-    pub currency: String,
-}
-
-impl From<Money> for MoneyOut {
-    fn from(m: Money) -> Self {
-        MoneyOut {
-            minor: m.minor,
-            currency: m.currency,
-        }
-    }
-}
+pub use tandem_app::deals::MoneyOut;
 
 /// A contact on a deal and the part they play.
 #[derive(Serialize, ToSchema)]
@@ -284,7 +267,7 @@ impl ListParams {
 }
 
 fn deal_id(raw: &str) -> AppResult<DealId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// List deals, filtered and sorted, one page at a time.

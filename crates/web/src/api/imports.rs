@@ -4,7 +4,6 @@ use crate::{
     AppState,
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::imports as svc,
 };
 use axum::{
     Json,
@@ -13,6 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
+use tandem_app::imports as svc;
 use tandem_domain::{
     ImportId, Invalid,
     import::{Kind, OnDuplicate},
@@ -146,7 +146,7 @@ async fn list(
 }
 
 fn import_id(raw: &str) -> AppResult<ImportId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// An import with its progress and result.

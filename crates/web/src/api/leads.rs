@@ -5,7 +5,6 @@ use crate::{
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::leads as svc,
 };
 use axum::{
     Json,
@@ -16,6 +15,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use tandem_app::leads as svc;
 use tandem_domain::{
     FieldError, Instant, Invalid, LeadId,
     lead::{Engagement, Missing, Status},
@@ -297,7 +297,9 @@ async fn create_lead(
 }
 
 /// An action's JSON body, which may be left out (then every field has its default).
-fn optional_json<T: Default + serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+fn optional_json<T: Default + serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> tandem_app::AppResult<T> {
     if body.iter().all(u8::is_ascii_whitespace) {
         Ok(T::default())
     } else {
@@ -306,7 +308,7 @@ fn optional_json<T: Default + serde::de::DeserializeOwned>(body: &[u8]) -> AppRe
 }
 
 fn lead_id(raw: &str) -> AppResult<LeadId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// One lead with its score explained and what the gate still misses.
@@ -334,7 +336,7 @@ async fn patch_lead(
 ) -> AppResult<Json<LeadOut>> {
     let id = lead_id(&id)?;
     let current = svc::get(&state.store, &auth, id).await?;
-    let (version, input) = crate::services::merge_patch(&current.data.to_input(), patch)?;
+    let (version, input) = tandem_app::merge_patch(&current.data.to_input(), patch)?;
     let l = svc::update(&state.store, &auth, id, version, &input, state.clock.now()).await?;
     Ok(Json(l.into()))
 }

@@ -96,5 +96,5 @@ pub async fn custom_filters(
 ) -> crate::error::AppResult<Vec<tandem_store::custom_fields::CustomFilter>> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
-    crate::services::custom_fields::filters(&state.store, auth, entity, &pairs).await
+    Ok(tandem_app::custom_fields::filters(&state.store, auth, entity, &pairs).await?)
 }

@@ -8,7 +8,6 @@ use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
     i18n::Tr,
-    services::{goals as goal_svc, interventions as case_svc, metrics as svc, settings},
 };
 use axum::{
     Json,
@@ -18,6 +17,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::{goals as goal_svc, interventions as case_svc, metrics as svc, settings};
 use tandem_domain::{
     GoalId, InterventionId, Locale, RuleId,
     format::local_date,
@@ -409,7 +409,7 @@ async fn create_goal(
 }
 
 fn goal_id(raw: &str) -> AppResult<GoalId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[utoipa::path(get, path = "/goals/{id}", tag = "goals", params(("id" = uuid::Uuid, Path)),
@@ -439,7 +439,7 @@ async fn patch_goal(
     let id = goal_id(&id)?;
     let now = state.clock.now();
     let current = goal_svc::get(&state.store, &auth, id, now).await?;
-    let (version, input) = crate::services::merge_patch(&current.goal.data.to_input(), patch)?;
+    let (version, input) = tandem_app::merge_patch(&current.goal.data.to_input(), patch)?;
     Ok(Json(
         goal_svc::update(&state.store, &auth, id, version, &input, now)
             .await?
@@ -544,7 +544,7 @@ async fn create_rule(
 }
 
 fn rule_id(raw: &str) -> AppResult<RuleId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[utoipa::path(get, path = "/intervention-rules/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
@@ -573,7 +573,7 @@ async fn patch_rule(
 ) -> AppResult<Json<RuleOut>> {
     let id = rule_id(&id)?;
     let current = case_svc::rule(&state.store, &auth, id).await?;
-    let (version, input) = crate::services::merge_patch(&current.data.to_input(), patch)?;
+    let (version, input) = tandem_app::merge_patch(&current.data.to_input(), patch)?;
     Ok(Json(
         case_svc::update_rule(&state.store, &auth, id, version, &input)
             .await?
@@ -726,7 +726,7 @@ async fn list_cases(
 }
 
 fn case_id(raw: &str) -> AppResult<InterventionId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[utoipa::path(get, path = "/interventions/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
@@ -770,7 +770,7 @@ async fn patch_case(
     let now = state.clock.now();
     let current = case_svc::case(&state.store, &auth, id).await?;
     let (version, input): (i64, CaseInput) =
-        crate::services::merge_patch(&current.data.to_input(), patch)?;
+        tandem_app::merge_patch(&current.data.to_input(), patch)?;
     case_svc::update_case(&state.store, &auth, id, version, &input).await?;
     Ok(Json(case_out(
         case_svc::case_view(&state.store, &auth, id, now).await?,
@@ -857,7 +857,7 @@ async fn patch_settings(
         settings::set_trust_mode(&state.store, &auth, on).await?;
     }
     if body.contact_stale_days.is_none() && body.trust_mode.is_none() {
-        crate::services::require(auth.user.role.can_administer())?;
+        tandem_app::require(auth.user.role.can_administer())?;
     }
     Ok(Json(settings_out(
         settings::workspace(&state.store, &auth).await?,

@@ -6,7 +6,6 @@ use crate::{
     api::list::created,
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::pipelines::{self as svc, NewPipeline},
 };
 use axum::{
     Json,
@@ -16,6 +15,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::pipelines::{self as svc, NewPipeline};
 use tandem_domain::{Invalid, PipelineId, StageId, pipeline::StageInput};
 use tandem_store::pipelines::{Pipeline, Stage};
 use utoipa::ToSchema;
@@ -113,11 +113,11 @@ pub struct StageMove {
 }
 
 fn pipeline_id(raw: &str) -> AppResult<PipelineId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 fn stage_id(raw: &str) -> AppResult<StageId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// Every pipeline with its stages.
@@ -222,7 +222,7 @@ async fn stage_in(
 ) -> AppResult<StageId> {
     let p = svc::get(&state.store, auth, pipeline_id(pipeline)?).await?;
     let s = stage_id(stage)?;
-    p.stage(s).map(|s| s.id).ok_or(AppError::NotFound)
+    p.stage(s).map(|s| s.id).ok_or(AppError::NotFound.into())
 }
 
 /// Change a stage (admins); `version` must be the one last read.

@@ -5,7 +5,6 @@ use crate::{
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::price_lists as svc,
 };
 use axum::{
     Json,
@@ -14,6 +13,7 @@ use axum::{
     response::Response,
 };
 use serde::{Deserialize, Serialize};
+use tandem_app::price_lists as svc;
 use tandem_domain::{Invalid, PriceListId, ProductId, product::PriceListInput};
 use tandem_store::price_lists::PriceList;
 use utoipa::ToSchema;
@@ -100,7 +100,7 @@ async fn create(
 }
 
 fn list_id(raw: &str) -> AppResult<PriceListId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// A price list with its prices.

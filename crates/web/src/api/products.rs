@@ -5,7 +5,6 @@ use crate::{
     api::{deals::MoneyOut, json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::products as svc,
 };
 use axum::{
     Json,
@@ -15,6 +14,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::products as svc;
 use tandem_domain::{Invalid, ProductId, product::ProductInput};
 use tandem_store::products::{Filter, Product};
 use utoipa::{IntoParams, ToSchema};
@@ -135,7 +135,7 @@ async fn create_product(
 }
 
 fn product_id(raw: &str) -> AppResult<ProductId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// One product.
@@ -166,7 +166,7 @@ async fn patch_product(
 ) -> AppResult<Json<ProductOut>> {
     let id = product_id(&id)?;
     let current = svc::get(&state.store, &auth, id).await?;
-    let (version, input) = crate::services::merge_patch(&svc::input_of(&current), patch)?;
+    let (version, input) = tandem_app::merge_patch(&svc::input_of(&current), patch)?;
     Ok(Json(
         svc::update(&state.store, &auth, id, version, &input)
             .await?

@@ -5,7 +5,6 @@ use crate::{
     api::{deals::MoneyOut, json::ApiJson, list},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::quotes::{self as svc, Acceptance, Allowed},
 };
 use axum::{
     Json,
@@ -15,6 +14,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
+use tandem_app::quotes::{self as svc, Acceptance, Allowed};
 use tandem_domain::{
     AccountId, DealId, FieldError, Invalid, OrderId, QuoteId, RequestId, UserId,
     money::Money,
@@ -317,7 +317,7 @@ async fn create_quote(
 }
 
 fn quote_id(raw: &str) -> AppResult<QuoteId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// A quote with what the caller may do with it now.
@@ -713,7 +713,7 @@ async fn list_orders(
 }
 
 fn order_id(raw: &str) -> AppResult<OrderId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// One order.

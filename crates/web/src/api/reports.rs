@@ -5,13 +5,13 @@ use crate::{
     api::json::ApiJson,
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::reports::{self as svc, Sharing},
 };
 use axum::{
     Json,
     extract::{Query, State},
 };
 use serde::{Deserialize, Serialize};
+use tandem_app::reports::{self as svc, Sharing};
 use tandem_domain::{
     format::local_date,
     goals::ReportInput,
@@ -59,7 +59,7 @@ pub struct WeekParams {
     week: Option<String>,
 }
 
-fn week_of(state: &AppState, p: &WeekParams) -> AppResult<Period> {
+fn week_of(state: &AppState, p: &WeekParams) -> tandem_app::AppResult<Period> {
     match p.week.as_deref().filter(|w| !w.trim().is_empty()) {
         Some(w) => svc::parse_week(w),
         None => Ok(Period::containing(

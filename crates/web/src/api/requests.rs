@@ -6,7 +6,6 @@ use crate::{
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::{notify, requests as svc},
 };
 use axum::{
     Json,
@@ -16,6 +15,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::{notify, requests as svc};
 use tandem_domain::{
     AccountId, DealId, FieldError, Instant, Invalid, NotificationId, RequestId, RequestTypeId,
     UserId,
@@ -105,7 +105,7 @@ async fn create_type(
 }
 
 fn parse_id<T: std::str::FromStr>(raw: &str) -> AppResult<T> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// Change a request type (admins); `version` is required. Open requests keep the terms
@@ -133,7 +133,7 @@ async fn patch_type(
             .map(|s| s.as_str().into())
             .collect(),
     };
-    let (version, input) = crate::services::merge_patch(&stored, patch)?;
+    let (version, input) = tandem_app::merge_patch(&stored, patch)?;
     Ok(Json(
         svc::update_type(&state.store, &auth, id, version, &input)
             .await?
@@ -295,7 +295,7 @@ async fn list_requests(
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }
-    let cursor = crate::services::checked_cursor(limit, p.cursor.as_deref(), "due")?;
+    let cursor = tandem_app::checked_cursor(limit, p.cursor.as_deref(), "due")?;
     let q = svc::ListQuery {
         view,
         open_only,

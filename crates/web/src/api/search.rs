@@ -4,13 +4,13 @@ use crate::{
     AppState,
     auth::CurrentUser,
     error::{AppResult, Problem},
-    services::search as svc,
 };
 use axum::{
     Json,
     extract::{Query, State},
 };
 use serde::{Deserialize, Serialize};
+use tandem_app::search as svc;
 use tandem_domain::{FieldError, Invalid};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};

@@ -5,7 +5,6 @@ use crate::{
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::tandems as svc,
 };
 use axum::{
     Json,
@@ -15,6 +14,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::tandems as svc;
 use tandem_domain::{TandemId, handoff::TandemInput};
 use tandem_store::tandems::StoredTandem;
 use utoipa::ToSchema;
@@ -108,7 +108,7 @@ async fn create_tandem(
 }
 
 fn tandem_id(raw: &str) -> AppResult<TandemId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// Change a tandem: the fields given replace the stored ones; `version` is required.
@@ -136,7 +136,7 @@ async fn patch_tandem(
             .map(|(k, m)| (*k, *m as f64 / 60.0))
             .collect(),
     };
-    let (version, input) = crate::services::merge_patch(&stored, patch)?;
+    let (version, input) = tandem_app::merge_patch(&stored, patch)?;
     Ok(Json(
         svc::update(&state.store, &auth, id, version, input)
             .await?

@@ -5,7 +5,6 @@ use crate::{
     api::{accounts::AuditOut, json::ApiJson, list::created},
     auth::CurrentUser,
     error::{AppError, AppResult, Problem},
-    services::tasks as svc,
 };
 use axum::{
     Json,
@@ -15,6 +14,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tandem_app::tasks as svc;
 use tandem_domain::{AccountId, ContactId, Invalid, TaskId, UserId, task::TaskInput};
 use tandem_store::tasks::{Filter, Task};
 use utoipa::{IntoParams, ToSchema};
@@ -130,7 +130,7 @@ pub struct ListParams {
 }
 
 fn task_id(raw: &str) -> AppResult<TaskId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 /// Tasks by due date.

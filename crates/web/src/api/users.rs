@@ -58,7 +58,7 @@ async fn list_users(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
 ) -> AppResult<Json<Vec<UserOut>>> {
-    let users = crate::services::users::list(&state.store, &auth).await?;
+    let users = tandem_app::users::list(&state.store, &auth).await?;
     Ok(Json(
         users
             .into_iter()
@@ -90,7 +90,7 @@ async fn list_teams(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
 ) -> AppResult<Json<Vec<TeamOut>>> {
-    let teams = crate::services::users::teams(&state.store, &auth).await?;
+    let teams = tandem_app::users::teams(&state.store, &auth).await?;
     Ok(Json(
         teams
             .into_iter()

@@ -6,7 +6,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{absences as svc, users as user_svc},
 };
 use askama::Template;
 use axum::{
@@ -15,6 +14,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{absences as svc, users as user_svc};
 use tandem_domain::{
     Role, UserId, format,
     handoff::{AbsenceInput, AbsenceKind},
@@ -173,7 +173,7 @@ pub async fn create(
                 page(&state, &auth, form, errors).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

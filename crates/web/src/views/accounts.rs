@@ -7,10 +7,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{
-        accounts::{self as svc, ListQuery},
-        users as user_svc,
-    },
 };
 use askama::Template;
 use axum::{
@@ -19,6 +15,10 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{
+    accounts::{self as svc, ListQuery},
+    users as user_svc,
+};
 use tandem_domain::{
     AccountId, FieldError, Invalid, Locale, UserId,
     account::{AccountData, AccountInput, Lifecycle},
@@ -349,7 +349,7 @@ pub async fn bulk(
     }
     let parsed: Vec<AccountId> = ids.iter().filter_map(|i| i.parse().ok()).collect();
     if parsed.len() != ids.len() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     let change = match action.as_str() {
         "tag" if !tag.trim().is_empty() => svc::Bulk::AddTag(tag),
@@ -489,7 +489,7 @@ pub struct NoticeParam {
 }
 
 fn parse_id(raw: &str) -> AppResult<AccountId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn show(
@@ -505,10 +505,10 @@ pub async fn show(
     let names = super::history::referenced_names(&state, &auth, &history).await;
     let users = user_svc::list(&state.store, &auth).await?;
     let owner = account.owner_name.clone().unwrap_or_default();
-    let contacts = crate::services::contacts::list(
+    let contacts = tandem_app::contacts::list(
         &state.store,
         &auth,
-        &crate::services::contacts::ListQuery {
+        &tandem_app::contacts::ListQuery {
             filter: tandem_store::contacts::Filter {
                 account_id: Some(id),
                 ..Default::default()
@@ -520,11 +520,11 @@ pub async fn show(
         },
     )
     .await?;
-    let stale_days = crate::services::contacts::stale_days(&state.store, &auth).await?;
-    let deals = crate::services::deals::list(
+    let stale_days = tandem_app::contacts::stale_days(&state.store, &auth).await?;
+    let deals = tandem_app::deals::list(
         &state.store,
         &auth,
-        &crate::services::deals::ListQuery {
+        &tandem_app::deals::ListQuery {
             filter: tandem_store::deals::Filter {
                 account_id: Some(id),
                 ..Default::default()
@@ -789,7 +789,7 @@ pub async fn new(
     CurrentUser(auth): CurrentUser,
 ) -> AppResult<Response> {
     if !auth.user.role.can_write_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let form = AccountForm {
         country: "DE".into(),
@@ -821,8 +821,7 @@ pub async fn create(
     if form.allow_duplicate.is_empty()
         && let Ok(data) = input.validate()
     {
-        let found =
-            crate::services::duplicates::for_account(&state.store, &auth, &data, None).await?;
+        let found = tandem_app::duplicates::for_account(&state.store, &auth, &data, None).await?;
         if !found.is_empty() {
             let mut page =
                 form_page(&state, &auth, None, form, FormErrors::default(), vec![]).await?;
@@ -842,7 +841,7 @@ pub async fn create(
             let page = form_page(&state, &auth, None, form, errors, vec![]).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -854,10 +853,10 @@ pub async fn edit(
     let id = parse_id(&id)?;
     let account = svc::get(&state.store, &auth, id).await?;
     if account.deleted_at.is_some() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     if !auth.user.role.can_write_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let fields = super::custom::fields(&state, &auth, Entity::Account).await?;
     let form = AccountForm::of_account(&account.data, account.version, &fields, auth.user.locale);
@@ -901,7 +900,7 @@ pub async fn update(
             let page = form_page(&state, &auth, Some(id), form, errors, conflicts).await?;
             Ok(render_with(StatusCode::CONFLICT, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -8,7 +8,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::activities as svc,
 };
 use askama::Template;
 use axum::{
@@ -17,6 +16,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::activities as svc;
 use tandem_domain::{
     AccountId, ActivityId, ContactId, Instant,
     activity::{ActivityInput, Kind, local_input_value},
@@ -224,7 +224,7 @@ pub async fn new(
     Query(p): Query<NewParams>,
 ) -> AppResult<Response> {
     if !auth.user.role.can_write_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let form = ActivityForm {
         kind: p.kind.unwrap_or_else(|| "call".into()),
@@ -247,12 +247,12 @@ pub async fn create(
     let result = match form.to_input() {
         Ok(mut input) => {
             if input.account_id.is_none() && !typed.is_empty() {
-                match crate::services::contacts::resolve_account(&state.store, &auth, typed).await {
+                match tandem_app::contacts::resolve_account(&state.store, &auth, typed).await {
                     Ok(account) => {
                         input.account_id = Some(account);
                         svc::create(&state.store, &auth, input).await
                     }
-                    Err(e) => Err(e),
+                    Err(e) => Err(e.into()),
                 }
             } else {
                 svc::create(&state.store, &auth, input).await
@@ -275,7 +275,7 @@ pub async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(&auth, None, form, FormErrors::from_invalid(&invalid, tr)),
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -299,7 +299,7 @@ pub struct NoticeParam {
 }
 
 fn parse_id(raw: &str) -> AppResult<ActivityId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn show(
@@ -342,7 +342,7 @@ pub async fn edit(
     let id = parse_id(&id)?;
     let a = svc::get(&state.store, &auth, id).await?;
     if a.deleted_at.is_some() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     Ok(render(form_page(
         &auth,
@@ -387,7 +387,7 @@ pub async fn update(
                 form_page(&auth, Some(id), form, errors),
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

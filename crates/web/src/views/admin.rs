@@ -6,11 +6,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{
-        auth::{NewUserInput, create_user as create_user_svc},
-        require_admin,
-        users::{self as svc, UserUpdate},
-    },
 };
 use askama::Template;
 use axum::{
@@ -19,6 +14,11 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{
+    auth::{NewUserInput, create_user as create_user_svc},
+    require_admin,
+    users::{self as svc, UserUpdate},
+};
 use tandem_domain::{Locale, Role, TeamId, UserId};
 use tandem_store::users::Team;
 
@@ -203,12 +203,12 @@ pub async fn create_user(
                 user_form_page(&state, &auth, None, form, errors).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 fn parse_user(raw: &str) -> AppResult<UserId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn edit_user(
@@ -272,7 +272,7 @@ pub async fn update_user(
                 user_form_page(&state, &auth, Some(id), form, errors).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -331,7 +331,7 @@ pub struct TeamForm {
 async fn team_result(
     state: &AppState,
     auth: &Auth,
-    result: AppResult<()>,
+    result: tandem_app::AppResult<()>,
     name: String,
 ) -> AppResult<Response> {
     match result {
@@ -343,7 +343,7 @@ async fn team_result(
                 teams_page(state, auth, errors, name, None).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -402,7 +402,7 @@ pub async fn jobs(
 ) -> AppResult<Response> {
     require_admin(&auth)?;
     let tr = Tr::new(auth.user.locale);
-    let jobs = crate::services::jobs::recent(&state.store, &auth).await?;
+    let jobs = tandem_app::jobs::recent(&state.store, &auth).await?;
     Ok(render(JobsPage {
         layout: Layout::new(&auth, "admin", tr.t("jobs-title")).within("jobs"),
         jobs: jobs
@@ -474,7 +474,7 @@ pub async fn save_visibility(
             .ok_or_else(|| tandem_domain::Invalid::one(k.clone(), "invalid_choice"))?;
         scopes.push((role, scope));
     }
-    crate::services::settings::set_visibility(&state.store, &auth, &scopes).await?;
+    tandem_app::settings::set_visibility(&state.store, &auth, &scopes).await?;
     Ok(see_other("/admin/settings?notice=saved"))
 }
 
@@ -485,7 +485,7 @@ pub async fn settings(
 ) -> AppResult<Response> {
     require_admin(&auth)?;
     let tr = Tr::new(auth.user.locale);
-    let ws = crate::services::settings::workspace(&state.store, &auth).await?;
+    let ws = tandem_app::settings::workspace(&state.store, &auth).await?;
     Ok(render(SettingsPage {
         layout: Layout::new(&auth, "admin", tr.t("settings-title"))
             .within("settings")
@@ -509,11 +509,9 @@ pub async fn save_settings(
     Form(f): Form<SettingsForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let ws = crate::services::settings::workspace(&state.store, &auth).await?;
+    let ws = tandem_app::settings::workspace(&state.store, &auth).await?;
     let result = match f.contact_stale_days.trim().parse::<i64>() {
-        Ok(days) => {
-            crate::services::settings::set_contact_stale_days(&state.store, &auth, days).await
-        }
+        Ok(days) => tandem_app::settings::set_contact_stale_days(&state.store, &auth, days).await,
         Err(_) => Err(tandem_domain::Invalid::one("contact_stale_days", "not_a_number").into()),
     };
     match result {
@@ -529,7 +527,7 @@ pub async fn save_settings(
                 tr,
             },
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -545,6 +543,6 @@ pub async fn save_trust_mode(
     CurrentUser(auth): CurrentUser,
     Form(f): Form<TrustForm>,
 ) -> AppResult<Response> {
-    crate::services::settings::set_trust_mode(&state.store, &auth, f.trust_mode.is_some()).await?;
+    tandem_app::settings::set_trust_mode(&state.store, &auth, f.trust_mode.is_some()).await?;
     Ok(see_other("/admin/settings?notice=saved"))
 }

@@ -3,16 +3,7 @@
 //! card) or by the card's own "move to" form, which works without JavaScript.
 
 use super::{Layout, Options, render};
-use crate::{
-    AppState,
-    auth::CurrentUser,
-    error::AppResult,
-    i18n::Tr,
-    services::{
-        deals::{self as svc, BoardQuery},
-        users as user_svc,
-    },
-};
+use crate::{AppState, auth::CurrentUser, error::AppResult, i18n::Tr};
 use askama::Template;
 use axum::{
     extract::{Query, State},
@@ -20,6 +11,10 @@ use axum::{
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use tandem_app::{
+    deals::{self as svc, BoardQuery},
+    users as user_svc,
+};
 use tandem_domain::{
     Instant, Locale, PipelineId, TeamId, UserId,
     deal::{days_since, rotting, weighted_total},

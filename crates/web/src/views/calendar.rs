@@ -8,7 +8,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{require_admin, settings as svc},
 };
 use askama::Template;
 use axum::{
@@ -17,6 +16,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{require_admin, settings as svc};
 use tandem_domain::{
     calendar::{Settings, SettingsInput},
     format,
@@ -173,6 +173,6 @@ pub async fn save(
                 page(&auth, &stored, &input, errors),
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

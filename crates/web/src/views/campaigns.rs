@@ -7,7 +7,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{campaigns as svc, leads::may_manage},
 };
 use askama::Template;
 use axum::{
@@ -16,6 +15,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{campaigns as svc, leads::may_manage};
 use tandem_domain::{
     CampaignId, Invalid,
     campaign::{CampaignData, CampaignInput, Channel, Quality},
@@ -348,7 +348,7 @@ async fn refused_form(
 ) -> AppResult<Response> {
     let invalid = match e {
         AppError::Invalid(i) => i,
-        e => return Err(e),
+        e => return Err(e.into()),
     };
     let errors = FormErrors::from_invalid(&invalid, Tr::new(auth.user.locale));
     let page = index_page(state, auth, &Params::default(), form, errors).await?;
@@ -454,7 +454,7 @@ async fn show_page(
 }
 
 fn campaign_id(raw: &str) -> AppResult<CampaignId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn show(
@@ -502,7 +502,7 @@ pub async fn update(
             page.layout.notice = tr.t("conflict-reload");
             Ok(render_with(StatusCode::CONFLICT, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

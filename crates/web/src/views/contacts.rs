@@ -6,9 +6,8 @@ use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, HttpError},
     i18n::Tr,
-    services::contacts::{self as svc, ListQuery},
 };
 use askama::Template;
 use axum::{
@@ -17,6 +16,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::contacts::{self as svc, ListQuery};
 use tandem_domain::custom::Entity;
 use tandem_domain::{
     AccountId, ContactId, FieldError, Invalid,
@@ -376,7 +376,7 @@ pub struct NoticeParam {
 }
 
 fn parse_id(raw: &str) -> AppResult<ContactId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 fn salutation_label(tr: Tr, s: Salutation) -> String {
@@ -665,7 +665,7 @@ pub async fn new(
     Query(n): Query<NoticeParam>,
 ) -> AppResult<Response> {
     if !auth.user.role.can_write_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let mut form = ContactForm::default();
     if let Some(account) = n
@@ -673,7 +673,7 @@ pub async fn new(
         .as_deref()
         .and_then(|a| a.parse::<AccountId>().ok())
     {
-        let a = crate::services::accounts::get(&state.store, &auth, account).await?;
+        let a = tandem_app::accounts::get(&state.store, &auth, account).await?;
         form.account_id = a.id.to_string();
         form.account_name = a.data.name;
     }
@@ -696,8 +696,7 @@ pub async fn create(
                 && let Ok(data) = input.validate(tandem_domain::format::today())
             {
                 let found =
-                    crate::services::duplicates::for_contact(&state.store, &auth, &data, None)
-                        .await?;
+                    tandem_app::duplicates::for_contact(&state.store, &auth, &data, None).await?;
                 if !found.is_empty() {
                     let mut form = form;
                     form.allow_duplicate = "1".into();
@@ -709,7 +708,7 @@ pub async fn create(
             }
             svc::create(&state.store, &auth, input).await
         }
-        Err(e) => Err(e),
+        Err(HttpError(e)) => Err(e),
     };
     match result {
         Ok(c) => Ok(see_other(&format!("/contacts/{}?notice=created", c.id))),
@@ -717,14 +716,14 @@ pub async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(&state, &auth, None, form, form_errors(invalid, tr)).await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// The name of the account the form carried by id, to see whether the user changed it.
 async fn known_account_name(state: &AppState, auth: &Auth, raw: &str) -> Option<String> {
     let id = raw.parse::<AccountId>().ok()?;
-    crate::services::accounts::get(&state.store, auth, id)
+    tandem_app::accounts::get(&state.store, auth, id)
         .await
         .ok()
         .map(|a| a.data.name)
@@ -738,10 +737,10 @@ pub async fn edit(
     let id = parse_id(&id)?;
     let contact = svc::get(&state.store, &auth, id).await?;
     if contact.deleted_at.is_some() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     if !auth.user.role.can_write_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let form = ContactForm::of_contact(&state, &auth, &contact).await?;
     Ok(render(
@@ -761,7 +760,7 @@ pub async fn update(
     let known = known_account_name(&state, &auth, &form.account_id).await;
     let result = match form.to_input(&state, &auth, known.as_deref()).await {
         Ok(input) => svc::update(&state.store, &auth, id, version, input).await,
-        Err(e) => Err(e),
+        Err(HttpError(e)) => Err(e),
     };
     match result {
         Ok(_) => Ok(see_other(&format!("/contacts/{id}?notice=saved"))),
@@ -823,7 +822,7 @@ pub async fn update(
             page.conflicts = conflicts;
             Ok(render_with(StatusCode::CONFLICT, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

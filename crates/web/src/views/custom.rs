@@ -284,7 +284,7 @@ pub async fn fields(
     auth: &crate::auth::Auth,
     entity: tandem_domain::custom::Entity,
 ) -> crate::error::AppResult<Vec<Field>> {
-    crate::services::custom_fields::list(&state.store, auth, Some(entity)).await
+    Ok(tandem_app::custom_fields::list(&state.store, auth, Some(entity)).await?)
 }
 
 /// What a list page needs for its custom-field filters.
@@ -306,7 +306,7 @@ pub async fn list_filters(
     let pairs = query_pairs(raw);
     let fields = fields(state, auth, entity).await?;
     // A filter on a field that no longer exists is dropped rather than refused.
-    let filters = crate::services::custom_fields::filters(&state.store, auth, entity, &pairs)
+    let filters = tandem_app::custom_fields::filters(&state.store, auth, entity, &pairs)
         .await
         .unwrap_or_default();
     Ok(ListFilters {

@@ -6,12 +6,8 @@ use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, HttpError},
     i18n::Tr,
-    services::{
-        deals::{self as svc, ListQuery},
-        pipelines as pipeline_svc, users as user_svc,
-    },
 };
 use askama::Template;
 use axum::{
@@ -20,6 +16,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use tandem_app::{
+    deals::{self as svc, ListQuery},
+    pipelines as pipeline_svc, users as user_svc,
+};
 use tandem_domain::custom::Entity;
 use tandem_domain::{
     AccountId, ContactId, DealId, FieldError, Instant, Invalid, Locale, StageId, UserId,
@@ -494,7 +494,7 @@ pub async fn bulk(
     }
     let ids: Vec<DealId> = f.ids.iter().filter_map(|i| i.parse().ok()).collect();
     if ids.len() != f.ids.len() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     let owner = f
         .owner
@@ -599,7 +599,7 @@ struct ShowPage {
 }
 
 fn parse_id(raw: &str) -> AppResult<DealId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[derive(Deserialize)]
@@ -725,10 +725,10 @@ async fn show_page(
         .into_iter()
         .map(|(label, value)| Fact { label, value }),
     );
-    let account_contacts = crate::services::contacts::list(
+    let account_contacts = tandem_app::contacts::list(
         &state.store,
         auth,
-        &crate::services::contacts::ListQuery {
+        &tandem_app::contacts::ListQuery {
             filter: tandem_store::contacts::Filter {
                 account_id: Some(d.account_id),
                 ..Default::default()
@@ -747,7 +747,7 @@ async fn show_page(
         .map(|c| (c.id.to_string(), c.data.display_name(), false))
         .collect();
     // One timeline: the deal's activities and its stage changes, newest first.
-    let logged = crate::services::activities::list(
+    let logged = tandem_app::activities::list(
         &state.store,
         auth,
         &tandem_store::activities::Filter {
@@ -931,7 +931,7 @@ async fn refused(state: &AppState, auth: &Auth, id: DealId, err: AppError) -> Ap
             page.layout.notice = tr.t("conflict-reload");
             Ok(render_with(StatusCode::CONFLICT, page))
         }
-        e => Err(e),
+        e => Err(e.into()),
     }
 }
 
@@ -1006,7 +1006,7 @@ async fn refused_message(
             )
         }
         AppError::Conflict { .. } => (StatusCode::CONFLICT, tr.t("conflict-reload")),
-        e => return Err(e),
+        e => return Err(e.into()),
     };
     Ok((
         status,
@@ -1043,9 +1043,6 @@ pub async fn close(
         if status == "lost" {
             i.lost_reason = opt(&form.lost_reason);
             i.competitor = opt(&form.competitor).or(i.competitor.take());
-        }
-        if status == "open" {
-            i.lost_reason = None;
         }
     })
     .await;
@@ -1226,13 +1223,13 @@ impl DealForm {
         } else if known_account.is_some_and(|k| k == typed) && !self.account_id.is_empty() {
             self.account_id.parse::<AccountId>().ok()
         } else {
-            match crate::services::contacts::resolve_account(&state.store, auth, typed).await {
+            match tandem_app::contacts::resolve_account(&state.store, auth, typed).await {
                 Ok(a) => Some(a),
                 Err(AppError::Invalid(Invalid(e))) => {
                     errors.extend(e);
                     None
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             }
         };
         let stage = self.stage_id.parse::<StageId>().ok();
@@ -1391,7 +1388,7 @@ pub async fn new(
     Query(n): Query<NoticeParam>,
 ) -> AppResult<Response> {
     if !auth.user.role.can_write_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let mut form = DealForm {
         currency: "EUR".into(),
@@ -1403,7 +1400,7 @@ pub async fn new(
         .as_deref()
         .and_then(|a| a.parse::<AccountId>().ok())
     {
-        let a = crate::services::accounts::get(&state.store, &auth, account).await?;
+        let a = tandem_app::accounts::get(&state.store, &auth, account).await?;
         form.account_id = a.id.to_string();
         form.account_name = a.data.name;
     }
@@ -1414,7 +1411,7 @@ pub async fn new(
 
 async fn known_account_name(state: &AppState, auth: &Auth, raw: &str) -> Option<String> {
     let id = raw.parse::<AccountId>().ok()?;
-    crate::services::accounts::get(&state.store, auth, id)
+    tandem_app::accounts::get(&state.store, auth, id)
         .await
         .ok()
         .map(|a| a.data.name)
@@ -1433,7 +1430,7 @@ pub async fn create(
         .await
     {
         Ok(()) => svc::create(&state.store, &auth, input).await,
-        Err(e) => Err(e),
+        Err(HttpError(e)) => Err(e),
     };
     match result {
         Ok(deal) => Ok(see_other(&format!("/deals/{}?notice=created", deal.id))),
@@ -1442,7 +1439,7 @@ pub async fn create(
             let page = form_page(&state, &auth, None, form, errors, vec![]).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1454,10 +1451,10 @@ pub async fn edit(
     let id = parse_id(&id)?;
     let deal = svc::get(&state.store, &auth, id).await?;
     if deal.deleted_at.is_some() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     if !auth.user.role.can_write_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let form = DealForm::of_deal(&state, &auth, &deal).await?;
     Ok(render(
@@ -1482,7 +1479,7 @@ pub async fn update(
         .await
     {
         Ok(()) => svc::update(&state.store, &auth, id, version, input).await,
-        Err(e) => Err(e),
+        Err(HttpError(e)) => Err(e),
     };
     match result {
         Ok(_) => Ok(see_other(&format!("/deals/{id}?notice=saved"))),
@@ -1503,7 +1500,7 @@ pub async fn update(
             let page = form_page(&state, &auth, Some(id), form, errors, conflicts).await?;
             Ok(render_with(StatusCode::CONFLICT, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -6,7 +6,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::duplicates::{self as svc, Candidate},
 };
 use askama::Template;
 use axum::{
@@ -15,6 +14,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::duplicates::{self as svc, Candidate};
 use tandem_domain::{AccountId, ContactId, Invalid};
 use tandem_store::{accounts::Account, contacts::Contact};
 
@@ -95,9 +95,9 @@ async fn account_page(
     problem: String,
 ) -> AppResult<MergePage> {
     let tr = Tr::new(auth.user.locale);
-    let account = crate::services::accounts::get(&state.store, auth, id).await?;
+    let account = tandem_app::accounts::get(&state.store, auth, id).await?;
     if account.deleted_at.is_some() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     let hits = svc::for_account(&state.store, auth, &account.data, Some(id)).await?;
     Ok(MergePage {
@@ -118,9 +118,9 @@ async fn contact_page(
     problem: String,
 ) -> AppResult<MergePage> {
     let tr = Tr::new(auth.user.locale);
-    let contact = crate::services::contacts::get(&state.store, auth, id).await?;
+    let contact = tandem_app::contacts::get(&state.store, auth, id).await?;
     if contact.deleted_at.is_some() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     let hits = svc::for_contact(&state.store, auth, &contact.data, Some(id)).await?;
     Ok(MergePage {
@@ -135,11 +135,11 @@ async fn contact_page(
 }
 
 fn account_id(raw: &str) -> AppResult<AccountId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 fn contact_id(raw: &str) -> AppResult<ContactId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn account_merge_page(
@@ -148,7 +148,7 @@ pub async fn account_merge_page(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     if !auth.user.role.can_delete_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     Ok(render(
         account_page(&state, &auth, account_id(&id)?, String::new()).await?,
@@ -161,7 +161,7 @@ pub async fn contact_merge_page(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     if !auth.user.role.can_delete_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     Ok(render(
         contact_page(&state, &auth, contact_id(&id)?, String::new()).await?,
@@ -201,7 +201,7 @@ pub async fn merge_accounts(
     let from = match (form.from.parse::<AccountId>(), form.from_name.trim()) {
         (Ok(f), _) => Ok(f),
         (Err(_), typed) if !typed.is_empty() => {
-            crate::services::contacts::resolve_account(&state.store, &auth, typed)
+            tandem_app::contacts::resolve_account(&state.store, &auth, typed)
                 .await
                 .map_err(|e| match e {
                     AppError::Invalid(Invalid(errs)) => Invalid(
@@ -219,7 +219,7 @@ pub async fn merge_accounts(
         Ok(from) => svc::merge_accounts(&state.store, &auth, keep, from)
             .await
             .map(|_| ()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/accounts/{keep}?notice=merged"))),
@@ -228,7 +228,7 @@ pub async fn merge_accounts(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 account_page(&state, &auth, keep, p).await?,
             )),
-            None => Err(e),
+            None => Err(e.into()),
         },
     }
 }
@@ -254,7 +254,7 @@ pub async fn merge_contacts(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 contact_page(&state, &auth, keep, p).await?,
             )),
-            None => Err(e),
+            None => Err(e.into()),
         },
     }
 }

@@ -6,7 +6,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{custom_fields as svc, require_admin},
 };
 use askama::Template;
 use axum::{
@@ -15,6 +14,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{custom_fields as svc, require_admin};
 use tandem_domain::{
     Invalid,
     custom::{Entity, FieldInput, Kind},
@@ -117,7 +117,11 @@ pub async fn index(
     ))
 }
 
-async fn done(state: &AppState, auth: &Auth, result: AppResult<()>) -> AppResult<Response> {
+async fn done(
+    state: &AppState,
+    auth: &Auth,
+    result: tandem_app::AppResult<()>,
+) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let (status, problems) = match result {
         Ok(()) => return Ok(see_other("/admin/fields?notice=saved")),
@@ -134,7 +138,7 @@ async fn done(state: &AppState, auth: &Auth, result: AppResult<()>) -> AppResult
                 .collect(),
         ),
         Err(AppError::Conflict { .. }) => (StatusCode::CONFLICT, vec![tr.t("conflict-reload")]),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     Ok(render_with(
         status,
@@ -192,7 +196,7 @@ pub struct EditField {
 }
 
 fn field_id(raw: &str) -> AppResult<uuid::Uuid> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn update(

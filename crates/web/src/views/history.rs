@@ -1,6 +1,6 @@
 //! The history of a record (its audit log), formatted for its page.
 
-use crate::{AppState, auth::Auth, i18n::Tr, services};
+use crate::{AppState, auth::Auth, i18n::Tr};
 use serde_json::Value;
 use std::collections::HashMap;
 use tandem_domain::{AccountId, ContactId, DealId};
@@ -30,7 +30,7 @@ pub async fn referenced_names(
     if wanted.is_empty() {
         return names;
     }
-    let people = services::users::list(&state.store, auth)
+    let people = tandem_app::users::list(&state.store, auth)
         .await
         .unwrap_or_default();
     for (field, id) in wanted {
@@ -39,16 +39,16 @@ pub async fn referenced_names(
         };
         let name = match field.as_str() {
             "account_id" | "parent_id" => {
-                services::accounts::get(&state.store, auth, AccountId(uuid))
+                tandem_app::accounts::get(&state.store, auth, AccountId(uuid))
                     .await
                     .ok()
                     .map(|a| a.data.name)
             }
-            "contact_id" => services::contacts::get(&state.store, auth, ContactId(uuid))
+            "contact_id" => tandem_app::contacts::get(&state.store, auth, ContactId(uuid))
                 .await
                 .ok()
                 .map(|c| c.data.display_name()),
-            "deal_id" => services::deals::get(&state.store, auth, DealId(uuid))
+            "deal_id" => tandem_app::deals::get(&state.store, auth, DealId(uuid))
                 .await
                 .ok()
                 .map(|d| d.data.title),

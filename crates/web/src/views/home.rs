@@ -2,13 +2,14 @@
 //! meetings and visits, and one tap to log a visit or a call.
 
 use super::{Layout, render, tasks::Row};
-use crate::{AppState, auth::CurrentUser, error::AppResult, i18n::Tr, services::my_day as svc};
+use crate::{AppState, auth::CurrentUser, error::AppResult, i18n::Tr};
 use askama::Template;
 use axum::{
     extract::{Query, State},
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::my_day as svc;
 use tandem_domain::format;
 
 pub struct NextStep {

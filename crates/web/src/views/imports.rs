@@ -7,7 +7,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::imports as svc,
 };
 use askama::Template;
 use axum::{
@@ -16,6 +15,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::imports as svc;
 use tandem_domain::{
     ImportId, Invalid,
     import::{Kind, OnDuplicate},
@@ -161,7 +161,7 @@ pub async fn upload(
             let page = index_page(&state, &auth, &kind, file_errors(&tr, &invalid)).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -343,7 +343,7 @@ async fn show_page(
                     .join(" "),
                 tr.t("import-mapping-incomplete"),
             ),
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     } else {
         (vec![], String::new(), String::new())
@@ -401,7 +401,7 @@ async fn show_page(
 }
 
 fn import_id(raw: &str) -> AppResult<ImportId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[derive(Deserialize, Default)]
@@ -452,7 +452,7 @@ pub async fn save(
             AppError::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, i),
             AppError::InUse(i) => (StatusCode::CONFLICT, i),
             AppError::Conflict { .. } => (StatusCode::CONFLICT, Invalid::one("version", "stale")),
-            e => return Err(e),
+            e => return Err(e.into()),
         };
         let lines = invalid.0.iter().map(|f| mapping_error(&tr, f)).collect();
         Ok(render_with(
@@ -513,6 +513,6 @@ pub async fn undo(
                 show_page(&state, &auth, id, None, lines).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

@@ -6,12 +6,8 @@ use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::{
     AppState,
     auth::{Auth, CurrentUser, request_locale},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, HttpError},
     i18n::Tr,
-    services::{
-        campaigns::{self as campaign_svc, FormInput, Submitted},
-        leads as svc,
-    },
 };
 use askama::Template;
 use axum::{
@@ -21,6 +17,10 @@ use axum::{
 };
 use serde::Deserialize;
 use std::{collections::HashMap, net::SocketAddr};
+use tandem_app::{
+    campaigns::{self as campaign_svc, FormInput, Submitted},
+    leads as svc,
+};
 use tandem_domain::{
     Role, UserId,
     holidays::Land,
@@ -128,14 +128,11 @@ async fn page(
         Some(s) => s,
         None => svc::settings(&state.store, auth).await?,
     };
-    let reps: Vec<tandem_store::users::User> = {
-        let mut c = state.store.read().await?;
-        tandem_store::users::list(&mut c.conn(), auth.user.workspace_id)
-            .await?
-            .into_iter()
-            .filter(|u| u.active && u.role == Role::Field)
-            .collect()
-    };
+    let reps: Vec<tandem_store::users::User> = tandem_app::users::list(&state.store, auth)
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.role == Role::Field)
+        .collect();
     let user_options = |selected: Option<UserId>| -> Options {
         let mut o: Options = vec![(String::new(), "–".into(), selected.is_none())];
         o.extend(
@@ -228,7 +225,7 @@ fn require_manage(auth: &Auth) -> AppResult<()> {
     if svc::may_manage(auth) {
         Ok(())
     } else {
-        Err(AppError::Forbidden)
+        Err(AppError::Forbidden.into())
     }
 }
 
@@ -428,7 +425,7 @@ pub async fn save(
             let page = page(&state, &auth, Some(settings), errors, FormErrors::default()).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -464,7 +461,7 @@ pub async fn create_form(
             let page = page(&state, &auth, None, vec![], errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -541,11 +538,7 @@ pub async fn public_form(
     Path(key): Path<String>,
 ) -> AppResult<Response> {
     let tr = Tr::new(request_locale(None, &headers));
-    let mut c = state.store.read().await?;
-    let form = match tandem_store::campaigns::form_by_key(&mut c.conn(), &key).await? {
-        Some(f) if f.active => f,
-        _ => return Err(AppError::NotFound),
-    };
+    let form = tandem_app::campaigns::public_form(&state.store, &key).await?;
     // Tandem's own pages allow no inline style: the honeypot hides by class here.
     let form_html = super::leads::embed_html(&form, tr.locale)
         .replace("{TANDEM_URL}", "")
@@ -575,7 +568,7 @@ pub async fn submit(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if key.len() > 64 {
-        return AppError::NotFound.into_response();
+        return HttpError(AppError::NotFound).into_response();
     }
     let client = state.config.client_key(addr.ip(), &headers);
     let fields: Result<HashMap<String, String>, AppError> = if json {
@@ -597,7 +590,7 @@ pub async fn submit(
     };
     let result = match fields {
         Ok(f) => campaign_svc::submit(&state.store, &key, &client, &f, state.clock.now()).await,
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     match (result, json) {
         (Ok(Submitted::Taken { thanks_url } | Submitted::Ignored { thanks_url }), false) => {
@@ -640,6 +633,6 @@ pub async fn submit(
                 },
             )
         }
-        (Err(e), _) => e.into_response(),
+        (Err(e), _) => HttpError(e).into_response(),
     }
 }

@@ -7,7 +7,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::leads as svc,
 };
 use askama::Template;
 use axum::{
@@ -17,6 +16,7 @@ use axum::{
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use tandem_app::leads as svc;
 use tandem_domain::{
     CampaignId, Invalid, LeadId, Locale,
     contact::Salutation,
@@ -215,7 +215,7 @@ async fn campaign_options(
     selected: &str,
     none: &str,
 ) -> AppResult<Options> {
-    let all = crate::services::campaigns::list(&state.store, auth).await?;
+    let all = tandem_app::campaigns::list(&state.store, auth).await?;
     let mut o: Options = vec![(String::new(), none.to_string(), selected.is_empty())];
     o.extend(all.into_iter().map(|c| {
         let id = c.id.0.to_string();
@@ -343,7 +343,7 @@ pub async fn create(
             let page = index_page(&state, &auth, &Params::default(), form, errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -713,7 +713,7 @@ async fn show_page(
 }
 
 fn lead_id(raw: &str) -> AppResult<LeadId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[derive(Deserialize, Default)]
@@ -787,7 +787,7 @@ async fn refused_with(
         AppError::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, i),
         AppError::InUse(i) => (StatusCode::CONFLICT, i),
         AppError::Conflict { .. } => (StatusCode::CONFLICT, Invalid::one("version", "stale")),
-        e => return Err(e),
+        e => return Err(e.into()),
     };
     let errors = FormErrors::from_invalid(&invalid, tr);
     let (edit_errors, decision_errors) = if decision {
@@ -1029,7 +1029,7 @@ pub fn embed_html(f: &LeadForm, locale: Locale) -> String {
     ));
     html.push_str(&format!(
         "  <p style=\"position:absolute;left:-10000px\" aria-hidden=\"true\"><input name=\"{}\" tabindex=\"-1\" autocomplete=\"off\"></p>\n",
-        crate::services::campaigns::HONEYPOT
+        tandem_app::campaigns::HONEYPOT
     ));
     html.push_str(&format!(
         "  <p><label><input name=\"consent\" type=\"checkbox\" value=\"yes\"> {}</label></p>\n",

@@ -327,9 +327,9 @@ impl Layout {
             user_id: auth.user.id.to_string(),
             is_admin: auth.user.role.can_administer(),
             can_write: auth.user.role.can_write_records(),
-            works_leads: crate::services::leads::may_manage(auth),
-            is_manager: crate::services::metrics::is_manager(auth),
-            sees_marketing: crate::services::dashboards::may_see_marketing(auth),
+            works_leads: tandem_app::leads::may_manage(auth),
+            is_manager: tandem_app::metrics::is_manager(auth),
+            sees_marketing: tandem_app::dashboards::may_see_marketing(auth),
             kpis_home: match auth.user.role {
                 tandem_domain::Role::Admin | tandem_domain::Role::Manager => "/kpis/team",
                 tandem_domain::Role::Marketing => "/kpis/marketing",
@@ -446,7 +446,10 @@ pub fn render_with(status: StatusCode, page: impl askama::Template) -> Response 
             html,
         )
             .into_response(),
-        Err(e) => crate::error::AppError::Internal(format!("template: {e}")).into_response(),
+        Err(e) => {
+            crate::error::HttpError(crate::error::AppError::Internal(format!("template: {e}")))
+                .into_response()
+        }
     }
 }
 
@@ -460,7 +463,7 @@ pub fn render(page: impl askama::Template) -> Response {
 pub struct Form<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Form<T> {
-    type Rejection = crate::error::AppError;
+    type Rejection = crate::error::HttpError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         use crate::error::AppError;
@@ -470,7 +473,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if !is_form {
-            return Err(AppError::UnsupportedMediaType);
+            return Err(AppError::UnsupportedMediaType.into());
         }
         let bytes = <axum::body::Bytes as axum::extract::FromRequest<S>>::from_request(req, state)
             .await
@@ -478,7 +481,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
                 StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
                 _ => AppError::BadRequest(r.body_text()),
             })?;
-        form_from_bytes(&bytes).map(Form)
+        Ok(form_from_bytes(&bytes).map(Form)?)
     }
 }
 

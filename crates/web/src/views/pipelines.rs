@@ -7,7 +7,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{pipelines as svc, require_admin},
 };
 use askama::Template;
 use axum::response::IntoResponse;
@@ -17,6 +16,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{pipelines as svc, require_admin};
 use tandem_domain::{
     Invalid, PipelineId, StageId, format,
     pipeline::{ExitCriterion, StageInput},
@@ -129,7 +129,11 @@ pub async fn index(
 }
 
 /// Back to the page after a change, or the page with what went wrong.
-async fn done(state: &AppState, auth: &Auth, result: AppResult<()>) -> AppResult<Response> {
+async fn done(
+    state: &AppState,
+    auth: &Auth,
+    result: tandem_app::AppResult<()>,
+) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let (status, problems) = match result {
         Ok(()) => return Ok(see_other("/admin/pipelines?notice=saved")),
@@ -150,7 +154,7 @@ async fn done(state: &AppState, auth: &Auth, result: AppResult<()>) -> AppResult
             e.iter().map(|f| tr.error(f.code)).collect(),
         ),
         Err(AppError::Conflict { .. }) => (StatusCode::CONFLICT, vec![tr.t("conflict-reload")]),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     Ok(render_with(
         status,
@@ -180,11 +184,11 @@ pub async fn create(
 }
 
 fn pipeline_id(raw: &str) -> AppResult<PipelineId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 fn stage_id(raw: &str) -> AppResult<StageId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn rename(

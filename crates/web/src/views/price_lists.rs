@@ -7,7 +7,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{price_lists as svc, products::may_edit},
 };
 use askama::Template;
 use axum::{
@@ -16,6 +15,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{price_lists as svc, products::may_edit};
 use tandem_domain::{
     Invalid, PriceListId, ProductId,
     money::{edit_amount, parse_amount},
@@ -120,7 +120,7 @@ pub async fn create(
                 index_page(&state, &auth, f.name, f.customer_group, errors).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -154,7 +154,7 @@ async fn list_page(
 ) -> AppResult<ListPage> {
     let tr = Tr::new(auth.user.locale);
     let (list, prices) = svc::get(&state.store, auth, id).await?;
-    let products = crate::services::products::list(
+    let products = tandem_app::products::list(
         &state.store,
         auth,
         &tandem_store::products::Filter::default(),
@@ -202,7 +202,7 @@ async fn list_page(
 }
 
 fn list_id(raw: &str) -> AppResult<PriceListId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn show(
@@ -227,7 +227,7 @@ pub async fn save(
     let tr = Tr::new(auth.user.locale);
     let mut errors = vec![];
     let mut prices = vec![];
-    let products = crate::services::products::list(
+    let products = tandem_app::products::list(
         &state.store,
         &auth,
         &tandem_store::products::Filter::default(),
@@ -283,7 +283,7 @@ pub async fn save(
                 list_page(&state, &auth, id, Some(&pairs), errors).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

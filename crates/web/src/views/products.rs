@@ -7,7 +7,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::products as svc,
 };
 use askama::Template;
 use axum::{
@@ -16,6 +15,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::products as svc;
 use tandem_domain::{
     Invalid,
     money::{CURRENCIES, Money, edit_amount, parse_amount},
@@ -268,7 +268,7 @@ pub async fn import(
                 .collect();
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, p))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -320,7 +320,7 @@ async fn refused(
             p.layout.notice = tr.t("conflict-reload");
             return Ok(render_with(StatusCode::CONFLICT, p));
         }
-        e => return Err(e),
+        e => return Err(e.into()),
     };
     let errors = FormErrors::from_invalid(&invalid, tr);
     Ok(render_with(

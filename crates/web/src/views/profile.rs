@@ -6,7 +6,6 @@ use crate::{
     auth::{Auth, CurrentUser, lang_cookie},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::auth as svc,
 };
 use askama::Template;
 use axum::{
@@ -15,6 +14,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::auth as svc;
 use tandem_domain::{Locale, TokenId};
 
 pub struct TokenRow {
@@ -133,7 +133,7 @@ pub async fn change_password(
                 page(&state, &auth, errors, String::new()).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -166,7 +166,7 @@ pub async fn create_token(
                 page(&state, &auth, errors, String::new()).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -8,7 +8,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::quotes::{self as svc, Acceptance, Allowed, Detail},
 };
 use askama::Template;
 use axum::{
@@ -17,6 +16,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use tandem_app::quotes::{self as svc, Acceptance, Allowed, Detail};
 use tandem_domain::{
     AccountId, FieldError, Invalid, Locale, OrderId, QuoteId, Role, format,
     money::{CURRENCIES, Money, edit_amount, parse_amount},
@@ -26,7 +26,7 @@ use tandem_domain::{
 use tandem_store::quotes::{Filter, OrderFilter, OrderRecord, Quote};
 
 fn quote_id(raw: &str) -> AppResult<QuoteId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 fn status_label(tr: &Tr, s: Status) -> String {
@@ -226,11 +226,8 @@ pub async fn for_request(
             ..Filter::default()
         },
     };
-    let mut c = state.store.read().await?;
-    let found =
-        tandem_store::quotes::list(&mut c.conn(), auth.user.workspace_id, &f, None, 20).await?;
-    drop(c);
-    let links = found.items.iter().map(|q| quote_link(&tr, q)).collect();
+    let found = svc::of_request(&state.store, auth, &f).await?;
+    let links = found.iter().map(|q| quote_link(&tr, q)).collect();
     let make = if purpose == Some(tandem_domain::request::Purpose::Quote)
         && svc::may_write(auth)
         && !r.status.is_closed()
@@ -240,7 +237,6 @@ pub async fn for_request(
         String::new()
     };
     let decide = found
-        .items
         .iter()
         .find(|q| {
             purpose == Some(tandem_domain::request::Purpose::Approval)
@@ -434,10 +430,10 @@ pub async fn new(
     CurrentUser(auth): CurrentUser,
     Query(mut form): Query<NewForm>,
 ) -> AppResult<Response> {
-    crate::services::require(svc::may_write(&auth))?;
+    tandem_app::require(svc::may_write(&auth))?;
     let tr = Tr::new(auth.user.locale);
     if let Ok(r) = form.request_id.parse() {
-        let r = crate::services::requests::get(&state.store, &auth, r).await?;
+        let r = tandem_app::requests::get(&state.store, &auth, r).await?;
         if let Some(a) = r.account_id {
             form.account_id = a.0.to_string();
         }
@@ -446,12 +442,12 @@ pub async fn new(
         }
     }
     if let Ok(d) = form.deal_id.parse() {
-        let d = crate::services::deals::get(&state.store, &auth, d).await?;
+        let d = tandem_app::deals::get(&state.store, &auth, d).await?;
         form.account_id = d.data.account_id.0.to_string();
     }
     let mut fixed = false;
     if let Ok(a) = form.account_id.parse::<AccountId>() {
-        let a = crate::services::accounts::get(&state.store, &auth, a).await?;
+        let a = tandem_app::accounts::get(&state.store, &auth, a).await?;
         form.account_name = a.data.name;
         fixed = true;
     }
@@ -484,21 +480,19 @@ pub async fn create(
         None if form.account_name.trim().is_empty() => {
             Err(Invalid::one("account_name", "required").into())
         }
-        None => crate::services::contacts::resolve_account(
-            &state.store,
-            &auth,
-            form.account_name.trim(),
-        )
-        .await
-        .map(|a| Some(a.0))
-        .map_err(|e| match e {
-            AppError::Invalid(Invalid(errs)) => AppError::Invalid(Invalid(
-                errs.into_iter()
-                    .map(|f| FieldError::new("account_name", f.code))
-                    .collect(),
-            )),
-            e => e,
-        }),
+        None => {
+            tandem_app::contacts::resolve_account(&state.store, &auth, form.account_name.trim())
+                .await
+                .map(|a| Some(a.0))
+                .map_err(|e| match e {
+                    AppError::Invalid(Invalid(errs)) => AppError::Invalid(Invalid(
+                        errs.into_iter()
+                            .map(|f| FieldError::new("account_name", f.code))
+                            .collect(),
+                    )),
+                    e => e,
+                })
+        }
     };
     let result = match account {
         Ok(account_id) => {
@@ -512,7 +506,7 @@ pub async fn create(
             };
             svc::create(&state.store, &auth, &input, state.clock.now()).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     let result = match result {
         // Asked for a deliberate choice: the form again, with the quotes there are.
@@ -556,7 +550,7 @@ pub async fn create(
                 },
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -860,7 +854,7 @@ async fn after_action(
     state: &AppState,
     auth: &Auth,
     id: QuoteId,
-    result: AppResult<()>,
+    result: tandem_app::AppResult<()>,
     notice: &str,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
@@ -873,7 +867,7 @@ async fn after_action(
             page.layout.notice = tr.t("conflict-reload");
             return Ok(render_with(StatusCode::CONFLICT, page));
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let errors = FormErrors::from_invalid(&invalid, tr);
     Ok(render_with(
@@ -1289,7 +1283,7 @@ pub async fn edit(
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    crate::services::require(svc::may_write(&auth))?;
+    tandem_app::require(svc::may_write(&auth))?;
     let q = svc::get(&state.store, &auth, quote_id(&id)?).await?;
     if q.status.edit_refusal().is_some() {
         return Ok(see_other(&format!("/quotes/{}", q.id)));
@@ -1430,7 +1424,7 @@ pub async fn save(
             page.layout.notice = tr.t("conflict-reload");
             Ok(render_with(StatusCode::CONFLICT, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1525,7 +1519,7 @@ pub async fn settings(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<NoticeParams>,
 ) -> AppResult<Response> {
-    crate::services::require_admin(&auth)?;
+    tandem_app::require_admin(&auth)?;
     let mut page = settings_page(&state, &auth, FormErrors::default()).await?;
     page.layout = page.layout.with_notice(p.notice.as_deref());
     Ok(render(page))
@@ -1540,7 +1534,7 @@ async fn settings_refused(state: &AppState, auth: &Auth, e: AppError) -> AppResu
                 settings_page(state, auth, errors).await?,
             ))
         }
-        e => Err(e),
+        e => Err(e.into()),
     }
 }
 
@@ -1595,7 +1589,7 @@ pub async fn save_letterhead(
             page.lh_fields = letterhead_fields(&page.tr, lh);
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1605,7 +1599,7 @@ pub async fn upload_logo(
     CurrentUser(auth): CurrentUser,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    crate::services::require_admin(&auth)?;
+    tandem_app::require_admin(&auth)?;
     let mut data = None;
     loop {
         match multipart.next_field().await {
@@ -1628,7 +1622,7 @@ pub async fn upload_logo(
                 )
                 .await;
             }
-            Err(e) => return Err(AppError::BadRequest(e.body_text())),
+            Err(e) => return Err(AppError::BadRequest(e.body_text()).into()),
         }
     }
     let result = match data.filter(|d| !d.is_empty()) {

@@ -8,7 +8,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{notify, requests as svc, users as user_svc},
 };
 use askama::Template;
 use axum::{
@@ -18,6 +17,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{notify, requests as svc, users as user_svc};
 use tandem_domain::{
     Instant, Role,
     notify::{Kind, MailSettingsInput, Pref, Security},
@@ -172,7 +172,7 @@ pub async fn index(
         .and_then(svc::View::parse)
         .unwrap_or_default();
     let show_closed = p.status.as_deref() == Some("all");
-    let cursor = crate::services::checked_cursor(50, p.cursor.as_deref(), "due").unwrap_or(None);
+    let cursor = tandem_app::checked_cursor(50, p.cursor.as_deref(), "due").unwrap_or(None);
     let q = svc::ListQuery {
         view,
         open_only: !show_closed,
@@ -304,16 +304,16 @@ async fn form_page(
         .collect();
     let mut about = vec![];
     if let Ok(id) = form.deal_id.parse() {
-        if let Ok(d) = crate::services::deals::get(&state.store, auth, id).await {
+        if let Ok(d) = tandem_app::deals::get(&state.store, auth, id).await {
             about.push(d.account_name.clone());
             about.push(d.data.title);
         }
     } else if let Ok(id) = form.account_id.parse()
-        && let Ok(a) = crate::services::accounts::get(&state.store, auth, id).await
+        && let Ok(a) = tandem_app::accounts::get(&state.store, auth, id).await
     {
         about.push(a.data.name);
     }
-    let day = crate::services::my_day::tandem_of(&state.store, auth).await?;
+    let day = tandem_app::my_day::tandem_of(&state.store, auth).await?;
     let route = match day {
         Some(t) => {
             use tandem_domain::handoff::Route;
@@ -390,7 +390,7 @@ pub async fn create(
                 form_page(&state, &auth, form, errors).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -582,7 +582,7 @@ pub struct Notice {
 }
 
 fn request_id(raw: &str) -> AppResult<tandem_domain::RequestId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn show(
@@ -623,7 +623,7 @@ async fn refused(
             p.layout.notice = tr.t("conflict-reload");
             Ok(render_with(StatusCode::CONFLICT, p))
         }
-        e => Err(e),
+        e => Err(e.into()),
     }
 }
 
@@ -1050,7 +1050,7 @@ async fn types_page(
     form: TypeForm,
     errors: FormErrors,
 ) -> AppResult<TypesPage> {
-    crate::services::require_admin(auth)?;
+    tandem_app::require_admin(auth)?;
     let tr = Tr::new(auth.user.locale);
     let lines = svc::types(&state.store, auth)
         .await?
@@ -1118,7 +1118,7 @@ async fn type_refused(
             p.layout.notice = p.tr.t("conflict-reload");
             Ok(render_with(StatusCode::CONFLICT, p))
         }
-        e => Err(e),
+        e => Err(e.into()),
     }
 }
 
@@ -1300,7 +1300,7 @@ pub async fn save_mail(
                 mail_page(&state, &auth, Some(form), errors).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1319,7 +1319,7 @@ pub async fn test_mail(
             tr.t1("mail-test-failed", "error", &e),
         ),
         Err(AppError::Invalid(_)) => (StatusCode::UNPROCESSABLE_ENTITY, tr.t("error-mail-off")),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let mut p = mail_page(&state, &auth, None, FormErrors::default()).await?;
     p.layout.notice = notice;

@@ -5,13 +5,13 @@ use crate::{
     AppState,
     auth::CurrentUser,
     error::{AppError, AppResult},
-    services::saved_views as svc,
 };
 use axum::{
     extract::{Path, State},
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::saved_views as svc;
 
 #[derive(Deserialize)]
 pub struct SaveForm {
@@ -32,7 +32,7 @@ fn list_path(list: &str) -> AppResult<&'static str> {
             "contacts" => "/contacts",
             _ => "/deals",
         })
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound.into())
 }
 
 pub async fn save(

@@ -1,13 +1,14 @@
 //! The search results page behind the search box in the top bar.
 
 use super::{Layout, render};
-use crate::{AppState, auth::CurrentUser, error::AppResult, i18n::Tr, services::search as svc};
+use crate::{AppState, auth::CurrentUser, error::AppResult, i18n::Tr};
 use askama::Template;
 use axum::{
     extract::{Query, State},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use tandem_app::search as svc;
 
 pub struct Hit {
     pub href: String,

@@ -7,9 +7,8 @@ use crate::{
         MaybeUser, csrf_cookie_name, lang_cookie, request_locale, session_cookie,
         session_cookie_name, set_cookie,
     },
-    error::AppError,
+    error::{AppError, AppResult},
     i18n::Tr,
-    services::auth::{self as svc, LoginError, SetupInput},
 };
 use askama::Template;
 use axum::{
@@ -19,6 +18,7 @@ use axum::{
 };
 use serde::Deserialize;
 use std::net::SocketAddr;
+use tandem_app::auth::{self as svc, LoginError, SetupInput};
 use tandem_domain::{Invalid, Locale, auth::new_secret};
 
 /// Signed-out pages need a CSRF token too: a cookie, echoed by the form (double submit).
@@ -75,7 +75,7 @@ pub async fn home(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
     params: Query<super::home::Params>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     if let Some(auth) = user {
         return super::home::my_day(State(state), crate::auth::CurrentUser(auth), params).await;
     }
@@ -102,7 +102,7 @@ pub async fn login_page(
     MaybeUser(user): MaybeUser,
     headers: HeaderMap,
     Query(q): Query<NextParam>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     if user.is_some() {
         return Ok(see_other(&safe_next(q.next.as_deref())));
     }
@@ -142,7 +142,7 @@ pub async fn login(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let tr = Tr::new(request_locale(None, &headers));
     let (csrf, _) = anon_csrf(&state, &headers);
     let failed = |status: StatusCode, message: String| {
@@ -187,14 +187,14 @@ pub async fn login(
             );
             Ok(r)
         }
-        Err(LoginError::Other(e)) => Err(e),
+        Err(LoginError::Other(e)) => Err(e.into()),
     }
 }
 
 pub async fn logout(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     if let Some(auth) = user {
         svc::logout(&state.store, &auth).await?;
     }
@@ -235,10 +235,7 @@ pub struct SetupForm {
     password: String,
 }
 
-pub async fn setup_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+pub async fn setup_page(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     if !svc::needs_setup(&state.store).await? {
         return Ok(see_other("/login"));
     }
@@ -260,7 +257,7 @@ pub async fn setup(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<SetupForm>,
-) -> Result<Response, AppError> {
+) -> AppResult<Response> {
     let locale = request_locale(None, &headers);
     let result = svc::setup(
         &state.store,
@@ -292,7 +289,7 @@ pub async fn setup(
         }
         Err(AppError::Invalid(invalid)) => Ok(setup_form_again(&state, &headers, form, &invalid)),
         Err(AppError::Forbidden) => Ok(see_other("/login")),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

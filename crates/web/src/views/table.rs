@@ -2,11 +2,12 @@
 //! table those columns render, the CSV export of exactly that, and saved views.
 
 use super::Options;
-use crate::{AppState, auth::Auth, error::AppResult, i18n::Tr, services::saved_views as views};
+use crate::{AppState, auth::Auth, error::AppResult, i18n::Tr};
 use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
+use tandem_app::saved_views as views;
 
 /// A column a list can show.
 pub struct ColumnDef {
@@ -38,7 +39,7 @@ pub async fn all_pages<T, Fut>(
     mut fetch: impl FnMut(Option<String>) -> Fut,
 ) -> crate::error::AppResult<Vec<T>>
 where
-    Fut: std::future::Future<Output = crate::error::AppResult<tandem_store::Page<T>>>,
+    Fut: std::future::Future<Output = tandem_app::AppResult<tandem_store::Page<T>>>,
 {
     let mut items = vec![];
     let mut cursor = None;

@@ -6,7 +6,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{require, tandems as svc, users as user_svc},
 };
 use askama::Template;
 use axum::{
@@ -15,6 +14,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{require, tandems as svc, users as user_svc};
 use tandem_domain::{Role, handoff::TandemInput};
 
 pub struct Line {
@@ -118,7 +118,7 @@ async fn page(
             })
             .collect()
     };
-    let types = crate::services::requests::types(&state.store, auth).await?;
+    let types = tandem_app::requests::types(&state.store, auth).await?;
     let slas = |own: &std::collections::BTreeMap<tandem_domain::RequestTypeId, i64>| -> Vec<Sla> {
         types
             .iter()
@@ -163,7 +163,7 @@ async fn page(
     })
 }
 
-fn editor(auth: &Auth) -> AppResult<()> {
+fn editor(auth: &Auth) -> tandem_app::AppResult<()> {
     require(matches!(auth.user.role, Role::Admin | Role::Manager))
 }
 
@@ -202,7 +202,7 @@ async fn refused(
             p.layout.notice = p.tr.t("conflict-reload");
             Ok(render_with(StatusCode::CONFLICT, p))
         }
-        e => Err(e),
+        e => Err(e.into()),
     }
 }
 

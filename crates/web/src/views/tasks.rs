@@ -8,7 +8,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{tasks as svc, users as user_svc},
 };
 use askama::Template;
 use axum::{
@@ -17,6 +16,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
+use tandem_app::{tasks as svc, users as user_svc};
 use tandem_domain::{
     AccountId, ContactId, TaskId, UserId,
     task::{Priority, Recurrence, TaskInput},
@@ -305,7 +305,7 @@ pub async fn new(
     Query(p): Query<NewParams>,
 ) -> AppResult<Response> {
     if !auth.user.role.can_write_records() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let form = TaskForm {
         priority: "normal".into(),
@@ -340,12 +340,12 @@ pub async fn create(
             )
             .await?,
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 fn parse_id(raw: &str) -> AppResult<TaskId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn show(
@@ -355,7 +355,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let task = svc::get(&state.store, &auth, parse_id(&id)?).await?;
     if task.deleted_at.is_some() {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     let form = TaskForm::from_task(&task);
     Ok(render(
@@ -400,7 +400,7 @@ pub async fn update(
                 form_page(&state, &auth, Some(&task), form, errors).await?,
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

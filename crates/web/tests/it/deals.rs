@@ -502,3 +502,70 @@ async fn the_deal_pages_create_move_and_explain_what_is_missing() {
         server.stop().await;
     }
 }
+
+/// The browser and the API change a deal through the same rules: a deal reopened in
+/// either has no reason for losing any more, and is otherwise the same record.
+#[tokio::test]
+async fn reopening_a_deal_gives_the_same_record_through_the_api_and_the_browser() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let (api, me) = server.api(Role::Field).await;
+        let web = server.web(&me).await;
+        let account = api
+            .post(
+                "/api/v1/accounts",
+                json!({"name": "Hofmann Präzisionsteile GmbH"}),
+            )
+            .await
+            .body;
+        let mut ids = vec![];
+        for title in ["Fräszentrum (API)", "Fräszentrum (Browser)"] {
+            let deal = api
+                .post(
+                    "/api/v1/deals",
+                    json!({"title": title, "account_id": account["id"],
+                           "amount": {"minor": 4_800_000, "currency": "EUR"}}),
+                )
+                .await;
+            assert_eq!(deal.status, StatusCode::CREATED, "{db}: {}", deal.body);
+            let id = deal.body["id"].as_str().unwrap().to_string();
+            let lost = api
+                .patch(
+                    &format!("/api/v1/deals/{id}"),
+                    json!({"version": 1, "status": "lost", "lost_reason": "Preis",
+                           "competitor": "DMG Mori"}),
+                )
+                .await;
+            assert_eq!(lost.body["lost_reason"], "Preis", "{db}");
+            ids.push(id);
+        }
+
+        let by_api = api
+            .patch(
+                &format!("/api/v1/deals/{}", ids[0]),
+                json!({"version": 2, "status": "open"}),
+            )
+            .await;
+        assert_eq!(by_api.status, StatusCode::OK, "{db}: {}", by_api.body);
+        let path = format!("/deals/{}", ids[1]);
+        let by_browser = web
+            .submit(
+                &path,
+                &format!("{path}/close"),
+                &[("version", "2"), ("status", "open")],
+            )
+            .await;
+        assert_eq!(by_browser.status, StatusCode::OK, "{db}");
+
+        let a = api.get(&format!("/api/v1/deals/{}", ids[0])).await.body;
+        let b = api.get(&format!("/api/v1/deals/{}", ids[1])).await.body;
+        for deal in [&a, &b] {
+            assert_eq!(deal["status"], "open", "{db}: {deal}");
+            assert_eq!(deal["lost_reason"], Value::Null, "{db}: {deal}");
+            assert_eq!(deal["closed_at"], Value::Null, "{db}: {deal}");
+            assert_eq!(deal["competitor"], "DMG Mori", "{db}: {deal}");
+            assert_eq!(deal["version"], 3, "{db}: {deal}");
+        }
+        server.stop().await;
+    }
+}

@@ -10,10 +10,9 @@ async fn changes_are_announced_to_signed_in_browsers_of_the_same_workspace() {
         let watcher = server.user(Role::Field).await;
         let mut stream = server.event_stream(&watcher).await;
         // An admin of another workspace watches too: nothing of acme may reach her.
-        let other_ws =
-            tandem_web::services::auth::ensure_workspace(&server.store, "andere", "Andere GmbH")
-                .await
-                .unwrap();
+        let other_ws = tandem_app::auth::ensure_workspace(&server.store, "andere", "Andere GmbH")
+            .await
+            .unwrap();
         let stranger = server.user_in(other_ws, Role::Admin).await;
         let mut foreign = server.event_stream(&stranger).await;
         assert_eq!(stream.status(), 200);

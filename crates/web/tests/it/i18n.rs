@@ -116,7 +116,7 @@ fn every_generated_key_exists() {
     for s in tandem_domain::notify::Security::ALL {
         wanted.push(format!("mail-security-{}", s.as_str()));
     }
-    for v in tandem_web::services::requests::View::ALL {
+    for v in tandem_app::requests::View::ALL {
         wanted.push(format!("requests-view-{}", v.as_str()));
     }
     for s in tandem_domain::quoting::Status::ALL {

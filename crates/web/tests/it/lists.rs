@@ -1,6 +1,7 @@
 //! The list tools and the pages of the browser app without JavaScript: columns, saved
 //! views, CSV export, bulk actions, the board's move menu, "My day", the typeahead.
 
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tandem_domain::Role;
 use tandem_testkit::{TestServer, backends};
@@ -249,6 +250,103 @@ async fn bulk_actions_change_all_chosen_records_or_none() {
                 "{db}"
             );
         }
+        server.stop().await;
+    }
+}
+
+/// A bulk change is one transaction: a record refused halfway (one the user may not see,
+/// one that a later rule makes invalid) leaves the records before it unchanged too.
+#[tokio::test]
+async fn a_bulk_change_refused_halfway_changes_nothing() {
+    for db in backends() {
+        let server = TestServer::start(&db).await;
+        let south = server.person(Role::Field, "Süd", "Sabine Süd").await;
+        let north = server.person(Role::Field, "Nord", "Norbert Nord").await;
+        let admin = server.person(Role::Admin, "Zentrale", "Anna Admin").await;
+        let (s, n, a) = (
+            server.api_for(&south).await,
+            server.api_for(&north).await,
+            server.api_for(&admin).await,
+        );
+        let mine = s
+            .post("/api/v1/accounts", json!({"name": "Süd Werkzeugbau GmbH"}))
+            .await
+            .body;
+        let hidden = n
+            .post("/api/v1/accounts", json!({"name": "Nord Stahl AG"}))
+            .await
+            .body;
+        let mine_id = mine["id"].as_str().unwrap();
+        let hidden_id = hidden["id"].as_str().unwrap();
+
+        // Sabine lists her own account and one of the north team's: nothing changes.
+        let web = server.web(&south).await;
+        let refused = web
+            .submit(
+                "/accounts",
+                "/accounts/bulk",
+                &[
+                    ("ids", mine_id),
+                    ("ids", hidden_id),
+                    ("action", "tag"),
+                    ("tag", "Messe 2027"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 404, "{db}");
+        let now = a.get(&format!("/api/v1/accounts/{mine_id}")).await.body;
+        assert_eq!(
+            (now["tags"].clone(), now["version"].clone()),
+            (json!([]), json!(1)),
+            "{db}"
+        );
+
+        // A required field added later: the first account has it, the second not. The
+        // second is refused when saved, and the first stays as it was.
+        let field = a
+            .post(
+                "/api/v1/custom-fields",
+                json!({"entity": "account", "label": "ERP-Nummer", "kind": "text", "required": true}),
+            )
+            .await;
+        assert_eq!(field.status, StatusCode::CREATED, "{db}: {}", field.body);
+        let with_value = a
+            .patch(
+                &format!("/api/v1/accounts/{mine_id}"),
+                json!({"version": 1, "custom": {"erp_nummer": "10042"}}),
+            )
+            .await;
+        assert_eq!(
+            with_value.status,
+            StatusCode::OK,
+            "{db}: {}",
+            with_value.body
+        );
+        let admin_web = server.web(&admin).await;
+        let refused = admin_web
+            .submit(
+                "/accounts",
+                "/accounts/bulk",
+                &[
+                    ("ids", mine_id),
+                    ("ids", hidden_id),
+                    ("action", "tag"),
+                    ("tag", "Messe 2027"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{db}");
+        let now = a.get(&format!("/api/v1/accounts/{mine_id}")).await.body;
+        assert_eq!(
+            (now["tags"].clone(), now["version"].clone()),
+            (json!([]), json!(2)),
+            "{db}"
+        );
+        let history = a.get(&format!("/api/v1/accounts/{mine_id}/history")).await;
+        assert!(
+            !history.body.to_string().contains("Messe 2027"),
+            "{db}: not audited"
+        );
         server.stop().await;
     }
 }

@@ -771,6 +771,31 @@ async fn english_and_long_quotes_read_right_on_paper() {
                 "{db}: «{expected}» missing in\n{text}"
             );
         }
+        // Every fixed word comes from the English translation: none of the German
+        // document's words is left.
+        for german in [
+            "Angebot",
+            "Nummer",
+            "Datum",
+            "Gültig",
+            "Kundennummer",
+            "Ansprechpartner",
+            "Pos.",
+            "Artikel",
+            "Menge",
+            "Einzelpreis",
+            "Rabatt",
+            "Gesamt",
+            "Summe",
+            "zzgl.",
+            "USt",
+            "Seite",
+            "von",
+            "Zahlungsbedingungen",
+            "Lieferbedingungen",
+        ] {
+            assert!(!text.contains(german), "{db}: «{german}» in\n{text}");
+        }
         // Sixty lines: page breaks, the table header on every page, page numbers.
         let lines: Vec<Value> = (1..=60)
             .map(|i| json!({"name": format!("Ersatzteil {i}"), "unit_price": 1_000 + i}))

@@ -1,8 +1,8 @@
 use reqwest::StatusCode;
 use serde_json::json;
+use tandem_app::auth::ensure_workspace;
 use tandem_domain::Role;
 use tandem_testkit::{ApiClient, TestServer, backends};
-use tandem_web::services::auth::ensure_workspace;
 
 async fn names(api: &ApiClient, q: &str, kind: &str) -> Vec<String> {
     let r = api.get(&format!("/api/v1/search?q={q}")).await;

@@ -66,7 +66,7 @@ async fn tasks_recur_when_done_and_follow_the_rules_through_the_api() {
         let expected = tandem_domain::task::Recurrence::Weekly
             .next_due(
                 jiff::civil::date(2026, 11, 6),
-                tandem_web::services::contacts::today(),
+                tandem_app::contacts::today(),
             )
             .unwrap();
         assert_eq!(next["due_on"], expected.to_string(), "{db}");
@@ -121,7 +121,7 @@ async fn a_rep_adds_a_task_and_ticks_it_off_in_the_browser() {
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let web = server.web(&rep).await;
-        let today = tandem_web::services::contacts::today();
+        let today = tandem_app::contacts::today();
         let yesterday = today.yesterday().unwrap().to_string();
 
         let added = web

@@ -1,8 +1,8 @@
 use reqwest::StatusCode;
 use serde_json::json;
+use tandem_app::auth::ensure_workspace;
 use tandem_domain::Role;
 use tandem_testkit::{TestServer, backends};
-use tandem_web::services::auth::ensure_workspace;
 
 #[tokio::test]
 async fn another_workspace_sees_nothing_and_gets_404_everywhere() {

@@ -325,7 +325,7 @@ async fn case_page(
 }
 
 fn case_id(raw: &str) -> AppResult<InterventionId> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 pub async fn case(
@@ -365,7 +365,7 @@ pub async fn update_case(
             let page = case_page(&state, &auth, id, Some(form), errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -2,8 +2,8 @@
 //! next steps) and `Marketing` (leads, SQLs, the lead funnel and campaign ROI).
 
 use super::{charts::*, *};
-use crate::services::dashboards as dash;
 use crate::views::campaigns::{Figures, ReportLines, report_lines};
+use tandem_app::dashboards as dash;
 use tandem_store::deals::Deal;
 
 #[derive(Deserialize, Default)]
@@ -20,7 +20,7 @@ fn period_of(state: &AppState, p: &DashParams, kind: &str) -> AppResult<Period> 
         .as_deref()
         .filter(|k| !k.trim().is_empty())
         .unwrap_or(kind);
-    svc::parse_period(p.period.as_deref(), Some(kind), today)
+    Ok(svc::parse_period(p.period.as_deref(), Some(kind), today)?)
 }
 
 /// A deal in one of the dashboard's lists.

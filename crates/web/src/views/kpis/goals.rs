@@ -293,7 +293,7 @@ pub async fn create_goal(
             let page = goals_page(&state, &auth, None, form, errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

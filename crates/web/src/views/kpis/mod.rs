@@ -8,7 +8,6 @@ use crate::{
     auth::{Auth, CurrentUser},
     error::{AppError, AppResult},
     i18n::Tr,
-    services::{goals as goal_svc, interventions as case_svc, metrics as svc},
 };
 use askama::Template;
 use axum::{
@@ -17,6 +16,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use tandem_app::{goals as goal_svc, interventions as case_svc, metrics as svc};
 use tandem_domain::{
     GoalId, InterventionId, Invalid, Locale, RuleId,
     format::{self, local_date},
@@ -149,10 +149,8 @@ async fn scope_options(
     current: &Scope,
     tr: &Tr,
 ) -> AppResult<Options> {
-    let ws = auth.user.workspace_id;
-    let mut c = state.store.read().await?;
-    let people = tandem_store::users::list(&mut c.conn(), ws).await?;
-    let teams = tandem_store::users::teams(&mut c.conn(), ws).await?;
+    let people = tandem_app::users::list(&state.store, auth).await?;
+    let teams = tandem_app::users::teams(&state.store, auth).await?;
     let mut out: Options = vec![
         (
             Scope::User(auth.user.id).key(),

@@ -88,8 +88,8 @@ async fn report_page(
     errors: FormErrors,
 ) -> AppResult<ReportPage> {
     let tr = Tr::new(auth.user.locale);
-    let mine = crate::services::reports::mine(&state.store, auth, &week).await?;
-    let shared = crate::services::reports::shared(&state.store, auth, &week).await?;
+    let mine = tandem_app::reports::mine(&state.store, auth, &week).await?;
+    let shared = tandem_app::reports::shared(&state.store, auth, &week).await?;
     let (body, drafted) = match (&form, &mine) {
         (Some(f), _) => (f.body.clone(), false),
         (None, Some(r)) => (r.body.clone(), false),
@@ -130,7 +130,7 @@ pub async fn report(
 ) -> AppResult<Response> {
     let today = local_date(state.clock.now());
     let week = match p.week.as_deref().filter(|w| !w.trim().is_empty()) {
-        Some(w) => crate::services::reports::parse_week(w)?,
+        Some(w) => tandem_app::reports::parse_week(w)?,
         None => Period::containing(PeriodKind::Week, today),
     };
     let mut page = report_page(&state, &auth, week, None, FormErrors::default()).await?;
@@ -143,7 +143,7 @@ pub async fn save_report(
     CurrentUser(auth): CurrentUser,
     Form(form): Form<ReportForm>,
 ) -> AppResult<Response> {
-    use crate::services::reports::{self as reports, Sharing};
+    use tandem_app::reports::{self as reports, Sharing};
     let week = reports::parse_week(&form.week)?;
     let sharing = match form.action.as_str() {
         "publish" => Sharing::Publish,
@@ -181,6 +181,6 @@ pub async fn save_report(
             let page = report_page(&state, &auth, week, Some(form), errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

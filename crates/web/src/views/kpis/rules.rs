@@ -180,7 +180,7 @@ pub async fn create_rule(
             let page = rules_page(&state, &auth, form, errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -90,8 +90,7 @@ async fn team_scope_options(
     current: &Scope,
     tr: &Tr,
 ) -> AppResult<Options> {
-    let mut c = state.store.read().await?;
-    let teams = tandem_store::users::teams(&mut c.conn(), auth.user.workspace_id).await?;
+    let teams = tandem_app::users::teams(&state.store, auth).await?;
     let mut out: Options = vec![(
         Scope::Workspace.key(),
         tr.t("kpis-workspace"),
@@ -105,7 +104,7 @@ async fn team_scope_options(
 }
 
 /// The scope a comparison shows first: the manager's own team, else the company.
-fn team_scope(p: &KpiParams, auth: &Auth) -> AppResult<Scope> {
+fn team_scope(p: &KpiParams, auth: &Auth) -> tandem_app::AppResult<Scope> {
     match p.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(auth.user.team_id.map_or(Scope::Workspace, Scope::Team)),
         scope => svc::parse_scope(scope, auth),
@@ -127,7 +126,7 @@ async fn comparison_for(
     let kind = kind.map(|k| k.as_str());
     let period_kind = p.period_kind.as_deref().or(kind);
     let period = svc::parse_period(p.period.as_deref(), period_kind, today)?;
-    svc::comparison(&state.store, auth, scope, period, state.clock.now()).await
+    Ok(svc::comparison(&state.store, auth, scope, period, state.clock.now()).await?)
 }
 
 pub async fn team(

@@ -1,0 +1,255 @@
+//! Tasks: create, change, complete (the next occurrence of a recurring task appears by
+//! itself), reopen, trash and restore.
+
+use crate::{
+    actor::Auth,
+    error::{AppError, AppResult},
+    require,
+};
+use serde_json::{Map, Value};
+use tandem_domain::{
+    FieldError, Instant, Invalid, TaskId,
+    audit::diff,
+    task::{TaskData, TaskInput},
+};
+use tandem_store::{
+    Page, Store, Tx,
+    audit::{self, Action, AuditEntry},
+    tasks::{self, BY_DUE, Filter, Task},
+    users,
+};
+
+pub async fn list(
+    store: &Store,
+    auth: &Auth,
+    filter: &Filter,
+    limit: u64,
+    cursor: Option<&str>,
+) -> AppResult<Page<Task>> {
+    let cursor = super::checked_cursor(limit, cursor, BY_DUE)?;
+    let mut filter = filter.clone();
+    filter.seen = super::seen(store, auth).await?;
+    let mut c = store.read().await?;
+    Ok(tasks::list(
+        &mut c.conn(),
+        auth.user.workspace_id,
+        &filter,
+        limit,
+        cursor.as_ref(),
+    )
+    .await?)
+}
+
+pub async fn get(store: &Store, auth: &Auth, id: TaskId) -> AppResult<Task> {
+    let task = {
+        let mut c = store.read().await?;
+        tasks::get(&mut c.conn(), auth.user.workspace_id, id).await?
+    };
+    super::ensure_sees(store, auth, &[task.data.assignee_id]).await?;
+    Ok(task)
+}
+
+pub async fn history(store: &Store, auth: &Auth, id: TaskId) -> AppResult<Vec<AuditEntry>> {
+    get(store, auth, id).await?;
+    let mut c = store.read().await?;
+    Ok(audit::for_entity(&mut c.conn(), auth.user.workspace_id, "task", id.0, 200).await?)
+}
+
+/// Validates the input; linked records and the assignee must belong to this workspace.
+async fn validated(tx: &mut Tx, auth: &Auth, input: &TaskInput) -> AppResult<TaskData> {
+    let ws = auth.user.workspace_id;
+    let mut errors = match input.validate() {
+        Ok(_) => vec![],
+        Err(Invalid(e)) => e,
+    };
+    if let Some(u) = input.assignee_id
+        && !matches!(users::get(&mut tx.conn(), ws, u).await, Ok(ref x) if x.active)
+    {
+        errors.push(FieldError::new("assignee_id", "unknown_user"));
+    }
+    let refs = super::References::of(tx, auth).await?;
+    if let Some(a) = input.account_id
+        && refs.account(tx, a).await?.is_none()
+    {
+        errors.push(FieldError::new("account_id", "unknown_account"));
+    }
+    if let Some(ct) = input.contact_id
+        && refs.contact(tx, ct).await?.is_none()
+    {
+        errors.push(FieldError::new("contact_id", "unknown_contact"));
+    }
+    if let Some(d) = input.deal_id
+        && refs.deal(tx, d).await?.is_none()
+    {
+        errors.push(FieldError::new("deal_id", "unknown_deal"));
+    }
+    if !errors.is_empty() {
+        return Err(Invalid(errors).into());
+    }
+    Ok(input.validate()?)
+}
+
+pub async fn create(store: &Store, auth: &Auth, mut input: TaskInput) -> AppResult<Task> {
+    require(auth.user.role.can_write_records())?;
+    input.assignee_id = input.assignee_id.or(Some(auth.user.id));
+    let mut tx = store.begin().await?;
+    let data = validated(&mut tx, auth, &input).await?;
+    let id = insert(&mut tx, auth, &data).await?;
+    let task = tasks::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
+    tx.commit().await?;
+    Ok(task)
+}
+
+async fn insert(tx: &mut Tx, auth: &Auth, data: &TaskData) -> AppResult<TaskId> {
+    let id = TaskId::new();
+    tasks::insert(
+        &mut tx.conn(),
+        auth.user.workspace_id,
+        id,
+        data,
+        Some(auth.user.id),
+    )
+    .await?;
+    record(tx, auth, id, Action::Create, diff(None, Some(data), &[])).await?;
+    Ok(id)
+}
+
+pub async fn update(
+    store: &Store,
+    auth: &Auth,
+    id: TaskId,
+    version: i64,
+    input: TaskInput,
+) -> AppResult<Task> {
+    require(auth.user.role.can_write_records())?;
+    let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
+    let mut tx = store.begin().await?;
+    let before = live(&mut tx, auth, id).await?;
+    if before.version != version {
+        return Err(AppError::Conflict {
+            current_version: before.version,
+        });
+    }
+    let data = validated(&mut tx, auth, &input).await?;
+    tasks::update(&mut tx.conn(), ws, id, version, &data).await?;
+    let changes = diff(Some(&before.data), Some(&data), &[]);
+    if changes.as_object().is_some_and(|m| !m.is_empty()) {
+        record(&mut tx, auth, id, Action::Update, changes).await?;
+    }
+    let task = tasks::get(&mut tx.conn(), ws, id).await?;
+    tx.commit().await?;
+    Ok(task)
+}
+
+pub async fn patch(
+    store: &Store,
+    auth: &Auth,
+    id: TaskId,
+    patch: Map<String, Value>,
+) -> AppResult<Task> {
+    let current = get(store, auth, id).await?;
+    if current.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let (version, input) = super::merge_patch(&current.data.to_input(), patch)?;
+    update(store, auth, id, version, input).await
+}
+
+async fn live(tx: &mut Tx, auth: &Auth, id: TaskId) -> AppResult<Task> {
+    let task = tasks::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
+    if task.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    Ok(task)
+}
+
+/// Marks a task done; a recurring one gets its next occurrence in the same step.
+/// Returns the next occurrence, if there is one.
+pub async fn complete(
+    store: &Store,
+    auth: &Auth,
+    id: TaskId,
+    version: i64,
+) -> AppResult<Option<Task>> {
+    require(auth.user.role.can_write_records())?;
+    let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
+    let mut tx = store.begin().await?;
+    let task = live(&mut tx, auth, id).await?;
+    if task.done_at.is_some() {
+        return Ok(None);
+    }
+    let now = Instant::now();
+    tasks::set_done(&mut tx.conn(), ws, id, version, Some(now)).await?;
+    record(
+        &mut tx,
+        auth,
+        id,
+        Action::Update,
+        serde_json::json!({"done": [false, true]}),
+    )
+    .await?;
+    let today = tandem_domain::format::today();
+    let next = match task
+        .data
+        .due_on
+        .and_then(|due| task.data.recurrence.next_due(due, today))
+    {
+        Some(due) => {
+            let data = TaskData {
+                due_on: Some(due),
+                ..task.data.clone()
+            };
+            let next_id = insert(&mut tx, auth, &data).await?;
+            Some(tasks::get(&mut tx.conn(), ws, next_id).await?)
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(next)
+}
+
+pub async fn reopen(store: &Store, auth: &Auth, id: TaskId, version: i64) -> AppResult<()> {
+    require(auth.user.role.can_write_records())?;
+    get(store, auth, id).await?;
+    let mut tx = store.begin().await?;
+    live(&mut tx, auth, id).await?;
+    tasks::set_done(&mut tx.conn(), auth.user.workspace_id, id, version, None).await?;
+    record(
+        &mut tx,
+        auth,
+        id,
+        Action::Update,
+        serde_json::json!({"done": [true, false]}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_deleted(store: &Store, auth: &Auth, id: TaskId, deleted: bool) -> AppResult<()> {
+    require(auth.user.role.can_write_records())?;
+    let ws = auth.user.workspace_id;
+    get(store, auth, id).await?;
+    let mut tx = store.begin().await?;
+    tasks::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
+    let action = if deleted {
+        Action::Delete
+    } else {
+        Action::Restore
+    };
+    record(&mut tx, auth, id, action, serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record(
+    tx: &mut Tx,
+    auth: &Auth,
+    id: TaskId,
+    action: Action,
+    diff: Value,
+) -> AppResult<()> {
+    super::record_change(tx, auth, "task", "tasks", id.0, action, diff).await
+}
