@@ -7,7 +7,7 @@ use crate::{
 };
 use serde_json::{Map, Value};
 use tandem_domain::{
-    ActivityId, FieldError, Instant, Invalid,
+    ActivityId, FieldError, Invalid,
     activity::{ActivityData, ActivityInput},
     audit::diff,
 };
@@ -66,7 +66,7 @@ pub async fn history(store: &Store, auth: &Auth, id: ActivityId) -> AppResult<Ve
 /// Validates the input; the account and contact must be live records of this workspace.
 /// An activity with a contact but no account is filed under the contact's account.
 async fn validated(tx: &mut Tx, auth: &Auth, input: &ActivityInput) -> AppResult<ActivityData> {
-    let mut errors = match input.validate(Instant::now()) {
+    let mut errors = match input.validate(tx.now()) {
         Ok(_) => vec![],
         Err(Invalid(e)) => e,
     };
@@ -92,7 +92,7 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &ActivityInput) -> AppResult
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }
-    let mut data = input.validate(Instant::now())?;
+    let mut data = input.validate(tx.now())?;
     data.account_id = account_id;
     Ok(data)
 }

@@ -517,11 +517,11 @@ pub async fn submit(
         let allowed = rate_limits::take(
             &mut tx.conn(),
             &format!("{form_key}:{client}"),
-            Instant::now(),
+            store.now(),
             PER_CLIENT,
         )
         .await?
-            && rate_limits::take(&mut tx.conn(), &form_key, Instant::now(), PER_FORM).await?;
+            && rate_limits::take(&mut tx.conn(), &form_key, store.now(), PER_FORM).await?;
         tx.commit().await?;
         if !allowed {
             return Err(AppError::RateLimited { retry_after_s: 60 });

@@ -27,9 +27,6 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-/// Today in the zone the company works in.
-pub use tandem_domain::format::today;
-
 /// After how many days the workspace counts contact data as stale.
 pub async fn stale_days(store: &Store, auth: &Auth) -> AppResult<i64> {
     let mut c = store.read().await?;
@@ -43,7 +40,10 @@ pub async fn list(store: &Store, auth: &Auth, q: &ListQuery) -> AppResult<Page<C
     let mut filter = q.filter.clone();
     if q.stale {
         let days = stale_days(store, auth).await?;
-        filter.stale_before = Some(today().saturating_sub(jiff::Span::new().days(days)));
+        filter.stale_before = Some(
+            tandem_domain::format::local_date(store.now())
+                .saturating_sub(jiff::Span::new().days(days)),
+        );
     }
     filter.seen = super::seen(store, auth).await?;
     let mut c = store.read().await?;
@@ -75,7 +75,7 @@ pub async fn history(store: &Store, auth: &Auth, id: ContactId) -> AppResult<Vec
 
 /// Validates the input, including that the account is a live one of this workspace.
 async fn validated(tx: &mut Tx, auth: &Auth, input: &ContactInput) -> AppResult<ContactData> {
-    let mut errors = match input.validate(today()) {
+    let mut errors = match input.validate(tandem_domain::format::local_date(tx.now())) {
         Ok(_) => vec![],
         Err(Invalid(e)) => e,
     };
@@ -94,7 +94,7 @@ async fn validated(tx: &mut Tx, auth: &Auth, input: &ContactInput) -> AppResult<
     if !errors.is_empty() {
         return Err(Invalid(errors).into());
     }
-    let mut data = input.validate(today())?;
+    let mut data = input.validate(tandem_domain::format::local_date(tx.now()))?;
     data.custom = custom;
     Ok(data)
 }
@@ -226,6 +226,6 @@ pub async fn verify_today(store: &Store, auth: &Auth, id: ContactId) -> AppResul
         return Err(AppError::NotFound);
     }
     let mut input = current.data.to_input();
-    input.verified_on = Some(today().to_string());
+    input.verified_on = Some(tandem_domain::format::local_date(store.now()).to_string());
     update(store, auth, id, current.version, input).await
 }

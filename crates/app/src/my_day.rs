@@ -32,7 +32,7 @@ pub struct TodaysTandem {
 pub async fn my_day(store: &Store, auth: &Auth) -> AppResult<MyDay> {
     let ws = auth.user.workspace_id;
     let me = auth.user.id;
-    let today = format::today();
+    let today = tandem_domain::format::local_date(store.now());
     let week = today.saturating_add(jiff::Span::new().days(7));
     let mut c = store.read().await?;
     let open = tasks::list(
@@ -103,7 +103,7 @@ pub async fn my_day(store: &Store, auth: &Auth) -> AppResult<MyDay> {
 pub async fn tandem_of(store: &Store, auth: &Auth) -> AppResult<Option<TodaysTandem>> {
     let ws = auth.user.workspace_id;
     let me = auth.user.id;
-    let today = format::today();
+    let today = tandem_domain::format::local_date(store.now());
     let mut c = store.read().await?;
     let all = tandems::list(&mut c.conn(), ws).await?;
     let Some(t) = all

@@ -254,7 +254,7 @@ pub async fn mark_read(store: &Store, auth: &Auth, id: Option<NotificationId>) -
     {
         return Err(AppError::NotFound);
     }
-    notifications::mark_read(&mut tx.conn(), ws, auth.user.id, id, Instant::now()).await?;
+    notifications::mark_read(&mut tx.conn(), ws, auth.user.id, id, store.now()).await?;
     tx.publish(Event {
         workspace_id: ws,
         topic: "notifications".into(),
@@ -375,7 +375,7 @@ pub async fn send_outbox(store: &Store) -> Result<u32, String> {
             tracing::warn!(error = %e, to = %mail.to_addr, "mail not sent");
         }
         let mut tx = store.begin().await.map_err(|e| e.to_string())?;
-        notifications::mail_done(&mut tx.conn(), mail.id, result.map(|()| Instant::now()))
+        notifications::mail_done(&mut tx.conn(), mail.id, result.map(|()| store.now()))
             .await
             .map_err(|e| e.to_string())?;
         tx.commit().await.map_err(|e| e.to_string())?;

@@ -8,7 +8,7 @@ use crate::{
 };
 use serde_json::{Map, Value};
 use tandem_domain::{
-    FieldError, Instant, Invalid, TaskId,
+    FieldError, Invalid, TaskId,
     audit::diff,
     task::{TaskData, TaskInput},
 };
@@ -180,7 +180,7 @@ pub async fn complete(
     if task.done_at.is_some() {
         return Ok(None);
     }
-    let now = Instant::now();
+    let now = store.now();
     tasks::set_done(&mut tx.conn(), ws, id, version, Some(now)).await?;
     record(
         &mut tx,
@@ -190,7 +190,7 @@ pub async fn complete(
         serde_json::json!({"done": [false, true]}),
     )
     .await?;
-    let today = tandem_domain::format::today();
+    let today = tandem_domain::format::local_date(store.now());
     let next = match task
         .data
         .due_on

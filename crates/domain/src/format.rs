@@ -50,11 +50,6 @@ pub fn day_bounds(day: jiff::civil::Date) -> (Instant, Instant) {
     (at(day), at(day.tomorrow().unwrap_or(day)))
 }
 
-/// Today, in the company's zone.
-pub fn today() -> jiff::civil::Date {
-    local_date(Instant::now())
-}
-
 /// The time of day on the company's clock: `14:30`.
 pub fn time(at: Instant) -> String {
     zoned(at).strftime("%H:%M").to_string()

@@ -215,7 +215,7 @@ pub async fn insert_many(
     items: &[(AccountId, AccountData)],
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    let at = Instant::now();
+    let at = c.now();
     let records = items
         .iter()
         .map(|(id, d)| list::NewRecord {

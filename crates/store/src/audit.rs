@@ -68,7 +68,7 @@ pub async fn record(c: &mut Conn<'_>, e: NewEntry<'_>) -> StoreResult<()> {
             e.entity_id.into(),
             e.action.as_str().into(),
             e.actor.map(|a| a.0).into(),
-            Instant::now().0.into(),
+            c.now().0.into(),
             e.diff.to_string().into(),
         ])
         .to_owned();
@@ -79,7 +79,7 @@ pub async fn record(c: &mut Conn<'_>, e: NewEntry<'_>) -> StoreResult<()> {
 /// Many audit rows at once (an import's batch), one multi-row statement per few
 /// thousand.
 pub async fn record_many(c: &mut Conn<'_>, entries: &[NewEntry<'_>]) -> StoreResult<()> {
-    let at = Instant::now().0;
+    let at = c.now().0;
     let rows = entries
         .iter()
         .map(|e| {

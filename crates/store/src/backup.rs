@@ -21,7 +21,7 @@ impl Store {
             .to_str()
             .ok_or_else(|| StoreError::Backup("the file name must be UTF-8".into()))?;
         let mut c = self.read().await?;
-        let Conn::Sqlite(conn) = c.conn() else {
+        let Conn::Sqlite(conn, _) = c.conn() else {
             unreachable!("checked above");
         };
         sqlx::query("VACUUM INTO ?")
@@ -68,7 +68,7 @@ pub async fn restore_sqlite(source: &Path, db_path: &Path) -> StoreResult<()> {
     let staging = db_path.with_extension("restoring");
     std::fs::copy(source, &staging).map_err(io)?;
     if db_path.exists() {
-        let stamp = tandem_domain::Instant::now().0;
+        let stamp = tandem_domain::time::Clock::system().now().0;
         std::fs::rename(
             db_path,
             db_path.with_extension(format!("before-restore-{stamp}")),

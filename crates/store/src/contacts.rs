@@ -207,7 +207,7 @@ pub async fn insert_many(
     items: &[(ContactId, ContactData)],
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    let at = tandem_domain::Instant::now();
+    let at = c.now();
     let mut records = Vec::with_capacity(items.len());
     let mut texts: Vec<(uuid::Uuid, String)> = Vec::with_capacity(items.len());
     for (id, d) in items {

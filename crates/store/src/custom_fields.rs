@@ -99,7 +99,7 @@ pub async fn insert(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     let mut vals = values(def);
-    vals.push(("position", tandem_domain::Instant::now().0.into()));
+    vals.push(("position", c.now().0.into()));
     list::insert_record(c, "custom_fields", ws, id, vals, actor)
         .await
         .map_err(taken)

@@ -17,6 +17,7 @@ use sqlx::{
     },
 };
 use std::{path::PathBuf, str::FromStr, sync::Arc, time::Duration};
+use tandem_domain::{Instant, time::Clock};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -43,6 +44,9 @@ enum Pools {
 struct Inner {
     pools: Pools,
     events: EventBus,
+    /// Where "now" comes from for everything stored: the system clock, or the manual
+    /// clock a test moves.
+    clock: Clock,
 }
 
 /// The database: cheap to clone, shared by handlers and jobs.
@@ -54,6 +58,11 @@ pub struct Store {
 impl Store {
     /// Opens `sqlite://path` or `postgres://…`, runs pending migrations.
     pub async fn connect(url: &str) -> StoreResult<Store> {
+        Store::connect_at(url, Clock::system()).await
+    }
+
+    /// [`Store::connect`] with the clock that every timestamp is read from.
+    pub async fn connect_at(url: &str, clock: Clock) -> StoreResult<Store> {
         let pools = if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
@@ -104,6 +113,7 @@ impl Store {
             inner: Arc::new(Inner {
                 pools,
                 events: EventBus::new(),
+                clock,
             }),
         };
         migrate::run(&store).await?;
@@ -125,6 +135,15 @@ impl Store {
         }
     }
 
+    /// The one clock: every "now" of the application is read from here.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub fn now(&self) -> Instant {
+        self.inner.clock.now()
+    }
+
     pub fn events(&self) -> &EventBus {
         &self.inner.events
     }
@@ -139,8 +158,10 @@ impl Store {
     /// A connection for reading.
     pub async fn read(&self) -> StoreResult<ReadConn> {
         Ok(match &self.inner.pools {
-            Pools::Sqlite { read, .. } => ReadConn::Sqlite(read.acquire().await?),
-            Pools::Postgres(p) => ReadConn::Postgres(p.acquire().await?),
+            Pools::Sqlite { read, .. } => {
+                ReadConn::Sqlite(read.acquire().await?, self.inner.clock.clone())
+            }
+            Pools::Postgres(p) => ReadConn::Postgres(p.acquire().await?, self.inner.clock.clone()),
         })
     }
 
@@ -181,15 +202,15 @@ impl Store {
 }
 
 pub enum ReadConn {
-    Sqlite(PoolConnection<Sqlite>),
-    Postgres(PoolConnection<Postgres>),
+    Sqlite(PoolConnection<Sqlite>, Clock),
+    Postgres(PoolConnection<Postgres>, Clock),
 }
 
 impl ReadConn {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            ReadConn::Sqlite(c) => Conn::Sqlite(c),
-            ReadConn::Postgres(c) => Conn::Postgres(c),
+            ReadConn::Sqlite(c, clock) => Conn::Sqlite(c, clock),
+            ReadConn::Postgres(c, clock) => Conn::Postgres(c, clock),
         }
     }
 }
@@ -208,10 +229,15 @@ pub struct Tx {
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
+        let clock = &self.store.inner.clock;
         match &mut self.inner {
-            TxInner::Sqlite(t) => Conn::Sqlite(t),
-            TxInner::Postgres(t) => Conn::Postgres(t),
+            TxInner::Sqlite(t) => Conn::Sqlite(t, clock),
+            TxInner::Postgres(t) => Conn::Postgres(t, clock),
         }
+    }
+
+    pub fn now(&self) -> Instant {
+        self.store.now()
     }
 
     /// Publishes an event when (and only if) this transaction commits. On PostgreSQL it
@@ -243,29 +269,36 @@ impl Tx {
     }
 }
 
-/// A connection inside a transaction or from the read pool.
+/// A connection inside a transaction or from the read pool, with the store's clock.
 pub enum Conn<'a> {
-    Sqlite(&'a mut SqliteConnection),
-    Postgres(&'a mut PgConnection),
+    Sqlite(&'a mut SqliteConnection, &'a Clock),
+    Postgres(&'a mut PgConnection, &'a Clock),
 }
 
 impl Conn<'_> {
+    /// "Now" by the store's clock: the time every write stamps.
+    pub fn now(&self) -> Instant {
+        match self {
+            Conn::Sqlite(_, clock) | Conn::Postgres(_, clock) => clock.now(),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
-            Conn::Sqlite(_) => Backend::Sqlite,
-            Conn::Postgres(_) => Backend::Postgres,
+            Conn::Sqlite(_, _) => Backend::Sqlite,
+            Conn::Postgres(_, _) => Backend::Postgres,
         }
     }
 
     pub async fn all<T: Row>(&mut self, q: &impl SqlxBinder) -> StoreResult<Vec<T>> {
         Ok(match self {
-            Conn::Sqlite(c) => {
+            Conn::Sqlite(c, _) => {
                 let (sql, values) = q.build_sqlx(SqliteQueryBuilder);
                 sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
                     .fetch_all(&mut **c)
                     .await?
             }
-            Conn::Postgres(c) => {
+            Conn::Postgres(c, _) => {
                 let (sql, values) = q.build_sqlx(PostgresQueryBuilder);
                 sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
                     .fetch_all(&mut **c)
@@ -276,13 +309,13 @@ impl Conn<'_> {
 
     pub async fn optional<T: Row>(&mut self, q: &impl SqlxBinder) -> StoreResult<Option<T>> {
         Ok(match self {
-            Conn::Sqlite(c) => {
+            Conn::Sqlite(c, _) => {
                 let (sql, values) = q.build_sqlx(SqliteQueryBuilder);
                 sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
                     .fetch_optional(&mut **c)
                     .await?
             }
-            Conn::Postgres(c) => {
+            Conn::Postgres(c, _) => {
                 let (sql, values) = q.build_sqlx(PostgresQueryBuilder);
                 sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
                     .fetch_optional(&mut **c)
@@ -298,14 +331,14 @@ impl Conn<'_> {
     /// Runs a statement; returns the number of rows it touched.
     pub async fn exec(&mut self, q: &impl SqlxBinder) -> StoreResult<u64> {
         Ok(match self {
-            Conn::Sqlite(c) => {
+            Conn::Sqlite(c, _) => {
                 let (sql, values) = q.build_sqlx(SqliteQueryBuilder);
                 sqlx::query_with(AssertSqlSafe(sql), values)
                     .execute(&mut **c)
                     .await?
                     .rows_affected()
             }
-            Conn::Postgres(c) => {
+            Conn::Postgres(c, _) => {
                 let (sql, values) = q.build_sqlx(PostgresQueryBuilder);
                 sqlx::query_with(AssertSqlSafe(sql), values)
                     .execute(&mut **c)
@@ -324,12 +357,12 @@ impl Conn<'_> {
         json: String,
     ) -> StoreResult<u64> {
         match self {
-            Conn::Sqlite(c) => Ok(sqlx::query(sql)
+            Conn::Sqlite(c, _) => Ok(sqlx::query(sql)
                 .bind(json)
                 .execute(&mut **c)
                 .await?
                 .rows_affected()),
-            Conn::Postgres(_) => Err(StoreError::Corrupt(
+            Conn::Postgres(_, _) => Err(StoreError::Corrupt(
                 "a SQLite statement on PostgreSQL".into(),
             )),
         }
@@ -339,10 +372,10 @@ impl Conn<'_> {
     pub(crate) async fn exec_raw(&mut self, sql: &str) -> StoreResult<()> {
         let sql = AssertSqlSafe(sql.to_string());
         match self {
-            Conn::Sqlite(c) => {
+            Conn::Sqlite(c, _) => {
                 sqlx::raw_sql(sql).execute(&mut **c).await?;
             }
-            Conn::Postgres(c) => {
+            Conn::Postgres(c, _) => {
                 sqlx::raw_sql(sql).execute(&mut **c).await?;
             }
         }

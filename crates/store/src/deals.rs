@@ -497,7 +497,7 @@ pub async fn insert(
     data: &DealData,
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    let now = Instant::now();
+    let now = c.now();
     let mut vals = values(data);
     vals.push(("stage_entered_at", now.0.into()));
     let closed = data.status != DealStatus::Open;
@@ -521,7 +521,7 @@ pub async fn update(
     data: &DealData,
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    let now = Instant::now();
+    let now = c.now();
     let id = before.id;
     let old = &before.data;
     let stage_changed = old.stage_id != data.stage_id;

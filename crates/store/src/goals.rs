@@ -502,7 +502,7 @@ pub async fn update_case(
     }
     if let Some(by) = ch.closed_by {
         values.push(("status", "closed".into()));
-        values.push(("closed_at", Instant::now().0.into()));
+        values.push(("closed_at", c.now().0.into()));
         values.push(("closed_by", by.0.into()));
     }
     list::update_record(c, "interventions", ws, id.0, version, values).await

@@ -128,7 +128,7 @@ pub async fn enqueue(
             0i32.into(),
             5i32.into(),
             run_at.0.into(),
-            Instant::now().0.into(),
+            c.now().0.into(),
         ])
         .to_owned();
     c.exec(&q).await?;
@@ -171,7 +171,7 @@ pub async fn ensure_periodic(store: &Store, kind: &str, interval_ms: i64) -> Sto
                     &Query::insert()
                         .into_table("periodic_jobs")
                         .columns(["kind", "interval_ms", "next_run_at"])
-                        .values_panic([kind.into(), interval_ms.into(), Instant::now().0.into()])
+                        .values_panic([kind.into(), interval_ms.into(), store.now().0.into()])
                         .to_owned(),
                 )
                 .await?;
@@ -276,7 +276,7 @@ pub async fn claim(store: &Store, now: Instant) -> StoreResult<Option<Job>> {
 }
 
 pub async fn finish(store: &Store, job: &Job, result: Result<(), String>) -> StoreResult<()> {
-    let now = Instant::now();
+    let now = store.now();
     let mut q = Query::update();
     q.table("jobs").and_where(Expr::col("id").eq(job.id.0));
     match result {

@@ -249,7 +249,7 @@ pub(crate) async fn insert_record(
     values: Vec<(&'static str, sea_query::Value)>,
     actor: Option<tandem_domain::UserId>,
 ) -> StoreResult<()> {
-    let now = Instant::now().0;
+    let now = c.now().0;
     let mut cols: Vec<&str> = vec![
         "workspace_id",
         "id",
@@ -391,7 +391,7 @@ pub(crate) async fn update_record(
         q.value(col, val);
     }
     q.value("version", Expr::col("version").add(1))
-        .value("updated_at", Instant::now().0)
+        .value("updated_at", c.now().0)
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("id").eq(id))
         .and_where(Expr::col("version").eq(version))
@@ -431,7 +431,7 @@ pub(crate) async fn set_deleted(
     id: Uuid,
     deleted: bool,
 ) -> StoreResult<()> {
-    let now = Instant::now().0;
+    let now = c.now().0;
     let mut q = Query::update();
     q.table(table)
         .value("deleted_at", if deleted { Some(now) } else { None })

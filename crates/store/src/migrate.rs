@@ -5,7 +5,6 @@ use crate::{
     error::{StoreError, StoreResult},
 };
 use sea_query::{Expr, ExprTrait, Query};
-use tandem_domain::Instant;
 
 pub struct Migration {
     pub version: i64,
@@ -239,7 +238,7 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
                 &Query::insert()
                     .into_table("schema_migrations")
                     .columns(["version", "name", "applied_at"])
-                    .values_panic([m.version.into(), m.name.into(), Instant::now().0.into()])
+                    .values_panic([m.version.into(), m.name.into(), store.now().0.into()])
                     .to_owned(),
             )
             .await?;
@@ -277,7 +276,7 @@ impl Store {
         let mut conn = c.conn();
         let mut cols: Vec<(String, String)> =
             match &mut conn {
-                crate::Conn::Sqlite(c) => {
+                crate::Conn::Sqlite(c, _) => {
                     sqlx::query_as(
                         "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
@@ -286,7 +285,7 @@ impl Store {
                     .fetch_all(&mut **c)
                     .await?
                 }
-                crate::Conn::Postgres(c) => sqlx::query_as(
+                crate::Conn::Postgres(c, _) => sqlx::query_as(
                     "SELECT table_name::text, column_name::text FROM information_schema.columns \
                  WHERE table_schema = current_schema() AND table_name <> 'search_index'",
                 )

@@ -3,7 +3,7 @@
 use crate::{Conn, StoreError, StoreResult, list};
 use sea_query::{Expr, ExprTrait, Func, Order, Query};
 use tandem_domain::{
-    Instant, Locale, PipelineId, StageId, UserId, WorkspaceId,
+    Locale, PipelineId, StageId, UserId, WorkspaceId,
     pipeline::{ExitCriterion, StageData, default_pipeline},
 };
 use uuid::Uuid;
@@ -246,7 +246,7 @@ pub async fn delete_stage(c: &mut Conn<'_>, ws: WorkspaceId, id: StageId) -> Sto
 
 /// Puts the stages of a pipeline into the given order (ids of its live stages).
 pub async fn reorder(c: &mut Conn<'_>, ws: WorkspaceId, order: &[StageId]) -> StoreResult<()> {
-    let now = Instant::now().0;
+    let now = c.now().0;
     for (position, id) in order.iter().enumerate() {
         let q = Query::update()
             .table("stages")

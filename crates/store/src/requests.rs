@@ -609,7 +609,7 @@ pub async fn update(
         q.value("in_time", t);
     }
     q.value("version", Expr::col("version").add(1))
-        .value("updated_at", std::cmp::max(now.0, Instant::now().0))
+        .value("updated_at", std::cmp::max(now.0, c.now().0))
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("id").eq(id.0))
         .and_where(Expr::col("deleted_at").is_null());

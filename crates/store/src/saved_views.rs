@@ -2,7 +2,7 @@
 
 use crate::{Conn, StoreError, StoreResult};
 use sea_query::{Expr, ExprTrait, Order, Query};
-use tandem_domain::{Instant, UserId, WorkspaceId};
+use tandem_domain::{UserId, WorkspaceId};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -67,7 +67,7 @@ pub async fn save(
             list.into(),
             name.into(),
             query.into(),
-            Instant::now().0.into(),
+            c.now().0.into(),
         ])
         .to_owned();
     c.exec(&q).await.map_err(|e| match e {

@@ -27,7 +27,7 @@ pub(crate) async fn index(
 ) -> StoreResult<()> {
     let text = text.map(|t| words(t).join(" "));
     match c {
-        Conn::Sqlite(conn) => {
+        Conn::Sqlite(conn, _) => {
             // `entity` is one of our constants (account, contact, deal), never input.
             let (fts, keys) = sqlite_tables(entity);
             let rowid: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -67,7 +67,7 @@ pub(crate) async fn index(
                 .await?;
             }
         }
-        Conn::Postgres(conn) => match text {
+        Conn::Postgres(conn, _) => match text {
             Some(text) => {
                 sqlx::query(
                     "INSERT INTO search_index (workspace_id, entity, entity_id, text) \
@@ -106,7 +106,7 @@ pub(crate) async fn index_new(
         return Ok(());
     }
     let indexed = |t: &str| words(t).join(" ");
-    if matches!(c, Conn::Sqlite(_)) {
+    if matches!(c, Conn::Sqlite(_, _)) {
         let (fts, keys) = sqlite_tables(entity);
         // The writer is ours for the transaction: the new keys take the rowids after the
         // largest, and the full-text rows the same ones, without reading them back.
@@ -209,7 +209,7 @@ pub async fn index_missing(
 ) -> StoreResult<()> {
     // `table` and `entity` are our own constants, never user input.
     match c {
-        Conn::Sqlite(conn) => {
+        Conn::Sqlite(conn, _) => {
             let (fts, keys) = sqlite_tables(entity);
             let (before,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT COALESCE(MAX(rowid), 0) FROM {keys}"
@@ -234,7 +234,7 @@ pub async fn index_missing(
             .execute(&mut **conn)
             .await?;
         }
-        Conn::Postgres(conn) => {
+        Conn::Postgres(conn, _) => {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO search_index (workspace_id, entity, entity_id, text) \
                  SELECT workspace_id, '{entity}', id, regexp_replace(search_text, '[^[:alnum:]]+', ' ', 'g') \
@@ -262,7 +262,7 @@ pub async fn find(
         return Ok(vec![]);
     }
     let ids: Vec<(Uuid,)> = match c {
-        Conn::Sqlite(conn) => {
+        Conn::Sqlite(conn, _) => {
             let pattern = words
                 .iter()
                 .map(|w| format!("\"{w}\"*"))
@@ -282,7 +282,7 @@ pub async fn find(
             .fetch_all(&mut **conn)
             .await?
         }
-        Conn::Postgres(conn) => {
+        Conn::Postgres(conn, _) => {
             let pattern = words
                 .iter()
                 .map(|w| format!("{w}:*"))

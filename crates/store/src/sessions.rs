@@ -193,7 +193,7 @@ pub async fn create_token(
             user.0.into(),
             name.into(),
             token_hash.into(),
-            Instant::now().0.into(),
+            c.now().0.into(),
         ])
         .to_owned();
     c.exec(&q).await?;
@@ -214,7 +214,7 @@ pub async fn token_by_hash(c: &mut Conn<'_>, token_hash: &str) -> StoreResult<Op
 pub async fn touch_token(c: &mut Conn<'_>, ws: WorkspaceId, id: TokenId) -> StoreResult<()> {
     let q = Query::update()
         .table("api_tokens")
-        .value("last_used_at", Instant::now().0)
+        .value("last_used_at", c.now().0)
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("id").eq(id.0))
         .to_owned();
@@ -247,7 +247,7 @@ pub async fn revoke_token(
 ) -> StoreResult<()> {
     let q = Query::update()
         .table("api_tokens")
-        .value("revoked_at", Instant::now().0)
+        .value("revoked_at", c.now().0)
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("user_id").eq(user.0))
         .and_where(Expr::col("id").eq(id.0))

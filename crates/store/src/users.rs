@@ -154,7 +154,7 @@ pub struct NewUser<'a> {
 
 pub async fn create(c: &mut Conn<'_>, ws: WorkspaceId, u: NewUser<'_>) -> StoreResult<UserId> {
     let id = UserId::new();
-    let now = Instant::now().0;
+    let now = c.now().0;
     let q = Query::insert()
         .into_table("users")
         .columns([
@@ -220,7 +220,7 @@ pub async fn update(
         .value("team_id", ch.team_id.map(|t| t.0))
         .value("active", ch.active)
         .value("version", Expr::col("version").add(1))
-        .value("updated_at", Instant::now().0)
+        .value("updated_at", c.now().0)
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("id").eq(id.0))
         .and_where(Expr::col("version").eq(version))
@@ -247,7 +247,7 @@ pub async fn set_fields(
     for (col, val) in fields {
         q.value(col, val);
     }
-    q.value("updated_at", Instant::now().0)
+    q.value("updated_at", c.now().0)
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("id").eq(id.0));
     match c.exec(&q).await? {
@@ -308,7 +308,7 @@ pub async fn create_team(
     actor: Option<UserId>,
 ) -> StoreResult<TeamId> {
     let id = TeamId::new();
-    let now = Instant::now().0;
+    let now = c.now().0;
     let q = Query::insert()
         .into_table("teams")
         .columns([
@@ -349,7 +349,7 @@ pub async fn rename_team(
         .table("teams")
         .value("name", name)
         .value("version", Expr::col("version").add(1))
-        .value("updated_at", Instant::now().0)
+        .value("updated_at", c.now().0)
         .and_where(Expr::col("workspace_id").eq(ws.0))
         .and_where(Expr::col("id").eq(id.0))
         .and_where(Expr::col("deleted_at").is_null())
@@ -366,7 +366,7 @@ pub async fn rename_team(
 
 /// Removes a team; its members stay, without a team.
 pub async fn delete_team(c: &mut Conn<'_>, ws: WorkspaceId, id: TeamId) -> StoreResult<()> {
-    let now = Instant::now().0;
+    let now = c.now().0;
     let q = Query::update()
         .table("teams")
         .value("deleted_at", now)

@@ -2,7 +2,7 @@
 
 use crate::{Conn, StoreError, StoreResult};
 use sea_query::{Expr, ExprTrait, Query};
-use tandem_domain::{Instant, WorkspaceId};
+use tandem_domain::WorkspaceId;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -167,12 +167,7 @@ pub async fn create(
     let q = Query::insert()
         .into_table("workspaces")
         .columns(["id", "slug", "name", "created_at"])
-        .values_panic([
-            ws.id.0.into(),
-            slug.into(),
-            name.into(),
-            Instant::now().0.into(),
-        ])
+        .values_panic([ws.id.0.into(), slug.into(), name.into(), c.now().0.into()])
         .to_owned();
     c.exec(&q).await.map_err(|e| match e {
         StoreError::Db(ref db) if StoreError::is_unique_violation(db) => {

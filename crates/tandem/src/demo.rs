@@ -224,7 +224,7 @@ async fn seed_handoffs(store: &Store, ws: WorkspaceId, people: &[UserId]) -> any
     )
     .await
     .map_err(|e| anyhow::anyhow!("demo tandem: {e}"))?;
-    let now = tandem_domain::Instant::now();
+    let now = store.now();
     for (i, (email, kind, text)) in [
         (
             "dieter.mayer@demo.tandem.test",
@@ -375,7 +375,7 @@ async fn seed_quotes(
     )
     .await
     .map_err(fail("dealer prices"))?;
-    let now = tandem_domain::Instant::now();
+    let now = store.now();
     let line = |i: usize, qty: &str, discount: &str| quoting::LineInput {
         product_id: Some(ids[i]),
         quantity: Some(qty.into()),
@@ -557,7 +557,7 @@ async fn seed_more_users(
 
 /// A few open tasks per rep, due around today, so that the task list looks like a day.
 async fn seed_tasks(store: &Store, ws: WorkspaceId, owners: &[UserId]) -> anyhow::Result<()> {
-    let today = tandem_domain::format::today();
+    let today = tandem_domain::format::local_date(store.now());
     let mut tx = store.begin().await?;
     for owner in owners {
         for (i, (title, days, priority, recurrence)) in TASKS.iter().enumerate() {
@@ -898,7 +898,14 @@ async fn seed_accounts(
             }
             let mut account_deals = vec![];
             for _ in 0..(rng.next() % (2 * shape.deals + 1)) {
-                let deal = demo_deal(&mut rng, &pipeline, id, owner, &account_contacts)?;
+                let deal = demo_deal(
+                    &mut rng,
+                    &pipeline,
+                    id,
+                    owner,
+                    &account_contacts,
+                    store.now(),
+                )?;
                 account_deals.push(deal.0);
                 new_deals.push(deal);
             }
@@ -971,6 +978,7 @@ fn demo_deal(
     account: AccountId,
     owner: UserId,
     contacts: &[ContactId],
+    now: tandem_domain::Instant,
 ) -> anyhow::Result<(
     tandem_domain::DealId,
     tandem_domain::deal::DealData,
@@ -983,8 +991,7 @@ fn demo_deal(
         money::Money,
     };
     const DAY: i64 = 86_400_000;
-    let now = Instant::now();
-    let today = tandem_domain::format::today();
+    let today = tandem_domain::format::local_date(now);
     let n = rng.next();
     let status = match n % 10 {
         0..=4 => "open",

@@ -5,7 +5,7 @@
 use tandem_app as services;
 use tandem_app::Auth;
 use tandem_domain::{
-    Instant, WorkspaceId,
+    WorkspaceId,
     format::local_date,
     goals::{GoalInput, KeyResultInput},
     metrics::{Period, PeriodKind, Scope},
@@ -13,7 +13,7 @@ use tandem_domain::{
 use tandem_store::{Store, users};
 
 pub async fn seed(store: &Store, ws: WorkspaceId) -> anyhow::Result<()> {
-    let now = Instant::now();
+    let now = store.now();
     let quarter = Period::containing(PeriodKind::Quarter, local_date(now)).key();
     let people = {
         let mut c = store.read().await?;

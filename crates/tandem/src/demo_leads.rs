@@ -5,7 +5,7 @@
 use serde_json::json;
 use tandem_app as services;
 use tandem_app::Auth;
-use tandem_domain::{Instant, WorkspaceId, lead_record::LeadInput, money::Money};
+use tandem_domain::{WorkspaceId, lead_record::LeadInput, money::Money};
 use tandem_store::{Store, users};
 
 async fn as_user(store: &Store, ws: WorkspaceId, email: &str) -> anyhow::Result<Auth> {
@@ -28,7 +28,7 @@ pub async fn seed(store: &Store, ws: WorkspaceId) -> anyhow::Result<()> {
     let petra = as_user(store, ws, "petra.schulz@demo.tandem.test").await?;
     let dieter = as_user(store, ws, "dieter.mayer@demo.tandem.test").await?;
     let jana = as_user(store, ws, "jana.krueger@demo.tandem.test").await?;
-    let now = Instant::now();
+    let now = store.now();
 
     let mut policy = leads::settings(store, &petra)
         .await

@@ -60,7 +60,7 @@ pub async fn run(
 /// One round: requeue jobs of dead runners, schedule due periodic jobs, run what is due.
 /// Returns how many jobs ran.
 pub async fn tick(store: &Store, shutdown: &CancellationToken) -> StoreResult<u32> {
-    tick_at(store, Instant::now(), shutdown).await
+    tick_at(store, store.now(), shutdown).await
 }
 
 /// `tick` as if it were `now` (tests look into the future with it).
@@ -73,7 +73,7 @@ pub async fn tick_at(
     jobs::schedule_due_periodic(store, now).await?;
     let mut ran = 0;
     while !shutdown.is_cancelled() {
-        let Some(job) = jobs::claim(store, now.max(Instant::now())).await? else {
+        let Some(job) = jobs::claim(store, now.max(store.now())).await? else {
             break;
         };
         let result = guarded(handle(store, &job, now)).await;
@@ -106,9 +106,9 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "no message".to_string())
 }
 
-/// Runs one job as if at `now` (the SLA clocks read it; bookkeeping uses real time).
+/// Runs one job as if at `now` (the SLA clocks read it; bookkeeping uses the store's clock).
 async fn handle(store: &Store, job: &jobs::Job, clock_now: Instant) -> Result<(), String> {
-    let now = Instant::now();
+    let now = store.now();
     match job.kind.as_str() {
         REQUESTS_SWEEP => {
             let steps = tandem_app::requests::sweep(store, clock_now)

@@ -26,7 +26,7 @@ pub async fn serve(
     shutdown: CancellationToken,
     on_ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    let store = Store::connect(&cfg.database_url)
+    let store = Store::connect_at(&cfg.database_url, cfg.clock.clone())
         .await
         .with_context(|| format!("opening the database {}", redact(&cfg.database_url)))?;
     if cfg.demo {
@@ -37,7 +37,7 @@ pub async fn serve(
         .with_context(|| format!("listening on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
     let jobs_health = tandem_store::jobs::RunnerHealth::default();
-    let mut state = AppState::new(store.clone(), cfg.web, shutdown.clone(), cfg.clock.clone());
+    let mut state = AppState::new(store.clone(), cfg.web, shutdown.clone());
     if tandem_app::auth::needs_setup(&store).await? {
         // Only who runs the server can claim a new installation from the browser.
         println!("Setup code: {}", state.setup_code);

@@ -244,7 +244,9 @@ impl TestServer {
     }
 
     async fn start_with(db: TestDb, login_attempts_per_minute: u32, clock: Clock) -> TestServer {
-        let store = Store::connect(&db.url).await.expect("connect store");
+        let store = Store::connect_at(&db.url, clock.clone())
+            .await
+            .expect("connect store");
         let workspace = ensure_workspace(&store, "acme", "ACME GmbH")
             .await
             .expect("workspace");

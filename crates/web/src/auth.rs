@@ -130,7 +130,7 @@ pub fn session_cookie(secret: &str, secure: bool) -> String {
 }
 
 async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, AppError> {
-    let now = state.clock.now();
+    let now = state.store.now();
     if let Some(token) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -186,7 +186,7 @@ fn refuse_control_chars(uri: &axum::http::Uri) -> Result<(), AppError> {
     }
     let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
     if has_control_chars(&path) {
-        return Err(AppError::NotFound.into());
+        return Err(AppError::NotFound);
     }
     Ok(())
 }
@@ -205,7 +205,7 @@ async fn authenticate_inner(
     // 401, never a CSRF refusal that would say "signed in, but the form expired".
     let path = req.uri().path();
     if auth.is_none() && (path.starts_with("/api/") || path == "/events") {
-        return Err(AppError::Unauthenticated.into());
+        return Err(AppError::Unauthenticated);
     }
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let is_token = auth.as_ref().is_some_and(|a| a.session.is_none());
@@ -219,7 +219,7 @@ async fn authenticate_inner(
         req = rebuilt;
         match (expected, provided) {
             (Some(e), Some(p)) if !e.is_empty() && constant_time_eq(&e, &p) => {}
-            _ => return Err(AppError::Csrf.into()),
+            _ => return Err(AppError::Csrf),
         }
     }
     if let Some(auth) = auth {

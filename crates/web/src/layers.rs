@@ -8,7 +8,7 @@ use axum::{
     response::Response,
 };
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use std::{sync::OnceLock, time::Instant};
+use std::sync::OnceLock;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
@@ -62,7 +62,8 @@ pub fn apply(router: Router) -> Router {
 }
 
 async fn record_metrics(req: Request, next: Next) -> Response {
-    let started = Instant::now();
+    // A stopwatch for the request's duration, not a date: the monotonic clock.
+    let started = std::time::Instant::now();
     let method = req.method().to_string();
     let route = req
         .extensions()

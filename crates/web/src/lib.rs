@@ -60,8 +60,6 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Cancelled on shutdown, so that endless responses (SSE) end.
     pub shutdown: CancellationToken,
-    /// "Now" for the SLA clocks of requests (tests set it).
-    pub clock: tandem_domain::time::Clock,
     /// This instance's job runner, when it runs one: `/readyz` reports it stopped.
     pub jobs: Option<tandem_store::jobs::RunnerHealth>,
     /// The one-time code that the first-run setup page asks for; printed on the console
@@ -70,12 +68,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        store: Store,
-        config: WebConfig,
-        shutdown: CancellationToken,
-        clock: tandem_domain::time::Clock,
-    ) -> AppState {
+    /// The state of a server on `store`; "now" is the store's clock (`store.now()`).
+    pub fn new(store: Store, config: WebConfig, shutdown: CancellationToken) -> AppState {
         let setup_code = config
             .setup_code
             .clone()
@@ -84,7 +78,6 @@ impl AppState {
             store,
             config: Arc::new(config),
             shutdown,
-            clock,
             jobs: None,
             setup_code: Arc::new(setup_code),
         }

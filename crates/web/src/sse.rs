@@ -13,7 +13,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 use std::{convert::Infallible, time::Duration};
-use tandem_domain::{Instant, UserId};
+use tandem_domain::UserId;
 use tandem_store::Store;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -41,7 +41,7 @@ pub async fn events(
                     return None;
                 }
                 if event.topic == tandem_app::auth::SESSIONS_TOPIC && event.id == Some(me.0) {
-                    if !tandem_app::events::still_signed_in(&store, &auth, Instant::now()).await {
+                    if !tandem_app::events::still_signed_in(&store, &auth, store.now()).await {
                         end.cancel();
                     }
                     return None;

@@ -1,7 +1,7 @@
 use serde_json::json;
 use std::time::Duration;
 use tandem_domain::Role;
-use tandem_testkit::{Db, TestServer, backends, wait_for_event};
+use tandem_testkit::{Db, TestServer, backend_test, backends, wait_for_event};
 
 #[tokio::test]
 async fn two_instances_serve_one_postgres_database_and_hear_each_other() {
@@ -51,9 +51,8 @@ async fn two_instances_serve_one_postgres_database_and_hear_each_other() {
     first.stop().await;
 }
 
-#[tokio::test]
-async fn shutdown_ends_open_event_streams_and_returns() {
-    for db in backends() {
+backend_test! {
+    async fn shutdown_ends_open_event_streams_and_returns(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
         let stream = server.event_stream(&user).await;

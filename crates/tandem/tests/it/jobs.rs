@@ -1,12 +1,11 @@
 use tandem::jobs::tick;
 use tandem_domain::{Instant, Role, auth::hash_secret};
 use tandem_store::{jobs, sessions};
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 use tokio_util::sync::CancellationToken;
 
-#[tokio::test]
-async fn expired_sessions_are_removed_by_the_periodic_job() {
-    for db in backends() {
+backend_test! {
+    async fn expired_sessions_are_removed_by_the_periodic_job(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
         let store = &server.store;
@@ -84,9 +83,8 @@ async fn expired_sessions_are_removed_by_the_periodic_job() {
     }
 }
 
-#[tokio::test]
-async fn failing_jobs_are_retried_with_backoff_and_then_given_up() {
-    for db in backends() {
+backend_test! {
+    async fn failing_jobs_are_retried_with_backoff_and_then_given_up(db) {
         let server = TestServer::start(&db).await;
         let store = &server.store;
         let mut tx = store.begin().await.unwrap();
@@ -126,11 +124,10 @@ async fn failing_jobs_are_retried_with_backoff_and_then_given_up() {
     }
 }
 
-/// A job that keeps stopping its runner (the process died while it ran) is given up
-/// after its attempts instead of coming back for ever.
-#[tokio::test]
-async fn a_job_that_kills_its_runner_is_given_up_after_its_attempts() {
-    for db in backends() {
+backend_test! {
+    /// A job that keeps stopping its runner (the process died while it ran) is given up
+    /// after its attempts instead of coming back for ever.
+    async fn a_job_that_kills_its_runner_is_given_up_after_its_attempts(db) {
         let clock = tandem_domain::time::Clock::manual(Instant::now());
         let server = TestServer::start_at(&db, clock).await;
         let user = server.user(Role::Admin).await;

@@ -97,7 +97,8 @@ async fn list_absences(
             .map_err(|code| errors.push(tandem_domain::FieldError::new(field, code)))
             .ok()
     };
-    let from = date("from", p.from.as_deref()).unwrap_or_else(tandem_domain::format::today);
+    let from = date("from", p.from.as_deref())
+        .unwrap_or_else(|| tandem_domain::format::local_date(state.store.now()));
     let to = date("to", p.to.as_deref())
         .unwrap_or_else(|| from.saturating_add(jiff::Span::new().days(90)));
     let user = crate::api::list::id::<UserId>("user_id", p.user_id.as_deref(), &mut errors);

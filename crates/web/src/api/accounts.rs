@@ -1,5 +1,6 @@
 //! `/api/v1/accounts`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::list::custom_filters,
@@ -8,11 +9,11 @@ use crate::{
         list::{ListBasics, created},
     },
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, RawQuery, State},
+    extract::{Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
@@ -196,10 +197,6 @@ impl ListParams {
     }
 }
 
-fn account_id(raw: &str) -> AppResult<AccountId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// List accounts, filtered and sorted, one page at a time.
 #[utoipa::path(get, path = "/accounts", tag = "accounts", params(ListParams),
     responses((status = 200, body = AccountList), (status = 422, body = Problem)))]
@@ -240,13 +237,9 @@ async fn create_account(
 async fn get_account(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
 ) -> AppResult<Json<AccountOut>> {
-    Ok(Json(
-        svc::get(&state.store, &auth, account_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
 /// Change some fields; `version` must be the one last read.
@@ -257,10 +250,9 @@ async fn get_account(
 async fn patch_account(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<AccountOut>> {
-    let id = account_id(&id)?;
     Ok(Json(
         svc::patch(&state.store, &auth, id, patch).await?.into(),
     ))
@@ -273,9 +265,9 @@ async fn patch_account(
 async fn delete_account(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
 ) -> AppResult<StatusCode> {
-    svc::delete(&state.store, &auth, account_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -286,9 +278,8 @@ async fn delete_account(
 async fn restore_account(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
 ) -> AppResult<Json<AccountOut>> {
-    let id = account_id(&id)?;
     svc::restore(&state.store, &auth, id).await?;
     Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
@@ -327,9 +318,9 @@ impl From<tandem_store::audit::AuditEntry> for AuditOut {
 async fn account_history(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
 ) -> AppResult<Json<Vec<AuditOut>>> {
-    let entries = svc::history(&state.store, &auth, account_id(&id)?).await?;
+    let entries = svc::history(&state.store, &auth, id).await?;
     Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
 }
 
@@ -395,10 +386,10 @@ pub struct MergeBody {
 async fn merge_account(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
     ApiJson(body): ApiJson<MergeBody>,
 ) -> AppResult<Json<AccountOut>> {
-    let keep = account_id(&id)?;
+    let keep = id;
     let merged =
         tandem_app::duplicates::merge_accounts(&state.store, &auth, keep, AccountId(body.from))
             .await?;

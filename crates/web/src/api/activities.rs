@@ -1,14 +1,15 @@
 //! `/api/v1/activities`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{accounts::AuditOut, json::ApiJson, list::created},
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -132,10 +133,6 @@ pub struct ListParams {
     deleted: Option<String>,
 }
 
-fn activity_id(raw: &str) -> AppResult<ActivityId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// The activity timeline, newest first.
 #[utoipa::path(get, path = "/activities", tag = "activities", params(ListParams),
     responses((status = 200, body = ActivityList), (status = 422, body = Problem)))]
@@ -202,13 +199,9 @@ async fn create_activity(
 async fn get_activity(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
 ) -> AppResult<Json<ActivityOut>> {
-    Ok(Json(
-        svc::get(&state.store, &auth, activity_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
 /// Change some fields; `version` must be the one last read. Authors, managers and admins.
@@ -219,13 +212,11 @@ async fn get_activity(
 async fn patch_activity(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<ActivityOut>> {
     Ok(Json(
-        svc::patch(&state.store, &auth, activity_id(&id)?, patch)
-            .await?
-            .into(),
+        svc::patch(&state.store, &auth, id, patch).await?.into(),
     ))
 }
 
@@ -236,9 +227,9 @@ async fn patch_activity(
 async fn delete_activity(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
 ) -> AppResult<StatusCode> {
-    svc::set_deleted(&state.store, &auth, activity_id(&id)?, true).await?;
+    svc::set_deleted(&state.store, &auth, id, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -249,9 +240,8 @@ async fn delete_activity(
 async fn restore_activity(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
 ) -> AppResult<Json<ActivityOut>> {
-    let id = activity_id(&id)?;
     svc::set_deleted(&state.store, &auth, id, false).await?;
     Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
@@ -263,9 +253,9 @@ async fn restore_activity(
 async fn activity_history(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
 ) -> AppResult<Json<Vec<AuditOut>>> {
-    let entries = svc::history(&state.store, &auth, activity_id(&id)?).await?;
+    let entries = svc::history(&state.store, &auth, id).await?;
     Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
 }
 

@@ -1,5 +1,6 @@
 //! `/api/v1/campaigns` (with their report), `/api/v1/lead-report`, `/api/v1/forms`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{deals::MoneyOut, json::ApiJson, list::created},
@@ -8,7 +9,7 @@ use crate::{
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -106,22 +107,14 @@ async fn create_campaign(
     ))
 }
 
-fn campaign_id(raw: &str) -> AppResult<CampaignId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 #[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = CampaignOut), (status = 404, body = Problem)))]
 async fn get_campaign(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<CampaignId>,
 ) -> AppResult<Json<CampaignOut>> {
-    Ok(Json(
-        svc::get(&state.store, &auth, campaign_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
 /// Change a campaign; `version` is required.
@@ -132,10 +125,9 @@ async fn get_campaign(
 async fn patch_campaign(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<CampaignId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<CampaignOut>> {
-    let id = campaign_id(&id)?;
     let current = svc::get(&state.store, &auth, id).await?;
     let (version, input) = tandem_app::merge_patch(&current.data.to_input(), patch)?;
     Ok(Json(
@@ -150,9 +142,9 @@ async fn patch_campaign(
 async fn delete_campaign(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<CampaignId>,
 ) -> AppResult<StatusCode> {
-    svc::delete(&state.store, &auth, campaign_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -265,9 +257,8 @@ async fn lead_report(
 async fn campaign_report(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<CampaignId>,
 ) -> AppResult<Json<QualityOut>> {
-    let id = campaign_id(&id)?;
     svc::get(&state.store, &auth, id).await?;
     let scope = ReportScope {
         campaign: Some(id),
@@ -348,18 +339,14 @@ async fn create_form(
     ))
 }
 
-fn form_id(raw: &str) -> AppResult<LeadFormId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 #[utoipa::path(get, path = "/forms/{id}", tag = "forms", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = FormOut), (status = 404, body = Problem)))]
 async fn get_form(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadFormId>,
 ) -> AppResult<Json<FormOut>> {
-    let f = svc::form(&state.store, &auth, form_id(&id)?).await?;
+    let f = svc::form(&state.store, &auth, id).await?;
     Ok(Json(FormOut::new(f, auth.user.locale)))
 }
 
@@ -388,10 +375,9 @@ pub struct FormPatch {
 async fn put_form(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadFormId>,
     ApiJson(w): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<FormOut>> {
-    let id = form_id(&id)?;
     let current = svc::form(&state.store, &auth, id).await?;
     let (version, input) = tandem_app::merge_patch(&svc::FormInput::of(&current), w)?;
     let f = svc::update_form(&state.store, &auth, id, version, &input).await?;
@@ -403,9 +389,9 @@ async fn put_form(
 async fn delete_form(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadFormId>,
 ) -> AppResult<StatusCode> {
-    svc::delete_form(&state.store, &auth, form_id(&id)?).await?;
+    svc::delete_form(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,5 +1,6 @@
 //! `/api/v1/contacts`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::list::custom_filters,
@@ -9,17 +10,18 @@ use crate::{
         list::{ListBasics, created},
     },
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, RawQuery, State},
+    extract::{Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tandem_app::contacts::{self as svc, ListQuery};
+use tandem_domain::format::local_date;
 use tandem_domain::{AccountId, ContactId, FieldError, Invalid, contact::ContactInput};
 use tandem_store::contacts::{Contact, Filter};
 use utoipa::{IntoParams, ToSchema};
@@ -58,8 +60,10 @@ pub struct ContactOut {
     pub deleted_at: Option<String>,
 }
 
-pub(crate) fn contact_out(c: Contact, stale_days: i64) -> ContactOut {
-    let stale = c.data.is_stale(tandem_domain::format::today(), stale_days);
+/// The contact as the API shows it; stale when not confirmed for `stale_days` before
+/// `today`.
+pub(crate) fn contact_out(c: Contact, stale_days: i64, today: jiff::civil::Date) -> ContactOut {
+    let stale = c.data.is_stale(today, stale_days);
     let d = c.data;
     ContactOut {
         id: c.id.0,
@@ -174,10 +178,6 @@ impl ListParams {
     }
 }
 
-fn contact_id(raw: &str) -> AppResult<ContactId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// List contacts, filtered and sorted, one page at a time.
 #[utoipa::path(get, path = "/contacts", tag = "contacts", params(ListParams),
     responses((status = 200, body = ContactList), (status = 422, body = Problem)))]
@@ -196,7 +196,7 @@ async fn list_contacts(
         items: page
             .items
             .into_iter()
-            .map(|c| contact_out(c, days))
+            .map(|c| contact_out(c, days, local_date(state.store.now())))
             .collect(),
         next_cursor: page.next.map(|c| c.encode()),
     }))
@@ -214,7 +214,10 @@ async fn create_contact(
     let contact = svc::create(&state.store, &auth, input).await?;
     let days = svc::stale_days(&state.store, &auth).await?;
     let location = format!("/api/v1/contacts/{}", contact.id);
-    Ok(created(&location, contact_out(contact, days)))
+    Ok(created(
+        &location,
+        contact_out(contact, days, local_date(state.store.now())),
+    ))
 }
 
 /// One contact (also from the trash, with `deleted_at` set).
@@ -224,11 +227,15 @@ async fn create_contact(
 async fn get_contact(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<Json<ContactOut>> {
-    let contact = svc::get(&state.store, &auth, contact_id(&id)?).await?;
+    let contact = svc::get(&state.store, &auth, id).await?;
     let days = svc::stale_days(&state.store, &auth).await?;
-    Ok(Json(contact_out(contact, days)))
+    Ok(Json(contact_out(
+        contact,
+        days,
+        local_date(state.store.now()),
+    )))
 }
 
 /// Change some fields; `version` must be the one last read.
@@ -239,12 +246,16 @@ async fn get_contact(
 async fn patch_contact(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<ContactOut>> {
-    let contact = svc::patch(&state.store, &auth, contact_id(&id)?, patch).await?;
+    let contact = svc::patch(&state.store, &auth, id, patch).await?;
     let days = svc::stale_days(&state.store, &auth).await?;
-    Ok(Json(contact_out(contact, days)))
+    Ok(Json(contact_out(
+        contact,
+        days,
+        local_date(state.store.now()),
+    )))
 }
 
 /// Move a contact to the trash.
@@ -254,9 +265,9 @@ async fn patch_contact(
 async fn delete_contact(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<StatusCode> {
-    svc::set_deleted(&state.store, &auth, contact_id(&id)?, true).await?;
+    svc::set_deleted(&state.store, &auth, id, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -267,14 +278,14 @@ async fn delete_contact(
 async fn restore_contact(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<Json<ContactOut>> {
-    let id = contact_id(&id)?;
     svc::set_deleted(&state.store, &auth, id, false).await?;
     let days = svc::stale_days(&state.store, &auth).await?;
     Ok(Json(contact_out(
         svc::get(&state.store, &auth, id).await?,
         days,
+        local_date(state.store.now()),
     )))
 }
 
@@ -285,9 +296,9 @@ async fn restore_contact(
 async fn contact_history(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<Json<Vec<AuditOut>>> {
-    let entries = svc::history(&state.store, &auth, contact_id(&id)?).await?;
+    let entries = svc::history(&state.store, &auth, id).await?;
     Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
 }
 
@@ -330,14 +341,14 @@ async fn contact_duplicates(
         account_id,
         ..Default::default()
     };
-    let data = input.validate(tandem_domain::format::today())?;
+    let data = input.validate(tandem_domain::format::local_date(state.store.now()))?;
     let found = tandem_app::duplicates::for_contact(&state.store, &auth, &data, None).await?;
     let stale = tandem_app::contacts::stale_days(&state.store, &auth).await?;
     Ok(Json(
         found
             .into_iter()
             .map(|c| ContactDuplicate {
-                contact: contact_out(c.record, stale),
+                contact: contact_out(c.record, stale, local_date(state.store.now())),
                 reasons: c.reasons.iter().map(|r| r.to_string()).collect(),
             })
             .collect(),
@@ -353,15 +364,19 @@ async fn contact_duplicates(
 async fn merge_contact(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
     ApiJson(body): ApiJson<crate::api::accounts::MergeBody>,
 ) -> AppResult<Json<ContactOut>> {
-    let keep = contact_id(&id)?;
+    let keep = id;
     let merged =
         tandem_app::duplicates::merge_contacts(&state.store, &auth, keep, ContactId(body.from))
             .await?;
     let stale = tandem_app::contacts::stale_days(&state.store, &auth).await?;
-    Ok(Json(contact_out(merged, stale)))
+    Ok(Json(contact_out(
+        merged,
+        stale,
+        local_date(state.store.now()),
+    )))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

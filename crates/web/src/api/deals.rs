@@ -1,5 +1,6 @@
 //! `/api/v1/deals`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::list::custom_filters,
@@ -9,11 +10,11 @@ use crate::{
         list::{ListBasics, created, id},
     },
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, RawQuery, State},
+    extract::{Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
@@ -92,9 +93,9 @@ pub struct DealOut {
     pub deleted_at: Option<String>,
 }
 
-impl From<Deal> for DealOut {
-    fn from(deal: Deal) -> Self {
-        let now = Instant::now();
+impl DealOut {
+    /// The deal as the API shows it; its days in the stage count up to `now`.
+    pub fn at(deal: Deal, now: Instant) -> Self {
         let effective = deal.probability_bp();
         let open = deal.data.status == DealStatus::Open;
         let forecast = deal.data.forecast(deal.stage_probability_bp);
@@ -266,10 +267,6 @@ impl ListParams {
     }
 }
 
-fn deal_id(raw: &str) -> AppResult<DealId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// List deals, filtered and sorted, one page at a time.
 #[utoipa::path(get, path = "/deals", tag = "deals", params(ListParams),
     responses((status = 200, body = DealList), (status = 422, body = Problem)))]
@@ -284,7 +281,11 @@ async fn list_deals(
         custom_filters(&state, &auth, tandem_domain::custom::Entity::Deal, raw).await?;
     let page = svc::list(&state.store, &auth, &query).await?;
     Ok(Json(DealList {
-        items: page.items.into_iter().map(Into::into).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|d| DealOut::at(d, state.store.now()))
+            .collect(),
         next_cursor: page.next.map(|c| c.encode()),
     }))
 }
@@ -300,7 +301,7 @@ async fn create_deal(
 ) -> AppResult<Response> {
     let deal = svc::create(&state.store, &auth, input).await?;
     let location = format!("/api/v1/deals/{}", deal.id);
-    Ok(created(&location, DealOut::from(deal)))
+    Ok(created(&location, DealOut::at(deal, state.store.now())))
 }
 
 /// One deal (also from the trash, with `deleted_at` set).
@@ -310,11 +311,12 @@ async fn create_deal(
 async fn get_deal(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<DealId>,
 ) -> AppResult<Json<DealOut>> {
-    Ok(Json(
-        svc::get(&state.store, &auth, deal_id(&id)?).await?.into(),
-    ))
+    Ok(Json(DealOut::at(
+        svc::get(&state.store, &auth, id).await?,
+        state.store.now(),
+    )))
 }
 
 /// Change some fields (move the stage, win or lose); `version` must be the one last read.
@@ -325,13 +327,13 @@ async fn get_deal(
 async fn patch_deal(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<DealId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<DealOut>> {
-    let id = deal_id(&id)?;
-    Ok(Json(
-        svc::patch(&state.store, &auth, id, patch).await?.into(),
-    ))
+    Ok(Json(DealOut::at(
+        svc::patch(&state.store, &auth, id, patch).await?,
+        state.store.now(),
+    )))
 }
 
 /// Move a deal to the trash.
@@ -341,9 +343,9 @@ async fn patch_deal(
 async fn delete_deal(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<DealId>,
 ) -> AppResult<StatusCode> {
-    svc::delete(&state.store, &auth, deal_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -354,11 +356,13 @@ async fn delete_deal(
 async fn restore_deal(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<DealId>,
 ) -> AppResult<Json<DealOut>> {
-    let id = deal_id(&id)?;
     svc::restore(&state.store, &auth, id).await?;
-    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
+    Ok(Json(DealOut::at(
+        svc::get(&state.store, &auth, id).await?,
+        state.store.now(),
+    )))
 }
 
 /// The audit log of a deal, newest first.
@@ -368,9 +372,9 @@ async fn restore_deal(
 async fn deal_history(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<DealId>,
 ) -> AppResult<Json<Vec<AuditOut>>> {
-    let entries = svc::history(&state.store, &auth, deal_id(&id)?).await?;
+    let entries = svc::history(&state.store, &auth, id).await?;
     Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
 }
 
@@ -409,9 +413,9 @@ pub struct DealTimeline {
 async fn deal_stages(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<DealId>,
 ) -> AppResult<Json<DealTimeline>> {
-    let (visits, slips) = svc::timeline(&state.store, &auth, deal_id(&id)?).await?;
+    let (visits, slips) = svc::timeline(&state.store, &auth, id).await?;
     Ok(Json(DealTimeline {
         stages: visits
             .into_iter()

@@ -1,13 +1,14 @@
 //! `/api/v1/imports`: upload, mapping, preview, dry run, run, result, undo.
 
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -145,21 +146,15 @@ async fn list(
     }))
 }
 
-fn import_id(raw: &str) -> AppResult<ImportId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// An import with its progress and result.
 #[utoipa::path(get, path = "/imports/{id}", tag = "imports", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ImportOut), (status = 404, body = Problem)))]
 async fn get(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
 ) -> AppResult<Json<ImportOut>> {
-    Ok(Json(
-        svc::get(&state.store, &auth, import_id(&id)?).await?.into(),
-    ))
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -183,7 +178,7 @@ pub struct MappingWrite {
 async fn mapping(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
     crate::api::json::ApiJson(w): crate::api::json::ApiJson<MappingWrite>,
 ) -> AppResult<Json<ImportOut>> {
     let mode = match w.on_duplicate.as_deref() {
@@ -195,7 +190,7 @@ async fn mapping(
     let i = svc::set_mapping(
         &state.store,
         &auth,
-        import_id(&id)?,
+        id,
         w.version,
         w.mapping,
         mode,
@@ -219,9 +214,9 @@ pub struct PreviewOut {
 async fn preview(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
 ) -> AppResult<Json<PreviewOut>> {
-    let (_, table, outcome) = svc::preview(&state.store, &auth, import_id(&id)?, 20).await?;
+    let (_, table, outcome) = svc::preview(&state.store, &auth, id, 20).await?;
     Ok(Json(PreviewOut {
         headers: table.headers,
         rows: table.rows,
@@ -235,11 +230,9 @@ async fn preview(
 async fn dry_run(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
 ) -> AppResult<Json<svc::Outcome>> {
-    Ok(Json(
-        svc::dry_run(&state.store, &auth, import_id(&id)?).await?,
-    ))
+    Ok(Json(svc::dry_run(&state.store, &auth, id).await?))
 }
 
 /// Start the import (a job; follow it with `GET /imports/{id}`).
@@ -248,9 +241,9 @@ async fn dry_run(
 async fn run(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
 ) -> AppResult<Response> {
-    let i = svc::start(&state.store, &auth, import_id(&id)?, None).await?;
+    let i = svc::start(&state.store, &auth, id, None).await?;
     Ok((StatusCode::ACCEPTED, Json(ImportOut::from(i))).into_response())
 }
 
@@ -260,13 +253,9 @@ async fn run(
 async fn undo(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
 ) -> AppResult<Json<ImportOut>> {
-    Ok(Json(
-        svc::undo(&state.store, &auth, import_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(svc::undo(&state.store, &auth, id).await?.into()))
 }
 
 /// The body limit of uploads: the largest file and a little room.

@@ -1,14 +1,15 @@
 //! `/api/v1/leads`, `/api/v1/lead-settings`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -289,7 +290,7 @@ async fn create_lead(
     CurrentUser(auth): CurrentUser,
     ApiJson(input): ApiJson<LeadInput>,
 ) -> AppResult<Response> {
-    let l = svc::create(&state.store, &auth, input, state.clock.now()).await?;
+    let l = svc::create(&state.store, &auth, input, state.store.now()).await?;
     Ok(created(
         &format!("/api/v1/leads/{}", l.id),
         LeadOut::from(l),
@@ -307,19 +308,15 @@ fn optional_json<T: Default + serde::de::DeserializeOwned>(
     }
 }
 
-fn lead_id(raw: &str) -> AppResult<LeadId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// One lead with its score explained and what the gate still misses.
 #[utoipa::path(get, path = "/leads/{id}", tag = "leads", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = LeadOut), (status = 404, body = Problem)))]
 async fn get_lead(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
 ) -> AppResult<Json<LeadOut>> {
-    let d = svc::detail(&state.store, &auth, lead_id(&id)?, state.clock.now()).await?;
+    let d = svc::detail(&state.store, &auth, id, state.store.now()).await?;
     Ok(Json(detailed(d)))
 }
 
@@ -331,13 +328,12 @@ async fn get_lead(
 async fn patch_lead(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<LeadOut>> {
-    let id = lead_id(&id)?;
     let current = svc::get(&state.store, &auth, id).await?;
     let (version, input) = tandem_app::merge_patch(&current.data.to_input(), patch)?;
-    let l = svc::update(&state.store, &auth, id, version, &input, state.clock.now()).await?;
+    let l = svc::update(&state.store, &auth, id, version, &input, state.store.now()).await?;
     Ok(Json(l.into()))
 }
 
@@ -347,9 +343,9 @@ async fn patch_lead(
 async fn delete_lead(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
 ) -> AppResult<StatusCode> {
-    svc::delete(&state.store, &auth, lead_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -368,19 +364,11 @@ pub struct StatusWrite {
 async fn set_status(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
     ApiJson(w): ApiJson<StatusWrite>,
 ) -> AppResult<Json<LeadOut>> {
     let next = Status::parse(&w.status).ok_or_else(|| Invalid::one("status", "invalid_choice"))?;
-    let l = svc::set_status(
-        &state.store,
-        &auth,
-        lead_id(&id)?,
-        w.version,
-        next,
-        state.clock.now(),
-    )
-    .await?;
+    let l = svc::set_status(&state.store, &auth, id, w.version, next, state.store.now()).await?;
     Ok(Json(l.into()))
 }
 
@@ -403,7 +391,7 @@ pub struct EngagementWrite {
 async fn engage(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
     ApiJson(w): ApiJson<EngagementWrite>,
 ) -> AppResult<Json<LeadOut>> {
     let kind = Engagement::ALL
@@ -418,8 +406,7 @@ async fn engage(
                 .map_err(|_| Invalid::one("at", "invalid_instant"))?,
         ),
     };
-    let id = lead_id(&id)?;
-    let now = state.clock.now();
+    let now = state.store.now();
     svc::engage(&state.store, &auth, id, kind, at, w.points, now).await?;
     Ok(Json(detailed(
         svc::detail(&state.store, &auth, id, now).await?,
@@ -443,18 +430,11 @@ pub struct HandoffWrite {
 async fn handoff(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
     body: axum::body::Bytes,
 ) -> AppResult<Json<LeadOut>> {
     let w: HandoffWrite = optional_json(&body)?;
-    let l = svc::handoff(
-        &state.store,
-        &auth,
-        lead_id(&id)?,
-        w.version,
-        state.clock.now(),
-    )
-    .await?;
+    let l = svc::handoff(&state.store, &auth, id, w.version, state.store.now()).await?;
     Ok(Json(l.into()))
 }
 
@@ -478,18 +458,11 @@ pub struct AcceptedOut {
 async fn accept(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
     body: axum::body::Bytes,
 ) -> AppResult<Json<AcceptedOut>> {
     let input: svc::AcceptInput = optional_json(&body)?;
-    let a = svc::accept(
-        &state.store,
-        &auth,
-        lead_id(&id)?,
-        &input,
-        state.clock.now(),
-    )
-    .await?;
+    let a = svc::accept(&state.store, &auth, id, &input, state.store.now()).await?;
     Ok(Json(AcceptedOut {
         lead: a.lead.into(),
         account_id: a.account_id.0,
@@ -517,16 +490,16 @@ pub struct RejectWrite {
 async fn reject(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
     ApiJson(w): ApiJson<RejectWrite>,
 ) -> AppResult<Json<LeadOut>> {
     let l = svc::reject(
         &state.store,
         &auth,
-        lead_id(&id)?,
+        id,
         w.reason.as_deref(),
         &w.comment,
-        state.clock.now(),
+        state.store.now(),
     )
     .await?;
     Ok(Json(l.into()))
@@ -549,9 +522,9 @@ pub struct TimelineItem {
 async fn timeline(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<LeadId>,
 ) -> AppResult<Json<Vec<TimelineItem>>> {
-    let d = svc::detail(&state.store, &auth, lead_id(&id)?, state.clock.now()).await?;
+    let d = svc::detail(&state.store, &auth, id, state.store.now()).await?;
     Ok(Json(d.events.into_iter().map(item).collect()))
 }
 

@@ -2,6 +2,7 @@
 //! scope), `/api/v1/goals`, `/api/v1/intervention-rules`, `/api/v1/interventions`,
 //! `/api/v1/workspace/settings`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{json::ApiJson, list::created},
@@ -134,7 +135,7 @@ fn scope_and_period(
     auth: &crate::auth::Auth,
     p: &FigureParams,
 ) -> AppResult<(Scope, Period)> {
-    let today = local_date(state.clock.now());
+    let today = local_date(state.store.now());
     Ok((
         svc::parse_scope(p.scope.as_deref(), auth)?,
         svc::parse_period(p.period.as_deref(), p.period_kind.as_deref(), today)?,
@@ -159,7 +160,7 @@ async fn get_metric(
         &auth,
         scope,
         period,
-        state.clock.now(),
+        state.store.now(),
         Some(&[metric]),
     )
     .await?;
@@ -186,7 +187,7 @@ async fn get_kpis(
     Query(p): Query<FigureParams>,
 ) -> AppResult<Json<KpisOut>> {
     let (scope, period) = scope_and_period(&state, &auth, &p)?;
-    let b = svc::board(&state.store, &auth, scope, period, state.clock.now(), None).await?;
+    let b = svc::board(&state.store, &auth, scope, period, state.store.now(), None).await?;
     Ok(Json(KpisOut {
         scope: b.scope.key(),
         period: b.period.key(),
@@ -252,7 +253,7 @@ async fn get_forecast(
     Query(p): Query<FigureParams>,
 ) -> AppResult<Json<ForecastOut>> {
     let (scope, period) = scope_and_period(&state, &auth, &p)?;
-    let now = state.clock.now();
+    let now = state.store.now();
     let out = match scope {
         Scope::User(u) => ForecastOut {
             scope: scope.key(),
@@ -379,7 +380,7 @@ async fn list_goals(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<GoalParams>,
 ) -> AppResult<Json<GoalList>> {
-    let now = state.clock.now();
+    let now = state.store.now();
     let period = svc::parse_period(p.period.as_deref(), Some("year"), local_date(now))?;
     let scope = match p.scope.as_deref().filter(|s| !s.is_empty()) {
         None => None,
@@ -401,15 +402,11 @@ async fn create_goal(
     CurrentUser(auth): CurrentUser,
     ApiJson(input): ApiJson<GoalInput>,
 ) -> AppResult<Response> {
-    let g = goal_svc::create(&state.store, &auth, &input, state.clock.now()).await?;
+    let g = goal_svc::create(&state.store, &auth, &input, state.store.now()).await?;
     Ok(created(
         &format!("/api/v1/goals/{}", g.goal.id),
         GoalOut::from(g),
     ))
-}
-
-fn goal_id(raw: &str) -> AppResult<GoalId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
 }
 
 #[utoipa::path(get, path = "/goals/{id}", tag = "goals", params(("id" = uuid::Uuid, Path)),
@@ -417,10 +414,10 @@ fn goal_id(raw: &str) -> AppResult<GoalId> {
 async fn get_goal(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<GoalId>,
 ) -> AppResult<Json<GoalOut>> {
     Ok(Json(
-        goal_svc::get(&state.store, &auth, goal_id(&id)?, state.clock.now())
+        goal_svc::get(&state.store, &auth, id, state.store.now())
             .await?
             .into(),
     ))
@@ -433,11 +430,10 @@ async fn get_goal(
 async fn patch_goal(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<GoalId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<GoalOut>> {
-    let id = goal_id(&id)?;
-    let now = state.clock.now();
+    let now = state.store.now();
     let current = goal_svc::get(&state.store, &auth, id, now).await?;
     let (version, input) = tandem_app::merge_patch(&current.goal.data.to_input(), patch)?;
     Ok(Json(
@@ -452,9 +448,9 @@ async fn patch_goal(
 async fn delete_goal(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<GoalId>,
 ) -> AppResult<StatusCode> {
-    goal_svc::delete(&state.store, &auth, goal_id(&id)?).await?;
+    goal_svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -543,22 +539,14 @@ async fn create_rule(
     ))
 }
 
-fn rule_id(raw: &str) -> AppResult<RuleId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 #[utoipa::path(get, path = "/intervention-rules/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = RuleOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn get_rule(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<RuleId>,
 ) -> AppResult<Json<RuleOut>> {
-    Ok(Json(
-        case_svc::rule(&state.store, &auth, rule_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(case_svc::rule(&state.store, &auth, id).await?.into()))
 }
 
 #[utoipa::path(patch, path = "/intervention-rules/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
@@ -568,10 +556,9 @@ async fn get_rule(
 async fn patch_rule(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<RuleId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<RuleOut>> {
-    let id = rule_id(&id)?;
     let current = case_svc::rule(&state.store, &auth, id).await?;
     let (version, input) = tandem_app::merge_patch(&current.data.to_input(), patch)?;
     Ok(Json(
@@ -586,9 +573,9 @@ async fn patch_rule(
 async fn delete_rule(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<RuleId>,
 ) -> AppResult<StatusCode> {
-    case_svc::delete_rule(&state.store, &auth, rule_id(&id)?).await?;
+    case_svc::delete_rule(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -717,7 +704,7 @@ async fn list_cases(
         &state.store,
         &auth,
         p.status.as_deref() == Some("open"),
-        state.clock.now(),
+        state.store.now(),
     )
     .await?;
     Ok(Json(CaseList {
@@ -725,19 +712,15 @@ async fn list_cases(
     }))
 }
 
-fn case_id(raw: &str) -> AppResult<InterventionId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 #[utoipa::path(get, path = "/interventions/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = CaseOut), (status = 404, body = Problem)))]
 async fn get_case(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<InterventionId>,
 ) -> AppResult<Json<CaseOut>> {
     Ok(Json(case_out(
-        case_svc::case_view(&state.store, &auth, case_id(&id)?, state.clock.now()).await?,
+        case_svc::case_view(&state.store, &auth, id, state.store.now()).await?,
     )))
 }
 
@@ -763,11 +746,10 @@ pub struct CaseWrite {
 async fn patch_case(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<InterventionId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<CaseOut>> {
-    let id = case_id(&id)?;
-    let now = state.clock.now();
+    let now = state.store.now();
     let current = case_svc::case(&state.store, &auth, id).await?;
     let (version, input): (i64, CaseInput) =
         tandem_app::merge_patch(&current.data.to_input(), patch)?;
@@ -790,17 +772,16 @@ pub struct VersionOnly {
 async fn close_case(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<InterventionId>,
     ApiJson(body): ApiJson<VersionOnly>,
 ) -> AppResult<Json<CaseOut>> {
-    let id = case_id(&id)?;
     let version = match body.version {
         Some(v) => v,
         None => case_svc::case(&state.store, &auth, id).await?.version,
     };
     case_svc::close_case(&state.store, &auth, id, version).await?;
     Ok(Json(case_out(
-        case_svc::case_view(&state.store, &auth, id, state.clock.now()).await?,
+        case_svc::case_view(&state.store, &auth, id, state.store.now()).await?,
     )))
 }
 

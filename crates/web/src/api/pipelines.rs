@@ -1,5 +1,6 @@
 //! `/api/v1/pipelines`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::json::ApiJson,
@@ -152,13 +153,9 @@ async fn create_pipeline(
 async fn get_pipeline(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PipelineId>,
 ) -> AppResult<Json<PipelineOut>> {
-    Ok(Json(
-        svc::get(&state.store, &auth, pipeline_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
 /// Rename a pipeline (admins).
@@ -169,17 +166,10 @@ async fn get_pipeline(
 async fn patch_pipeline(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PipelineId>,
     ApiJson(body): ApiJson<PipelinePatch>,
 ) -> AppResult<Json<PipelineOut>> {
-    let p = svc::rename(
-        &state.store,
-        &auth,
-        pipeline_id(&id)?,
-        body.version,
-        &body.name,
-    )
-    .await?;
+    let p = svc::rename(&state.store, &auth, id, body.version, &body.name).await?;
     Ok(Json(p.into()))
 }
 
@@ -190,9 +180,9 @@ async fn patch_pipeline(
 async fn delete_pipeline(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PipelineId>,
 ) -> AppResult<StatusCode> {
-    svc::delete(&state.store, &auth, pipeline_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,17 +1,13 @@
 //! `/api/v1/price-lists`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-    response::Response,
-};
+use axum::{Json, extract::State, http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 use tandem_app::price_lists as svc;
 use tandem_domain::{Invalid, PriceListId, ProductId, product::PriceListInput};
@@ -99,19 +95,15 @@ async fn create(
     ))
 }
 
-fn list_id(raw: &str) -> AppResult<PriceListId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// A price list with its prices.
 #[utoipa::path(get, path = "/price-lists/{id}", tag = "products", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = PriceListDetail), (status = 404, body = Problem)))]
 async fn get(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PriceListId>,
 ) -> AppResult<Json<PriceListDetail>> {
-    let (list, prices) = svc::get(&state.store, &auth, list_id(&id)?).await?;
+    let (list, prices) = svc::get(&state.store, &auth, id).await?;
     Ok(Json(PriceListDetail {
         list: list.into(),
         prices: prices
@@ -140,10 +132,9 @@ pub struct PriceListPatch {
 async fn patch(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PriceListId>,
     ApiJson(p): ApiJson<PriceListPatch>,
 ) -> AppResult<Json<PriceListOut>> {
-    let id = list_id(&id)?;
     let (current, _) = svc::get(&state.store, &auth, id).await?;
     let input = PriceListInput {
         name: p.name.unwrap_or(current.data.name),
@@ -162,9 +153,9 @@ async fn patch(
 async fn delete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PriceListId>,
 ) -> AppResult<StatusCode> {
-    svc::delete(&state.store, &auth, list_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -182,7 +173,7 @@ pub struct PricesWrite {
 async fn set_prices(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PriceListId>,
     ApiJson(body): ApiJson<PricesWrite>,
 ) -> AppResult<StatusCode> {
     if body.prices.len() > 5_000 {
@@ -193,7 +184,7 @@ async fn set_prices(
         .iter()
         .map(|p| (ProductId(p.product_id), p.price))
         .collect();
-    svc::set_prices(&state.store, &auth, list_id(&id)?, &prices).await?;
+    svc::set_prices(&state.store, &auth, id, &prices).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,14 +1,15 @@
 //! `/api/v1/products`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{deals::MoneyOut, json::ApiJson, list::created},
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -134,23 +135,15 @@ async fn create_product(
     ))
 }
 
-fn product_id(raw: &str) -> AppResult<ProductId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// One product.
 #[utoipa::path(get, path = "/products/{id}", tag = "products", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ProductOut), (status = 404, body = Problem)))]
 async fn get_product(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ProductId>,
 ) -> AppResult<Json<ProductOut>> {
-    Ok(Json(
-        svc::get(&state.store, &auth, product_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
 /// Change a product; `version` is required.
@@ -161,10 +154,9 @@ async fn get_product(
 async fn patch_product(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ProductId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<ProductOut>> {
-    let id = product_id(&id)?;
     let current = svc::get(&state.store, &auth, id).await?;
     let (version, input) = tandem_app::merge_patch(&svc::input_of(&current), patch)?;
     Ok(Json(
@@ -180,9 +172,9 @@ async fn patch_product(
 async fn delete_product(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ProductId>,
 ) -> AppResult<StatusCode> {
-    svc::delete(&state.store, &auth, product_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

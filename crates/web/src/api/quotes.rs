@@ -1,5 +1,6 @@
 //! `/api/v1/quotes`, `/api/v1/orders`, `/api/v1/quote-settings`, `/api/v1/letterhead`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{deals::MoneyOut, json::ApiJson, list},
@@ -309,7 +310,7 @@ async fn create_quote(
     if input.version.is_some() {
         return Err(Invalid::one("version", "not_allowed").into());
     }
-    let q = svc::create(&state.store, &auth, &input, state.clock.now()).await?;
+    let q = svc::create(&state.store, &auth, &input, state.store.now()).await?;
     Ok(list::created(
         &format!("/api/v1/quotes/{}", q.id),
         QuoteOut::from(q),
@@ -348,7 +349,7 @@ async fn get_quote(
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<QuoteDetail>> {
-    let today = tandem_domain::format::local_date(state.clock.now());
+    let today = tandem_domain::format::local_date(state.store.now());
     let d = svc::detail(&state.store, &auth, quote_id(&id)?, today).await?;
     Ok(Json(QuoteDetail {
         allowed: d.allowed,
@@ -376,20 +377,13 @@ async fn get_quote(
 async fn patch_quote(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
     ApiJson(input): ApiJson<QuoteInput>,
 ) -> AppResult<Json<QuoteOut>> {
     if input.version.is_none() {
         return Err(Invalid::one("version", "required").into());
     }
-    let q = svc::update(
-        &state.store,
-        &auth,
-        quote_id(&id)?,
-        &input,
-        state.clock.now(),
-    )
-    .await?;
+    let q = svc::update(&state.store, &auth, id, &input, state.store.now()).await?;
     Ok(Json(q.into()))
 }
 
@@ -411,16 +405,16 @@ pub struct Action {
 async fn request_approval(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
     ApiJson(a): ApiJson<Action>,
 ) -> AppResult<Json<QuoteOut>> {
     let q = svc::request_approval(
         &state.store,
         &auth,
-        quote_id(&id)?,
+        id,
         a.version,
         a.note.as_deref(),
-        state.clock.now(),
+        state.store.now(),
     )
     .await?;
     Ok(Json(q.into()))
@@ -443,7 +437,7 @@ pub struct Decision {
 async fn decide(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
     ApiJson(d): ApiJson<Decision>,
 ) -> AppResult<Json<QuoteOut>> {
     let approve = match d.decision.as_str() {
@@ -454,10 +448,10 @@ async fn decide(
     let q = svc::decide(
         &state.store,
         &auth,
-        quote_id(&id)?,
+        id,
         approve,
         d.comment.as_deref(),
-        state.clock.now(),
+        state.store.now(),
     )
     .await?;
     Ok(Json(q.into()))
@@ -472,17 +466,10 @@ async fn decide(
 async fn send(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
     ApiJson(a): ApiJson<Action>,
 ) -> AppResult<Json<QuoteOut>> {
-    let q = svc::send(
-        &state.store,
-        &auth,
-        quote_id(&id)?,
-        a.version,
-        state.clock.now(),
-    )
-    .await?;
+    let q = svc::send(&state.store, &auth, id, a.version, state.store.now()).await?;
     Ok(Json(q.into()))
 }
 
@@ -494,17 +481,10 @@ async fn send(
 async fn revise(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
     ApiJson(a): ApiJson<Action>,
 ) -> AppResult<Json<QuoteOut>> {
-    let q = svc::revise(
-        &state.store,
-        &auth,
-        quote_id(&id)?,
-        a.version,
-        state.clock.now(),
-    )
-    .await?;
+    let q = svc::revise(&state.store, &auth, id, a.version, state.store.now()).await?;
     Ok(Json(q.into()))
 }
 
@@ -519,7 +499,7 @@ async fn accept(
     Path(id): Path<String>,
     ApiJson(a): ApiJson<Acceptance>,
 ) -> AppResult<Response> {
-    let o = svc::accept(&state.store, &auth, quote_id(&id)?, &a, state.clock.now()).await?;
+    let o = svc::accept(&state.store, &auth, quote_id(&id)?, &a, state.store.now()).await?;
     Ok(list::created(
         &format!("/api/v1/orders/{}", o.id.0),
         OrderOut::from(o),
@@ -534,16 +514,16 @@ async fn accept(
 async fn decline(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
     ApiJson(a): ApiJson<Action>,
 ) -> AppResult<Json<QuoteOut>> {
     let q = svc::decline(
         &state.store,
         &auth,
-        quote_id(&id)?,
+        id,
         a.version,
         a.note.as_deref(),
-        state.clock.now(),
+        state.store.now(),
     )
     .await?;
     Ok(Json(q.into()))
@@ -582,10 +562,10 @@ impl From<Event> for EventOut {
 async fn timeline(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
 ) -> AppResult<Json<Vec<EventOut>>> {
-    let today = tandem_domain::format::local_date(state.clock.now());
-    let d = svc::detail(&state.store, &auth, quote_id(&id)?, today).await?;
+    let today = tandem_domain::format::local_date(state.store.now());
+    let d = svc::detail(&state.store, &auth, id, today).await?;
     Ok(Json(d.events.into_iter().map(Into::into).collect()))
 }
 
@@ -618,7 +598,7 @@ pub(crate) fn pdf_response(name: &str, bytes: Vec<u8>) -> Response {
 async fn quote_pdf(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
     Query(p): Query<PdfParams>,
 ) -> AppResult<Response> {
     let revision = match p.revision.as_deref() {
@@ -628,7 +608,7 @@ async fn quote_pdf(
                 .map_err(|_| Invalid::one("revision", "invalid_number"))?,
         ),
     };
-    let (name, bytes) = svc::quote_pdf(&state.store, &auth, quote_id(&id)?, revision).await?;
+    let (name, bytes) = svc::quote_pdf(&state.store, &auth, id, revision).await?;
     Ok(pdf_response(&name, bytes))
 }
 
@@ -712,23 +692,15 @@ async fn list_orders(
     }))
 }
 
-fn order_id(raw: &str) -> AppResult<OrderId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// One order.
 #[utoipa::path(get, path = "/orders/{id}", tag = "quotes", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = OrderOut), (status = 404, body = Problem)))]
 async fn get_order(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<OrderId>,
 ) -> AppResult<Json<OrderOut>> {
-    Ok(Json(
-        svc::order(&state.store, &auth, order_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(svc::order(&state.store, &auth, id).await?.into()))
 }
 
 /// The order confirmation as a PDF.
@@ -738,9 +710,9 @@ async fn get_order(
 async fn order_pdf(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<OrderId>,
 ) -> AppResult<Response> {
-    let (name, bytes) = svc::order_pdf(&state.store, &auth, order_id(&id)?).await?;
+    let (name, bytes) = svc::order_pdf(&state.store, &auth, id).await?;
     Ok(pdf_response(&name, bytes))
 }
 

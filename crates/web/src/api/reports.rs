@@ -64,7 +64,7 @@ fn week_of(state: &AppState, p: &WeekParams) -> tandem_app::AppResult<Period> {
         Some(w) => svc::parse_week(w),
         None => Ok(Period::containing(
             PeriodKind::Week,
-            local_date(state.clock.now()),
+            local_date(state.store.now()),
         )),
     }
 }
@@ -130,7 +130,7 @@ async fn put_mine(
         ReportInput { body: w.body },
         w.version,
         sharing,
-        state.clock.now(),
+        state.store.now(),
     )
     .await?;
     Ok(Json(out(r, None)))

@@ -307,7 +307,7 @@ async fn list_requests(
         limit,
     };
     let page = svc::list(&state.store, &auth, &q).await?;
-    let now = state.clock.now();
+    let now = state.store.now();
     Ok(Json(RequestList {
         items: page
             .items
@@ -328,7 +328,7 @@ async fn create_request(
     CurrentUser(auth): CurrentUser,
     ApiJson(input): ApiJson<RequestInput>,
 ) -> AppResult<Response> {
-    let now = state.clock.now();
+    let now = state.store.now();
     let r = svc::create(&state.store, &auth, &input, now).await?;
     Ok(created(
         &format!("/api/v1/requests/{}", r.id),
@@ -345,7 +345,7 @@ async fn get_request(
     Path(id): Path<String>,
 ) -> AppResult<Json<RequestOut>> {
     let r = svc::get(&state.store, &auth, parse_id(&id)?).await?;
-    Ok(Json(RequestOut::new(r, state.clock.now())))
+    Ok(Json(RequestOut::new(r, state.store.now())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -372,7 +372,7 @@ async fn patch_request(
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<RequestOut>> {
     let id: RequestId = parse_id(&id)?;
-    let now = state.clock.now();
+    let now = state.store.now();
     let mut version = match patch.get("version") {
         Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
         Some(_) => return Err(Invalid::one("version", "invalid_type").into()),
@@ -430,7 +430,7 @@ async fn claim_request(
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<RequestOut>> {
-    let now = state.clock.now();
+    let now = state.store.now();
     let r = svc::claim(&state.store, &auth, parse_id(&id)?, now).await?;
     Ok(Json(RequestOut::new(r, now)))
 }
@@ -453,7 +453,7 @@ async fn comment_request(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CommentWrite>,
 ) -> AppResult<Response> {
-    let now = state.clock.now();
+    let now = state.store.now();
     let r = svc::comment(&state.store, &auth, parse_id(&id)?, &body.text, now).await?;
     Ok(created(
         &format!("/api/v1/requests/{}/timeline", r.id),
@@ -569,10 +569,11 @@ pub struct FigureParams {
     to: Option<String>,
 }
 
-/// Parses a `from`/`to` range (default: the last 90 days).
+/// Parses a `from`/`to` range (default: the 90 days up to `today`).
 pub fn range(
     from: Option<&str>,
     to: Option<&str>,
+    today: jiff::civil::Date,
 ) -> Result<(jiff::civil::Date, jiff::civil::Date), Invalid> {
     let mut errors = vec![];
     let mut date = |field: &str, v: Option<&str>| {
@@ -581,7 +582,7 @@ pub fn range(
             .map_err(|code| errors.push(FieldError::new(field, code)))
             .ok()
     };
-    let to = date("to", to).unwrap_or_else(tandem_domain::format::today);
+    let to = date("to", to).unwrap_or(today);
     let from = date("from", from).unwrap_or_else(|| to.saturating_sub(jiff::Span::new().days(90)));
     if errors.is_empty() {
         Ok((from, to))
@@ -601,7 +602,8 @@ async fn request_figures(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<FigureParams>,
 ) -> AppResult<Json<FiguresOut>> {
-    let (from, to) = range(p.from.as_deref(), p.to.as_deref())?;
+    let today = tandem_domain::format::local_date(state.store.now());
+    let (from, to) = range(p.from.as_deref(), p.to.as_deref(), today)?;
     Ok(Json(
         svc::figures(&state.store, &auth, from, to).await?.into(),
     ))

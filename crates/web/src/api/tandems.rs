@@ -1,17 +1,13 @@
 //! `/api/v1/tandems`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-    response::Response,
-};
+use axum::{Json, extract::State, http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tandem_app::tandems as svc;
@@ -107,10 +103,6 @@ async fn create_tandem(
     Ok(created(&location, TandemOut::from(t)))
 }
 
-fn tandem_id(raw: &str) -> AppResult<TandemId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// Change a tandem: the fields given replace the stored ones; `version` is required.
 #[utoipa::path(patch, path = "/tandems/{id}", tag = "tandems", params(("id" = uuid::Uuid, Path)),
     request_body = TandemWrite,
@@ -119,10 +111,9 @@ fn tandem_id(raw: &str) -> AppResult<TandemId> {
 async fn patch_tandem(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TandemId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<TandemOut>> {
-    let id = tandem_id(&id)?;
     let current = svc::get(&state.store, &auth, id).await?;
     let stored = TandemInput {
         field_id: Some(current.data.tandem.field_id),
@@ -150,9 +141,9 @@ async fn patch_tandem(
 async fn delete_tandem(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TandemId>,
 ) -> AppResult<StatusCode> {
-    svc::delete(&state.store, &auth, tandem_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,14 +1,15 @@
 //! `/api/v1/tasks`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{accounts::AuditOut, json::ApiJson, list::created},
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -129,10 +130,6 @@ pub struct ListParams {
     deleted: Option<String>,
 }
 
-fn task_id(raw: &str) -> AppResult<TaskId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// Tasks by due date.
 #[utoipa::path(get, path = "/tasks", tag = "tasks", params(ListParams),
     responses((status = 200, body = TaskList), (status = 422, body = Problem)))]
@@ -193,11 +190,9 @@ async fn create_task(
 async fn get_task(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
 ) -> AppResult<Json<TaskOut>> {
-    Ok(Json(
-        svc::get(&state.store, &auth, task_id(&id)?).await?.into(),
-    ))
+    Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
 /// Change some fields; `version` must be the one last read.
@@ -206,13 +201,11 @@ async fn get_task(
 async fn patch_task(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<TaskOut>> {
     Ok(Json(
-        svc::patch(&state.store, &auth, task_id(&id)?, patch)
-            .await?
-            .into(),
+        svc::patch(&state.store, &auth, id, patch).await?.into(),
     ))
 }
 
@@ -222,10 +215,10 @@ async fn patch_task(
 async fn complete_task(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
     ApiJson(body): ApiJson<VersionBody>,
 ) -> AppResult<Json<Completed>> {
-    let next = svc::complete(&state.store, &auth, task_id(&id)?, body.version).await?;
+    let next = svc::complete(&state.store, &auth, id, body.version).await?;
     Ok(Json(Completed {
         next: next.map(Into::into),
     }))
@@ -237,10 +230,9 @@ async fn complete_task(
 async fn reopen_task(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
     ApiJson(body): ApiJson<VersionBody>,
 ) -> AppResult<Json<TaskOut>> {
-    let id = task_id(&id)?;
     svc::reopen(&state.store, &auth, id, body.version).await?;
     Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
@@ -251,9 +243,9 @@ async fn reopen_task(
 async fn delete_task(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
 ) -> AppResult<StatusCode> {
-    svc::set_deleted(&state.store, &auth, task_id(&id)?, true).await?;
+    svc::set_deleted(&state.store, &auth, id, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -263,9 +255,8 @@ async fn delete_task(
 async fn restore_task(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
 ) -> AppResult<Json<TaskOut>> {
-    let id = task_id(&id)?;
     svc::set_deleted(&state.store, &auth, id, false).await?;
     Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
@@ -276,9 +267,9 @@ async fn restore_task(
 async fn task_history(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
 ) -> AppResult<Json<Vec<AuditOut>>> {
-    let entries = svc::history(&state.store, &auth, task_id(&id)?).await?;
+    let entries = svc::history(&state.store, &auth, id).await?;
     Ok(Json(entries.into_iter().map(AuditOut::from).collect()))
 }
 

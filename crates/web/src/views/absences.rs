@@ -63,7 +63,7 @@ async fn page(
     errors: FormErrors,
 ) -> AppResult<Page> {
     let tr = Tr::new(auth.user.locale);
-    let today = format::today();
+    let today = tandem_domain::format::local_date(state.store.now());
     let from = today.saturating_sub(jiff::Span::new().days(7));
     let to = today.saturating_add(jiff::Span::new().days(120));
     let lines = svc::list(&state.store, auth, from, to, None)

@@ -2,6 +2,7 @@
 
 use super::history::{HistoryItem, history_items};
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -10,7 +11,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, RawQuery, State},
+    extract::{Query, RawQuery, State},
     http::StatusCode,
     response::Response,
 };
@@ -488,18 +489,13 @@ pub struct NoticeParam {
     notice: Option<String>,
 }
 
-fn parse_id(raw: &str) -> AppResult<AccountId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
     Query(n): Query<NoticeParam>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let id = parse_id(&id)?;
     let account = svc::get(&state.store, &auth, id).await?;
     let history = svc::history(&state.store, &auth, id).await?;
     let names = super::history::referenced_names(&state, &auth, &history).await;
@@ -579,8 +575,12 @@ pub async fn show(
             "lifecycle" => Some(tr.t(&format!("lifecycle-{value}"))),
             _ => None,
         }),
-        contacts: super::contacts::rows(&contacts.items, stale_days),
-        deals: super::deals::rows(&deals.items, tr),
+        contacts: super::contacts::rows(
+            &contacts.items,
+            stale_days,
+            tandem_domain::format::local_date(state.store.now()),
+        ),
+        deals: super::deals::rows(&deals.items, tr, state.store.now()),
         stale_hint: tr.t1("contact-stale-hint", "days", &stale_days.to_string()),
         activities,
         kinds: super::activities::kind_options(tr, "visit"),
@@ -848,9 +848,8 @@ pub async fn create(
 pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     let account = svc::get(&state.store, &auth, id).await?;
     if account.deleted_at.is_some() {
         return Err(AppError::NotFound.into());
@@ -868,11 +867,10 @@ pub async fn edit(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
     Form(mut form): Form<AccountForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let id = parse_id(&id)?;
     let version = form.version.parse::<i64>().unwrap_or(-1);
     let fields = super::custom::fields(&state, &auth, Entity::Account).await?;
     let result = match form.to_input(&fields, auth.user.locale) {
@@ -940,18 +938,17 @@ fn conflicts(
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
 ) -> AppResult<Response> {
-    svc::delete(&state.store, &auth, parse_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/accounts?notice=deleted"))
 }
 
 pub async fn restore(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     svc::restore(&state.store, &auth, id).await?;
     Ok(see_other(&format!("/accounts/{id}?notice=restored")))
 }

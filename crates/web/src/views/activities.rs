@@ -3,6 +3,7 @@
 
 use super::history::{HistoryItem, history_items};
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -11,14 +12,14 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
 use serde::Deserialize;
 use tandem_app::activities as svc;
 use tandem_domain::{
-    AccountId, ActivityId, ContactId, Instant,
+    AccountId, ActivityId, ContactId,
     activity::{ActivityInput, Kind, local_input_value},
 };
 use tandem_store::activities::{Activity, Filter};
@@ -220,6 +221,7 @@ pub struct NewParams {
 }
 
 pub async fn new(
+    State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Query(p): Query<NewParams>,
 ) -> AppResult<Response> {
@@ -228,7 +230,7 @@ pub async fn new(
     }
     let form = ActivityForm {
         kind: p.kind.unwrap_or_else(|| "call".into()),
-        occurred_at: local_input_value(Instant::now()),
+        occurred_at: local_input_value(state.store.now()),
         account_id: p.account.unwrap_or_default(),
         contact_id: p.contact.unwrap_or_default(),
         return_to: p.back.unwrap_or_default(),
@@ -252,7 +254,7 @@ pub async fn create(
                         input.account_id = Some(account);
                         svc::create(&state.store, &auth, input).await
                     }
-                    Err(e) => Err(e.into()),
+                    Err(e) => Err(e),
                 }
             } else {
                 svc::create(&state.store, &auth, input).await
@@ -298,18 +300,13 @@ pub struct NoticeParam {
     notice: Option<String>,
 }
 
-fn parse_id(raw: &str) -> AppResult<ActivityId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
     Query(n): Query<NoticeParam>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let id = parse_id(&id)?;
     let a = svc::get(&state.store, &auth, id).await?;
     let history = svc::history(&state.store, &auth, id).await?;
     let names = super::history::referenced_names(&state, &auth, &history).await;
@@ -337,9 +334,8 @@ pub async fn show(
 pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     let a = svc::get(&state.store, &auth, id).await?;
     if a.deleted_at.is_some() {
         return Err(AppError::NotFound.into());
@@ -355,11 +351,10 @@ pub async fn edit(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
     Form(mut form): Form<ActivityForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let id = parse_id(&id)?;
     let version = form.version.parse::<i64>().unwrap_or(-1);
     let result = match form.to_input() {
         Ok(input) => svc::update(&state.store, &auth, id, version, input).await,
@@ -394,9 +389,8 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     let a = svc::get(&state.store, &auth, id).await?;
     svc::set_deleted(&state.store, &auth, id, true).await?;
     let back = match (a.data.contact_id, a.data.account_id) {
@@ -410,9 +404,8 @@ pub async fn delete(
 pub async fn restore(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ActivityId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     svc::set_deleted(&state.store, &auth, id, false).await?;
     Ok(see_other(&format!("/activities/{id}?notice=restored")))
 }

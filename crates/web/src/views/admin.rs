@@ -1,6 +1,7 @@
 //! Administration: users, teams and roles; the job queue.
 
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -207,16 +208,11 @@ pub async fn create_user(
     }
 }
 
-fn parse_user(raw: &str) -> AppResult<UserId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn edit_user(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<UserId>,
 ) -> AppResult<Response> {
-    let id = parse_user(&id)?;
     let u = svc::get(&state.store, &auth, id).await?;
     let form = UserForm {
         version: u.version.to_string(),
@@ -236,10 +232,9 @@ pub async fn edit_user(
 pub async fn update_user(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<UserId>,
     Form(form): Form<UserForm>,
 ) -> AppResult<Response> {
-    let id = parse_user(&id)?;
     let role = Role::parse(&form.role)
         .ok_or_else(|| tandem_domain::Invalid::one("role", "invalid_choice"))?;
     let update = UserUpdate {

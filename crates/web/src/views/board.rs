@@ -155,8 +155,8 @@ pub async fn board(
     let data = svc::board(&state.store, &auth, &query).await?;
     let users = user_svc::list(&state.store, &auth).await?;
     let teams = user_svc::teams(&state.store, &auth).await?;
-    let now = Instant::now();
-    let today = format::today();
+    let now = state.store.now();
+    let today = tandem_domain::format::local_date(state.store.now());
     let locale = tr.locale;
     let mut board = data.board;
     let mut all: BTreeMap<String, i64> = BTreeMap::new();

@@ -56,9 +56,16 @@ const DAY_KEYS: [&str; 7] = [
     "day-sunday",
 ];
 
-fn page(auth: &Auth, stored: &Settings, input: &SettingsInput, errors: FormErrors) -> CalendarPage {
+/// The calendar settings page; the holidays shown are those of the year of `now`.
+fn page(
+    auth: &Auth,
+    stored: &Settings,
+    input: &SettingsInput,
+    errors: FormErrors,
+    now: tandem_domain::Instant,
+) -> CalendarPage {
     let tr = Tr::new(auth.user.locale);
-    let year = format::today().year();
+    let year = format::local_date(now).year();
     CalendarPage {
         layout: Layout::new(auth, "admin", tr.t("calendar-title")).within("calendar"),
         time_zone: input.time_zone.clone(),
@@ -130,7 +137,13 @@ pub async fn show(
 ) -> AppResult<Response> {
     require_admin(&auth)?;
     let stored = svc::workspace(&state.store, &auth).await?.calendar;
-    let mut p = page(&auth, &stored, &as_input(&stored), FormErrors::default());
+    let mut p = page(
+        &auth,
+        &stored,
+        &as_input(&stored),
+        FormErrors::default(),
+        state.store.now(),
+    );
     p.layout = p.layout.with_notice(n.notice.as_deref());
     Ok(render(p))
 }
@@ -170,7 +183,7 @@ pub async fn save(
             let errors = FormErrors::from_invalid(&invalid, tr);
             Ok(render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page(&auth, &stored, &input, errors),
+                page(&auth, &stored, &input, errors, state.store.now()),
             ))
         }
         Err(e) => Err(e.into()),

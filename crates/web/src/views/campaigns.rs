@@ -2,6 +2,7 @@
 //! index and ROI per campaign and per source.
 
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -10,7 +11,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -453,24 +454,13 @@ async fn show_page(
     })
 }
 
-fn campaign_id(raw: &str) -> AppResult<CampaignId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<CampaignId>,
     Query(p): Query<Params>,
 ) -> AppResult<Response> {
-    let mut page = show_page(
-        &state,
-        &auth,
-        campaign_id(&id)?,
-        None,
-        FormErrors::default(),
-    )
-    .await?;
+    let mut page = show_page(&state, &auth, id, None, FormErrors::default()).await?;
     page.layout = page.layout.with_notice(p.notice.as_deref());
     Ok(render(page))
 }
@@ -478,10 +468,9 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<CampaignId>,
     Form(form): Form<CampaignForm>,
 ) -> AppResult<Response> {
-    let id = campaign_id(&id)?;
     let tr = Tr::new(auth.user.locale);
     let version = form.version.parse().unwrap_or(-1);
     let result = match form.input(&tr) {
@@ -509,8 +498,8 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<CampaignId>,
 ) -> AppResult<Response> {
-    svc::delete(&state.store, &auth, campaign_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/campaigns?notice=deleted"))
 }

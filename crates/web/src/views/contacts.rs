@@ -3,6 +3,7 @@
 
 use super::history::{HistoryItem, history_items};
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -18,6 +19,7 @@ use axum::{
 use serde::Deserialize;
 use tandem_app::contacts::{self as svc, ListQuery};
 use tandem_domain::custom::Entity;
+use tandem_domain::format::local_date;
 use tandem_domain::{
     AccountId, ContactId, FieldError, Invalid,
     contact::{ContactData, ContactInput, Salutation},
@@ -41,8 +43,8 @@ pub struct Row {
     pub stale: bool,
 }
 
-pub fn rows(contacts: &[Contact], stale_days: i64) -> Vec<Row> {
-    let today = tandem_domain::format::today();
+/// The list rows; a contact not confirmed for `stale_days` before `today` is stale.
+pub fn rows(contacts: &[Contact], stale_days: i64, today: jiff::civil::Date) -> Vec<Row> {
     contacts
         .iter()
         .map(|c| Row {
@@ -147,8 +149,13 @@ fn cell(c: &Contact, key: &str, tr: Tr, stale_days: i64, today: jiff::civil::Dat
     }
 }
 
-fn contact_table(tr: Tr, chosen: &[&ColumnDef], contacts: &[Contact], stale_days: i64) -> Table {
-    let today = tandem_domain::format::today();
+fn contact_table(
+    tr: Tr,
+    chosen: &[&ColumnDef],
+    contacts: &[Contact],
+    stale_days: i64,
+    today: jiff::civil::Date,
+) -> Table {
     let mut table = Table::new(
         tr,
         &COLUMNS,
@@ -248,7 +255,13 @@ async fn list_page(
     });
     Ok(render(IndexPage {
         layout: Layout::new(auth, "contacts", title).with_notice(p.notice.as_deref()),
-        table: contact_table(tr, &chosen, &page.items, days),
+        table: contact_table(
+            tr,
+            &chosen,
+            &page.items,
+            days,
+            local_date(state.store.now()),
+        ),
         views: super::table::saved_views(state, auth, "contacts", "/contacts", raw.as_deref())
             .await?,
         keep: links.keep,
@@ -317,7 +330,11 @@ pub async fn export(
             &format!("{}.vcf", tr.t("contacts-title")),
         ));
     }
-    contact_table(tr, &chosen, &contacts, days).download(tr, &tr.t("contacts-title"), &uri)
+    contact_table(tr, &chosen, &contacts, days, local_date(state.store.now())).download(
+        tr,
+        &tr.t("contacts-title"),
+        &uri,
+    )
 }
 
 pub async fn index(
@@ -375,10 +392,6 @@ pub struct NoticeParam {
     account: Option<String>,
 }
 
-fn parse_id(raw: &str) -> AppResult<ContactId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 fn salutation_label(tr: Tr, s: Salutation) -> String {
     tr.t(&format!("salutation-{}", s.as_str()))
 }
@@ -386,11 +399,10 @@ fn salutation_label(tr: Tr, s: Salutation) -> String {
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
     Query(n): Query<NoticeParam>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let id = parse_id(&id)?;
     let contact = svc::get(&state.store, &auth, id).await?;
     let history = svc::history(&state.store, &auth, id).await?;
     let names = super::history::referenced_names(&state, &auth, &history).await;
@@ -433,7 +445,9 @@ pub async fn show(
         account: account_name.clone(),
         consent_on: date(contact.data.consent_on),
         verified_on: date(contact.data.verified_on),
-        stale: contact.data.is_stale(tandem_domain::format::today(), days),
+        stale: contact
+            .data
+            .is_stale(tandem_domain::format::local_date(state.store.now()), days),
         stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
         history: history_items(history, tr, &names, |field, value| match field {
             "account_id" if value == account_id => Some(account_name.clone()),
@@ -631,7 +645,7 @@ async fn form_page(
                 )
             })
             .collect(),
-        today: tandem_domain::format::today().to_string(),
+        today: tandem_domain::format::local_date(state.store.now()).to_string(),
         conflicts: vec![],
         duplicates: vec![],
         custom: super::custom::inputs(&fields, &form.extra, &errors),
@@ -693,7 +707,8 @@ pub async fn create(
         Ok(input) => {
             // Before anything is created: is this person known already?
             if form.allow_duplicate.is_empty()
-                && let Ok(data) = input.validate(tandem_domain::format::today())
+                && let Ok(data) =
+                    input.validate(tandem_domain::format::local_date(state.store.now()))
             {
                 let found =
                     tandem_app::duplicates::for_contact(&state.store, &auth, &data, None).await?;
@@ -732,9 +747,8 @@ async fn known_account_name(state: &AppState, auth: &Auth, raw: &str) -> Option<
 pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     let contact = svc::get(&state.store, &auth, id).await?;
     if contact.deleted_at.is_some() {
         return Err(AppError::NotFound.into());
@@ -751,11 +765,10 @@ pub async fn edit(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
     Form(mut form): Form<ContactForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let id = parse_id(&id)?;
     let version = form.version.parse::<i64>().unwrap_or(-1);
     let known = known_account_name(&state, &auth, &form.account_id).await;
     let result = match form.to_input(&state, &auth, known.as_deref()).await {
@@ -829,9 +842,8 @@ pub async fn update(
 pub async fn verify(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     svc::verify_today(&state.store, &auth, id).await?;
     Ok(see_other(&format!("/contacts/{id}?notice=verified")))
 }
@@ -839,18 +851,17 @@ pub async fn verify(
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<Response> {
-    svc::set_deleted(&state.store, &auth, parse_id(&id)?, true).await?;
+    svc::set_deleted(&state.store, &auth, id, true).await?;
     Ok(see_other("/contacts?notice=deleted"))
 }
 
 pub async fn restore(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     svc::set_deleted(&state.store, &auth, id, false).await?;
     Ok(see_other(&format!("/contacts/{id}?notice=restored")))
 }

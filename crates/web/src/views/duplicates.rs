@@ -1,6 +1,7 @@
 //! Duplicate warnings on the create forms and the merge pages of accounts and contacts.
 
 use super::{Form, Layout, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -8,11 +9,7 @@ use crate::{
     i18n::Tr,
 };
 use askama::Template;
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use serde::Deserialize;
 use tandem_app::duplicates::{self as svc, Candidate};
 use tandem_domain::{AccountId, ContactId, Invalid};
@@ -134,37 +131,29 @@ async fn contact_page(
     })
 }
 
-fn account_id(raw: &str) -> AppResult<AccountId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
-fn contact_id(raw: &str) -> AppResult<ContactId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn account_merge_page(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
 ) -> AppResult<Response> {
     if !auth.user.role.can_delete_records() {
         return Err(AppError::Forbidden.into());
     }
     Ok(render(
-        account_page(&state, &auth, account_id(&id)?, String::new()).await?,
+        account_page(&state, &auth, id, String::new()).await?,
     ))
 }
 
 pub async fn contact_merge_page(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
 ) -> AppResult<Response> {
     if !auth.user.role.can_delete_records() {
         return Err(AppError::Forbidden.into());
     }
     Ok(render(
-        contact_page(&state, &auth, contact_id(&id)?, String::new()).await?,
+        contact_page(&state, &auth, id, String::new()).await?,
     ))
 }
 
@@ -193,11 +182,11 @@ fn problem_text(tr: Tr, e: &AppError) -> Option<String> {
 pub async fn merge_accounts(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AccountId>,
     Form(form): Form<MergeForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let keep = account_id(&id)?;
+    let keep = id;
     let from = match (form.from.parse::<AccountId>(), form.from_name.trim()) {
         (Ok(f), _) => Ok(f),
         (Err(_), typed) if !typed.is_empty() => {
@@ -219,7 +208,7 @@ pub async fn merge_accounts(
         Ok(from) => svc::merge_accounts(&state.store, &auth, keep, from)
             .await
             .map(|_| ()),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/accounts/{keep}?notice=merged"))),
@@ -236,11 +225,11 @@ pub async fn merge_accounts(
 pub async fn merge_contacts(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ContactId>,
     Form(form): Form<MergeForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let keep = contact_id(&id)?;
+    let keep = id;
     let result = match form.from.parse::<ContactId>() {
         Ok(from) => svc::merge_contacts(&state.store, &auth, keep, from)
             .await

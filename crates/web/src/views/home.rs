@@ -60,7 +60,7 @@ pub async fn my_day(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let day = svc::my_day(&state.store, &auth).await?;
-    let today = format::today();
+    let today = tandem_domain::format::local_date(state.store.now());
     let rows = |tasks: &[tandem_store::tasks::Task]| {
         tasks
             .iter()
@@ -110,7 +110,7 @@ pub async fn my_day(
         lines: day
             .requests
             .iter()
-            .map(|r| super::requests::line(&tr, r, state.clock.now()))
+            .map(|r| super::requests::line(&tr, r, state.store.now()))
             .collect(),
         tandem: day.tandem.map_or_else(Vec::new, |t| {
             use tandem_domain::handoff::Route;

@@ -2,6 +2,7 @@
 //! with a progress bar, read the result, undo it.
 
 use super::{Form, Layout, Options, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -10,7 +11,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Multipart, Path, Query, State},
+    extract::{Multipart, Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -400,10 +401,6 @@ async fn show_page(
     })
 }
 
-fn import_id(raw: &str) -> AppResult<ImportId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 #[derive(Deserialize, Default)]
 pub struct Notice {
     notice: Option<String>,
@@ -412,10 +409,10 @@ pub struct Notice {
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
     Query(n): Query<Notice>,
 ) -> AppResult<Response> {
-    let mut page = show_page(&state, &auth, import_id(&id)?, None, vec![]).await?;
+    let mut page = show_page(&state, &auth, id, None, vec![]).await?;
     page.layout = page.layout.with_notice(n.notice.as_deref());
     Ok(render(page))
 }
@@ -425,10 +422,9 @@ pub async fn show(
 pub async fn save(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let id = import_id(&id)?;
     let tr = Tr::new(auth.user.locale);
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let mut mapping: Vec<Option<String>> = vec![];
@@ -497,9 +493,8 @@ pub async fn save(
 pub async fn undo(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<ImportId>,
 ) -> AppResult<Response> {
-    let id = import_id(&id)?;
     match svc::undo(&state.store, &auth, id).await {
         Ok(_) => Ok(see_other(&format!(
             "/imports/{}?notice=import-undone",

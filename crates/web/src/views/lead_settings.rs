@@ -589,8 +589,8 @@ pub async fn submit(
         super::form_from_bytes::<Vec<(String, String)>>(&body).map(|v| v.into_iter().collect())
     };
     let result = match fields {
-        Ok(f) => campaign_svc::submit(&state.store, &key, &client, &f, state.clock.now()).await,
-        Err(e) => Err(e.into()),
+        Ok(f) => campaign_svc::submit(&state.store, &key, &client, &f, state.store.now()).await,
+        Err(e) => Err(e),
     };
     match (result, json) {
         (Ok(Submitted::Taken { thanks_url } | Submitted::Ignored { thanks_url }), false) => {

@@ -2,6 +2,7 @@
 //! age and exit criteria. Every change is a plain form; errors show on the page.
 
 use super::{Form, Layout, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -11,7 +12,7 @@ use crate::{
 use askama::Template;
 use axum::response::IntoResponse;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -183,22 +184,14 @@ pub async fn create(
     done(&state, &auth, result).await
 }
 
-fn pipeline_id(raw: &str) -> AppResult<PipelineId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
-fn stage_id(raw: &str) -> AppResult<StageId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn rename(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PipelineId>,
     Form(form): Form<NameForm>,
 ) -> AppResult<Response> {
     let version = form.version.parse().unwrap_or(-1);
-    let result = svc::rename(&state.store, &auth, pipeline_id(&id)?, version, &form.name)
+    let result = svc::rename(&state.store, &auth, id, version, &form.name)
         .await
         .map(|_| ());
     done(&state, &auth, result).await
@@ -207,9 +200,9 @@ pub async fn rename(
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PipelineId>,
 ) -> AppResult<Response> {
-    let result = svc::delete(&state.store, &auth, pipeline_id(&id)?).await;
+    let result = svc::delete(&state.store, &auth, id).await;
     done(&state, &auth, result).await
 }
 
@@ -272,12 +265,12 @@ impl StageForm {
 pub async fn add_stage(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PipelineId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let form = StageForm::from_pairs(pairs);
     let result = match form.to_input(&auth) {
-        Ok(input) => svc::add_stage(&state.store, &auth, pipeline_id(&id)?, input)
+        Ok(input) => svc::add_stage(&state.store, &auth, id, input)
             .await
             .map(|_| ()),
         Err(e) => Err(e.into()),
@@ -288,13 +281,13 @@ pub async fn add_stage(
 pub async fn update_stage(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<StageId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let form = StageForm::from_pairs(pairs);
     let version = form.version.parse().unwrap_or(-1);
     let result = match form.to_input(&auth) {
-        Ok(input) => svc::update_stage(&state.store, &auth, stage_id(&id)?, version, input)
+        Ok(input) => svc::update_stage(&state.store, &auth, id, version, input)
             .await
             .map(|_| ()),
         Err(e) => Err(e.into()),
@@ -305,18 +298,18 @@ pub async fn update_stage(
 pub async fn delete_stage(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<StageId>,
 ) -> AppResult<Response> {
-    let result = svc::delete_stage(&state.store, &auth, stage_id(&id)?).await;
+    let result = svc::delete_stage(&state.store, &auth, id).await;
     done(&state, &auth, result).await
 }
 
 pub async fn stage_up(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<StageId>,
 ) -> AppResult<Response> {
-    let result = svc::move_stage(&state.store, &auth, stage_id(&id)?, -1)
+    let result = svc::move_stage(&state.store, &auth, id, -1)
         .await
         .map(|_| ());
     done(&state, &auth, result).await
@@ -332,7 +325,7 @@ pub struct PositionForm {
 pub async fn stage_position(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<StageId>,
     headers: axum::http::HeaderMap,
     Form(f): Form<PositionForm>,
 ) -> AppResult<Response> {
@@ -341,14 +334,9 @@ pub async fn stage_position(
         .trim()
         .parse::<usize>()
         .map_err(|_| tandem_domain::Invalid::one("position", "not_a_number"))?;
-    let result = svc::place_stage(
-        &state.store,
-        &auth,
-        stage_id(&id)?,
-        svc::Place::At(position),
-    )
-    .await
-    .map(|_| ());
+    let result = svc::place_stage(&state.store, &auth, id, svc::Place::At(position))
+        .await
+        .map(|_| ());
     if headers
         .get("x-requested-with")
         .is_some_and(|v| v.as_bytes() == b"fetch")
@@ -362,9 +350,9 @@ pub async fn stage_position(
 pub async fn stage_down(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<StageId>,
 ) -> AppResult<Response> {
-    let result = svc::move_stage(&state.store, &auth, stage_id(&id)?, 1)
+    let result = svc::move_stage(&state.store, &auth, id, 1)
         .await
         .map(|_| ());
     done(&state, &auth, result).await

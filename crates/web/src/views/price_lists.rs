@@ -2,6 +2,7 @@
 //! managers, used by every quote for an account in the group.
 
 use super::{Form, FormErrors, Layout, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -10,7 +11,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -201,17 +202,13 @@ async fn list_page(
     })
 }
 
-fn list_id(raw: &str) -> AppResult<PriceListId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PriceListId>,
     Query(p): Query<Params>,
 ) -> AppResult<Response> {
-    let mut page = list_page(&state, &auth, list_id(&id)?, None, FormErrors::default()).await?;
+    let mut page = list_page(&state, &auth, id, None, FormErrors::default()).await?;
     page.layout = page.layout.with_notice(p.notice.as_deref());
     Ok(render(page))
 }
@@ -220,10 +217,9 @@ pub async fn show(
 pub async fn save(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PriceListId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let id = list_id(&id)?;
     let tr = Tr::new(auth.user.locale);
     let mut errors = vec![];
     let mut prices = vec![];
@@ -290,8 +286,8 @@ pub async fn save(
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<PriceListId>,
 ) -> AppResult<Response> {
-    svc::delete(&state.store, &auth, list_id(&id)?).await?;
+    svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/price-lists?notice=deleted"))
 }

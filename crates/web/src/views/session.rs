@@ -164,7 +164,7 @@ pub async fn login(
         key: &client,
         attempts_per_minute: state.config.login_attempts_per_minute,
         session_idle_ms: state.config.session_idle_ms,
-        now: state.clock.now(),
+        now: state.store.now(),
     };
     match svc::login(&state.store, attempt, &form.email, &form.password).await {
         Ok(session) => {
@@ -280,7 +280,7 @@ pub async fn setup(
                 ws,
                 user,
                 state.config.session_idle_ms,
-                state.clock.now(),
+                state.store.now(),
             )
             .await?;
             let secure = state.config.secure_cookies;

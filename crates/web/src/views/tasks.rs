@@ -3,6 +3,7 @@
 
 use super::history::{HistoryItem, history_items};
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -11,7 +12,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -99,7 +100,7 @@ pub async fn index(
         ..Default::default()
     };
     let page = svc::list(&state.store, &auth, &filter, 200, None).await?;
-    let today = tandem_domain::format::today();
+    let today = tandem_domain::format::local_date(state.store.now());
     let mut groups: Vec<Group> = [
         ("tasks-overdue", "overdue"),
         ("tasks-today", "today"),
@@ -344,16 +345,12 @@ pub async fn create(
     }
 }
 
-fn parse_id(raw: &str) -> AppResult<TaskId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
 ) -> AppResult<Response> {
-    let task = svc::get(&state.store, &auth, parse_id(&id)?).await?;
+    let task = svc::get(&state.store, &auth, id).await?;
     if task.deleted_at.is_some() {
         return Err(AppError::NotFound.into());
     }
@@ -366,11 +363,10 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
     Form(mut form): Form<TaskForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let id = parse_id(&id)?;
     let version = form.version.parse().unwrap_or(-1);
     match svc::update(&state.store, &auth, id, version, form.to_input()).await {
         Ok(_) => Ok(see_other("/tasks?notice=saved")),
@@ -424,16 +420,10 @@ fn back_to(v: &VersionForm) -> String {
 pub async fn complete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
     Form(v): Form<VersionForm>,
 ) -> AppResult<Response> {
-    svc::complete(
-        &state.store,
-        &auth,
-        parse_id(&id)?,
-        v.version.parse().unwrap_or(-1),
-    )
-    .await?;
+    svc::complete(&state.store, &auth, id, v.version.parse().unwrap_or(-1)).await?;
     let back = back_to(&v);
     let sep = if back.contains('?') { '&' } else { '?' };
     Ok(see_other(&format!("{back}{sep}notice=done")))
@@ -442,24 +432,18 @@ pub async fn complete(
 pub async fn reopen(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
     Form(v): Form<VersionForm>,
 ) -> AppResult<Response> {
-    svc::reopen(
-        &state.store,
-        &auth,
-        parse_id(&id)?,
-        v.version.parse().unwrap_or(-1),
-    )
-    .await?;
+    svc::reopen(&state.store, &auth, id, v.version.parse().unwrap_or(-1)).await?;
     Ok(see_other("/tasks?notice=saved"))
 }
 
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TaskId>,
 ) -> AppResult<Response> {
-    svc::set_deleted(&state.store, &auth, parse_id(&id)?, true).await?;
+    svc::set_deleted(&state.store, &auth, id, true).await?;
     Ok(see_other("/tasks?notice=deleted"))
 }

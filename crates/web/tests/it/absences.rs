@@ -1,17 +1,16 @@
 //! Absences: entered by the person or their manager, seen by all, the kind kept private.
 
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test, backends};
 
-#[tokio::test]
-async fn absences_are_entered_checked_and_shown_with_the_kind_kept_private() {
-    for db in backends() {
+backend_test! {
+    async fn absences_are_entered_checked_and_shown_with_the_kind_kept_private(db) {
         let server = TestServer::start(&db).await;
         let klaus = server.user_in_team(Role::Inside, "Innendienst").await;
         let manager = server.user_in_team(Role::Manager, "Innendienst").await;
         let other_manager = server.user_in_team(Role::Manager, "Außendienst").await;
         let colleague = server.user_in_team(Role::Field, "Außendienst").await;
-        let today = tandem_domain::format::today();
+        let today = tandem_domain::format::local_date(tandem_domain::Instant::now());
         let (from, to) = (today.to_string(), today.tomorrow().unwrap().to_string());
 
         // Klaus's manager marks him sick.

@@ -1,11 +1,10 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn accounts_live_their_whole_life_through_the_api() {
-    for db in backends() {
+backend_test! {
+    async fn accounts_live_their_whole_life_through_the_api(db) {
         let server = TestServer::start(&db).await;
         let (api, user) = server.api(Role::Manager).await;
 
@@ -109,9 +108,8 @@ async fn accounts_live_their_whole_life_through_the_api() {
     }
 }
 
-#[tokio::test]
-async fn list_pages_stay_stable_when_accounts_are_added_meanwhile() {
-    for db in backends() {
+backend_test! {
+    async fn list_pages_stay_stable_when_accounts_are_added_meanwhile(db) {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Field).await;
         for name in [
@@ -171,9 +169,8 @@ async fn list_pages_stay_stable_when_accounts_are_added_meanwhile() {
     }
 }
 
-#[tokio::test]
-async fn search_and_filters_find_the_right_accounts() {
-    for db in backends() {
+backend_test! {
+    async fn search_and_filters_find_the_right_accounts(db) {
         let server = TestServer::start(&db).await;
         let (api, user) = server.api(Role::Manager).await;
         let other = server.user(Role::Field).await;

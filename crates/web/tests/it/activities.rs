@@ -2,11 +2,10 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tandem_app::auth::ensure_workspace;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn activities_are_logged_listed_and_guarded_through_the_api() {
-    for db in backends() {
+backend_test! {
+    async fn activities_are_logged_listed_and_guarded_through_the_api(db) {
         let server = TestServer::start(&db).await;
         let (rep, rep_user) = server.api(Role::Field).await;
         let account = rep
@@ -147,9 +146,8 @@ async fn activities_are_logged_listed_and_guarded_through_the_api() {
     }
 }
 
-#[tokio::test]
-async fn a_rep_logs_a_visit_from_the_account_page() {
-    for db in backends() {
+backend_test! {
+    async fn a_rep_logs_a_visit_from_the_account_page(db) {
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let (api, _) = server.api(Role::Field).await;

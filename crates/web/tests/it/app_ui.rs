@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use tandem_domain::Role;
 use tandem_testkit::fantoccini::{self, key::Key};
-use tandem_testkit::{Browser, TestServer, backends};
+use tandem_testkit::{Browser, TestServer, backend_test, backends};
 
 /// A deal in the first stage, ready to move on: amount, close date, next step and a
 /// decision maker.
@@ -76,9 +76,8 @@ async fn assert_clean(b: &Browser, page: &str) {
     assert_eq!(foreign, json!([]), "{page} loads nothing from other hosts");
 }
 
-#[tokio::test]
-async fn deals_move_on_the_board_by_drag_and_keyboard_and_colleagues_see_it_live() {
-    for db in backends() {
+backend_test! {
+    async fn deals_move_on_the_board_by_drag_and_keyboard_and_colleagues_see_it_live(db) {
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let api = server.api_for(&rep).await;

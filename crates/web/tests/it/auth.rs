@@ -1,10 +1,9 @@
 use reqwest::StatusCode;
 use tandem_domain::Role;
-use tandem_testkit::{TestDb, TestServer, WebClient, backends};
+use tandem_testkit::{TestDb, TestServer, WebClient, backend_test, backends};
 
-#[tokio::test]
-async fn a_new_installation_is_set_up_in_the_browser() {
-    for db in backends() {
+backend_test! {
+    async fn a_new_installation_is_set_up_in_the_browser(db) {
         let test_db = TestDb::new(&db).await;
         let server = TestServer::start_on(test_db, 30).await;
         let web = WebClient::new(server.url(""));
@@ -111,9 +110,8 @@ async fn attempt(web: &WebClient, email: &str, password: &str) -> tandem_testkit
     .await
 }
 
-#[tokio::test]
-async fn a_guesser_is_slowed_down_but_the_owner_is_never_locked_out() {
-    for db in backends() {
+backend_test! {
+    async fn a_guesser_is_slowed_down_but_the_owner_is_never_locked_out(db) {
         let start = tandem_domain::Instant(1_796_000_000_000);
         let clock = tandem_domain::time::Clock::manual(start);
         let server = TestServer::start_at(&db, clock.clone()).await;
@@ -146,9 +144,8 @@ async fn a_guesser_is_slowed_down_but_the_owner_is_never_locked_out() {
     }
 }
 
-#[tokio::test]
-async fn parallel_wrong_passwords_are_each_counted() {
-    for db in backends() {
+backend_test! {
+    async fn parallel_wrong_passwords_are_each_counted(db) {
         let clock = tandem_domain::time::Clock::manual(tandem_domain::Instant(1_796_000_000_000));
         let server = TestServer::start_at(&db, clock).await;
         let user = server.user(Role::Inside).await;
@@ -223,9 +220,8 @@ async fn sign_in_is_rate_limited_per_address() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn forms_without_the_csrf_token_are_refused() {
-    for db in backends() {
+backend_test! {
+    async fn forms_without_the_csrf_token_are_refused(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Manager).await;
         let web = server.web(&user).await;
@@ -268,9 +264,8 @@ async fn forms_without_the_csrf_token_are_refused() {
     }
 }
 
-#[tokio::test]
-async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
-    for db in backends() {
+backend_test! {
+    async fn signed_out_visitors_are_sent_to_sign_in_and_back(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
         let web = WebClient::new(server.url(""));
@@ -304,9 +299,8 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
     }
 }
 
-#[tokio::test]
-async fn the_profile_changes_language_and_password() {
-    for db in backends() {
+backend_test! {
+    async fn the_profile_changes_language_and_password(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Inside).await;
         let web = server.web(&user).await;

@@ -1,7 +1,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tandem_domain::Role;
-use tandem_testkit::{ApiClient, ApiResponse, TestServer, backends};
+use tandem_testkit::{ApiClient, ApiResponse, TestServer, backend_test};
 
 fn assert_problem(r: &ApiResponse, status: StatusCode, field: Option<&str>, what: &str) {
     assert_eq!(r.status, status, "{what}: {}", r.body);
@@ -50,9 +50,8 @@ async fn count(api: &ApiClient) -> usize {
     live + trash
 }
 
-#[tokio::test]
-async fn bad_requests_get_problem_details_and_change_nothing() {
-    for db in backends() {
+backend_test! {
+    async fn bad_requests_get_problem_details_and_change_nothing(db) {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Manager).await;
         let existing = api

@@ -1,11 +1,10 @@
 //! The business calendar settings page (Verwaltung → Geschäftszeiten).
 
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test, backends};
 
-#[tokio::test]
-async fn admins_set_business_hours_land_and_closure_days() {
-    for db in backends() {
+backend_test! {
+    async fn admins_set_business_hours_land_and_closure_days(db) {
         let server = TestServer::start(&db).await;
         let admin = server.user(Role::Admin).await;
         let web = server.web(&admin).await;

@@ -2,11 +2,10 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tandem_app::auth::ensure_workspace;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn contacts_live_their_whole_life_through_the_api() {
-    for db in backends() {
+backend_test! {
+    async fn contacts_live_their_whole_life_through_the_api(db) {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Manager).await;
         let account = api
@@ -163,9 +162,8 @@ async fn contacts_live_their_whole_life_through_the_api() {
     }
 }
 
-#[tokio::test]
-async fn a_rep_adds_a_contact_from_the_account_page_and_confirms_its_data() {
-    for db in backends() {
+backend_test! {
+    async fn a_rep_adds_a_contact_from_the_account_page_and_confirms_its_data(db) {
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let (api, _) = server.api(Role::Field).await;
@@ -281,9 +279,8 @@ async fn a_rep_adds_a_contact_from_the_account_page_and_confirms_its_data() {
     }
 }
 
-#[tokio::test]
-async fn admins_set_when_contact_data_counts_as_stale() {
-    for db in backends() {
+backend_test! {
+    async fn admins_set_when_contact_data_counts_as_stale(db) {
         let server = TestServer::start(&db).await;
         let admin = server.user(Role::Admin).await;
         let (api, _) = server.api(Role::Field).await;
@@ -331,9 +328,8 @@ async fn admins_set_when_contact_data_counts_as_stale() {
     }
 }
 
-#[tokio::test]
-async fn a_contact_edit_conflict_lists_what_the_colleague_saved() {
-    for db in tandem_testkit::backends() {
+backend_test! {
+    async fn a_contact_edit_conflict_lists_what_the_colleague_saved(db) {
         let server = tandem_testkit::TestServer::start(&db).await;
         let me = server.user(tandem_domain::Role::Field).await;
         let api = server.api_for(&me).await;
@@ -385,9 +381,8 @@ async fn a_contact_edit_conflict_lists_what_the_colleague_saved() {
     }
 }
 
-#[tokio::test]
-async fn the_history_names_records_and_leaves_out_empty_changes() {
-    for db in backends() {
+backend_test! {
+    async fn the_history_names_records_and_leaves_out_empty_changes(db) {
         let server = TestServer::start(&db).await;
         let (api, user) = server.api(Role::Manager).await;
         let first = api

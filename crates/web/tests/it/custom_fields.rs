@@ -1,11 +1,10 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn admins_define_custom_fields_that_are_checked_shown_and_filterable() {
-    for db in backends() {
+backend_test! {
+    async fn admins_define_custom_fields_that_are_checked_shown_and_filterable(db) {
         let server = TestServer::start(&db).await;
         let (admin, _) = server.api(Role::Admin).await;
         let rep_user = server.user(Role::Field).await;

@@ -9,7 +9,7 @@ use tandem_domain::{
     metrics::{Period, PeriodKind},
     time::Clock,
 };
-use tandem_testkit::{ApiClient, TestServer, backends};
+use tandem_testkit::{ApiClient, TestServer, backend_test, backends};
 
 async fn deal(api: &ApiClient, body: Value) -> String {
     let r = api.post("/api/v1/deals", body).await;
@@ -17,12 +17,11 @@ async fn deal(api: &ApiClient, body: Value) -> String {
     r.body["id"].as_str().unwrap().to_string()
 }
 
-/// Rolf won 20,000 € this quarter against a quota of 100,000 €; of his open deals
-/// closing this quarter 40,000 € are commit by probability and 30,000 € because he
-/// put the deal there, 20,000 € pipeline, and 50,000 € he left out of the forecast.
-#[tokio::test]
-async fn a_rep_sees_attainment_forecast_pipeline_and_next_steps() {
-    for db in backends() {
+backend_test! {
+    /// Rolf won 20,000 € this quarter against a quota of 100,000 €; of his open deals
+    /// closing this quarter 40,000 € are commit by probability and 30,000 € because he
+    /// put the deal there, 20,000 € pipeline, and 50,000 € he left out of the forecast.
+    async fn a_rep_sees_attainment_forecast_pipeline_and_next_steps(db) {
         // Thursday of week 45.
         let clock = Clock::manual(W45.plus_ms(3 * tandem_domain::time::DAY_MS));
         let server = TestServer::start_at(&db, clock.clone()).await;
@@ -300,11 +299,10 @@ async fn lead(api: &ApiClient, name: &str, campaign: &str) -> String {
     r.body["id"].as_str().unwrap().to_string()
 }
 
-/// Three leads of a trade fair came in this month: two handed over, one accepted and
-/// one rejected. Marketing sees the funnel, the trend and the campaign's figures.
-#[tokio::test]
-async fn marketing_sees_the_lead_funnel_and_campaign_figures() {
-    for db in backends() {
+backend_test! {
+    /// Three leads of a trade fair came in this month: two handed over, one accepted and
+    /// one rejected. Marketing sees the funnel, the trend and the campaign's figures.
+    async fn marketing_sees_the_lead_funnel_and_campaign_figures(db) {
         // Leads are stamped with the real time, so this test runs on the real clock.
         let server = TestServer::start(&db).await;
         let today = tandem_domain::format::local_date(tandem_domain::Instant::now());

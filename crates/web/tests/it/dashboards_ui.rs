@@ -5,11 +5,10 @@
 use crate::interventions::{W45, closed_deals, first_stage};
 use serde_json::json;
 use tandem_domain::{AccountId, Role, time::Clock};
-use tandem_testkit::{Browser, TestServer, backends};
+use tandem_testkit::{Browser, TestServer, backend_test};
 
-#[tokio::test]
-async fn a_rep_commits_a_deal_and_sees_his_forecast_move_on_his_phone() {
-    for db in backends() {
+backend_test! {
+    async fn a_rep_commits_a_deal_and_sees_his_forecast_move_on_his_phone(db) {
         let clock = Clock::manual(W45.plus_ms(tandem_domain::time::DAY_MS));
         let server = TestServer::start_at(&db, clock.clone()).await;
         let petra = server

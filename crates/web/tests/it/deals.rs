@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
 fn codes(body: &Value) -> Vec<(String, String)> {
     body["errors"]
@@ -17,9 +17,8 @@ fn codes(body: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_deal_moves_through_the_stages_only_when_the_exit_criteria_are_met() {
-    for db in backends() {
+backend_test! {
+    async fn a_deal_moves_through_the_stages_only_when_the_exit_criteria_are_met(db) {
         let server = TestServer::start(&db).await;
         let (api, me) = server.api(Role::Field).await;
         let pipelines = api.get("/api/v1/pipelines").await.body;
@@ -225,9 +224,8 @@ async fn a_deal_moves_through_the_stages_only_when_the_exit_criteria_are_met() {
     }
 }
 
-#[tokio::test]
-async fn bad_deal_input_is_named_and_changes_nothing() {
-    for db in backends() {
+backend_test! {
+    async fn bad_deal_input_is_named_and_changes_nothing(db) {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Inside).await;
         let account = api
@@ -294,9 +292,8 @@ async fn bad_deal_input_is_named_and_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn admins_shape_pipelines_and_a_stage_with_deals_stays() {
-    for db in backends() {
+backend_test! {
+    async fn admins_shape_pipelines_and_a_stage_with_deals_stays(db) {
         let server = TestServer::start(&db).await;
         let (admin, _) = server.api(Role::Admin).await;
         let (rep, _) = server.api(Role::Field).await;
@@ -382,9 +379,8 @@ async fn admins_shape_pipelines_and_a_stage_with_deals_stays() {
     }
 }
 
-#[tokio::test]
-async fn the_deal_pages_create_move_and_explain_what_is_missing() {
-    for db in backends() {
+backend_test! {
+    async fn the_deal_pages_create_move_and_explain_what_is_missing(db) {
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let web = server.web(&rep).await;
@@ -503,11 +499,10 @@ async fn the_deal_pages_create_move_and_explain_what_is_missing() {
     }
 }
 
-/// The browser and the API change a deal through the same rules: a deal reopened in
-/// either has no reason for losing any more, and is otherwise the same record.
-#[tokio::test]
-async fn reopening_a_deal_gives_the_same_record_through_the_api_and_the_browser() {
-    for db in backends() {
+backend_test! {
+    /// The browser and the API change a deal through the same rules: a deal reopened in
+    /// either has no reason for losing any more, and is otherwise the same record.
+    async fn reopening_a_deal_gives_the_same_record_through_the_api_and_the_browser(db) {
         let server = TestServer::start(&db).await;
         let (api, me) = server.api(Role::Field).await;
         let web = server.web(&me).await;

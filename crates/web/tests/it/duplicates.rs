@@ -1,11 +1,10 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn likely_duplicates_are_found_and_merged_without_losing_anything() {
-    for db in backends() {
+backend_test! {
+    async fn likely_duplicates_are_found_and_merged_without_losing_anything(db) {
         let server = TestServer::start(&db).await;
         let (rep, _) = server.api(Role::Field).await;
         let (manager, _) = server.api(Role::Manager).await;
@@ -196,9 +195,8 @@ async fn likely_duplicates_are_found_and_merged_without_losing_anything() {
     }
 }
 
-#[tokio::test]
-async fn the_account_form_warns_before_creating_a_duplicate() {
-    for db in backends() {
+backend_test! {
+    async fn the_account_form_warns_before_creating_a_duplicate(db) {
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let api = server.api_for(&rep).await;

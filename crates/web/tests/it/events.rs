@@ -1,10 +1,9 @@
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends, wait_for_event};
+use tandem_testkit::{TestServer, backend_test, wait_for_event};
 
-#[tokio::test]
-async fn changes_are_announced_to_signed_in_browsers_of_the_same_workspace() {
-    for db in backends() {
+backend_test! {
+    async fn changes_are_announced_to_signed_in_browsers_of_the_same_workspace(db) {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Manager).await;
         let watcher = server.user(Role::Field).await;

@@ -6,7 +6,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{ApiClient, TestServer, WebClient, backends, wait_for_event};
+use tandem_testkit::{ApiClient, TestServer, WebClient, backend_test, wait_for_event};
 
 async fn import(api: &ApiClient, kind: &str, csv: &str, on_duplicate: &str) -> Value {
     let up = api
@@ -44,9 +44,8 @@ async fn ready(server: &TestServer) -> StatusCode {
     reqwest::get(server.url("/readyz")).await.unwrap().status()
 }
 
-#[tokio::test]
-async fn a_sheet_with_one_far_away_cell_is_refused_and_the_server_lives_on() {
-    for db in backends() {
+backend_test! {
+    async fn a_sheet_with_one_far_away_cell_is_refused_and_the_server_lives_on(db) {
         let server = TestServer::start(&db).await;
         let (admin, _) = server.api(Role::Admin).await;
         // Cells at A1 and XFD1048576 only: a dense range would be 17 billion cells.
@@ -89,9 +88,8 @@ async fn a_sheet_with_one_far_away_cell_is_refused_and_the_server_lives_on() {
     }
 }
 
-#[tokio::test]
-async fn a_vat_id_with_an_umlaut_is_invalid_in_the_api_and_in_an_import() {
-    for db in backends() {
+backend_test! {
+    async fn a_vat_id_with_an_umlaut_is_invalid_in_the_api_and_in_an_import(db) {
         let server = TestServer::start(&db).await;
         let (admin, _) = server.api(Role::Admin).await;
         let refused = admin
@@ -124,9 +122,8 @@ async fn a_vat_id_with_an_umlaut_is_invalid_in_the_api_and_in_an_import() {
     }
 }
 
-#[tokio::test]
-async fn text_with_control_characters_is_refused_naming_the_field() {
-    for db in backends() {
+backend_test! {
+    async fn text_with_control_characters_is_refused_naming_the_field(db) {
         let server = TestServer::start(&db).await;
         let (admin, user) = server.api(Role::Admin).await;
         let nul = admin
@@ -182,9 +179,8 @@ async fn text_with_control_characters_is_refused_naming_the_field() {
     }
 }
 
-#[tokio::test]
-async fn the_api_without_credentials_answers_401_for_writes_too() {
-    for db in backends() {
+backend_test! {
+    async fn the_api_without_credentials_answers_401_for_writes_too(db) {
         let server = TestServer::start(&db).await;
         let anonymous = ApiClient::new(server.url(""), None);
         for (method, path) in [
@@ -216,9 +212,8 @@ async fn the_api_without_credentials_answers_401_for_writes_too() {
     }
 }
 
-#[tokio::test]
-async fn redirects_after_sign_in_and_language_stay_on_this_site() {
-    for db in backends() {
+backend_test! {
+    async fn redirects_after_sign_in_and_language_stay_on_this_site(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
         let no_redirects = reqwest::Client::builder()
@@ -264,9 +259,8 @@ async fn redirects_after_sign_in_and_language_stay_on_this_site() {
     }
 }
 
-#[tokio::test]
-async fn signed_in_pages_are_not_kept_in_caches() {
-    for db in backends() {
+backend_test! {
+    async fn signed_in_pages_are_not_kept_in_caches(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
         let web = server.web(&user).await;
@@ -276,9 +270,8 @@ async fn signed_in_pages_are_not_kept_in_caches() {
     }
 }
 
-#[tokio::test]
-async fn a_hidden_record_cannot_be_referenced_by_a_write() {
-    for db in backends() {
+backend_test! {
+    async fn a_hidden_record_cannot_be_referenced_by_a_write(db) {
         let server = TestServer::start(&db).await;
         let south = server
             .api_for(&server.user_in_team(Role::Field, "Süd").await)
@@ -349,9 +342,8 @@ async fn a_hidden_record_cannot_be_referenced_by_a_write() {
     }
 }
 
-#[tokio::test]
-async fn live_events_reach_only_those_who_may_see_the_record() {
-    for db in backends() {
+backend_test! {
+    async fn live_events_reach_only_those_who_may_see_the_record(db) {
         let server = TestServer::start(&db).await;
         let south = server.user_in_team(Role::Field, "Süd").await;
         let north = server.user_in_team(Role::Field, "Nord").await;
@@ -377,9 +369,8 @@ async fn live_events_reach_only_those_who_may_see_the_record() {
     }
 }
 
-#[tokio::test]
-async fn signing_out_ends_the_live_stream() {
-    for db in backends() {
+backend_test! {
+    async fn signing_out_ends_the_live_stream(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
         let web = server.web(&user).await;
@@ -396,9 +387,8 @@ async fn signing_out_ends_the_live_stream() {
     }
 }
 
-#[tokio::test]
-async fn read_only_users_cannot_ask_for_anything_or_comment() {
-    for db in backends() {
+backend_test! {
+    async fn read_only_users_cannot_ask_for_anything_or_comment(db) {
         let server = TestServer::start(&db).await;
         let (reader, _) = server.api(Role::ReadOnly).await;
         let (field, _) = server.api(Role::Field).await;
@@ -434,9 +424,8 @@ async fn read_only_users_cannot_ask_for_anything_or_comment() {
     }
 }
 
-#[tokio::test]
-async fn restoring_a_record_that_is_not_in_the_trash_is_a_conflict() {
-    for db in backends() {
+backend_test! {
+    async fn restoring_a_record_that_is_not_in_the_trash_is_a_conflict(db) {
         let server = TestServer::start(&db).await;
         let (admin, _) = server.api(Role::Admin).await;
         let a = admin
@@ -459,9 +448,8 @@ async fn restoring_a_record_that_is_not_in_the_trash_is_a_conflict() {
     }
 }
 
-#[tokio::test]
-async fn an_api_token_made_in_the_browser_needs_the_password_again() {
-    for db in backends() {
+backend_test! {
+    async fn an_api_token_made_in_the_browser_needs_the_password_again(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
         let web = server.web(&user).await;
@@ -492,9 +480,8 @@ async fn an_api_token_made_in_the_browser_needs_the_password_again() {
     }
 }
 
-#[tokio::test]
-async fn a_session_ends_when_idle_and_at_the_end_of_its_lifetime() {
-    for db in backends() {
+backend_test! {
+    async fn a_session_ends_when_idle_and_at_the_end_of_its_lifetime(db) {
         let start = Instant(1_796_000_000_000);
         let clock = Clock::manual(start);
         let server = TestServer::start_at(&db, clock.clone()).await;
@@ -524,9 +511,8 @@ async fn a_session_ends_when_idle_and_at_the_end_of_its_lifetime() {
     }
 }
 
-#[tokio::test]
-async fn sign_in_limits_count_each_client_behind_the_proxy() {
-    for db in backends() {
+backend_test! {
+    async fn sign_in_limits_count_each_client_behind_the_proxy(db) {
         let server = TestServer::start_on(tandem_testkit::TestDb::new(&db).await, 3).await;
         let one = WebClient::from_address(server.url(""), "203.0.113.1");
         let other = WebClient::from_address(server.url(""), "203.0.113.2");
@@ -560,9 +546,8 @@ async fn sign_in_limits_count_each_client_behind_the_proxy() {
     }
 }
 
-#[tokio::test]
-async fn imports_update_only_duplicates_the_importer_may_see() {
-    for db in backends() {
+backend_test! {
+    async fn imports_update_only_duplicates_the_importer_may_see(db) {
         let server = TestServer::start(&db).await;
         let south = server
             .api_for(&server.user_in_team(Role::Field, "Süd").await)
@@ -601,9 +586,8 @@ async fn imports_update_only_duplicates_the_importer_may_see() {
     }
 }
 
-#[tokio::test]
-async fn an_import_of_a_deactivated_user_does_not_run() {
-    for db in backends() {
+backend_test! {
+    async fn an_import_of_a_deactivated_user_does_not_run(db) {
         let clock = Clock::manual(Instant::now());
         let server = TestServer::start_at(&db, clock).await;
         let (admin, _) = server.api(Role::Admin).await;
@@ -656,9 +640,8 @@ async fn an_import_of_a_deactivated_user_does_not_run() {
     }
 }
 
-#[tokio::test]
-async fn a_new_password_or_deactivation_ends_the_live_streams() {
-    for db in backends() {
+backend_test! {
+    async fn a_new_password_or_deactivation_ends_the_live_streams(db) {
         let server = TestServer::start(&db).await;
         let user = server.person(Role::Field, "Süd", "Dieter Mayer").await;
         let other_device = server.web(&user).await;

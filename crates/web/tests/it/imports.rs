@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use tandem_domain::Role;
-use tandem_testkit::{ApiClient, TestServer, backends};
+use tandem_testkit::{ApiClient, TestServer, backend_test, backends};
 
 async fn upload(
     api: &ApiClient,
@@ -39,9 +39,8 @@ fn count(v: &Value) -> usize {
     v["items"].as_array().map_or(0, Vec::len)
 }
 
-#[tokio::test]
-async fn a_contact_spreadsheet_is_mapped_checked_imported_and_undone() {
-    for db in backends() {
+backend_test! {
+    async fn a_contact_spreadsheet_is_mapped_checked_imported_and_undone(db) {
         let server = TestServer::start(&db).await;
         let (boss, _) = server.api(Role::Manager).await;
         // Someone who exists already: the import must not make her twice.
@@ -215,9 +214,8 @@ async fn a_contact_spreadsheet_is_mapped_checked_imported_and_undone() {
     }
 }
 
-#[tokio::test]
-async fn an_excel_file_updates_known_companies_and_the_undo_restores_them() {
-    for db in backends() {
+backend_test! {
+    async fn an_excel_file_updates_known_companies_and_the_undo_restores_them(db) {
         let server = TestServer::start(&db).await;
         let (boss, _) = server.api(Role::Manager).await;
         let old = boss
@@ -314,9 +312,8 @@ async fn an_excel_file_updates_known_companies_and_the_undo_restores_them() {
     }
 }
 
-#[tokio::test]
-async fn leads_and_deals_come_in_too() {
-    for db in backends() {
+backend_test! {
+    async fn leads_and_deals_come_in_too(db) {
         let server = TestServer::start(&db).await;
         let (boss, _) = server.api(Role::Manager).await;
         let (mia, _) = server.api(Role::Marketing).await;
@@ -371,9 +368,8 @@ async fn leads_and_deals_come_in_too() {
     }
 }
 
-#[tokio::test]
-async fn bad_files_are_refused_and_exports_neutralise_formulas() {
-    for db in backends() {
+backend_test! {
+    async fn bad_files_are_refused_and_exports_neutralise_formulas(db) {
         let server = TestServer::start(&db).await;
         let (boss, user) = server.api(Role::Manager).await;
         let (rep, _) = server.api(Role::Field).await;
@@ -455,9 +451,8 @@ async fn bad_files_are_refused_and_exports_neutralise_formulas() {
     }
 }
 
-#[tokio::test]
-async fn vcards_go_out_and_come_back_in() {
-    for db in backends() {
+backend_test! {
+    async fn vcards_go_out_and_come_back_in(db) {
         let server = TestServer::start(&db).await;
         let (boss, user) = server.api(Role::Manager).await;
         let acme = boss
@@ -622,9 +617,8 @@ async fn the_import_pages_walk_through_without_javascript() {
     }
 }
 
-#[tokio::test]
-async fn the_preview_names_a_company_matched_in_another_spelling_and_lets_it_be_made_anew() {
-    for db in backends() {
+backend_test! {
+    async fn the_preview_names_a_company_matched_in_another_spelling_and_lets_it_be_made_anew(db) {
         let server = TestServer::start(&db).await;
         let (boss, user) = server.api(Role::Manager).await;
         let existing = boss

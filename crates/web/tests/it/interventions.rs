@@ -11,7 +11,7 @@ use tandem_domain::{
     money::Money,
     time::{Clock, DAY_MS, HOUR_MS},
 };
-use tandem_testkit::{ApiClient, TestServer, TestUser, backends};
+use tandem_testkit::{ApiClient, TestServer, TestUser, backend_test};
 
 /// Monday 2 November 2026, 09:00 in Berlin (week 45).
 pub const W45: Instant = Instant(1_793_606_400_000);
@@ -170,9 +170,8 @@ fn my_cases(list: &Value) -> Vec<&Value> {
     list["items"].as_array().unwrap().iter().collect()
 }
 
-#[tokio::test]
-async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
-    for db in backends() {
+backend_test! {
+    async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery(db) {
         let clock = Clock::manual(W45);
         let server = TestServer::start_at(&db, clock.clone()).await;
         let (petra_user, rolf_user, sven_user) = team_nord(&server).await;
@@ -333,9 +332,8 @@ async fn a_slump_opens_a_case_that_proposes_to_close_after_recovery() {
     }
 }
 
-#[tokio::test]
-async fn in_trust_mode_a_manager_cannot_read_a_reps_activity_by_any_route() {
-    for db in backends() {
+backend_test! {
+    async fn in_trust_mode_a_manager_cannot_read_a_reps_activity_by_any_route(db) {
         let server = TestServer::start(&db).await;
         let petra_user = server
             .person(Role::Manager, "Innendienst", "Petra Schulz")
@@ -483,9 +481,8 @@ async fn rep_user_team(api: &ApiClient, user: &str) -> String {
         .to_string()
 }
 
-#[tokio::test]
-async fn metric_queries_and_goals_refuse_bad_input_without_errors() {
-    for db in backends() {
+backend_test! {
+    async fn metric_queries_and_goals_refuse_bad_input_without_errors(db) {
         let server = TestServer::start(&db).await;
         let (boss, _) = server.api(Role::Manager).await;
         let (rep, rep_user) = server.api(Role::Field).await;
@@ -664,12 +661,11 @@ async fn metric_queries_and_goals_refuse_bad_input_without_errors() {
     }
 }
 
-/// A team's figures are the sum of its people's, the company's those of everybody,
-/// and a finished period keeps the figures the nightly job counted for it until
-/// the next night counts it again.
-#[tokio::test]
-async fn scopes_add_up_and_finished_periods_keep_their_nightly_figures() {
-    for db in backends() {
+backend_test! {
+    /// A team's figures are the sum of its people's, the company's those of everybody,
+    /// and a finished period keeps the figures the nightly job counted for it until
+    /// the next night counts it again.
+    async fn scopes_add_up_and_finished_periods_keep_their_nightly_figures(db) {
         let clock = Clock::manual(W45);
         let server = TestServer::start_at(&db, clock.clone()).await;
         let (petra_user, rolf_user, sven_user) = team_nord(&server).await;
@@ -879,11 +875,10 @@ async fn listed(api: &ApiClient) -> usize {
     r.body["items"].as_array().unwrap().len()
 }
 
-/// Rolf drafts his weekly report from his figures, publishes it to his team and
-/// withdraws it again; a draft is his alone, another team never reads it.
-#[tokio::test]
-async fn a_rep_writes_and_shares_a_weekly_report() {
-    for db in backends() {
+backend_test! {
+    /// Rolf drafts his weekly report from his figures, publishes it to his team and
+    /// withdraws it again; a draft is his alone, another team never reads it.
+    async fn a_rep_writes_and_shares_a_weekly_report(db) {
         let clock = Clock::manual(W45.plus_ms(3 * DAY_MS));
         let server = TestServer::start_at(&db, clock.clone()).await;
         let (petra_user, rolf_user, sven_user) = team_nord(&server).await;
@@ -1003,12 +998,11 @@ async fn a_rep_writes_and_shares_a_weekly_report() {
     }
 }
 
-/// A rule for each team: the team whose win rate stays below 30 % two weeks running
-/// gets one case, with the team's figures, that its members can read; the other team
-/// gets none and cannot read it. Running the job again opens nothing more.
-#[tokio::test]
-async fn a_team_rule_opens_one_case_for_the_slumping_team_only() {
-    for db in backends() {
+backend_test! {
+    /// A rule for each team: the team whose win rate stays below 30 % two weeks running
+    /// gets one case, with the team's figures, that its members can read; the other team
+    /// gets none and cannot read it. Running the job again opens nothing more.
+    async fn a_team_rule_opens_one_case_for_the_slumping_team_only(db) {
         let clock = Clock::manual(W45);
         let server = TestServer::start_at(&db, clock.clone()).await;
         let (petra_user, rolf_user, sven_user) = team_nord(&server).await;
@@ -1117,9 +1111,8 @@ async fn a_team_rule_opens_one_case_for_the_slumping_team_only() {
     }
 }
 
-#[tokio::test]
-async fn a_rule_on_private_activity_figures_is_refused_in_trust_mode() {
-    for db in backends() {
+backend_test! {
+    async fn a_rule_on_private_activity_figures_is_refused_in_trust_mode(db) {
         let server = TestServer::start(&db).await;
         let petra_user = server
             .person(Role::Manager, "Innendienst", "Petra Schulz")

@@ -5,11 +5,10 @@
 use crate::interventions::{W45, WEEK, closed_deals, first_stage, moved_deals};
 use serde_json::json;
 use tandem_domain::{AccountId, Role, time::Clock};
-use tandem_testkit::{Browser, TestServer, backends};
+use tandem_testkit::{Browser, TestServer, backend_test};
 
-#[tokio::test]
-async fn a_manager_records_a_coaching_plan_that_the_rep_reads_on_his_phone() {
-    for db in backends() {
+backend_test! {
+    async fn a_manager_records_a_coaching_plan_that_the_rep_reads_on_his_phone(db) {
         let clock = Clock::manual(W45);
         let server = TestServer::start_at(&db, clock.clone()).await;
         let petra = server

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
 async fn post_form(server: &TestServer, key: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     reqwest::Client::builder()
@@ -23,9 +23,8 @@ fn items(v: &Value) -> Vec<Value> {
     v["items"].as_array().cloned().unwrap_or_default()
 }
 
-#[tokio::test]
-async fn a_website_form_brings_leads_in_and_keeps_bots_out() {
-    for db in backends() {
+backend_test! {
+    async fn a_website_form_brings_leads_in_and_keeps_bots_out(db) {
         let server = TestServer::start(&db).await;
         let (mia, _) = server.api(Role::Marketing).await;
         let camp = mia
@@ -201,9 +200,8 @@ async fn a_website_form_brings_leads_in_and_keeps_bots_out() {
     }
 }
 
-#[tokio::test]
-async fn bad_lead_input_is_named_and_changes_nothing() {
-    for db in backends() {
+backend_test! {
+    async fn bad_lead_input_is_named_and_changes_nothing(db) {
         let server = TestServer::start(&db).await;
         let (mia, _) = server.api(Role::Marketing).await;
         let (rep, _) = server.api(Role::Field).await;
@@ -342,9 +340,8 @@ async fn bad_lead_input_is_named_and_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn marketing_and_the_rep_work_a_lead_in_the_browser() {
-    for db in backends() {
+backend_test! {
+    async fn marketing_and_the_rep_work_a_lead_in_the_browser(db) {
         let server = TestServer::start(&db).await;
         let mia = server
             .person(Role::Marketing, "Marketing", "Mia Marketing")
@@ -476,9 +473,8 @@ async fn marketing_and_the_rep_work_a_lead_in_the_browser() {
     }
 }
 
-#[tokio::test]
-async fn a_form_refuses_control_characters_and_outlives_its_deactivated_owner() {
-    for db in backends() {
+backend_test! {
+    async fn a_form_refuses_control_characters_and_outlives_its_deactivated_owner(db) {
         let server = TestServer::start(&db).await;
         let miriam = server
             .person(Role::Marketing, "Marketing", "Miriam Ott")

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{ApiClient, TestServer, backends};
+use tandem_testkit::{ApiClient, TestServer, backend_test};
 
 /// Monday 23 November 2026, 09:00 in Berlin.
 const MONDAY_9: Instant = Instant(1_795_420_800_000);
@@ -26,9 +26,8 @@ async fn lead(api: &ApiClient, body: Value) -> Value {
     r.body
 }
 
-#[tokio::test]
-async fn an_early_lead_is_refused_then_routed_rejected_and_reported() {
-    for db in backends() {
+backend_test! {
+    async fn an_early_lead_is_refused_then_routed_rejected_and_reported(db) {
         let clock = Clock::manual(MONDAY_9);
         let server = TestServer::start_at(&db, clock.clone()).await;
         let boss_user = server
@@ -313,9 +312,8 @@ async fn an_early_lead_is_refused_then_routed_rejected_and_reported() {
     }
 }
 
-#[tokio::test]
-async fn a_refused_rejection_keeps_what_was_typed() {
-    for db in backends() {
+backend_test! {
+    async fn a_refused_rejection_keeps_what_was_typed(db) {
         let server = TestServer::start(&db).await;
         server
             .person(Role::Manager, "Außendienst", "Petra Schulz")
@@ -379,9 +377,8 @@ async fn a_refused_rejection_keeps_what_was_typed() {
     }
 }
 
-#[tokio::test]
-async fn new_lead_is_at_the_top_of_the_list() {
-    for db in backends() {
+backend_test! {
+    async fn new_lead_is_at_the_top_of_the_list(db) {
         let server = TestServer::start(&db).await;
         let mia = server
             .person(Role::Marketing, "Marketing", "Mia Marketing")

@@ -4,14 +4,13 @@
 
 use serde_json::json;
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{Browser, TestServer, backends};
+use tandem_testkit::{Browser, TestServer, backend_test};
 
 /// Monday 23 November 2026, 09:00 in Berlin.
 const MONDAY_9: Instant = Instant(1_795_420_800_000);
 
-#[tokio::test]
-async fn marketing_hands_over_and_sales_rejects_in_chromium() {
-    for db in backends() {
+backend_test! {
+    async fn marketing_hands_over_and_sales_rejects_in_chromium(db) {
         let server = TestServer::start_at(&db, Clock::manual(MONDAY_9)).await;
         let boss = server
             .person(Role::Manager, "Außendienst", "Petra Schulz")

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test, backends};
 
 async fn deal(api: &tandem_testkit::ApiClient, title: &str, account: &Value) -> Value {
     api.post(
@@ -17,9 +17,8 @@ async fn deal(api: &tandem_testkit::ApiClient, title: &str, account: &Value) -> 
     .body
 }
 
-#[tokio::test]
-async fn lists_choose_columns_save_views_and_export_what_the_user_may_see() {
-    for db in backends() {
+backend_test! {
+    async fn lists_choose_columns_save_views_and_export_what_the_user_may_see(db) {
         let server = TestServer::start(&db).await;
         let south = server.user_in_team(Role::Field, "Süd").await;
         let north = server.user_in_team(Role::Field, "Nord").await;
@@ -146,9 +145,8 @@ async fn lists_choose_columns_save_views_and_export_what_the_user_may_see() {
     }
 }
 
-#[tokio::test]
-async fn bulk_actions_change_all_chosen_records_or_none() {
-    for db in backends() {
+backend_test! {
+    async fn bulk_actions_change_all_chosen_records_or_none(db) {
         let server = TestServer::start(&db).await;
         let manager = server.user(Role::Manager).await;
         let colleague = server.user(Role::Field).await;
@@ -254,11 +252,10 @@ async fn bulk_actions_change_all_chosen_records_or_none() {
     }
 }
 
-/// A bulk change is one transaction: a record refused halfway (one the user may not see,
-/// one that a later rule makes invalid) leaves the records before it unchanged too.
-#[tokio::test]
-async fn a_bulk_change_refused_halfway_changes_nothing() {
-    for db in backends() {
+backend_test! {
+    /// A bulk change is one transaction: a record refused halfway (one the user may not see,
+    /// one that a later rule makes invalid) leaves the records before it unchanged too.
+    async fn a_bulk_change_refused_halfway_changes_nothing(db) {
         let server = TestServer::start(&db).await;
         let south = server.person(Role::Field, "Süd", "Sabine Süd").await;
         let north = server.person(Role::Field, "Nord", "Norbert Nord").await;
@@ -351,9 +348,8 @@ async fn a_bulk_change_refused_halfway_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn the_board_my_day_and_the_typeahead_work_without_javascript() {
-    for db in backends() {
+backend_test! {
+    async fn the_board_my_day_and_the_typeahead_work_without_javascript(db) {
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let api = server.api_for(&rep).await;
@@ -501,9 +497,8 @@ async fn admins_put_a_dragged_stage_at_its_new_place() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn the_boards_running_totals_follow_every_kind_of_deal_change() {
-    for db in backends() {
+backend_test! {
+    async fn the_boards_running_totals_follow_every_kind_of_deal_change(db) {
         let server = TestServer::start(&db).await;
         let (api, rep) = server.api(Role::Manager).await;
         let other = server.user(Role::Field).await;
@@ -614,9 +609,8 @@ async fn the_boards_running_totals_follow_every_kind_of_deal_change() {
     }
 }
 
-#[tokio::test]
-async fn deals_without_an_amount_add_no_currency_less_zero_to_the_board() {
-    for db in backends() {
+backend_test! {
+    async fn deals_without_an_amount_add_no_currency_less_zero_to_the_board(db) {
         let server = TestServer::start(&db).await;
         let (api, rep) = server.api(Role::Manager).await;
         let acc = api

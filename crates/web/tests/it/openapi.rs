@@ -1,6 +1,6 @@
 use serde_json::Value;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test, backends};
 
 #[tokio::test]
 async fn the_openapi_document_describes_the_api() {
@@ -35,13 +35,12 @@ async fn the_openapi_document_describes_the_api() {
     server.stop().await;
 }
 
-/// Every documented operation, asked as a client that makes mistakes would ask it,
-/// answers only with statuses the document lists, and every error is problem+json:
-/// without a token, with a body that is not JSON, with broken JSON, with an id that is
-/// not there.
-#[tokio::test]
-async fn every_operation_answers_errors_as_documented() {
-    for db in backends() {
+backend_test! {
+    /// Every documented operation, asked as a client that makes mistakes would ask it,
+    /// answers only with statuses the document lists, and every error is problem+json:
+    /// without a token, with a body that is not JSON, with broken JSON, with an id that is
+    /// not there.
+    async fn every_operation_answers_errors_as_documented(db) {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Admin).await;
         let doc: Value = reqwest::get(server.url("/api/openapi.json"))

@@ -1,10 +1,9 @@
 use reqwest::StatusCode;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn a_rep_creates_edits_trashes_and_restores_an_account_in_the_browser() {
-    for db in backends() {
+backend_test! {
+    async fn a_rep_creates_edits_trashes_and_restores_an_account_in_the_browser(db) {
         let server = TestServer::start(&db).await;
         let manager = server.user(Role::Manager).await;
         let web = server.web(&manager).await;
@@ -188,9 +187,8 @@ async fn a_rep_creates_edits_trashes_and_restores_an_account_in_the_browser() {
     }
 }
 
-#[tokio::test]
-async fn the_account_list_searches_filters_and_pages() {
-    for db in backends() {
+backend_test! {
+    async fn the_account_list_searches_filters_and_pages(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Field).await;
         let (api, _) = server.api(Role::Field).await;
@@ -228,9 +226,8 @@ async fn the_account_list_searches_filters_and_pages() {
     }
 }
 
-#[tokio::test]
-async fn admins_manage_users_and_teams_others_may_not() {
-    for db in backends() {
+backend_test! {
+    async fn admins_manage_users_and_teams_others_may_not(db) {
         let server = TestServer::start(&db).await;
         let admin = server.user(Role::Admin).await;
         let web = server.web(&admin).await;

@@ -2,11 +2,10 @@
 
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test, backends};
 
-#[tokio::test]
-async fn the_catalogue_is_kept_by_managers_and_checked_by_field() {
-    for db in backends() {
+backend_test! {
+    async fn the_catalogue_is_kept_by_managers_and_checked_by_field(db) {
         let server = TestServer::start(&db).await;
         let (manager, _) = server.api(Role::Manager).await;
         let (rep, rep_user) = server.api(Role::Field).await;
@@ -237,9 +236,8 @@ async fn running_numbers_are_gapless_and_unique_under_concurrency() {
     }
 }
 
-#[tokio::test]
-async fn a_merchandise_csv_fills_and_updates_the_catalogue_all_or_nothing() {
-    for db in backends() {
+backend_test! {
+    async fn a_merchandise_csv_fills_and_updates_the_catalogue_all_or_nothing(db) {
         let server = TestServer::start(&db).await;
         let (manager, _) = server.api(Role::Manager).await;
         let (rep, _) = server.api(Role::Field).await;
@@ -323,9 +321,8 @@ async fn a_merchandise_csv_fills_and_updates_the_catalogue_all_or_nothing() {
     }
 }
 
-#[tokio::test]
-async fn dealers_get_their_price_list_on_quotes() {
-    for db in backends() {
+backend_test! {
+    async fn dealers_get_their_price_list_on_quotes(db) {
         let server = TestServer::start(&db).await;
         let (manager, _) = server.api(Role::Manager).await;
         let (inside, _) = server.api(Role::Inside).await;

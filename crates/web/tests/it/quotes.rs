@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{ApiClient, TestServer, backends, pdf_text};
+use tandem_testkit::{ApiClient, TestServer, backend_test, backends, pdf_text};
 
 /// Monday 23 November 2026, 09:00 in Berlin, plus `days`.
 fn monday(days: i64, h: i64) -> Instant {
@@ -57,9 +57,8 @@ fn kinds(timeline: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn dieters_quote_is_approved_sent_revised_and_ordered() {
-    for db in backends() {
+backend_test! {
+    async fn dieters_quote_is_approved_sent_revised_and_ordered(db) {
         let clock = Clock::manual(monday(0, 9));
         let server = TestServer::start_at(&db, clock.clone()).await;
         let (admin, _) = server.api(Role::Admin).await;
@@ -454,9 +453,8 @@ async fn dieters_quote_is_approved_sent_revised_and_ordered() {
     }
 }
 
-#[tokio::test]
-async fn bad_quotes_are_refused_by_field_and_nothing_changes() {
-    for db in backends() {
+backend_test! {
+    async fn bad_quotes_are_refused_by_field_and_nothing_changes(db) {
         let clock = Clock::manual(monday(0, 9));
         let server = TestServer::start_at(&db, clock.clone()).await;
         let (rep, _) = server.api(Role::Inside).await;
@@ -600,9 +598,8 @@ async fn bad_quotes_are_refused_by_field_and_nothing_changes() {
     }
 }
 
-#[tokio::test]
-async fn numbers_stay_unique_and_gapless_when_many_create_at_once() {
-    for db in backends() {
+backend_test! {
+    async fn numbers_stay_unique_and_gapless_when_many_create_at_once(db) {
         let server = TestServer::start(&db).await;
         let (rep, _) = server.api(Role::Inside).await;
         let account = rep
@@ -635,9 +632,8 @@ async fn numbers_stay_unique_and_gapless_when_many_create_at_once() {
     }
 }
 
-#[tokio::test]
-async fn the_letterhead_takes_only_sane_values_and_real_images() {
-    for db in backends() {
+backend_test! {
+    async fn the_letterhead_takes_only_sane_values_and_real_images(db) {
         let server = TestServer::start(&db).await;
         let (admin, _) = server.api(Role::Admin).await;
         let (manager, _) = server.api(Role::Manager).await;
@@ -831,13 +827,12 @@ async fn english_and_long_quotes_read_right_on_paper() {
     }
 }
 
-/// The approval request of a quote is decided, never just closed: "Erledigt" and
-/// "Abbrechen" are not offered or accepted for it, the approver grants or refuses the
-/// discount right on the request page, and an admin can still decide a quote whose
-/// approval request was closed without a decision before.
-#[tokio::test]
-async fn a_discount_approval_is_decided_on_the_request_and_never_left_stuck() {
-    for db in backends() {
+backend_test! {
+    /// The approval request of a quote is decided, never just closed: "Erledigt" and
+    /// "Abbrechen" are not offered or accepted for it, the approver grants or refuses the
+    /// discount right on the request page, and an admin can still decide a quote whose
+    /// approval request was closed without a decision before.
+    async fn a_discount_approval_is_decided_on_the_request_and_never_left_stuck(db) {
         let server = TestServer::start(&db).await;
         let petra = server.person(Role::Manager, "Süd", "Petra Schulz").await;
         let dieter = server.person(Role::Field, "Süd", "Dieter Mayer").await;
@@ -982,9 +977,8 @@ async fn a_discount_approval_is_decided_on_the_request_and_never_left_stuck() {
     }
 }
 
-#[tokio::test]
-async fn units_read_in_the_plural_on_the_quote_and_its_pdf() {
-    for db in backends() {
+backend_test! {
+    async fn units_read_in_the_plural_on_the_quote_and_its_pdf(db) {
         let server = TestServer::start(&db).await;
         let (k, user) = server.api(Role::Inside).await;
         let (boss, _) = server.api(Role::Manager).await;
@@ -1018,9 +1012,8 @@ async fn units_read_in_the_plural_on_the_quote_and_its_pdf() {
     }
 }
 
-#[tokio::test]
-async fn a_second_quote_on_a_request_needs_a_deliberate_choice() {
-    for db in backends() {
+backend_test! {
+    async fn a_second_quote_on_a_request_needs_a_deliberate_choice(db) {
         let server = TestServer::start(&db).await;
         let klaus = server.person(Role::Inside, "Süd", "Klaus Becker").await;
         let dieter = server.person(Role::Field, "Süd", "Dieter Mayer").await;

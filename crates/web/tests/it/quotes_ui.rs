@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{Browser, TestServer, backends};
+use tandem_testkit::{Browser, TestServer, backend_test, backends};
 
 /// Monday 23 November 2026, 09:00 in Berlin.
 const MONDAY_9: Instant = Instant(1_795_420_800_000);
@@ -26,9 +26,8 @@ async fn no_sideways_scroll(b: &Browser, page: &str) {
     assert_eq!(fits, json!(true), "{page} scrolls sideways");
 }
 
-#[tokio::test]
-async fn klaus_builds_the_quote_the_lead_approves_it_and_it_goes_out() {
-    for db in backends() {
+backend_test! {
+    async fn klaus_builds_the_quote_the_lead_approves_it_and_it_goes_out(db) {
         let server = TestServer::start_at(&db, Clock::manual(MONDAY_9)).await;
         let lead = server
             .person(Role::Manager, "Innendienst", "Lena Lorenz")

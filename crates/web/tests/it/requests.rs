@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{ApiClient, MailSink, TestServer, backends};
+use tandem_testkit::{ApiClient, MailSink, TestServer, backend_test, backends};
 
 /// Monday 23 November 2026 at `h:m` in Berlin (UTC+1), plus `days`.
 fn berlin(days: i64, h: i64, m: i64) -> Instant {
@@ -398,9 +398,8 @@ async fn of_two_colleagues_claiming_from_the_queue_exactly_one_wins() {
     }
 }
 
-#[tokio::test]
-async fn bad_request_input_is_refused_by_field_and_changes_nothing() {
-    for db in backends() {
+backend_test! {
+    async fn bad_request_input_is_refused_by_field_and_changes_nothing(db) {
         let server = TestServer::start(&db).await;
         let (rep, _) = server.api(Role::Field).await;
         let (other_rep, _) = server.api(Role::Field).await;
@@ -583,9 +582,8 @@ async fn bad_request_input_is_refused_by_field_and_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn preferences_decide_what_is_shown_and_mailed_and_the_test_mail_arrives() {
-    for db in backends() {
+backend_test! {
+    async fn preferences_decide_what_is_shown_and_mailed_and_the_test_mail_arrives(db) {
         let server = TestServer::start(&db).await;
         let mail = MailSink::start();
         let (admin, admin_user) = server.api(Role::Admin).await;
@@ -670,9 +668,8 @@ async fn preferences_decide_what_is_shown_and_mailed_and_the_test_mail_arrives()
     }
 }
 
-#[tokio::test]
-async fn a_tandems_own_deadline_replaces_the_types_and_news_reach_only_their_reader() {
-    for db in backends() {
+backend_test! {
+    async fn a_tandems_own_deadline_replaces_the_types_and_news_reach_only_their_reader(db) {
         let clock = Clock::manual(berlin(0, 9, 0));
         let server = TestServer::start_at(&db, clock.clone()).await;
         let lead = server.api_for(&server.user(Role::Manager).await).await;
@@ -757,9 +754,8 @@ async fn a_tandems_own_deadline_replaces_the_types_and_news_reach_only_their_rea
     }
 }
 
-#[tokio::test]
-async fn a_missed_deadline_can_put_the_request_back_into_the_queue() {
-    for db in backends() {
+backend_test! {
+    async fn a_missed_deadline_can_put_the_request_back_into_the_queue(db) {
         let clock = Clock::manual(berlin(0, 9, 0));
         let server = TestServer::start_at(&db, clock.clone()).await;
         let (admin, _) = server.api(Role::Admin).await;
@@ -835,9 +831,8 @@ async fn a_missed_deadline_can_put_the_request_back_into_the_queue() {
     }
 }
 
-#[tokio::test]
-async fn the_request_pages_work_without_javascript_and_explain_mistakes() {
-    for db in backends() {
+backend_test! {
+    async fn the_request_pages_work_without_javascript_and_explain_mistakes(db) {
         let server = TestServer::start(&db).await;
         let field = server.user(Role::Field).await;
         let inside = server.user(Role::Inside).await;

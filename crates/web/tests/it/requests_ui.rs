@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{Browser, TestServer, backends};
+use tandem_testkit::{Browser, TestServer, backend_test, backends};
 
 /// Monday 23 November 2026, 09:00 in Berlin.
 const MONDAY_9: Instant = Instant(1_795_420_800_000);
@@ -18,9 +18,8 @@ async fn assert_clean(b: &Browser, page: &str) {
     assert!(errors.is_empty(), "console errors on {page}: {errors:?}");
 }
 
-#[tokio::test]
-async fn dieter_asks_for_a_quote_and_sees_who_has_it_in_chromium() {
-    for db in backends() {
+backend_test! {
+    async fn dieter_asks_for_a_quote_and_sees_who_has_it_in_chromium(db) {
         let server = TestServer::start_at(&db, Clock::manual(MONDAY_9)).await;
         let lead = server
             .person(Role::Manager, "Innendienst", "Lena Lorenz")

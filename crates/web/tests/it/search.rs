@@ -2,7 +2,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tandem_app::auth::ensure_workspace;
 use tandem_domain::Role;
-use tandem_testkit::{ApiClient, TestServer, backends};
+use tandem_testkit::{ApiClient, TestServer, backend_test};
 
 async fn names(api: &ApiClient, q: &str, kind: &str) -> Vec<String> {
     let r = api.get(&format!("/api/v1/search?q={q}")).await;
@@ -15,9 +15,8 @@ async fn names(api: &ApiClient, q: &str, kind: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn global_search_finds_accounts_and_contacts_by_word_prefixes() {
-    for db in backends() {
+backend_test! {
+    async fn global_search_finds_accounts_and_contacts_by_word_prefixes(db) {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Manager).await;
         let account = api

@@ -2,11 +2,10 @@
 
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn tandems_pair_a_field_rep_with_an_inside_rep_and_a_deputy() {
-    for db in backends() {
+backend_test! {
+    async fn tandems_pair_a_field_rep_with_an_inside_rep_and_a_deputy(db) {
         let server = TestServer::start(&db).await;
         let (api, manager) = server.api(Role::Manager).await;
         let dieter = server.user(Role::Field).await;
@@ -142,9 +141,8 @@ async fn tandems_pair_a_field_rep_with_an_inside_rep_and_a_deputy() {
     }
 }
 
-#[tokio::test]
-async fn my_day_shows_the_tandem_and_who_stands_in_today() {
-    for db in backends() {
+backend_test! {
+    async fn my_day_shows_the_tandem_and_who_stands_in_today(db) {
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Admin).await;
         let dieter = server.user(Role::Field).await;
@@ -162,7 +160,7 @@ async fn my_day_shows_the_tandem_and_who_stands_in_today() {
             card.contains("Partner: Test inside") && !card.contains("abwesend"),
             "{db}: {card}"
         );
-        let today = tandem_domain::format::today().to_string();
+        let today = tandem_domain::format::local_date(tandem_domain::Instant::now()).to_string();
         let sick = api
             .post(
                 "/api/v1/absences",

@@ -1,11 +1,10 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn tasks_recur_when_done_and_follow_the_rules_through_the_api() {
-    for db in backends() {
+backend_test! {
+    async fn tasks_recur_when_done_and_follow_the_rules_through_the_api(db) {
         let server = TestServer::start(&db).await;
         let (api, me) = server.api(Role::Inside).await;
         let account = api
@@ -66,7 +65,7 @@ async fn tasks_recur_when_done_and_follow_the_rules_through_the_api() {
         let expected = tandem_domain::task::Recurrence::Weekly
             .next_due(
                 jiff::civil::date(2026, 11, 6),
-                tandem_app::contacts::today(),
+                tandem_domain::format::local_date(tandem_domain::Instant::now()),
             )
             .unwrap();
         assert_eq!(next["due_on"], expected.to_string(), "{db}");
@@ -115,13 +114,12 @@ async fn tasks_recur_when_done_and_follow_the_rules_through_the_api() {
     }
 }
 
-#[tokio::test]
-async fn a_rep_adds_a_task_and_ticks_it_off_in_the_browser() {
-    for db in backends() {
+backend_test! {
+    async fn a_rep_adds_a_task_and_ticks_it_off_in_the_browser(db) {
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let web = server.web(&rep).await;
-        let today = tandem_app::contacts::today();
+        let today = tandem_domain::format::local_date(tandem_domain::Instant::now());
         let yesterday = today.yesterday().unwrap().to_string();
 
         let added = web

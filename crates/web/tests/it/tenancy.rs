@@ -2,11 +2,10 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tandem_app::auth::ensure_workspace;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
-#[tokio::test]
-async fn another_workspace_sees_nothing_and_gets_404_everywhere() {
-    for db in backends() {
+backend_test! {
+    async fn another_workspace_sees_nothing_and_gets_404_everywhere(db) {
         let server = TestServer::start(&db).await;
         let (api_a, _) = server.api(Role::Admin).await;
         let id = api_a

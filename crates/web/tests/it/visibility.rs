@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backends};
+use tandem_testkit::{TestServer, backend_test};
 
 fn ids(body: &serde_json::Value) -> Vec<String> {
     body["items"]
@@ -12,9 +12,8 @@ fn ids(body: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn reps_see_their_teams_records_and_nothing_else_anywhere() {
-    for db in backends() {
+backend_test! {
+    async fn reps_see_their_teams_records_and_nothing_else_anywhere(db) {
         let server = TestServer::start(&db).await;
         let south = server.user_in_team(Role::Field, "Süd").await;
         let south_inside = server.user_in_team(Role::Inside, "Süd").await;

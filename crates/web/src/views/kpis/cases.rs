@@ -2,6 +2,7 @@
 //! plan and check-ins, and closing it.
 
 use super::{charts::*, *};
+use crate::extract::Id;
 
 pub struct CaseRow {
     pub id: String,
@@ -28,7 +29,7 @@ pub async fn interventions(
     Query(p): Query<GoalParams>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let all = case_svc::case_views(&state.store, &auth, false, state.clock.now()).await?;
+    let all = case_svc::case_views(&state.store, &auth, false, state.store.now()).await?;
     let cases = all
         .iter()
         .map(|v| {
@@ -197,7 +198,7 @@ async fn case_page(
     errors: FormErrors,
 ) -> AppResult<CasePage> {
     let tr = Tr::new(auth.user.locale);
-    let v = case_svc::case_view(&state.store, auth, id, state.clock.now()).await?;
+    let v = case_svc::case_view(&state.store, auth, id, state.store.now()).await?;
     let m = v.metric.unwrap_or(Metric::WinRate);
     let threshold = match case_svc::rules(&state.store, auth).await {
         Ok(rules) => {
@@ -324,17 +325,13 @@ async fn case_page(
     })
 }
 
-fn case_id(raw: &str) -> AppResult<InterventionId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn case(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<InterventionId>,
     Query(p): Query<GoalParams>,
 ) -> AppResult<Response> {
-    let mut page = case_page(&state, &auth, case_id(&id)?, None, FormErrors::default()).await?;
+    let mut page = case_page(&state, &auth, id, None, FormErrors::default()).await?;
     page.layout = page.layout.with_notice(p.notice.as_deref());
     Ok(render(page))
 }
@@ -342,11 +339,10 @@ pub async fn case(
 pub async fn update_case(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<InterventionId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let form = CaseForm::from_pairs(pairs);
-    let id = case_id(&id)?;
     let tr = Tr::new(auth.user.locale);
     let version = form
         .version
@@ -378,10 +374,9 @@ pub struct VersionForm {
 pub async fn close_case(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<InterventionId>,
     Form(form): Form<VersionForm>,
 ) -> AppResult<Response> {
-    let id = case_id(&id)?;
     let version = form
         .version
         .parse::<i64>()

@@ -14,7 +14,7 @@ pub struct DashParams {
 
 /// The period asked for; without one the current period of `kind`.
 fn period_of(state: &AppState, p: &DashParams, kind: &str) -> AppResult<Period> {
-    let today = local_date(state.clock.now());
+    let today = local_date(state.store.now());
     let kind = p
         .period_kind
         .as_deref()
@@ -99,7 +99,7 @@ pub async fn mine(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let period = period_of(&state, &p, "quarter")?;
-    let now = state.clock.now();
+    let now = state.store.now();
     let today = local_date(now);
     let m = dash::mine(&state.store, &auth, period, now).await?;
     let f = &m.forecast;
@@ -208,7 +208,7 @@ pub async fn marketing(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let period = period_of(&state, &p, "month")?;
-    let mut m = dash::marketing(&state.store, &auth, period, state.clock.now()).await?;
+    let mut m = dash::marketing(&state.store, &auth, period, state.store.now()).await?;
     let mut head = PeriodHead::new(&tr, "/kpis/marketing", &Scope::Workspace, &period, vec![]);
     head.export_href = format!("/kpis/marketing/export.csv?period={}", period.key());
     for (s, key) in m.funnel.steps.iter_mut().zip(STEPS) {
@@ -266,7 +266,7 @@ pub async fn marketing_export(
     Query(p): Query<DashParams>,
 ) -> AppResult<Response> {
     let period = period_of(&state, &p, "month")?;
-    let m = dash::marketing(&state.store, &auth, period, state.clock.now()).await?;
+    let m = dash::marketing(&state.store, &auth, period, state.store.now()).await?;
     let tr = Tr::new(auth.user.locale);
     let mut out = crate::views::table::csv_writer(tr.locale);
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));

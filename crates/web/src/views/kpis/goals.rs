@@ -191,7 +191,7 @@ async fn goals_page(
     errors: FormErrors,
 ) -> AppResult<GoalsPage> {
     let tr = Tr::new(auth.user.locale);
-    let now = state.clock.now();
+    let now = state.store.now();
     let period = svc::parse_period(period, Some("year"), local_date(now))
         .unwrap_or(Period::containing(PeriodKind::Year, local_date(now)));
     let all = goal_svc::list(&state.store, auth, None, period, now).await?;
@@ -281,7 +281,7 @@ pub async fn create_goal(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let result = match form.input(&tr) {
-        Ok(input) => goal_svc::create(&state.store, &auth, &input, state.clock.now())
+        Ok(input) => goal_svc::create(&state.store, &auth, &input, state.store.now())
             .await
             .map(|_| ()),
         Err(e) => Err(e.into()),

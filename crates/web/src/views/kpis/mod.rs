@@ -269,7 +269,7 @@ fn parse_params(
     tr: &Tr,
     errors: &mut FormErrors,
 ) -> (Scope, Period) {
-    let today = local_date(state.clock.now());
+    let today = local_date(state.store.now());
     let scope = svc::parse_scope(p.scope.as_deref(), auth).unwrap_or_else(|_| {
         errors.by_field.insert("scope".into(), tr.error("invalid"));
         Scope::User(auth.user.id)
@@ -292,7 +292,7 @@ pub async fn index(
     let tr = Tr::new(auth.user.locale);
     let mut errors = FormErrors::default();
     let (scope, period) = parse_params(&state, &auth, &p, &tr, &mut errors);
-    let board = svc::board(&state.store, &auth, scope, period, state.clock.now(), None).await?;
+    let board = svc::board(&state.store, &auth, scope, period, state.store.now(), None).await?;
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -342,10 +342,10 @@ pub async fn export(
     Query(p): Query<KpiParams>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let today = local_date(state.clock.now());
+    let today = local_date(state.store.now());
     let scope = svc::parse_scope(p.scope.as_deref(), &auth)?;
     let period = svc::parse_period(p.period.as_deref(), p.period_kind.as_deref(), today)?;
-    let board = svc::board(&state.store, &auth, scope, period, state.clock.now(), None).await?;
+    let board = svc::board(&state.store, &auth, scope, period, state.store.now(), None).await?;
     let mut out = crate::views::table::csv_writer(tr.locale);
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
     out.write_record([

@@ -60,7 +60,7 @@ async fn draft(state: &AppState, auth: &Auth, tr: &Tr, week: Period) -> AppResul
         auth,
         Scope::User(auth.user.id),
         week,
-        state.clock.now(),
+        state.store.now(),
         Some(&DRAFTED),
     )
     .await?;
@@ -128,7 +128,7 @@ pub async fn report(
     CurrentUser(auth): CurrentUser,
     Query(p): Query<ReportParams>,
 ) -> AppResult<Response> {
-    let today = local_date(state.clock.now());
+    let today = local_date(state.store.now());
     let week = match p.week.as_deref().filter(|w| !w.trim().is_empty()) {
         Some(w) => tandem_app::reports::parse_week(w)?,
         None => Period::containing(PeriodKind::Week, today),
@@ -161,7 +161,7 @@ pub async fn save_report(
         input,
         version,
         sharing,
-        state.clock.now(),
+        state.store.now(),
     )
     .await;
     match result {

@@ -116,7 +116,7 @@ async fn comparison_for(
     auth: &Auth,
     p: &KpiParams,
 ) -> AppResult<svc::Comparison> {
-    let today = local_date(state.clock.now());
+    let today = local_date(state.store.now());
     let scope = team_scope(p, auth)?;
     // Opened without a period: the period the quotas are set for.
     let kind = match (&p.period, &p.period_kind) {
@@ -126,7 +126,7 @@ async fn comparison_for(
     let kind = kind.map(|k| k.as_str());
     let period_kind = p.period_kind.as_deref().or(kind);
     let period = svc::parse_period(p.period.as_deref(), period_kind, today)?;
-    Ok(svc::comparison(&state.store, auth, scope, period, state.clock.now()).await?)
+    Ok(svc::comparison(&state.store, auth, scope, period, state.store.now()).await?)
 }
 
 pub async fn team(

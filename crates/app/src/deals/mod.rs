@@ -1,6 +1,10 @@
 //! Deals: list, read, create, change (stage moves with exit criteria), win or lose,
 //! trash and restore; audited and announced.
 
+mod page;
+
+pub use page::*;
+
 use crate::{
     actor::Auth,
     error::{AppError, AppResult},

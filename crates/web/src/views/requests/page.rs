@@ -1,0 +1,351 @@
+//! One request: its deadline, timeline and the actions the viewer may take.
+
+use super::*;
+
+// ----- one request -----
+
+pub struct Entry {
+    pub at: String,
+    pub who: String,
+    pub text: String,
+    pub comment: String,
+    pub system: bool,
+}
+
+#[derive(Template)]
+#[template(path = "requests/show.html")]
+pub(super) struct ShowPage {
+    pub(super) tr: Tr,
+    pub(super) layout: Layout,
+    pub(super) r: Line,
+    pub(super) version: i64,
+    pub(super) started: String,
+    pub(super) sla: String,
+    pub(super) allowed: svc::Allowed,
+    pub(super) statuses: Vec<(String, String)>,
+    pub(super) assignees: Options,
+    pub(super) timeline: Vec<Entry>,
+    pub(super) errors: FormErrors,
+    /// Quotes answering this request (or the one it approves): `(href, label)`.
+    pub(super) quotes: Vec<(String, String)>,
+    /// Where to start the quote it asks for, if it asks for one.
+    pub(super) make_quote: String,
+    /// The quote whose discount the viewer decides here (an approval), or empty.
+    pub(super) decide_quote: String,
+}
+
+pub(super) fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
+    let s = |k: &str| {
+        e.data
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let queue = tr.t("request-queue");
+    let or_queue = |v: String| if v.is_empty() { queue.clone() } else { v };
+    match e.kind.as_str() {
+        "created" => match s("route").as_str() {
+            "partner" => tr.t1("timeline-created-partner", "name", &s("assignee")),
+            "deputy" => tr.t1("timeline-created-deputy", "name", &s("assignee")),
+            "approver" | "territory" | "round_robin" => {
+                tr.t1("timeline-created-to", "name", &s("assignee"))
+            }
+            _ => tr.t("timeline-created-queue"),
+        },
+        "status" => {
+            let to = Status::parse(&s("to"))
+                .map(|x| status_label(tr, x))
+                .unwrap_or_default();
+            tr.t1("timeline-status", "status", &to)
+        }
+        "claimed" => tr.t1("timeline-claimed", "name", &s("assignee")),
+        "reassigned" => {
+            let key = if s("reason") == "absence" {
+                "timeline-reassigned-absence"
+            } else {
+                "timeline-reassigned"
+            };
+            tr.tn(
+                key,
+                &[("from", &or_queue(s("from"))), ("to", &or_queue(s("to")))],
+            )
+        }
+        "reminded" => tr.t("timeline-reminded"),
+        "escalated" if s("step") == "queue" => {
+            tr.t1("timeline-requeued", "from", &or_queue(s("from")))
+        }
+        "escalated" => {
+            let step = tr.t(&format!("escalation-{}", s("step").replace('_', "-")));
+            let to: Vec<String> = e
+                .data
+                .get("to")
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            tr.tn(
+                "timeline-escalated",
+                &[("step", &step), ("to", &to.join(", "))],
+            )
+        }
+        "description" => tr.t("timeline-description"),
+        "comment" => tr.t("timeline-comment"),
+        "quote_sent" => tr.t1("timeline-quote-sent", "number", &s("number")),
+        _ => e.kind.clone(),
+    }
+}
+
+pub(super) async fn show_page(
+    state: &AppState,
+    auth: &Auth,
+    id: tandem_domain::RequestId,
+    errors: FormErrors,
+) -> AppResult<ShowPage> {
+    let tr = Tr::new(auth.user.locale);
+    let r = svc::get(&state.store, auth, id).await?;
+    let allowed = svc::allowed(auth, &r);
+    let timeline = svc::timeline(&state.store, auth, id)
+        .await?
+        .iter()
+        .map(|e| Entry {
+            at: tr.instant(&e.at),
+            who: e.actor_name.clone().unwrap_or_else(|| "Tandem".into()),
+            text: describe(&tr, e),
+            comment: if e.kind == "comment" {
+                e.data
+                    .get("text")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            } else {
+                String::new()
+            },
+            system: e.actor_id.is_none(),
+        })
+        .rev()
+        .collect();
+    let assignees = if allowed.reassign {
+        user_svc::list(&state.store, auth)
+            .await?
+            .into_iter()
+            .filter(|u| u.active && u.role == Role::Inside && Some(u.id) != r.assignee_id)
+            .map(|u| (u.id.to_string(), u.name, false))
+            .collect()
+    } else {
+        vec![]
+    };
+    let statuses = allowed
+        .statuses
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                tr.t(&format!("request-to-{}", s.as_str().replace('_', "-"))),
+            )
+        })
+        .collect();
+    let now = state.store.now();
+    let crate::views::quotes::RequestQuotes {
+        links: quotes,
+        make: make_quote,
+        decide: decide_quote,
+    } = crate::views::quotes::for_request(state, auth, &r).await?;
+    Ok(ShowPage {
+        quotes,
+        make_quote,
+        decide_quote,
+        layout: Layout::new(
+            auth,
+            "requests",
+            format!(
+                "{} · {}",
+                r.type_name,
+                r.account_name.clone().unwrap_or_default()
+            ),
+        ),
+        version: r.version,
+        started: tr.instant(&r.started_at),
+        sla: tr.t1(
+            "request-sla-hours",
+            "hours",
+            &format_hours(r.sla_minutes as f64 / 60.0),
+        ),
+        r: line(&tr, &r, now),
+        allowed,
+        statuses,
+        assignees,
+        timeline,
+        errors,
+        tr,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    pub(super) notice: Option<String>,
+}
+
+pub(super) fn request_id(raw: &str) -> AppResult<tandem_domain::RequestId> {
+    raw.parse().map_err(|_| AppError::NotFound.into())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Query(n): Query<Notice>,
+) -> AppResult<Response> {
+    let mut p = show_page(&state, &auth, request_id(&id)?, FormErrors::default()).await?;
+    p.layout = p.layout.with_notice(n.notice.as_deref());
+    Ok(render(p))
+}
+
+/// A refused action on the request page: the page again with the reason.
+pub(super) async fn refused(
+    state: &AppState,
+    auth: &Auth,
+    id: tandem_domain::RequestId,
+    e: AppError,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    match e {
+        AppError::Invalid(invalid) => Ok(render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            show_page(state, auth, id, FormErrors::from_invalid(&invalid, tr)).await?,
+        )),
+        AppError::InUse(invalid) => {
+            let mut p = show_page(state, auth, id, FormErrors::default()).await?;
+            p.layout.notice = invalid
+                .0
+                .first()
+                .map(|f| tr.error(f.code))
+                .unwrap_or_default();
+            Ok(render_with(StatusCode::CONFLICT, p))
+        }
+        AppError::Conflict { .. } => {
+            let mut p = show_page(state, auth, id, FormErrors::default()).await?;
+            p.layout.notice = tr.t("conflict-reload");
+            Ok(render_with(StatusCode::CONFLICT, p))
+        }
+        e => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActionForm {
+    #[serde(default)]
+    pub(super) version: String,
+    #[serde(default)]
+    pub(super) status: String,
+    #[serde(default)]
+    pub(super) assignee_id: String,
+    #[serde(default)]
+    pub(super) text: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> AppResult<Response> {
+    let id = request_id(&id)?;
+    let Some(status) = Status::parse(&form.status) else {
+        return refused(
+            &state,
+            &auth,
+            id,
+            tandem_domain::Invalid::one("status", "invalid_choice").into(),
+        )
+        .await;
+    };
+    let version = form.version.parse().ok();
+    match svc::set_status(&state.store, &auth, id, version, status, state.store.now()).await {
+        Ok(_) => Ok(see_other(&format!("/requests/{}?notice=saved", id.0))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
+pub async fn claim(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = request_id(&id)?;
+    match svc::claim(&state.store, &auth, id, state.store.now()).await {
+        Ok(_) => Ok(see_other(&format!("/requests/{}?notice=claimed", id.0))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> AppResult<Response> {
+    let id = request_id(&id)?;
+    let to = match form.assignee_id.trim() {
+        "" => None,
+        s => match s.parse() {
+            Ok(u) => Some(u),
+            Err(_) => {
+                return refused(
+                    &state,
+                    &auth,
+                    id,
+                    tandem_domain::Invalid::one("assignee_id", "invalid_id").into(),
+                )
+                .await;
+            }
+        },
+    };
+    let version = form.version.parse().ok();
+    match svc::reassign(&state.store, &auth, id, version, to, state.store.now()).await {
+        Ok(_) => Ok(see_other(&format!("/requests/{}?notice=saved", id.0))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
+pub async fn set_description(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> AppResult<Response> {
+    let id = request_id(&id)?;
+    let version = form.version.parse().ok();
+    match svc::set_description(
+        &state.store,
+        &auth,
+        id,
+        version,
+        &form.text,
+        state.store.now(),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/requests/{}?notice=saved", id.0))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
+
+pub async fn comment(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> AppResult<Response> {
+    let id = request_id(&id)?;
+    match svc::comment(&state.store, &auth, id, &form.text, state.store.now()).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/requests/{}?notice=commented#timeline",
+            id.0
+        ))),
+        Err(e) => refused(&state, &auth, id, e).await,
+    }
+}
