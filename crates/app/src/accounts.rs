@@ -138,11 +138,17 @@ impl Record for Accounts {
     type Id = AccountId;
     type Row = Account;
     type Input = AccountInput;
+    const ENTITY: &'static str = "account";
+    const TOPIC: &'static str = "accounts";
+
+    fn uuid(id: AccountId) -> uuid::Uuid {
+        id.0
+    }
 
     async fn load(tx: &mut Tx, auth: &Auth, id: AccountId) -> AppResult<Account> {
         let account = accounts::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
         let seen = super::seen_on(&mut tx.conn(), auth).await?;
-        if account.deleted_at.is_some() || !seen.sees(&[account.data.owner_id]) {
+        if !seen.sees(&[account.data.owner_id]) {
             return Err(AppError::NotFound);
         }
         Ok(account)
@@ -150,6 +156,19 @@ impl Record for Accounts {
 
     fn version(row: &Account) -> i64 {
         row.version
+    }
+
+    fn is_deleted(row: &Account) -> bool {
+        row.deleted_at.is_some()
+    }
+
+    fn may_trash(auth: &Auth, _: &Account) -> AppResult<()> {
+        require(auth.user.role.can_delete_records())
+    }
+
+    async fn mark_deleted(tx: &mut Tx, auth: &Auth, id: AccountId, deleted: bool) -> AppResult<()> {
+        let ws = auth.user.workspace_id;
+        Ok(accounts::set_deleted(&mut tx.conn(), ws, id, deleted).await?)
     }
 
     fn input(row: &Account) -> AccountInput {
@@ -175,28 +194,11 @@ impl Record for Accounts {
 }
 
 pub async fn delete(store: &Store, auth: &Auth, id: AccountId) -> AppResult<()> {
-    set_deleted(store, auth, id, true).await
+    record::set_deleted::<Accounts>(store, auth, id, true).await
 }
 
 pub async fn restore(store: &Store, auth: &Auth, id: AccountId) -> AppResult<()> {
-    set_deleted(store, auth, id, false).await
-}
-
-async fn set_deleted(store: &Store, auth: &Auth, id: AccountId, deleted: bool) -> AppResult<()> {
-    let ws = auth.user.workspace_id;
-    // 404 before 403: never reveal whether another workspace's record exists.
-    get(store, auth, id).await?;
-    let mut tx = store.begin().await?;
-    require(auth.user.role.can_delete_records())?;
-    accounts::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
-    let action = if deleted {
-        Action::Delete
-    } else {
-        Action::Restore
-    };
-    record(&mut tx, auth, id, action, serde_json::json!({})).await?;
-    tx.commit().await?;
-    Ok(())
+    record::set_deleted::<Accounts>(store, auth, id, false).await
 }
 
 async fn record(

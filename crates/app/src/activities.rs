@@ -3,6 +3,7 @@
 use crate::{
     actor::Auth,
     error::{AppError, AppResult},
+    record::{self, Record},
     require,
 };
 use serde_json::{Map, Value};
@@ -130,64 +131,93 @@ pub async fn update(
     version: i64,
     input: ActivityInput,
 ) -> AppResult<Activity> {
-    let ws = auth.user.workspace_id;
-    get(store, auth, id).await?;
-    let mut tx = store.begin().await?;
-    let before = activities::get(&mut tx.conn(), ws, id).await?;
-    if before.deleted_at.is_some() {
-        return Err(AppError::NotFound);
-    }
-    may_change(auth, &before)?;
-    if before.version != version {
-        return Err(AppError::Conflict {
-            current_version: before.version,
-        });
-    }
-    let data = validated(&mut tx, auth, &input).await?;
-    activities::update(&mut tx.conn(), ws, id, version, &data).await?;
-    let changes = diff(Some(&before.data), Some(&data), &[]);
-    if changes.as_object().is_some_and(|m| !m.is_empty()) {
-        record(&mut tx, auth, id, Action::Update, changes).await?;
-    }
-    let activity = activities::get(&mut tx.conn(), ws, id).await?;
-    tx.commit().await?;
-    Ok(activity)
+    record::update::<Activitys>(store, auth, id, version, input).await
 }
 
+/// A partial update: the fields in `patch` replace the stored ones; `version` is required.
 pub async fn patch(
     store: &Store,
     auth: &Auth,
     id: ActivityId,
     patch: Map<String, Value>,
 ) -> AppResult<Activity> {
-    let current = get(store, auth, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(AppError::NotFound);
-    }
-    let (version, input) = super::merge_patch(&current.data.to_input(), patch)?;
-    update(store, auth, id, version, input).await
+    record::patch::<Activitys>(store, auth, id, patch).await
 }
 
+/// Moves the record to the trash (`deleted`) or back.
 pub async fn set_deleted(
     store: &Store,
     auth: &Auth,
     id: ActivityId,
     deleted: bool,
 ) -> AppResult<()> {
-    let ws = auth.user.workspace_id;
-    get(store, auth, id).await?;
-    let mut tx = store.begin().await?;
-    let current = activities::get(&mut tx.conn(), ws, id).await?;
-    may_change(auth, &current)?;
-    activities::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
-    let action = if deleted {
-        Action::Delete
-    } else {
-        Action::Restore
-    };
-    record(&mut tx, auth, id, action, serde_json::json!({})).await?;
-    tx.commit().await?;
-    Ok(())
+    record::set_deleted::<Activitys>(store, auth, id, deleted).await
+}
+
+/// Activitys as editable records.
+pub(crate) struct Activitys;
+
+impl Record for Activitys {
+    type Id = ActivityId;
+    type Row = Activity;
+    type Input = ActivityInput;
+    const ENTITY: &'static str = "activity";
+    const TOPIC: &'static str = "activities";
+
+    fn uuid(id: ActivityId) -> uuid::Uuid {
+        id.0
+    }
+
+    async fn load(tx: &mut Tx, auth: &Auth, id: ActivityId) -> AppResult<Activity> {
+        let row = activities::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
+        if !super::sees_account_on(&mut tx.conn(), auth, row.data.account_id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(row)
+    }
+
+    fn version(row: &Activity) -> i64 {
+        row.version
+    }
+
+    fn is_deleted(row: &Activity) -> bool {
+        row.deleted_at.is_some()
+    }
+
+    fn input(row: &Activity) -> ActivityInput {
+        row.data.to_input()
+    }
+
+    fn may_trash(auth: &Auth, row: &Activity) -> AppResult<()> {
+        may_change(auth, row)
+    }
+
+    async fn mark_deleted(
+        tx: &mut Tx,
+        auth: &Auth,
+        id: ActivityId,
+        deleted: bool,
+    ) -> AppResult<()> {
+        let ws = auth.user.workspace_id;
+        Ok(activities::set_deleted(&mut tx.conn(), ws, id, deleted).await?)
+    }
+
+    async fn save(
+        tx: &mut Tx,
+        auth: &Auth,
+        before: Activity,
+        input: ActivityInput,
+    ) -> AppResult<Activity> {
+        may_change(auth, &before)?;
+        let (ws, id) = (auth.user.workspace_id, before.id);
+        let data = validated(tx, auth, &input).await?;
+        activities::update(&mut tx.conn(), ws, id, before.version, &data).await?;
+        let changes = diff(Some(&before.data), Some(&data), &[]);
+        if changes.as_object().is_some_and(|m| !m.is_empty()) {
+            record(tx, auth, id, Action::Update, changes).await?;
+        }
+        Ok(activities::get(&mut tx.conn(), ws, id).await?)
+    }
 }
 
 async fn record(

@@ -3,6 +3,7 @@
 use crate::{
     actor::Auth,
     error::{AppError, AppResult},
+    record::{self, Record},
     require,
 };
 use serde_json::{Map, Value};
@@ -125,63 +126,88 @@ pub async fn update(
     version: i64,
     input: ContactInput,
 ) -> AppResult<Contact> {
-    require(auth.user.role.can_write_records())?;
-    let ws = auth.user.workspace_id;
-    get(store, auth, id).await?;
-    let mut tx = store.begin().await?;
-    let before = contacts::get(&mut tx.conn(), ws, id).await?;
-    if before.deleted_at.is_some() {
-        return Err(AppError::NotFound);
-    }
-    if before.version != version {
-        return Err(AppError::Conflict {
-            current_version: before.version,
-        });
-    }
-    let data = validated(&mut tx, auth, &input).await?;
-    contacts::update(&mut tx.conn(), ws, id, version, &before.data, &data).await?;
-    let changes = diff(Some(&before.data), Some(&data), &[]);
-    if changes.as_object().is_some_and(|m| !m.is_empty()) {
-        record(&mut tx, auth, id, Action::Update, changes).await?;
-    }
-    let contact = contacts::get(&mut tx.conn(), ws, id).await?;
-    tx.commit().await?;
-    Ok(contact)
+    record::update::<Contacts>(store, auth, id, version, input).await
 }
 
+/// A partial update: the fields in `patch` replace the stored ones; `version` is required.
 pub async fn patch(
     store: &Store,
     auth: &Auth,
     id: ContactId,
     patch: Map<String, Value>,
 ) -> AppResult<Contact> {
-    let current = get(store, auth, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(AppError::NotFound);
-    }
-    let (version, input) = super::merge_patch(&current.data.to_input(), patch)?;
-    update(store, auth, id, version, input).await
+    record::patch::<Contacts>(store, auth, id, patch).await
 }
 
+/// Moves the record to the trash (`deleted`) or back.
 pub async fn set_deleted(
     store: &Store,
     auth: &Auth,
     id: ContactId,
     deleted: bool,
 ) -> AppResult<()> {
-    let ws = auth.user.workspace_id;
-    get(store, auth, id).await?;
-    let mut tx = store.begin().await?;
-    require(auth.user.role.can_delete_records())?;
-    contacts::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
-    let action = if deleted {
-        Action::Delete
-    } else {
-        Action::Restore
-    };
-    record(&mut tx, auth, id, action, serde_json::json!({})).await?;
-    tx.commit().await?;
-    Ok(())
+    record::set_deleted::<Contacts>(store, auth, id, deleted).await
+}
+
+/// Contacts as editable records.
+pub(crate) struct Contacts;
+
+impl Record for Contacts {
+    type Id = ContactId;
+    type Row = Contact;
+    type Input = ContactInput;
+    const ENTITY: &'static str = "contact";
+    const TOPIC: &'static str = "contacts";
+
+    fn uuid(id: ContactId) -> uuid::Uuid {
+        id.0
+    }
+
+    async fn load(tx: &mut Tx, auth: &Auth, id: ContactId) -> AppResult<Contact> {
+        let row = contacts::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
+        if !super::sees_account_on(&mut tx.conn(), auth, row.data.account_id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(row)
+    }
+
+    fn version(row: &Contact) -> i64 {
+        row.version
+    }
+
+    fn is_deleted(row: &Contact) -> bool {
+        row.deleted_at.is_some()
+    }
+
+    fn input(row: &Contact) -> ContactInput {
+        row.data.to_input()
+    }
+
+    fn may_trash(auth: &Auth, _: &Contact) -> AppResult<()> {
+        require(auth.user.role.can_delete_records())
+    }
+
+    async fn mark_deleted(tx: &mut Tx, auth: &Auth, id: ContactId, deleted: bool) -> AppResult<()> {
+        let ws = auth.user.workspace_id;
+        Ok(contacts::set_deleted(&mut tx.conn(), ws, id, deleted).await?)
+    }
+
+    async fn save(
+        tx: &mut Tx,
+        auth: &Auth,
+        before: Contact,
+        input: ContactInput,
+    ) -> AppResult<Contact> {
+        require(auth.user.role.can_write_records())?;
+        let (ws, id) = (auth.user.workspace_id, before.id);
+        let data = validated(tx, auth, &input).await?;
+        contacts::update(&mut tx.conn(), ws, id, before.version, &before.data, &data).await?;
+        let changes = diff(Some(&before.data), Some(&data), &[]);
+        if changes.as_object().is_some_and(|m| !m.is_empty()) {
+            record(tx, auth, id, Action::Update, changes).await?;
+        }
+        Ok(contacts::get(&mut tx.conn(), ws, id).await?)
+    }
 }
 
 async fn record(

@@ -231,6 +231,24 @@ pub(crate) async fn ensure_sees_account(
     }
 }
 
+/// Whether the caller sees records filed under `account` ([`ensure_sees_account`] on a
+/// connection the caller holds).
+pub(crate) async fn sees_account_on(
+    c: &mut tandem_store::Conn<'_>,
+    auth: &Auth,
+    account: Option<tandem_domain::AccountId>,
+) -> Result<bool, AppError> {
+    let Some(account) = account else {
+        return Ok(true);
+    };
+    let seen = seen_on(c, auth).await?;
+    if seen.0.is_none() {
+        return Ok(true);
+    }
+    let a = tandem_store::accounts::get(c, auth.user.workspace_id, account).await?;
+    Ok(seen.sees(&[a.data.owner_id]))
+}
+
 /// The records a write refers to, as the writer sees them: a record that is deleted,
 /// of another workspace or not visible to the writer is `None`, so that the write
 /// refuses it with the same field error as an unknown id and reveals nothing (a field

@@ -1,7 +1,8 @@
 //! One mechanism for changing editable records: update with a version check, partial
-//! update (JSON merge patch) and bulk change, each on one transaction handle. A feature
-//! says how to load its record for a write and how to save a new input; the rules for
-//! versions, the trash and atomic bulk changes live here, once.
+//! update (JSON merge patch), bulk change, trash and restore, each on one transaction
+//! handle. A feature says how to load its record, who may change or trash it and how to
+//! save a new input; the rules for versions, the trash and atomic bulk changes live
+//! here, once.
 
 use crate::{
     actor::Auth,
@@ -11,7 +12,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 use std::future::Future;
 use tandem_domain::Invalid;
-use tandem_store::{Store, Tx};
+use tandem_store::{Store, Tx, audit::Action};
 
 /// An editable kind of record (accounts, deals …).
 pub(crate) trait Record {
@@ -21,8 +22,14 @@ pub(crate) trait Record {
     /// What a client sends to change it.
     type Input: Serialize + DeserializeOwned + Send;
 
-    /// The record for a write in `tx`: 404 when it is of another workspace, in the trash
-    /// or not visible to the caller, so that nothing is revealed.
+    /// Its name in the audit trail ("deal") and the topic its changes are announced on.
+    const ENTITY: &'static str;
+    const TOPIC: &'static str;
+
+    fn uuid(id: Self::Id) -> uuid::Uuid;
+
+    /// The record in `tx`, also from the trash: 404 when it is of another workspace or
+    /// not visible to the caller, so that nothing is revealed.
     fn load(
         tx: &mut Tx,
         auth: &Auth,
@@ -30,6 +37,19 @@ pub(crate) trait Record {
     ) -> impl Future<Output = AppResult<Self::Row>> + Send;
 
     fn version(row: &Self::Row) -> i64;
+
+    fn is_deleted(row: &Self::Row) -> bool;
+
+    /// 403 unless the caller may move this record to the trash and back.
+    fn may_trash(auth: &Auth, row: &Self::Row) -> AppResult<()>;
+
+    /// Moves the record to the trash or back in the store.
+    fn mark_deleted(
+        tx: &mut Tx,
+        auth: &Auth,
+        id: Self::Id,
+        deleted: bool,
+    ) -> impl Future<Output = AppResult<()>> + Send;
 
     /// The input that would store the record as it is.
     fn input(row: &Self::Row) -> Self::Input;
@@ -41,6 +61,39 @@ pub(crate) trait Record {
         before: Self::Row,
         input: Self::Input,
     ) -> impl Future<Output = AppResult<Self::Row>> + Send;
+}
+
+/// The record for a change: as [`Record::load`], and 404 in the trash.
+async fn load_live<R: Record>(tx: &mut Tx, auth: &Auth, id: R::Id) -> AppResult<R::Row> {
+    let row = R::load(tx, auth, id).await?;
+    if R::is_deleted(&row) {
+        return Err(AppError::NotFound);
+    }
+    Ok(row)
+}
+
+/// Moves a record to the trash (`deleted`) or back, audited and announced. A record
+/// the caller cannot see is 404 before any 403.
+pub(crate) async fn set_deleted<R: Record>(
+    store: &Store,
+    auth: &Auth,
+    id: R::Id,
+    deleted: bool,
+) -> AppResult<()> {
+    let mut tx = store.begin().await?;
+    let row = R::load(&mut tx, auth, id).await?;
+    R::may_trash(auth, &row)?;
+    R::mark_deleted(&mut tx, auth, id, deleted).await?;
+    let action = if deleted {
+        Action::Delete
+    } else {
+        Action::Restore
+    };
+    let uuid = R::uuid(id);
+    let diff = serde_json::json!({});
+    crate::record_change(&mut tx, auth, R::ENTITY, R::TOPIC, uuid, action, diff).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// 409 with the stored version unless the client read `version`.
@@ -75,7 +128,7 @@ pub(crate) async fn update_in<R: Record>(
     version: i64,
     input: R::Input,
 ) -> AppResult<R::Row> {
-    let before = R::load(tx, auth, id).await?;
+    let before = load_live::<R>(tx, auth, id).await?;
     check_version::<R>(&before, version)?;
     R::save(tx, auth, before, input).await
 }
@@ -90,7 +143,7 @@ pub(crate) async fn change<R: Record>(
     change: impl FnOnce(&mut R::Input) + Send,
 ) -> AppResult<R::Row> {
     let mut tx = store.begin().await?;
-    let before = R::load(&mut tx, auth, id).await?;
+    let before = load_live::<R>(&mut tx, auth, id).await?;
     check_version::<R>(&before, version)?;
     let mut input = R::input(&before);
     change(&mut input);
@@ -108,7 +161,7 @@ pub(crate) async fn patch<R: Record>(
     patch: Map<String, Value>,
 ) -> AppResult<R::Row> {
     let mut tx = store.begin().await?;
-    let before = R::load(&mut tx, auth, id).await?;
+    let before = load_live::<R>(&mut tx, auth, id).await?;
     let (version, input) = crate::merge_patch(&R::input(&before), patch)?;
     check_version::<R>(&before, version)?;
     let saved = R::save(&mut tx, auth, before, input).await?;
@@ -130,7 +183,7 @@ pub(crate) async fn bulk<R: Record>(
     }
     let mut tx = store.begin().await?;
     for &id in ids {
-        let before = R::load(&mut tx, auth, id).await?;
+        let before = load_live::<R>(&mut tx, auth, id).await?;
         let mut input = R::input(&before);
         change(&mut input);
         R::save(&mut tx, auth, before, input).await?;

@@ -4,6 +4,7 @@
 use crate::{
     actor::Auth,
     error::{AppError, AppResult},
+    record::{self, Record},
     require,
 };
 use serde_json::{Map, Value};
@@ -114,48 +115,6 @@ async fn insert(tx: &mut Tx, auth: &Auth, data: &TaskData) -> AppResult<TaskId> 
     Ok(id)
 }
 
-pub async fn update(
-    store: &Store,
-    auth: &Auth,
-    id: TaskId,
-    version: i64,
-    input: TaskInput,
-) -> AppResult<Task> {
-    require(auth.user.role.can_write_records())?;
-    let ws = auth.user.workspace_id;
-    get(store, auth, id).await?;
-    let mut tx = store.begin().await?;
-    let before = live(&mut tx, auth, id).await?;
-    if before.version != version {
-        return Err(AppError::Conflict {
-            current_version: before.version,
-        });
-    }
-    let data = validated(&mut tx, auth, &input).await?;
-    tasks::update(&mut tx.conn(), ws, id, version, &data).await?;
-    let changes = diff(Some(&before.data), Some(&data), &[]);
-    if changes.as_object().is_some_and(|m| !m.is_empty()) {
-        record(&mut tx, auth, id, Action::Update, changes).await?;
-    }
-    let task = tasks::get(&mut tx.conn(), ws, id).await?;
-    tx.commit().await?;
-    Ok(task)
-}
-
-pub async fn patch(
-    store: &Store,
-    auth: &Auth,
-    id: TaskId,
-    patch: Map<String, Value>,
-) -> AppResult<Task> {
-    let current = get(store, auth, id).await?;
-    if current.deleted_at.is_some() {
-        return Err(AppError::NotFound);
-    }
-    let (version, input) = super::merge_patch(&current.data.to_input(), patch)?;
-    update(store, auth, id, version, input).await
-}
-
 async fn live(tx: &mut Tx, auth: &Auth, id: TaskId) -> AppResult<Task> {
     let task = tasks::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
     if task.deleted_at.is_some() {
@@ -228,20 +187,88 @@ pub async fn reopen(store: &Store, auth: &Auth, id: TaskId, version: i64) -> App
     Ok(())
 }
 
+pub async fn update(
+    store: &Store,
+    auth: &Auth,
+    id: TaskId,
+    version: i64,
+    input: TaskInput,
+) -> AppResult<Task> {
+    record::update::<Tasks>(store, auth, id, version, input).await
+}
+
+/// A partial update: the fields in `patch` replace the stored ones; `version` is required.
+pub async fn patch(
+    store: &Store,
+    auth: &Auth,
+    id: TaskId,
+    patch: Map<String, Value>,
+) -> AppResult<Task> {
+    record::patch::<Tasks>(store, auth, id, patch).await
+}
+
+/// Moves the record to the trash (`deleted`) or back.
 pub async fn set_deleted(store: &Store, auth: &Auth, id: TaskId, deleted: bool) -> AppResult<()> {
-    require(auth.user.role.can_write_records())?;
-    let ws = auth.user.workspace_id;
-    get(store, auth, id).await?;
-    let mut tx = store.begin().await?;
-    tasks::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
-    let action = if deleted {
-        Action::Delete
-    } else {
-        Action::Restore
-    };
-    record(&mut tx, auth, id, action, serde_json::json!({})).await?;
-    tx.commit().await?;
-    Ok(())
+    record::set_deleted::<Tasks>(store, auth, id, deleted).await
+}
+
+/// Tasks as editable records.
+pub(crate) struct Tasks;
+
+impl Record for Tasks {
+    type Id = TaskId;
+    type Row = Task;
+    type Input = TaskInput;
+    const ENTITY: &'static str = "task";
+    const TOPIC: &'static str = "tasks";
+
+    fn uuid(id: TaskId) -> uuid::Uuid {
+        id.0
+    }
+
+    async fn load(tx: &mut Tx, auth: &Auth, id: TaskId) -> AppResult<Task> {
+        let row = tasks::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
+        if !super::seen_on(&mut tx.conn(), auth)
+            .await?
+            .sees(&[row.data.assignee_id])
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(row)
+    }
+
+    fn version(row: &Task) -> i64 {
+        row.version
+    }
+
+    fn is_deleted(row: &Task) -> bool {
+        row.deleted_at.is_some()
+    }
+
+    fn input(row: &Task) -> TaskInput {
+        row.data.to_input()
+    }
+
+    fn may_trash(auth: &Auth, _: &Task) -> AppResult<()> {
+        require(auth.user.role.can_write_records())
+    }
+
+    async fn mark_deleted(tx: &mut Tx, auth: &Auth, id: TaskId, deleted: bool) -> AppResult<()> {
+        let ws = auth.user.workspace_id;
+        Ok(tasks::set_deleted(&mut tx.conn(), ws, id, deleted).await?)
+    }
+
+    async fn save(tx: &mut Tx, auth: &Auth, before: Task, input: TaskInput) -> AppResult<Task> {
+        require(auth.user.role.can_write_records())?;
+        let (ws, id) = (auth.user.workspace_id, before.id);
+        let data = validated(tx, auth, &input).await?;
+        tasks::update(&mut tx.conn(), ws, id, before.version, &data).await?;
+        let changes = diff(Some(&before.data), Some(&data), &[]);
+        if changes.as_object().is_some_and(|m| !m.is_empty()) {
+            record(tx, auth, id, Action::Update, changes).await?;
+        }
+        Ok(tasks::get(&mut tx.conn(), ws, id).await?)
+    }
 }
 
 async fn record(

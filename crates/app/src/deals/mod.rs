@@ -223,12 +223,17 @@ impl Record for Deals {
     type Id = DealId;
     type Row = Deal;
     type Input = DealInput;
+    const ENTITY: &'static str = "deal";
+    const TOPIC: &'static str = "deals";
+
+    fn uuid(id: DealId) -> uuid::Uuid {
+        id.0
+    }
 
     async fn load(tx: &mut Tx, auth: &Auth, id: DealId) -> AppResult<Deal> {
         let deal = deals::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
         let seen = super::seen_on(&mut tx.conn(), auth).await?;
-        let people = [deal.data.owner_id, deal.data.inside_partner_id];
-        if deal.deleted_at.is_some() || !seen.sees(&people) {
+        if !seen.sees(&[deal.data.owner_id, deal.data.inside_partner_id]) {
             return Err(AppError::NotFound);
         }
         Ok(deal)
@@ -236,6 +241,19 @@ impl Record for Deals {
 
     fn version(row: &Deal) -> i64 {
         row.version
+    }
+
+    fn is_deleted(row: &Deal) -> bool {
+        row.deleted_at.is_some()
+    }
+
+    fn may_trash(auth: &Auth, _: &Deal) -> AppResult<()> {
+        require(auth.user.role.can_delete_records())
+    }
+
+    async fn mark_deleted(tx: &mut Tx, auth: &Auth, id: DealId, deleted: bool) -> AppResult<()> {
+        let ws = auth.user.workspace_id;
+        Ok(deals::set_deleted(&mut tx.conn(), ws, id, deleted).await?)
     }
 
     fn input(row: &Deal) -> DealInput {
@@ -317,27 +335,11 @@ pub async fn change(
 }
 
 pub async fn delete(store: &Store, auth: &Auth, id: DealId) -> AppResult<()> {
-    set_deleted(store, auth, id, true).await
+    record::set_deleted::<Deals>(store, auth, id, true).await
 }
 
 pub async fn restore(store: &Store, auth: &Auth, id: DealId) -> AppResult<()> {
-    set_deleted(store, auth, id, false).await
-}
-
-async fn set_deleted(store: &Store, auth: &Auth, id: DealId, deleted: bool) -> AppResult<()> {
-    let ws = auth.user.workspace_id;
-    get(store, auth, id).await?;
-    let mut tx = store.begin().await?;
-    require(auth.user.role.can_delete_records())?;
-    deals::set_deleted(&mut tx.conn(), ws, id, deleted).await?;
-    let action = if deleted {
-        Action::Delete
-    } else {
-        Action::Restore
-    };
-    record(&mut tx, auth, id, action, serde_json::json!({})).await?;
-    tx.commit().await?;
-    Ok(())
+    record::set_deleted::<Deals>(store, auth, id, false).await
 }
 
 async fn record(

@@ -1,7 +1,7 @@
 //! Absences: entered by the person or their manager, seen by all, the kind kept private.
 
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backend_test, backends};
+use tandem_testkit::{TestServer, backend_test};
 
 backend_test! {
     async fn absences_are_entered_checked_and_shown_with_the_kind_kept_private(db) {
@@ -110,10 +110,9 @@ backend_test! {
     }
 }
 
-#[tokio::test]
-async fn absences_through_the_api() {
-    use serde_json::json;
-    for db in backends() {
+backend_test! {
+    async fn absences_through_the_api(db) {
+        use serde_json::json;
         let server = TestServer::start(&db).await;
         let (api, klaus) = server.api(Role::Inside).await;
         let (colleague_api, colleague) = server.api(Role::Field).await;

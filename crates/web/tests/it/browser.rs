@@ -1,7 +1,7 @@
 use serde_json::json;
 use std::time::Duration;
 use tandem_domain::Role;
-use tandem_testkit::{Browser, TestServer, backends};
+use tandem_testkit::{Browser, TestServer, backend_test, backends};
 
 #[tokio::test]
 async fn a_user_signs_in_and_creates_an_account_in_chromium() {
@@ -110,10 +110,9 @@ async fn a_user_signs_in_and_creates_an_account_in_chromium() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn a_rep_creates_a_deal_and_moves_it_on_in_chromium() {
-    // On every backend: the whole flow in the real browser.
-    for db in backends() {
+backend_test! {
+    async fn a_rep_creates_a_deal_and_moves_it_on_in_chromium(db) {
+        // On every backend: the whole flow in the real browser.
         let server = TestServer::start(&db).await;
         let rep = server.user(Role::Field).await;
         let api = server.api_for(&rep).await;

@@ -1,7 +1,7 @@
 //! The business calendar settings page (Verwaltung → Geschäftszeiten).
 
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backend_test, backends};
+use tandem_testkit::{TestServer, backend_test};
 
 backend_test! {
     async fn admins_set_business_hours_land_and_closure_days(db) {
@@ -94,10 +94,9 @@ backend_test! {
     }
 }
 
-#[tokio::test]
-async fn the_business_calendar_through_the_api() {
-    use serde_json::json;
-    for db in backends() {
+backend_test! {
+    async fn the_business_calendar_through_the_api(db) {
+        use serde_json::json;
         let server = TestServer::start(&db).await;
         let (api, _) = server.api(Role::Admin).await;
         let stored = api.get("/api/v1/business-calendar").await;

@@ -9,7 +9,7 @@ use tandem_domain::{
     metrics::{Period, PeriodKind},
     time::Clock,
 };
-use tandem_testkit::{ApiClient, TestServer, backend_test, backends};
+use tandem_testkit::{ApiClient, TestServer, backend_test};
 
 async fn deal(api: &ApiClient, body: Value) -> String {
     let r = api.post("/api/v1/deals", body).await;
@@ -467,14 +467,13 @@ async fn all_figures(api: &ApiClient, scopes: &[String], period: &str) -> Vec<(S
     out
 }
 
-/// The nightly job records the current periods up to the day; a board then counts
-/// only the day's events on top. That gives the same figures as counting the whole
-/// period — also for a customer won again today, who is new only once.
-#[tokio::test]
-async fn a_board_counts_the_same_from_the_nights_record_plus_today_as_from_scratch() {
-    use crate::interventions::closed_deals_at;
-    use tandem_domain::time::{DAY_MS, HOUR_MS};
-    for db in backends() {
+backend_test! {
+    /// The nightly job records the current periods up to the day; a board then counts
+    /// only the day's events on top. That gives the same figures as counting the whole
+    /// period — also for a customer won again today, who is new only once.
+    async fn a_board_counts_the_same_from_the_nights_record_plus_today_as_from_scratch(db) {
+        use crate::interventions::closed_deals_at;
+        use tandem_domain::time::{DAY_MS, HOUR_MS};
         // Thursday of week 45, 10:00.
         let thursday = W45.plus_ms(3 * DAY_MS + HOUR_MS);
         let clock = Clock::manual(thursday);

@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use tandem_domain::Role;
-use tandem_testkit::{ApiClient, TestServer, backend_test, backends};
+use tandem_testkit::{ApiClient, TestServer, backend_test};
 
 async fn upload(
     api: &ApiClient,
@@ -517,9 +517,8 @@ backend_test! {
     }
 }
 
-#[tokio::test]
-async fn the_import_pages_walk_through_without_javascript() {
-    for db in backends() {
+backend_test! {
+    async fn the_import_pages_walk_through_without_javascript(db) {
         let server = TestServer::start(&db).await;
         let user = server.user(Role::Manager).await;
         let web = server.web(&user).await;

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use tandem_domain::Role;
-use tandem_testkit::{TestServer, backend_test, backends};
+use tandem_testkit::{TestServer, backend_test};
 
 backend_test! {
     async fn the_catalogue_is_kept_by_managers_and_checked_by_field(db) {
@@ -181,10 +181,9 @@ backend_test! {
     }
 }
 
-#[tokio::test]
-async fn running_numbers_are_gapless_and_unique_under_concurrency() {
-    use tandem_store::sequences::next;
-    for db in backends() {
+backend_test! {
+    async fn running_numbers_are_gapless_and_unique_under_concurrency(db) {
+        use tandem_store::sequences::next;
         let server = TestServer::start(&db).await;
         let ws = server.workspace;
         // Twenty writers at once: each gets its own number, none is skipped.

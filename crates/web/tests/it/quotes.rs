@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{ApiClient, TestServer, backend_test, backends, pdf_text};
+use tandem_testkit::{ApiClient, TestServer, backend_test, pdf_text};
 
 /// Monday 23 November 2026, 09:00 in Berlin, plus `days`.
 fn monday(days: i64, h: i64) -> Instant {
@@ -727,9 +727,8 @@ backend_test! {
     }
 }
 
-#[tokio::test]
-async fn english_and_long_quotes_read_right_on_paper() {
-    for db in backends() {
+backend_test! {
+    async fn english_and_long_quotes_read_right_on_paper(db) {
         let server = TestServer::start(&db).await;
         let (rep, _) = server.api(Role::Inside).await;
         let account = rep

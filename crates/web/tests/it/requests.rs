@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use tandem_domain::{Instant, Role, time::Clock};
-use tandem_testkit::{ApiClient, MailSink, TestServer, backend_test, backends};
+use tandem_testkit::{ApiClient, MailSink, TestServer, backend_test};
 
 /// Monday 23 November 2026 at `h:m` in Berlin (UTC+1), plus `days`.
 fn berlin(days: i64, h: i64, m: i64) -> Instant {
@@ -35,14 +35,13 @@ fn kinds(notifications: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn dieters_quote_moves_to_the_deputy_when_klaus_falls_sick() {
-    assert_eq!(
-        berlin(0, 9, 0).to_rfc3339(),
-        "2026-11-23T08:00:00.000Z",
-        "the test's Monday"
-    );
-    for db in backends() {
+backend_test! {
+    async fn dieters_quote_moves_to_the_deputy_when_klaus_falls_sick(db) {
+        assert_eq!(
+            berlin(0, 9, 0).to_rfc3339(),
+            "2026-11-23T08:00:00.000Z",
+            "the test's Monday"
+        );
         let clock = Clock::manual(berlin(0, 9, 0));
         let server = TestServer::start_at(&db, clock.clone()).await;
         let mail = MailSink::start();
@@ -336,9 +335,8 @@ async fn dieters_quote_moves_to_the_deputy_when_klaus_falls_sick() {
     }
 }
 
-#[tokio::test]
-async fn of_two_colleagues_claiming_from_the_queue_exactly_one_wins() {
-    for db in backends() {
+backend_test! {
+    async fn of_two_colleagues_claiming_from_the_queue_exactly_one_wins(db) {
         let server = TestServer::start(&db).await;
         let (rep, _) = server.api(Role::Field).await;
         let anna = server.user(Role::Inside).await;
