@@ -213,6 +213,8 @@ pub struct TestServer {
     handle: tokio::task::JoinHandle<anyhow::Result<()>>,
     /// The server's clock (manual with `start_at`).
     pub clock: Clock,
+    /// How many users were made with a made-up name (each gets another one).
+    named: std::sync::atomic::AtomicUsize,
 }
 
 /// The first-run setup code of every test server.
@@ -220,6 +222,9 @@ pub const SETUP_CODE: &str = "24680-13579";
 
 pub struct TestUser {
     pub id: UserId,
+    /// The user's name, different for every user of a server (so that a check for one
+    /// rep cannot pass on another's name).
+    pub name: String,
     pub email: String,
     pub password: String,
     pub workspace: WorkspaceId,
@@ -279,6 +284,7 @@ impl TestServer {
             shutdown,
             handle,
             clock,
+            named: Default::default(),
         }
     }
 
@@ -346,8 +352,30 @@ impl TestServer {
 
     /// A new user of the test workspace in the named team (created on first use).
     pub async fn user_in_team(&self, role: Role, team: &str) -> TestUser {
-        self.person(role, team, &format!("Test {}", role.as_str()))
-            .await
+        self.person(role, team, &self.made_up_name(role)).await
+    }
+
+    /// A name no other user of this server has: a first name and the role's word.
+    fn made_up_name(&self, role: Role) -> String {
+        const FIRST: [&str; 12] = [
+            "Anna", "Bernd", "Clara", "David", "Eva", "Felix", "Greta", "Hannes", "Ines", "Jonas",
+            "Katrin", "Lukas",
+        ];
+        let n = self
+            .named
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let role_word = match role {
+            Role::Admin => "Verwaltung",
+            Role::Manager => "Leitung",
+            Role::Field => "Außendienst",
+            Role::Inside => "Innendienst",
+            Role::Marketing => "Marketing",
+            Role::ReadOnly => "Lesezugang",
+        };
+        match n / FIRST.len() {
+            0 => format!("{} {role_word}", FIRST[n % FIRST.len()]),
+            round => format!("{} {role_word} {}", FIRST[n % FIRST.len()], round + 1),
+        }
     }
 
     /// A named person of the test workspace in a team (created on first use).
@@ -375,7 +403,7 @@ impl TestServer {
     }
 
     pub async fn user_in(&self, workspace: WorkspaceId, role: Role) -> TestUser {
-        self.new_user(workspace, role, None, &format!("Test {}", role.as_str()))
+        self.new_user(workspace, role, None, &self.made_up_name(role))
             .await
     }
 
@@ -409,6 +437,7 @@ impl TestServer {
         .expect("create user");
         TestUser {
             id,
+            name: name.to_string(),
             email,
             password,
             workspace,

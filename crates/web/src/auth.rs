@@ -20,7 +20,7 @@ use tandem_domain::{Locale, auth::constant_time_eq, time::DAY_MS};
 const SESSION_COOKIE_MAX_AGE_S: i64 = 30 * DAY_MS / 1000;
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// The largest upload (an import file with its form), checked again by each route.
-const MAX_UPLOAD_BYTES: usize = crate::api::imports::UPLOAD_BODY_LIMIT;
+const MAX_UPLOAD_BYTES: usize = crate::UPLOAD_BODY_LIMIT;
 
 pub use tandem_app::{Auth, SessionInfo};
 

@@ -18,6 +18,9 @@ use tandem_store::Store;
 use tokio_util::sync::CancellationToken;
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The body limit of uploads (an import file and its form): the largest file and a
+/// little room.
+pub const UPLOAD_BODY_LIMIT: usize = tandem_app::imports::MAX_FILE_BYTES + 64 * 1024;
 
 pub struct WebConfig {
     /// Behind TLS: `__Host-` cookies with the Secure flag.

@@ -258,13 +258,10 @@ async fn undo(
     Ok(Json(svc::undo(&state.store, &auth, id).await?.into()))
 }
 
-/// The body limit of uploads: the largest file and a little room.
-pub const UPLOAD_BODY_LIMIT: usize = svc::MAX_FILE_BYTES + 64 * 1024;
-
 pub fn router() -> OpenApiRouter<AppState> {
-    let uploads = OpenApiRouter::new()
-        .routes(routes!(upload, list))
-        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT));
+    let uploads = OpenApiRouter::new().routes(routes!(upload, list)).layer(
+        axum::extract::DefaultBodyLimit::max(crate::UPLOAD_BODY_LIMIT),
+    );
     OpenApiRouter::new()
         .merge(uploads)
         .routes(routes!(get))

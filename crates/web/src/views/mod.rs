@@ -240,7 +240,7 @@ pub fn router() -> Router<AppState> {
             get(imports::index)
                 .post(imports::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::imports::UPLOAD_BODY_LIMIT,
+                    crate::UPLOAD_BODY_LIMIT,
                 )),
         )
         .route("/imports/{id}", get(imports::show).post(imports::save))

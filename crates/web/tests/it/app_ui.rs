@@ -146,7 +146,7 @@ backend_test! {
             )
             .await;
         colleague.wait_for(".toast").await;
-        assert!(colleague.text(".toast").await.contains("Test field"));
+        assert!(colleague.text(".toast").await.contains(&rep.name));
         colleague.screenshot(&format!("board-live-{db}")).await;
 
         // The keyboard: Shift + → moves the focused card one stage on.

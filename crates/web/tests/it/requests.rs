@@ -94,7 +94,7 @@ backend_test! {
             .await;
         assert_eq!(r.status, 201, "{db}: {}", r.body);
         let id = r.body["id"].as_str().unwrap().to_string();
-        assert_eq!(r.body["assignee_name"], "Test inside", "{db}");
+        assert_eq!(r.body["assignee_name"], klaus.name.as_str(), "{db}");
         assert_eq!(r.body["assignee_id"], klaus.id.to_string(), "{db}");
         assert_eq!(r.body["due_at"], berlin(1, 16, 0).to_rfc3339(), "{db}");
         assert_eq!(r.body["status"], "open", "{db}");
@@ -137,7 +137,7 @@ backend_test! {
             .clone();
         assert_eq!(last["kind"], "reassigned", "{db}: {}", timeline.body);
         assert_eq!(last["data"]["reason"], "absence", "{db}");
-        assert_eq!(last["data"]["to"], "Test inside", "{db}");
+        assert_eq!(last["data"]["to"], petra.name.as_str(), "{db}: to the deputy");
         assert!(
             kinds(&d.get("/api/v1/notifications").await.body)
                 .contains(&"request_reassigned".into()),
@@ -847,7 +847,7 @@ backend_test! {
         let form = web.get("/requests/new").await;
         assert_eq!(form.status, 200, "{db}");
         assert!(
-            form.text.contains("Test inside (Ihr Tandem)"),
+            form.text.contains(&format!("{} (Ihr Tandem)", inside.name)),
             "{db}: where it goes"
         );
         let types = form.select_all_attr("#r-type option", "value");
@@ -880,7 +880,7 @@ backend_test! {
         assert!(
             made.select_text(".request-state")
                 .unwrap()
-                .contains("Test inside"),
+                .contains(&inside.name),
             "{db}"
         );
         // The requester corrects the description; an empty one is refused at the field.

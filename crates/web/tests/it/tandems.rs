@@ -25,7 +25,7 @@ backend_test! {
             )
             .await;
         assert_eq!(created.status, 201, "{db}: {}", created.body);
-        assert_eq!(created.body["inside_name"], "Test inside", "{db}");
+        assert_eq!(created.body["inside_name"], klaus.name.as_str(), "{db}");
         let id = created.body["id"].as_str().unwrap().to_string();
 
         // Wrong people: named at the field, nothing stored.
@@ -106,7 +106,7 @@ backend_test! {
         assert!(
             page.select_text("ul.tandems li")
                 .unwrap()
-                .contains("Test inside"),
+                .contains(&klaus.name),
             "{db}"
         );
         let invalid = web
@@ -157,7 +157,7 @@ backend_test! {
         let web = server.web(&dieter).await;
         let card = web.get("/").await.select_text("#h-tandem + ul").unwrap();
         assert!(
-            card.contains("Partner: Test inside") && !card.contains("abwesend"),
+            card.contains(&format!("Partner: {}", klaus.name)) && !card.contains("abwesend"),
             "{db}: {card}"
         );
         let today = tandem_domain::format::local_date(tandem_domain::Instant::now()).to_string();
@@ -170,7 +170,7 @@ backend_test! {
         assert_eq!(sick.status, 201, "{db}: {}", sick.body);
         let card = web.get("/").await.select_text("#h-tandem + ul").unwrap();
         assert!(
-            card.contains("Heute abwesend – vertreten von Test inside"),
+            card.contains(&format!("Heute abwesend – vertreten von {}", petra.name)),
             "{db}: {card}"
         );
         server.stop().await;
