@@ -195,7 +195,34 @@ struct Applied {
     version: i64,
 }
 
+/// Whether a migration is still to be applied (also when none ever was).
+async fn pending(store: &Store) -> StoreResult<bool> {
+    let mut c = store.read().await?;
+    let applied: Vec<Applied> = match c
+        .conn()
+        .all(
+            &Query::select()
+                .column("version")
+                .from("schema_migrations")
+                .to_owned(),
+        )
+        .await
+    {
+        Ok(applied) => applied,
+        // No table of migrations yet: a new database.
+        Err(_) => return Ok(true),
+    };
+    Ok(MIGRATIONS
+        .iter()
+        .any(|m| !applied.iter().any(|a| a.version == m.version)))
+}
+
 pub(crate) async fn run(store: &Store) -> StoreResult<()> {
+    // An up-to-date database needs no write lock: a second instance or `tandem backup`
+    // opening the database of a busy server then never waits for the writer.
+    if !pending(store).await? {
+        return Ok(());
+    }
     let mut tx = store.begin().await?;
     // Serialise concurrent starts of several instances on PostgreSQL.
     if store.backend() == crate::Backend::Postgres {

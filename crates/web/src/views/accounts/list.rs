@@ -1,0 +1,367 @@
+//! The account list: filters, columns, CSV export, bulk changes, the trash.
+
+use super::*;
+
+// ----- the list -----
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    pub(super) q: Option<String>,
+    pub(super) lifecycle: Option<String>,
+    pub(super) owner: Option<String>,
+    pub(super) tag: Option<String>,
+    pub(super) sort: Option<String>,
+    pub(super) cursor: Option<String>,
+    pub(super) notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/index.html")]
+pub(super) struct IndexPage {
+    pub(super) tr: Tr,
+    pub(super) layout: Layout,
+    pub(super) table: Table,
+    pub(super) views: crate::views::table::SavedViews,
+    pub(super) keep: Vec<(String, String)>,
+    pub(super) export_url: String,
+    pub(super) bulk_owners: Options,
+    pub(super) back: String,
+    pub(super) q: String,
+    pub(super) tag: String,
+    pub(super) lifecycles: Options,
+    pub(super) owners: Options,
+    pub(super) sorts: Options,
+    pub(super) next_url: String,
+    pub(super) first_url: String,
+    pub(super) paged: bool,
+    /// A filter besides the search is set (keeps the filters open on phones).
+    pub(super) filtered: bool,
+    pub(super) can_write: bool,
+    pub(super) trash: bool,
+    pub(super) custom_filters: Vec<crate::views::custom::FilterInput>,
+}
+
+pub(super) fn lifecycle_options(tr: Tr, selected: Option<Lifecycle>) -> Options {
+    Lifecycle::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.as_str().to_string(),
+                tr.t(&format!("lifecycle-{}", l.as_str())),
+                Some(*l) == selected,
+            )
+        })
+        .collect()
+}
+
+pub(super) fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
+    users
+        .iter()
+        .map(|u| (u.id.to_string(), u.name.clone(), Some(u.id) == selected))
+        .collect()
+}
+
+use crate::views::table::{Cell, ColumnDef, Table};
+
+/// The columns the account list can show.
+pub const COLUMNS: [ColumnDef; 13] = [
+    ColumnDef::new("name", "field-name", false, true),
+    ColumnDef::new("city", "field-city", false, true),
+    ColumnDef::new("lifecycle", "field-lifecycle", false, true),
+    ColumnDef::new("owner", "field-owner", false, true),
+    ColumnDef::new("updated", "field-updated", false, true),
+    ColumnDef::new("industry", "field-industry", false, false),
+    ColumnDef::new("postal_code", "field-postal-code", false, false),
+    ColumnDef::new("country", "field-country", false, false),
+    ColumnDef::new("employees", "field-employees", true, false),
+    ColumnDef::new("phone", "field-phone", false, false),
+    ColumnDef::new("email", "field-email", false, false),
+    ColumnDef::new("website", "field-website", false, false),
+    ColumnDef::new("tags", "field-tags", false, false),
+];
+
+pub(super) fn cell(a: &Account, key: &str, tr: Tr) -> Cell {
+    let d = &a.data;
+    let opt = |v: &Option<String>| Cell::text(v.clone().unwrap_or_default());
+    match key {
+        "name" => {
+            let mut c = Cell::link(&d.name, format!("/accounts/{}", a.id));
+            let sub = [d.legal_form.clone().unwrap_or_default(), d.tags.join(", ")]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            if !sub.is_empty() {
+                c = c.with_sub(sub, "");
+            }
+            c.with_csv(&d.name)
+        }
+        "city" => opt(&d.city),
+        "lifecycle" => Cell::badge(
+            tr.t(&format!("lifecycle-{}", d.lifecycle.as_str())),
+            d.lifecycle.as_str(),
+        ),
+        "owner" => Cell::text(a.owner_name.clone().unwrap_or_default()),
+        "updated" => Cell::text(tr.instant(&a.updated_at)).with_class("muted"),
+        "industry" => opt(&d.industry),
+        "postal_code" => opt(&d.postal_code),
+        "country" => Cell::text(&d.country),
+        "employees" => Cell::text(
+            d.employees
+                .map(|n| tandem_domain::format::integer(n, tr.locale))
+                .unwrap_or_default(),
+        )
+        .with_csv(d.employees.map(|n| n.to_string()).unwrap_or_default()),
+        "phone" => opt(&d.phone),
+        "email" => opt(&d.email),
+        "website" => opt(&d.website),
+        "tags" => Cell::text(d.tags.join(", ")),
+        _ => Cell::default(),
+    }
+}
+
+pub(super) fn account_table(tr: Tr, chosen: &[&ColumnDef], accounts: &[Account]) -> Table {
+    Table::new(
+        tr,
+        &COLUMNS,
+        chosen,
+        accounts,
+        |a| a.id.to_string(),
+        |a, key| cell(a, key, tr),
+    )
+}
+
+pub(super) struct Parsed {
+    pub(super) filter: Filter,
+    pub(super) sort: Sort,
+    pub(super) custom: crate::views::custom::ListFilters,
+}
+
+pub(super) async fn parse_list(
+    state: &AppState,
+    auth: &Auth,
+    p: &ListParams,
+    raw: Option<&str>,
+    trash: bool,
+) -> AppResult<Parsed> {
+    let custom = crate::views::custom::list_filters(state, auth, Entity::Account, raw).await?;
+    Ok(Parsed {
+        filter: Filter {
+            q: p.q.clone(),
+            lifecycle: p.lifecycle.as_deref().and_then(Lifecycle::parse),
+            owner_id: p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok()),
+            tag: p.tag.clone().filter(|t| !t.is_empty()),
+            deleted: trash,
+            seen: Default::default(),
+            custom: custom.filters.clone(),
+        },
+        sort: p.sort.as_deref().and_then(Sort::parse).unwrap_or_default(),
+        custom,
+    })
+}
+
+pub(super) async fn list_page(
+    state: &AppState,
+    auth: &Auth,
+    p: ListParams,
+    raw: Option<String>,
+    trash: bool,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let Parsed {
+        filter,
+        sort,
+        custom,
+    } = parse_list(state, auth, &p, raw.as_deref(), trash).await?;
+    let (lifecycle, owner) = (filter.lifecycle, filter.owner_id);
+    let query = ListQuery {
+        filter,
+        sort,
+        limit: PAGE_SIZE,
+        cursor: p.cursor.clone(),
+    };
+    let page = match svc::list(&state.store, auth, &query).await {
+        // A stale or edited cursor: start again from the first page.
+        Err(AppError::Invalid(_)) => {
+            svc::list(
+                &state.store,
+                auth,
+                &ListQuery {
+                    cursor: None,
+                    ..query
+                },
+            )
+            .await?
+        }
+        other => other?,
+    };
+    let users = user_svc::list(&state.store, auth).await?;
+    let base = if trash {
+        "/accounts/trash"
+    } else {
+        "/accounts"
+    };
+    let q = p.q.clone().unwrap_or_default();
+    let tag = p.tag.clone().unwrap_or_default();
+    let lc = lifecycle.map_or("", |l| l.as_str());
+    let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
+    let chosen = crate::views::table::chosen(&COLUMNS, raw.as_deref());
+    let cols = crate::views::table::cols_value(&COLUMNS, &chosen);
+    let common = [
+        ("q", q.as_str()),
+        ("lifecycle", lc),
+        ("owner", owner_s.as_str()),
+        ("tag", tag.as_str()),
+        ("sort", sort.as_str()),
+    ];
+    let mut common: Vec<(&str, &str)> = common.to_vec();
+    common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let links = crate::views::table::list_links(
+        base,
+        "/accounts/export.csv",
+        &common,
+        &cols,
+        page.next.as_ref(),
+        trash,
+    );
+    let title = tr.t(if trash {
+        "trash-title"
+    } else {
+        "accounts-title"
+    });
+    let can_write = auth.user.role.can_write_records();
+    let mut table = account_table(tr, &chosen, &page.items);
+    table.selectable = can_write && !trash;
+    table.live = "accounts";
+    let page = IndexPage {
+        layout: Layout::new(auth, "accounts", title).with_notice(p.notice.as_deref()),
+        table,
+        views: crate::views::table::saved_views(
+            state,
+            auth,
+            "accounts",
+            "/accounts",
+            raw.as_deref(),
+        )
+        .await?,
+        keep: links.keep,
+        export_url: links.export,
+        bulk_owners: owner_options(&users, None),
+        back: links.first.clone(),
+        q: q.clone(),
+        tag: tag.clone(),
+        lifecycles: lifecycle_options(tr, lifecycle),
+        owners: owner_options(&users, owner),
+        sorts: crate::views::sort_options(tr, sort),
+        next_url: links.next,
+        first_url: links.first,
+        paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
+        filtered: !custom.pairs.is_empty()
+            || lifecycle.is_some()
+            || owner.is_some()
+            || !tag.is_empty()
+            || sort != Sort::default(),
+        can_write,
+        trash,
+        custom_filters: crate::views::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
+        tr,
+    };
+    Ok(render(page))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportParams {
+    #[serde(flatten)]
+    pub(super) list: ListParams,
+    pub(super) trash: Option<String>,
+}
+
+/// The list as CSV: every account the filters match, in the chosen columns.
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ExportParams>,
+    RawQuery(raw): RawQuery,
+    uri: axum::http::Uri,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let Parsed { filter, sort, .. } =
+        parse_list(&state, &auth, &p.list, raw.as_deref(), p.trash.is_some()).await?;
+    let accounts = crate::views::table::all_pages(|cursor| {
+        let query = ListQuery {
+            filter: filter.clone(),
+            sort,
+            limit: 200,
+            cursor,
+        };
+        let (store, auth) = (&state.store, &auth);
+        async move { svc::list(store, auth, &query).await }
+    })
+    .await?;
+    let chosen = crate::views::table::chosen(&COLUMNS, raw.as_deref());
+    account_table(tr, &chosen, &accounts).download(tr, &tr.t("accounts-title"), &uri)
+}
+
+/// The list's bulk actions: give the chosen accounts to another owner, or tag them.
+pub async fn bulk(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let (mut ids, mut action, mut owner, mut tag, mut back) = (
+        vec![],
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    );
+    for (k, v) in form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "ids" => ids.push(v.into_owned()),
+            "action" => action = v.into_owned(),
+            "owner" => owner = v.into_owned(),
+            "tag" => tag = v.into_owned(),
+            "back" => back = v.into_owned(),
+            _ => {}
+        }
+    }
+    let parsed: Vec<AccountId> = ids.iter().filter_map(|i| i.parse().ok()).collect();
+    if parsed.len() != ids.len() {
+        return Err(AppError::NotFound.into());
+    }
+    let change = match action.as_str() {
+        "tag" if !tag.trim().is_empty() => svc::Bulk::AddTag(tag),
+        "tag" => return Err(Invalid::one("tag", "required").into()),
+        _ => svc::Bulk::Owner(
+            owner
+                .parse::<UserId>()
+                .map_err(|_| Invalid::one("owner_id", "required"))?,
+        ),
+    };
+    svc::bulk(&state.store, &auth, &parsed, &change).await?;
+    let back = if back.starts_with("/accounts") && !back.contains("//") {
+        back
+    } else {
+        "/accounts".into()
+    };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Ok(see_other(&format!("{back}{sep}notice=bulk-done")))
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    list_page(&state, &auth, p, raw, false).await
+}
+
+pub async fn trash(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    list_page(&state, &auth, p, raw, true).await
+}

@@ -1,0 +1,126 @@
+//! One contact: details, activities, history, and the confirmation that the data is current.
+
+use super::*;
+
+// ----- the contact page -----
+
+#[derive(Template)]
+#[template(path = "contacts/show.html")]
+pub(super) struct ShowPage {
+    pub(super) tr: Tr,
+    pub(super) layout: Layout,
+    pub(super) id: String,
+    pub(super) c: ContactData,
+    pub(super) name: String,
+    pub(super) salutation: String,
+    pub(super) account_id: String,
+    pub(super) account: String,
+    pub(super) consent_on: String,
+    pub(super) verified_on: String,
+    pub(super) stale: bool,
+    pub(super) stale_hint: String,
+    pub(super) history: Vec<HistoryItem>,
+    pub(super) deleted: bool,
+    /// Where a merged record went: `(href, name)`, empty otherwise.
+    pub(super) merged_into: (String, String),
+    pub(super) can_write: bool,
+    pub(super) can_delete: bool,
+    pub(super) activities: Vec<crate::views::activities::Row>,
+    pub(super) kinds: Options,
+    pub(super) log_account: String,
+    pub(super) log_contact: String,
+    pub(super) log_deal: String,
+    pub(super) log_return: String,
+    /// Custom fields with a value: `(label, value)`.
+    pub(super) custom: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    pub(super) notice: Option<String>,
+    pub(super) account: Option<String>,
+}
+
+pub(super) fn salutation_label(tr: Tr, s: Salutation) -> String {
+    tr.t(&format!("salutation-{}", s.as_str()))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Id(id): Id<ContactId>,
+    Query(n): Query<NoticeParam>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let contact = svc::get(&state.store, &auth, id).await?;
+    let history = svc::history(&state.store, &auth, id).await?;
+    let names = crate::views::history::referenced_names(&state, &auth, &history).await;
+    let days = svc::stale_days(&state.store, &auth).await?;
+    let date = |d: Option<jiff::civil::Date>| {
+        d.map(|d| tandem_domain::format::date(d, tr.locale))
+            .unwrap_or_default()
+    };
+    let account_name = contact.account_name.clone().unwrap_or_default();
+    let account_id = contact
+        .data
+        .account_id
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let activities = crate::views::activities::timeline(
+        &state,
+        &auth,
+        tandem_store::activities::Filter {
+            contact_id: Some(id),
+            ..Default::default()
+        },
+        tr,
+    )
+    .await?;
+    Ok(render(ShowPage {
+        activities,
+        kinds: crate::views::activities::kind_options(tr, "call"),
+        log_account: account_id.clone(),
+        log_contact: id.to_string(),
+        log_deal: String::new(),
+        log_return: format!("/contacts/{id}"),
+        layout: Layout::new(&auth, "contacts", contact.data.display_name())
+            .with_notice(n.notice.as_deref()),
+        id: contact.id.to_string(),
+        name: contact.data.display_name(),
+        salutation: match contact.data.salutation {
+            Salutation::None => String::new(),
+            s => salutation_label(tr, s),
+        },
+        account: account_name.clone(),
+        consent_on: date(contact.data.consent_on),
+        verified_on: date(contact.data.verified_on),
+        stale: contact
+            .data
+            .is_stale(tandem_domain::format::local_date(state.store.now()), days),
+        stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
+        history: history_items(history, tr, &names, |field, value| match field {
+            "account_id" if value == account_id => Some(account_name.clone()),
+            "salutation" => Salutation::parse(value).map(|s| salutation_label(tr, s)),
+            _ => None,
+        }),
+        account_id: account_id.clone(),
+        custom: crate::views::custom::facts(
+            &crate::views::custom::fields(&state, &auth, Entity::Contact).await?,
+            &contact.data.custom,
+            tr,
+            auth.user.locale,
+        ),
+        deleted: contact.deleted_at.is_some(),
+        merged_into: match contact.merged_into {
+            Some(target) => match svc::get(&state.store, &auth, target).await {
+                Ok(t) => (format!("/contacts/{target}"), t.data.display_name()),
+                Err(_) => Default::default(),
+            },
+            None => Default::default(),
+        },
+        can_write: auth.user.role.can_write_records(),
+        can_delete: auth.user.role.can_delete_records(),
+        c: contact.data,
+        tr,
+    }))
+}
