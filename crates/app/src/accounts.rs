@@ -185,10 +185,7 @@ impl Record for Accounts {
         let (ws, id) = (auth.user.workspace_id, before.id);
         let data = validated(tx, auth, &input).await?;
         accounts::update(&mut tx.conn(), ws, id, before.version, &before.data, &data).await?;
-        let changes = diff(Some(&before.data), Some(&data), &[]);
-        if changes.as_object().is_some_and(|m| !m.is_empty()) {
-            record(tx, auth, id, Action::Update, changes).await?;
-        }
+        record::record_update::<Accounts, _>(tx, auth, id, &before.data, &data).await?;
         Ok(accounts::get(&mut tx.conn(), ws, id).await?)
     }
 }

@@ -131,7 +131,7 @@ pub async fn update(
     version: i64,
     input: ActivityInput,
 ) -> AppResult<Activity> {
-    record::update::<Activitys>(store, auth, id, version, input).await
+    record::update::<Activities>(store, auth, id, version, input).await
 }
 
 /// A partial update: the fields in `patch` replace the stored ones; `version` is required.
@@ -141,7 +141,7 @@ pub async fn patch(
     id: ActivityId,
     patch: Map<String, Value>,
 ) -> AppResult<Activity> {
-    record::patch::<Activitys>(store, auth, id, patch).await
+    record::patch::<Activities>(store, auth, id, patch).await
 }
 
 /// Moves the record to the trash (`deleted`) or back.
@@ -151,13 +151,13 @@ pub async fn set_deleted(
     id: ActivityId,
     deleted: bool,
 ) -> AppResult<()> {
-    record::set_deleted::<Activitys>(store, auth, id, deleted).await
+    record::set_deleted::<Activities>(store, auth, id, deleted).await
 }
 
-/// Activitys as editable records.
-pub(crate) struct Activitys;
+/// Activities as editable records.
+pub(crate) struct Activities;
 
-impl Record for Activitys {
+impl Record for Activities {
     type Id = ActivityId;
     type Row = Activity;
     type Input = ActivityInput;
@@ -212,10 +212,7 @@ impl Record for Activitys {
         let (ws, id) = (auth.user.workspace_id, before.id);
         let data = validated(tx, auth, &input).await?;
         activities::update(&mut tx.conn(), ws, id, before.version, &data).await?;
-        let changes = diff(Some(&before.data), Some(&data), &[]);
-        if changes.as_object().is_some_and(|m| !m.is_empty()) {
-            record(tx, auth, id, Action::Update, changes).await?;
-        }
+        record::record_update::<Activities, _>(tx, auth, id, &before.data, &data).await?;
         Ok(activities::get(&mut tx.conn(), ws, id).await?)
     }
 }

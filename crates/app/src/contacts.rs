@@ -202,10 +202,7 @@ impl Record for Contacts {
         let (ws, id) = (auth.user.workspace_id, before.id);
         let data = validated(tx, auth, &input).await?;
         contacts::update(&mut tx.conn(), ws, id, before.version, &before.data, &data).await?;
-        let changes = diff(Some(&before.data), Some(&data), &[]);
-        if changes.as_object().is_some_and(|m| !m.is_empty()) {
-            record(tx, auth, id, Action::Update, changes).await?;
-        }
+        record::record_update::<Contacts, _>(tx, auth, id, &before.data, &data).await?;
         Ok(contacts::get(&mut tx.conn(), ws, id).await?)
     }
 }

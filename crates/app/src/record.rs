@@ -96,6 +96,23 @@ pub(crate) async fn set_deleted<R: Record>(
     Ok(())
 }
 
+/// Audits and announces the change of a record from `before` to `after` (nothing when
+/// no field changed).
+pub(crate) async fn record_update<R: Record, D: Serialize>(
+    tx: &mut Tx,
+    auth: &Auth,
+    id: R::Id,
+    before: &D,
+    after: &D,
+) -> AppResult<()> {
+    let changes = tandem_domain::audit::diff(Some(before), Some(after), &[]);
+    if changes.as_object().is_none_or(|m| m.is_empty()) {
+        return Ok(());
+    }
+    let uuid = R::uuid(id);
+    crate::record_change(tx, auth, R::ENTITY, R::TOPIC, uuid, Action::Update, changes).await
+}
+
 /// 409 with the stored version unless the client read `version`.
 fn check_version<R: Record>(row: &R::Row, version: i64) -> AppResult<()> {
     let current_version = R::version(row);

@@ -263,10 +263,7 @@ impl Record for Tasks {
         let (ws, id) = (auth.user.workspace_id, before.id);
         let data = validated(tx, auth, &input).await?;
         tasks::update(&mut tx.conn(), ws, id, before.version, &data).await?;
-        let changes = diff(Some(&before.data), Some(&data), &[]);
-        if changes.as_object().is_some_and(|m| !m.is_empty()) {
-            record(tx, auth, id, Action::Update, changes).await?;
-        }
+        record::record_update::<Tasks, _>(tx, auth, id, &before.data, &data).await?;
         Ok(tasks::get(&mut tx.conn(), ws, id).await?)
     }
 }

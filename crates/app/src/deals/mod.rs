@@ -265,10 +265,7 @@ impl Record for Deals {
         let (ws, id) = (auth.user.workspace_id, before.id);
         let data = validated(tx, auth, input, Some(&before)).await?;
         deals::update(&mut tx.conn(), ws, &before, &data, Some(auth.user.id)).await?;
-        let changes = diff(Some(&before.data), Some(&data), &[]);
-        if changes.as_object().is_some_and(|m| !m.is_empty()) {
-            record(tx, auth, id, Action::Update, changes).await?;
-        }
+        record::record_update::<Deals, _>(tx, auth, id, &before.data, &data).await?;
         Ok(deals::get(&mut tx.conn(), ws, id).await?)
     }
 }

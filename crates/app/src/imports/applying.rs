@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the rows -----
-
 /// One batch's work: the names looked up, the journal it writes.
 pub(super) struct Context<'a> {
     pub(super) auth: &'a Auth,

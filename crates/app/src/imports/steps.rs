@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the steps -----
-
 pub(super) async fn load(store: &Store, auth: &Auth, id: ImportId) -> AppResult<(Import, Table)> {
     let mut c = store.read().await?;
     let ws = auth.user.workspace_id;

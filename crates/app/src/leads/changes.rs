@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- changes -----
-
 /// Checks the ids a lead names: its campaign and its owner.
 pub(super) async fn checked(tx: &mut Tx, auth: &Auth, input: &LeadInput) -> AppResult<LeadData> {
     let ws = auth.user.workspace_id;

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the handoff -----
-
 /// The field reps in turn order for round robin: whoever got a lead longest ago (or
 /// never) first, then by name.
 pub(super) async fn reps_in_turn(tx: &mut Tx, auth: &Auth) -> AppResult<Vec<users::User>> {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the manager's comparison -----
-
 /// The outcome figures the team comparison puts side by side.
 pub const COMPARED: [Metric; 8] = [
     Metric::WonRevenue,

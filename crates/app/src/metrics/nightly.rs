@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the nightly figures -----
-
 /// How many finished periods of each kind are kept recorded: enough for the trends,
 /// the averages and the longest rule.
 pub(super) fn recorded(kind: PeriodKind) -> usize {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the discount approval -----
-
 /// Who approves a discount of `needed` for `owner`: a manager of the owner's team whose
 /// own limit covers it, else any manager, else an admin (never the owner).
 pub(super) async fn approver(

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- orders -----
-
 pub async fn orders(
     store: &Store,
     auth: &Auth,

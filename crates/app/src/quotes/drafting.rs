@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- writing -----
-
 /// The products the lines name, as the catalogue offers them to this account: at the
 /// price of its customer group's price list where there is one.
 pub(super) async fn catalogue(

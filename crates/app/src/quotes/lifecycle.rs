@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- sending, acceptance and expiry -----
-
 /// Sends the quote: only within the guardrail or an approval. Freezes the revision and
 /// completes the quote request it answers (its requester is told).
 pub async fn send(

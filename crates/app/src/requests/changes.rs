@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- changes -----
-
 pub(super) async fn event(
     tx: &mut Tx,
     ws: WorkspaceId,

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- figures -----
-
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Figure {
     /// What the row is about: a type, a team or a tandem, by name.

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- periodic work -----
-
 /// One round of the handoff job at `now`: hands on the requests of people whose
 /// absence has begun, then reminds and escalates along the SLA clocks. Each step is a
 /// conditional write, so several instances running it at once take every step once.

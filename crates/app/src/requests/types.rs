@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- request types -----
-
 /// The workspace's request types; the defaults (in the caller's language) are made
 /// the first time anyone looks.
 pub async fn types(store: &Store, auth: &Auth) -> AppResult<Vec<StoredType>> {

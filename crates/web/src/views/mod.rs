@@ -420,6 +420,19 @@ impl FormErrors {
 }
 
 /// After a successful POST: see the result (303, so a reload does not post again).
+/// Back to the list page the user came from (`back`, a path of this site under `list`;
+/// anything else leads to `list`), with a notice.
+pub fn back_to_list(back: &str, list: &str, notice: &str) -> Response {
+    let back = session::safe_next(Some(back));
+    let back = if back.starts_with(list) {
+        back
+    } else {
+        list.to_string()
+    };
+    let sep = if back.contains('?') { '&' } else { '?' };
+    see_other(&format!("{back}{sep}notice={notice}"))
+}
+
 pub fn see_other(to: &str) -> Response {
     // A target that is no valid header value (a line break …) goes home, not to a 500.
     if HeaderValue::from_str(to).is_err() {

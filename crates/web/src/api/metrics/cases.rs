@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- cases -----
-
 #[derive(Serialize, ToSchema)]
 pub struct FigureOfPeriod {
     pub period: String,

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the forecast -----
-
 /// One person's (or the scope's) forecast line. Amounts in minor units (cents).
 #[derive(Serialize, ToSchema)]
 pub struct ForecastLineOut {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- goals -----
-
 #[derive(Serialize, ToSchema)]
 pub struct KeyResultOut {
     pub title: String,

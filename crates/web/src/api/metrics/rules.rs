@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- rules -----
-
 #[derive(Serialize, ToSchema)]
 pub struct RuleOut {
     pub id: uuid::Uuid,

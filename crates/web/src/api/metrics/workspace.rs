@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- workspace settings -----
-
 #[derive(Serialize, ToSchema)]
 pub struct WorkspaceSettingsOut {
     pub name: String,

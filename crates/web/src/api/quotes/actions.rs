@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- what happens to a quote -----
-
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Action {

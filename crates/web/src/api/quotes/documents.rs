@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- timeline and PDF -----
-
 /// An entry of the quote's timeline.
 #[derive(Serialize, ToSchema)]
 pub struct EventOut {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- settings -----
-
 #[derive(Serialize, ToSchema)]
 pub struct QuoteSettingsOut {
     pub quote_pattern: String,

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- figures -----
-
 #[derive(Serialize, ToSchema)]
 #[schema(as = RequestFigure)]
 pub struct FigureOut {

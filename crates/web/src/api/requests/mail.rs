@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- mail settings -----
-
 /// The workspace's SMTP relay (the password is never shown).
 #[derive(Serialize, ToSchema)]
 pub struct MailSettingsOut {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- notifications -----
-
 #[derive(Serialize, ToSchema)]
 pub struct NotificationOut {
     pub id: uuid::Uuid,

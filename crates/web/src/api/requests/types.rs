@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- request types -----
-
 /// A kind of request with its service level in business hours.
 #[derive(Serialize, ToSchema)]
 pub struct RequestTypeOut {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the list -----
-
 #[derive(Deserialize, Default)]
 pub struct ListParams {
     pub(super) q: Option<String>,
@@ -339,13 +337,7 @@ pub async fn bulk(
         ),
     };
     svc::bulk(&state.store, &auth, &parsed, &change).await?;
-    let back = if back.starts_with("/accounts") && !back.contains("//") {
-        back
-    } else {
-        "/accounts".into()
-    };
-    let sep = if back.contains('?') { '&' } else { '?' };
-    Ok(see_other(&format!("{back}{sep}notice=bulk-done")))
+    Ok(crate::views::back_to_list(&back, "/accounts", "bulk-done"))
 }
 
 pub async fn index(

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the account page -----
-
 /// One field on the detail page.
 pub struct Fact {
     pub label: String,

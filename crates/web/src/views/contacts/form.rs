@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the form -----
-
 /// The form as typed: every value a string, so that a wrong one can be shown again.
 #[derive(Deserialize, Default, Clone)]
 pub struct ContactForm {

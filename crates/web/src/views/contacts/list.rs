@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the list -----
-
 /// A row of a contact list, formatted for display.
 pub struct Row {
     pub id: String,

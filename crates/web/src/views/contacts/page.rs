@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the contact page -----
-
 #[derive(Template)]
 #[template(path = "contacts/show.html")]
 pub(super) struct ShowPage {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- vcards -----
-
 /// The contacts as vCards, for phones and mail programs.
 pub(super) fn vcards(contacts: &[Contact], filename: &str) -> Response {
     use axum::{http::header, response::IntoResponse};

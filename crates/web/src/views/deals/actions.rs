@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- changes from the deal page -----
-
 #[derive(Deserialize)]
 pub struct MoveForm {
     #[serde(default)]

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the list -----
-
 pub(super) fn status_label(tr: Tr, s: DealStatus) -> String {
     tr.t(&format!("deal-status-{}", s.as_str()))
 }
@@ -468,13 +466,7 @@ pub async fn bulk(
         .parse::<UserId>()
         .map_err(|_| Invalid::one("owner_id", "required"))?;
     svc::reassign(&state.store, &auth, &ids, owner).await?;
-    let back = if f.back.starts_with("/deals") && !f.back.contains("//") {
-        f.back
-    } else {
-        "/deals".into()
-    };
-    let sep = if back.contains('?') { '&' } else { '?' };
-    Ok(see_other(&format!("{back}{sep}notice=bulk-done")))
+    Ok(crate::views::back_to_list(&f.back, "/deals", "bulk-done"))
 }
 
 pub async fn index(

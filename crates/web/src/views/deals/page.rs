@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the deal page -----
-
 pub struct Fact {
     pub label: String,
     pub value: String,

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- changes from the lead page -----
-
 /// A refused action: the lead page again with the messages, in the right box.
 /// A refused decision: the page again with the reason, and what was typed kept.
 pub(super) async fn refused_decision(

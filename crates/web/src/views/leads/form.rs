@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the public web form -----
-
 /// The plain HTML a company pastes into its website: no script, the honeypot hidden
 /// by an inline style, the consent checkbox with the form's own sentence.
 pub fn embed_html(f: &LeadForm, locale: Locale) -> String {

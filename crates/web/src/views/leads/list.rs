@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the list -----
-
 pub struct Row {
     pub href: String,
     pub name: String,

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- a new quote -----
-
 #[derive(Deserialize, Default)]
 pub struct NewForm {
     #[serde(default)]

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- list -----
-
 pub struct Row {
     pub href: String,
     pub number: String,

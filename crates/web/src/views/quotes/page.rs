@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the quote page -----
-
 pub struct LineView {
     pub position: usize,
     pub sku: String,

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- administration: quote settings, letterhead, logo -----
-
 #[derive(Template)]
 #[template(path = "admin/quotes.html")]
 pub(super) struct SettingsPage {

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- request types (admins) -----
-
 pub struct TypeLine {
     pub id: String,
     pub version: i64,

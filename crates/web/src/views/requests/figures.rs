@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- figures -----
-
 pub struct FigureLine {
     pub name: String,
     pub done: String,

@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- the form -----
-
 #[derive(Deserialize, Default)]
 pub struct RequestForm {
     #[serde(default)]

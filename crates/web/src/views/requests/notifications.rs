@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- notifications -----
-
 pub struct NoticeLine {
     pub id: String,
     pub at: String,

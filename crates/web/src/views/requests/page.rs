@@ -2,8 +2,6 @@
 
 use super::*;
 
-// ----- one request -----
-
 pub struct Entry {
     pub at: String,
     pub who: String,
