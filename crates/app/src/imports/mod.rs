@@ -43,7 +43,12 @@ pub fn may_import(auth: &Auth, kind: Kind) -> bool {
 }
 
 mod applying;
+mod records;
+mod running;
 mod steps;
+mod undoing;
 
 pub use applying::*;
+use running::*;
 pub use steps::*;
+pub use undoing::*;
