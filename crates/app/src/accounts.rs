@@ -21,6 +21,7 @@ use tandem_store::{
 
 pub const MAX_LIMIT: u64 = 200;
 
+#[derive(Clone)]
 pub struct ListQuery {
     pub filter: Filter,
     pub sort: Sort,

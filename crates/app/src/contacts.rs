@@ -19,6 +19,7 @@ use tandem_store::{
     workspaces,
 };
 
+#[derive(Clone)]
 pub struct ListQuery {
     pub filter: Filter,
     /// Only contacts whose data is stale by the workspace's rule.

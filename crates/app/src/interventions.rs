@@ -280,6 +280,8 @@ pub struct CaseView {
     pub metric: Option<tandem_domain::metrics::Metric>,
     pub subject_name: String,
     pub goal_values: Vec<Option<i64>>,
+    /// The line the rule draws ("below 20 %"), for the chart of the figures.
+    pub threshold: Option<i64>,
 }
 
 async fn view(
@@ -332,6 +334,10 @@ async fn view(
             .or(deleted_name)
             .unwrap_or_default(),
         metric: rule.map(|r| r.data.metric),
+        threshold: rule.and_then(|r| match r.data.condition {
+            tandem_domain::metrics::Condition::Below { threshold, .. } => Some(threshold),
+            _ => None,
+        }),
         subject_name: subject_name(people, teams, &case.subject),
         goal_values,
         case,

@@ -25,6 +25,7 @@ use tandem_store::{
     users,
 };
 
+#[derive(Clone)]
 pub struct ListQuery {
     pub filter: Filter,
     pub sort: Sort,
@@ -361,6 +362,9 @@ pub struct BoardData {
     pub pipelines: Vec<Pipeline>,
     pub pipeline: Pipeline,
     pub board: deals::Board,
+    /// For the filters: the workspace's users and teams.
+    pub users: Vec<users::User>,
+    pub teams: Vec<users::Team>,
 }
 
 /// Cards per stage column; the column's sums count every deal.
@@ -379,12 +383,13 @@ pub async fn board(store: &Store, auth: &Auth, q: &BoardQuery) -> AppResult<Boar
     }
     .ok_or(AppError::NotFound)?
     .clone();
+    let all_users = users::list(&mut c.conn(), ws).await?;
+    let teams = users::teams(&mut c.conn(), ws).await?;
     let people = match (q.owner_id, q.team_id) {
         (Some(owner), _) => Some(vec![owner]),
         (None, Some(team)) => Some(
-            users::list(&mut c.conn(), ws)
-                .await?
-                .into_iter()
+            all_users
+                .iter()
                 .filter(|u| u.team_id == Some(team))
                 .map(|u| u.id)
                 .collect(),
@@ -403,6 +408,8 @@ pub async fn board(store: &Store, auth: &Auth, q: &BoardQuery) -> AppResult<Boar
         pipelines,
         pipeline,
         board,
+        users: all_users,
+        teams,
     })
 }
 

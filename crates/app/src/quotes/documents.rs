@@ -340,8 +340,30 @@ pub(super) fn pdf_labels(tr: crate::i18n::Tr) -> tandem_pdf::Labels {
     }
 }
 
+/// What the quote editor offers for a quote to this account.
+pub struct EditorChoices {
+    pub contacts: Vec<(ContactId, String)>,
+    pub deals: Vec<(DealId, String)>,
+    /// Active products, priced for the account.
+    pub catalogue: Vec<products::Product>,
+}
+
+pub async fn editor_choices(
+    store: &Store,
+    auth: &Auth,
+    account: AccountId,
+) -> AppResult<EditorChoices> {
+    let (contacts, deals) = choices(store, auth, account).await?;
+    let catalogue = catalogue_for_editor(store, auth, account).await?;
+    Ok(EditorChoices {
+        contacts,
+        deals,
+        catalogue,
+    })
+}
+
 /// What a quote for this account can name: its contacts and its open deals.
-pub async fn choices(
+async fn choices(
     store: &Store,
     auth: &Auth,
     account: AccountId,
@@ -385,7 +407,7 @@ pub async fn choices(
 
 /// The catalogue's active products for the line editor, priced for this account (its
 /// customer group's price list where there is one).
-pub async fn catalogue_for_editor(
+async fn catalogue_for_editor(
     store: &Store,
     auth: &Auth,
     account: AccountId,

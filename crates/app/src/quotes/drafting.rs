@@ -119,6 +119,52 @@ pub(super) async fn recorded(
     record_change(tx, auth, "quote", "quotes", q.id.0, Action::Update, diff).await
 }
 
+/// A new quote from the browser's form: the account is chosen (`input.account_id`) or
+/// named (`account_name`, found among the visible accounts). Every refusal is a field
+/// error the form can show next to the account: an unknown or ambiguous name, a quote
+/// that exists already for the request (the form then offers it).
+pub async fn create_named(
+    store: &Store,
+    auth: &Auth,
+    account_name: &str,
+    mut input: QuoteInput,
+    now: Instant,
+) -> AppResult<Quote> {
+    use tandem_domain::FieldError;
+    let on_name = |e: AppError| match e {
+        AppError::InUse(invalid) if invalid.0.iter().any(|f| f.code == "quote_exists") => {
+            AppError::Invalid(invalid)
+        }
+        AppError::Invalid(Invalid(errs)) => AppError::Invalid(Invalid(
+            errs.into_iter()
+                .map(|f| match f.field.as_str() {
+                    "account_id" => FieldError::new("account_name", f.code),
+                    _ => f,
+                })
+                .collect(),
+        )),
+        e => e,
+    };
+    if input.account_id.is_none() {
+        let name = account_name.trim();
+        if name.is_empty() {
+            return Err(Invalid::one("account_name", "required").into());
+        }
+        let account = crate::contacts::resolve_account(store, auth, name)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(Invalid(errs)) => AppError::Invalid(Invalid(
+                    errs.into_iter()
+                        .map(|f| FieldError::new("account_name", f.code))
+                        .collect(),
+                )),
+                e => e,
+            })?;
+        input.account_id = Some(account.0);
+    }
+    create(store, auth, &input, now).await.map_err(on_name)
+}
+
 pub async fn create(
     store: &Store,
     auth: &Auth,

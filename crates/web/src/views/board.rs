@@ -11,10 +11,7 @@ use axum::{
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use tandem_app::{
-    deals::{self as svc, BoardQuery},
-    users as user_svc,
-};
+use tandem_app::deals::{self as svc, BoardQuery};
 use tandem_domain::{
     Instant, Locale, PipelineId, TeamId, UserId,
     deal::{days_since, rotting, weighted_total},
@@ -140,25 +137,17 @@ fn money_line(sums: &BTreeMap<String, i64>, locale: Locale) -> String {
         .join(" · ")
 }
 
-pub async fn board(
-    State(state): State<AppState>,
-    CurrentUser(auth): CurrentUser,
-    Query(p): Query<BoardParams>,
-) -> AppResult<Response> {
-    let tr = Tr::new(auth.user.locale);
-    let parse = |s: &Option<String>| s.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
-    let query = BoardQuery {
-        pipeline_id: parse(&p.pipeline).and_then(|s| s.parse::<PipelineId>().ok()),
-        owner_id: parse(&p.owner).and_then(|s| s.parse::<UserId>().ok()),
-        team_id: parse(&p.team).and_then(|s| s.parse::<TeamId>().ok()),
-    };
-    let data = svc::board(&state.store, &auth, &query).await?;
-    let users = user_svc::list(&state.store, &auth).await?;
-    let teams = user_svc::teams(&state.store, &auth).await?;
-    let now = state.store.now();
-    let today = tandem_domain::format::local_date(state.store.now());
+/// The board's columns, one per stage with its sums and first cards, and the sum of
+/// all open amounts per currency.
+fn columns(
+    tr: &Tr,
+    data: &mut svc::BoardData,
+    owner: Option<UserId>,
+    now: Instant,
+    today: jiff::civil::Date,
+) -> (Vec<Column>, BTreeMap<String, i64>) {
     let locale = tr.locale;
-    let mut board = data.board;
+    let board = &mut data.board;
     let mut all: BTreeMap<String, i64> = BTreeMap::new();
     let columns = data
         .pipeline
@@ -185,14 +174,14 @@ pub async fn board(
                 .remove(&stage.id)
                 .unwrap_or_default()
                 .iter()
-                .map(|d| card(d, tr, now, today))
+                .map(|d| card(d, *tr, now, today))
                 .collect();
             let more_url = if (cards.len() as i64) < count {
                 let mut pairs = vec![
                     ("pipeline", data.pipeline.id.to_string()),
                     ("stage", stage.id.to_string()),
                 ];
-                if let Some(o) = query.owner_id {
+                if let Some(o) = owner {
                     pairs.push(("owner", o.to_string()));
                 }
                 format!(
@@ -214,6 +203,26 @@ pub async fn board(
             }
         })
         .collect();
+    (columns, all)
+}
+
+pub async fn board(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Query(p): Query<BoardParams>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let parse = |s: &Option<String>| s.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
+    let query = BoardQuery {
+        pipeline_id: parse(&p.pipeline).and_then(|s| s.parse::<PipelineId>().ok()),
+        owner_id: parse(&p.owner).and_then(|s| s.parse::<UserId>().ok()),
+        team_id: parse(&p.team).and_then(|s| s.parse::<TeamId>().ok()),
+    };
+    let mut data = svc::board(&state.store, &auth, &query).await?;
+    let now = state.store.now();
+    let today = tandem_domain::format::local_date(state.store.now());
+    let locale = tr.locale;
+    let (columns, all) = columns(&tr, &mut data, query.owner_id, now, today);
     let pipeline_id = data.pipeline.id.to_string();
     let mut back_pairs = vec![("pipeline", pipeline_id.as_str())];
     let owner_s = query.owner_id.map(|o| o.to_string()).unwrap_or_default();
@@ -227,7 +236,8 @@ pub async fn board(
             .iter()
             .map(|x| (x.id.to_string(), x.name.clone(), x.id == data.pipeline.id))
             .collect(),
-        owners: users
+        owners: data
+            .users
             .iter()
             .filter(|u| u.active)
             .map(|u| {
@@ -238,7 +248,8 @@ pub async fn board(
                 )
             })
             .collect(),
-        teams: teams
+        teams: data
+            .teams
             .iter()
             .map(|t| {
                 (

@@ -264,9 +264,79 @@ async fn show_page(
     errors: Vec<String>,
 ) -> AppResult<ShowPage> {
     let tr = Tr::new(auth.user.locale);
-    let (i, table) = svc::table(&state.store, auth, id).await?;
+    let svc::ImportPage {
+        import: i,
+        table,
+        preview,
+    } = svc::page(&state.store, auth, id).await?;
     let editable = i.status == Status::Uploaded;
-    let columns = table
+    let columns = columns(&tr, &i, &table);
+    let (preview, spellings, outcome, outcome_title) = match preview {
+        Some(Ok((t, o))) => {
+            let spellings = match &dry {
+                Some(d) => d.company_spellings.clone(),
+                None => o.company_spellings.clone(),
+            };
+            let rows = preview_rows(&tr, &i, &t, &o);
+            match &dry {
+                Some(d) => (rows, spellings, outcome_text(&tr, d), tr.t("import-dry-run-result")),
+                None => (rows, spellings, String::new(), String::new()),
+            }
+        }
+        // An incomplete mapping: the preview waits for it; the message says why.
+        Some(Err(invalid)) => (
+            vec![],
+            vec![],
+            invalid
+                .0
+                .iter()
+                .map(|f| mapping_error(&tr, f))
+                .collect::<Vec<_>>()
+                .join(" "),
+            tr.t("import-mapping-incomplete"),
+        ),
+        None => (vec![], vec![], String::new(), String::new()),
+    };
+    Ok(ShowPage {
+        layout: Layout::new(auth, "", i.file_name.clone()),
+        id: i.id.0.to_string(),
+        version: i.version,
+        kind: kind_label(&tr, i.kind),
+        status: tr.t(&format!("import-status-{}", i.status.as_str())),
+        status_key: i.status.as_str(),
+        editable,
+        running: i.status == Status::Running,
+        done: i.status == Status::Done,
+        columns,
+        mode_options: mode_options(&tr, i.on_duplicate),
+        headers: table.headers.clone(),
+        preview,
+        spellings,
+        outcome,
+        outcome_title,
+        processed: i.processed,
+        total: i.total_rows,
+        result: if matches!(i.status, Status::Done | Status::Undone) {
+            summary(&tr, &i)
+        } else {
+            String::new()
+        },
+        row_errors: i
+            .row_errors
+            .iter()
+            .take(100)
+            .map(|e| row_error_line(&tr, i.kind, e))
+            .collect(),
+        failure: i.failure.clone().unwrap_or_default(),
+        list_href: list_href(i.kind).into(),
+        errors,
+        tr,
+    })
+}
+
+/// One column of the file with its first values and the field it is mapped to.
+fn columns(tr: &Tr, i: &Import, table: &svc::Table) -> Vec<Column> {
+    table
         .headers
         .iter()
         .enumerate()
@@ -300,105 +370,51 @@ async fn show_page(
                 options,
             }
         })
-        .collect();
-    let mut spellings = vec![];
-    let (preview, outcome, outcome_title) = if editable {
-        match svc::preview(&state.store, auth, id, 10).await {
-            Ok((_, t, o)) => {
-                spellings = match &dry {
-                    Some(d) => d.company_spellings.clone(),
-                    None => o.company_spellings.clone(),
-                };
-                let rows = t
-                    .rows
+        .collect()
+}
+
+fn preview_rows(tr: &Tr, i: &Import, t: &svc::Table, o: &svc::Outcome) -> Vec<PreviewRow> {
+    t.rows
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let number = (k + 1) as u64;
+            PreviewRow {
+                number,
+                cells: r.clone(),
+                problems: o
+                    .row_errors
                     .iter()
-                    .enumerate()
-                    .map(|(k, r)| {
-                        let number = (k + 1) as u64;
-                        PreviewRow {
-                            number,
-                            cells: r.clone(),
-                            problems: o
-                                .row_errors
-                                .iter()
-                                .filter(|e| e.row == number)
-                                .map(|e| problem(&tr, i.kind, &e.field, &e.code))
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                        }
-                    })
-                    .collect();
-                match &dry {
-                    Some(d) => (rows, outcome_text(&tr, d), tr.t("import-dry-run-result")),
-                    None => (rows, String::new(), String::new()),
-                }
-            }
-            // An incomplete mapping: the preview waits for it; the message says why.
-            Err(AppError::Invalid(invalid)) => (
-                vec![],
-                invalid
-                    .0
-                    .iter()
-                    .map(|f| mapping_error(&tr, f))
+                    .filter(|e| e.row == number)
+                    .map(|e| problem(tr, i.kind, &e.field, &e.code))
                     .collect::<Vec<_>>()
-                    .join(" "),
-                tr.t("import-mapping-incomplete"),
-            ),
-            Err(e) => return Err(e.into()),
-        }
-    } else {
-        (vec![], String::new(), String::new())
-    };
-    let list_href = match i.kind {
+                    .join("; "),
+            }
+        })
+        .collect()
+}
+
+fn mode_options(tr: &Tr, chosen: OnDuplicate) -> Options {
+    OnDuplicate::ALL
+        .into_iter()
+        .map(|m| {
+            (
+                m.as_str().to_string(),
+                tr.t(&format!("import-duplicates-{}", m.as_str())),
+                m == chosen,
+            )
+        })
+        .collect()
+}
+
+/// Where the imported records are listed.
+fn list_href(kind: Kind) -> &'static str {
+    match kind {
         Kind::Accounts => "/accounts",
         Kind::Contacts => "/contacts",
         Kind::Leads => "/leads",
         Kind::Deals => "/deals",
-    };
-    Ok(ShowPage {
-        layout: Layout::new(auth, "", i.file_name.clone()),
-        id: i.id.0.to_string(),
-        version: i.version,
-        kind: kind_label(&tr, i.kind),
-        status: tr.t(&format!("import-status-{}", i.status.as_str())),
-        status_key: i.status.as_str(),
-        editable,
-        running: i.status == Status::Running,
-        done: i.status == Status::Done,
-        columns,
-        mode_options: OnDuplicate::ALL
-            .into_iter()
-            .map(|m| {
-                (
-                    m.as_str().to_string(),
-                    tr.t(&format!("import-duplicates-{}", m.as_str())),
-                    m == i.on_duplicate,
-                )
-            })
-            .collect(),
-        headers: table.headers.clone(),
-        preview,
-        spellings,
-        outcome,
-        outcome_title,
-        processed: i.processed,
-        total: i.total_rows,
-        result: if matches!(i.status, Status::Done | Status::Undone) {
-            summary(&tr, &i)
-        } else {
-            String::new()
-        },
-        row_errors: i
-            .row_errors
-            .iter()
-            .take(100)
-            .map(|e| row_error_line(&tr, i.kind, e))
-            .collect(),
-        failure: i.failure.clone().unwrap_or_default(),
-        list_href: list_href.into(),
-        errors,
-        tr,
-    })
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -419,6 +419,12 @@ impl FormErrors {
     }
 }
 
+/// The link to a record under `base` (`/deals` and an id give `/deals/{id}`), or
+/// nothing when there is no record.
+pub fn href(base: &str, id: Option<impl std::fmt::Display>) -> String {
+    id.map(|id| format!("{base}/{id}")).unwrap_or_default()
+}
+
 /// After a successful POST: see the result (303, so a reload does not post again).
 /// Back to the list page the user came from (`back`, a path of this site under `list`;
 /// anything else leads to `list`), with a notice.

@@ -391,3 +391,114 @@ pub async fn saved_views(
         query,
     })
 }
+
+/// Everything a record list page shows besides its own filters: the table, the search
+/// box, the sort, saved views, the column chooser, the export and the pager. The
+/// templates reach it as `list` (see `list_tools.html`, `list_table.html`, `pager.html`).
+pub struct RecordList {
+    pub table: Table,
+    pub views: SavedViews,
+    pub q: String,
+    pub sorts: Options,
+    pub keep: Vec<(String, String)>,
+    pub export_url: String,
+    /// The first page with the filters in use: where a bulk change leads back to.
+    pub back: String,
+    pub first_url: String,
+    pub next_url: String,
+    pub paged: bool,
+    pub can_write: bool,
+    pub trash: bool,
+    pub custom_filters: Vec<super::custom::FilterInput>,
+}
+
+/// What a list page asks of [`record_list`].
+pub struct ListSpec<'a> {
+    /// The list's name: its path (`/accounts`), its export and its saved views.
+    pub list: &'static str,
+    pub columns: &'a [ColumnDef],
+    /// The raw query string: the chosen columns and custom filters are read from it.
+    pub raw: Option<&'a str>,
+    pub q: Option<&'a str>,
+    pub sort: tandem_store::Sort,
+    /// The list's own filters in use, as query pairs.
+    pub filters: Vec<(&'a str, &'a str)>,
+    pub custom: &'a super::custom::ListFilters,
+    pub cursor: Option<&'a str>,
+    pub next: Option<&'a tandem_domain::cursor::Cursor>,
+    pub trash: bool,
+    /// Rows get checkboxes for the list's bulk form.
+    pub bulk: bool,
+}
+
+/// The shared parts of a list page; `table` renders the page's rows in the columns chosen.
+pub async fn record_list(
+    state: &AppState,
+    auth: &Auth,
+    tr: Tr,
+    spec: ListSpec<'_>,
+    table: impl FnOnce(&[&ColumnDef]) -> Table,
+) -> AppResult<RecordList> {
+    let base = format!("/{}", spec.list);
+    let path = if spec.trash {
+        format!("{base}/trash")
+    } else {
+        base.clone()
+    };
+    let chosen = chosen(spec.columns, spec.raw);
+    let cols = cols_value(spec.columns, &chosen);
+    let q = spec.q.unwrap_or_default().to_string();
+    let mut filters = vec![("q", q.as_str())];
+    filters.extend(spec.filters.iter().copied());
+    filters.push(("sort", spec.sort.as_str()));
+    filters.extend(
+        spec.custom
+            .pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    let links = list_links(
+        &path,
+        &format!("{base}/export.csv"),
+        &filters,
+        &cols,
+        spec.next,
+        spec.trash,
+    );
+    let can_write = auth.user.role.can_write_records();
+    let mut table = table(&chosen);
+    table.selectable = spec.bulk && can_write && !spec.trash;
+    table.live = spec.list;
+    Ok(RecordList {
+        table,
+        views: saved_views(state, auth, spec.list, &base, spec.raw).await?,
+        sorts: super::sort_options(tr, spec.sort),
+        keep: links.keep,
+        export_url: links.export,
+        back: links.first.clone(),
+        first_url: links.first,
+        next_url: links.next,
+        paged: spec.cursor.is_some_and(|c| !c.is_empty()),
+        can_write,
+        trash: spec.trash,
+        custom_filters: super::custom::filter_inputs(
+            &spec.custom.fields,
+            &spec.custom.pairs,
+            tr,
+        ),
+        q,
+    })
+}
+
+/// Lists from `cursor`; a stale or edited cursor (refused as invalid) starts again
+/// from the first page instead of showing an error.
+pub async fn from_cursor<T, F, Fut>(cursor: Option<String>, list: F) -> AppResult<T>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<T, tandem_app::AppError>>,
+{
+    match list(cursor).await {
+        Err(tandem_app::AppError::Invalid(_)) => Ok(list(None).await?),
+        other => Ok(other?),
+    }
+}

@@ -1,6 +1,7 @@
 //! The account list: filters, columns, CSV export, bulk changes, the trash.
 
 use super::*;
+use crate::views::table::{ListSpec, RecordList, from_cursor, record_list};
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
@@ -18,25 +19,13 @@ pub struct ListParams {
 pub(super) struct IndexPage {
     pub(super) tr: Tr,
     pub(super) layout: Layout,
-    pub(super) table: Table,
-    pub(super) views: crate::views::table::SavedViews,
-    pub(super) keep: Vec<(String, String)>,
-    pub(super) export_url: String,
+    pub(super) list: RecordList,
     pub(super) bulk_owners: Options,
-    pub(super) back: String,
-    pub(super) q: String,
     pub(super) tag: String,
     pub(super) lifecycles: Options,
     pub(super) owners: Options,
-    pub(super) sorts: Options,
-    pub(super) next_url: String,
-    pub(super) first_url: String,
-    pub(super) paged: bool,
     /// A filter besides the search is set (keeps the filters open on phones).
     pub(super) filtered: bool,
-    pub(super) can_write: bool,
-    pub(super) trash: bool,
-    pub(super) custom_filters: Vec<crate::views::custom::FilterInput>,
 }
 
 pub(super) fn lifecycle_options(tr: Tr, selected: Option<Lifecycle>) -> Options {
@@ -176,95 +165,59 @@ pub(super) async fn list_page(
         filter,
         sort,
         limit: PAGE_SIZE,
-        cursor: p.cursor.clone(),
+        cursor: None,
     };
-    let page = match svc::list(&state.store, auth, &query).await {
-        // A stale or edited cursor: start again from the first page.
-        Err(AppError::Invalid(_)) => {
-            svc::list(
-                &state.store,
-                auth,
-                &ListQuery {
-                    cursor: None,
-                    ..query
-                },
-            )
-            .await?
-        }
-        other => other?,
-    };
+    let page = from_cursor(p.cursor.clone(), |cursor| {
+        let query = ListQuery {
+            cursor,
+            ..query.clone()
+        };
+        async move { svc::list(&state.store, auth, &query).await }
+    })
+    .await?;
     let users = user_svc::list(&state.store, auth).await?;
-    let base = if trash {
-        "/accounts/trash"
-    } else {
-        "/accounts"
-    };
-    let q = p.q.clone().unwrap_or_default();
     let tag = p.tag.clone().unwrap_or_default();
-    let lc = lifecycle.map_or("", |l| l.as_str());
     let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
-    let chosen = crate::views::table::chosen(&COLUMNS, raw.as_deref());
-    let cols = crate::views::table::cols_value(&COLUMNS, &chosen);
-    let common = [
-        ("q", q.as_str()),
-        ("lifecycle", lc),
-        ("owner", owner_s.as_str()),
-        ("tag", tag.as_str()),
-        ("sort", sort.as_str()),
-    ];
-    let mut common: Vec<(&str, &str)> = common.to_vec();
-    common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let links = crate::views::table::list_links(
-        base,
-        "/accounts/export.csv",
-        &common,
-        &cols,
-        page.next.as_ref(),
+    let spec = ListSpec {
+        list: "accounts",
+        columns: &COLUMNS,
+        raw: raw.as_deref(),
+        q: p.q.as_deref(),
+        sort,
+        filters: vec![
+            ("lifecycle", lifecycle.map_or("", |l| l.as_str())),
+            ("owner", owner_s.as_str()),
+            ("tag", tag.as_str()),
+        ],
+        custom: &custom,
+        cursor: p.cursor.as_deref(),
+        next: page.next.as_ref(),
         trash,
-    );
+        bulk: true,
+    };
+    let list = record_list(state, auth, tr, spec, |chosen| {
+        account_table(tr, chosen, &page.items)
+    })
+    .await?;
     let title = tr.t(if trash {
         "trash-title"
     } else {
         "accounts-title"
     });
-    let can_write = auth.user.role.can_write_records();
-    let mut table = account_table(tr, &chosen, &page.items);
-    table.selectable = can_write && !trash;
-    table.live = "accounts";
-    let page = IndexPage {
+    Ok(render(IndexPage {
         layout: Layout::new(auth, "accounts", title).with_notice(p.notice.as_deref()),
-        table,
-        views: crate::views::table::saved_views(
-            state,
-            auth,
-            "accounts",
-            "/accounts",
-            raw.as_deref(),
-        )
-        .await?,
-        keep: links.keep,
-        export_url: links.export,
         bulk_owners: owner_options(&users, None),
-        back: links.first.clone(),
-        q: q.clone(),
         tag: tag.clone(),
         lifecycles: lifecycle_options(tr, lifecycle),
         owners: owner_options(&users, owner),
-        sorts: crate::views::sort_options(tr, sort),
-        next_url: links.next,
-        first_url: links.first,
-        paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
         filtered: !custom.pairs.is_empty()
             || lifecycle.is_some()
             || owner.is_some()
             || !tag.is_empty()
             || sort != Sort::default(),
-        can_write,
-        trash,
-        custom_filters: crate::views::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
+        list,
         tr,
-    };
-    Ok(render(page))
+    }))
 }
 
 #[derive(Deserialize, Default)]

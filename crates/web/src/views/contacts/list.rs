@@ -1,6 +1,7 @@
 //! The contact list: filters, columns, CSV export, the trash.
 
 use super::*;
+use crate::views::table::{ListSpec, RecordList, from_cursor, record_list};
 
 /// A row of a contact list, formatted for display.
 pub struct Row {
@@ -150,19 +151,8 @@ pub(super) fn contact_table(
 pub(super) struct IndexPage {
     pub(super) tr: Tr,
     pub(super) layout: Layout,
-    pub(super) table: Table,
-    pub(super) views: crate::views::table::SavedViews,
-    pub(super) keep: Vec<(String, String)>,
-    pub(super) export_url: String,
-    pub(super) q: String,
+    pub(super) list: RecordList,
     pub(super) stale: bool,
-    pub(super) sorts: Options,
-    pub(super) next_url: String,
-    pub(super) first_url: String,
-    pub(super) paged: bool,
-    pub(super) can_write: bool,
-    pub(super) trash: bool,
-    pub(super) custom_filters: Vec<crate::views::custom::FilterInput>,
 }
 
 pub(super) async fn list_page(
@@ -187,45 +177,35 @@ pub(super) async fn list_page(
         stale,
         sort,
         limit: PAGE_SIZE,
-        cursor: p.cursor.clone(),
+        cursor: None,
     };
-    let page = match svc::list(&state.store, auth, &query).await {
-        Err(AppError::Invalid(_)) => {
-            svc::list(
-                &state.store,
-                auth,
-                &ListQuery {
-                    cursor: None,
-                    ..query
-                },
-            )
-            .await?
-        }
-        other => other?,
-    };
+    let page = from_cursor(p.cursor.clone(), |cursor| {
+        let query = ListQuery {
+            cursor,
+            ..query.clone()
+        };
+        async move { svc::list(&state.store, auth, &query).await }
+    })
+    .await?;
     let days = svc::stale_days(&state.store, auth).await?;
-    let base = if trash {
-        "/contacts/trash"
-    } else {
-        "/contacts"
-    };
-    let q = p.q.clone().unwrap_or_default();
-    let chosen = crate::views::table::chosen(&COLUMNS, raw.as_deref());
-    let cols = crate::views::table::cols_value(&COLUMNS, &chosen);
-    let mut common = vec![
-        ("q", q.as_str()),
-        ("stale", if stale { "1" } else { "" }),
-        ("sort", sort.as_str()),
-    ];
-    common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let links = crate::views::table::list_links(
-        base,
-        "/contacts/export.csv",
-        &common,
-        &cols,
-        page.next.as_ref(),
+    let today = local_date(state.store.now());
+    let spec = ListSpec {
+        list: "contacts",
+        columns: &COLUMNS,
+        raw: raw.as_deref(),
+        q: p.q.as_deref(),
+        sort,
+        filters: vec![("stale", if stale { "1" } else { "" })],
+        custom: &custom,
+        cursor: p.cursor.as_deref(),
+        next: page.next.as_ref(),
         trash,
-    );
+        bulk: false,
+    };
+    let list = record_list(state, auth, tr, spec, |chosen| {
+        contact_table(tr, chosen, &page.items, days, today)
+    })
+    .await?;
     let title = tr.t(if trash {
         "contacts-trash-title"
     } else {
@@ -233,32 +213,8 @@ pub(super) async fn list_page(
     });
     Ok(render(IndexPage {
         layout: Layout::new(auth, "contacts", title).with_notice(p.notice.as_deref()),
-        table: contact_table(
-            tr,
-            &chosen,
-            &page.items,
-            days,
-            local_date(state.store.now()),
-        ),
-        views: crate::views::table::saved_views(
-            state,
-            auth,
-            "contacts",
-            "/contacts",
-            raw.as_deref(),
-        )
-        .await?,
-        keep: links.keep,
-        export_url: links.export,
-        q,
+        list,
         stale,
-        sorts: crate::views::sort_options(tr, sort),
-        next_url: links.next,
-        first_url: links.first,
-        paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
-        can_write: auth.user.role.can_write_records(),
-        trash,
-        custom_filters: crate::views::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
         tr,
     }))
 }

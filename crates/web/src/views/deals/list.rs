@@ -1,6 +1,7 @@
 //! The deal list: filters, columns, CSV export, bulk reassignment, the trash.
 
 use super::*;
+use crate::views::table::{ListSpec, RecordList, from_cursor, record_list};
 
 pub(super) fn status_label(tr: Tr, s: DealStatus) -> String {
     tr.t(&format!("deal-status-{}", s.as_str()))
@@ -180,27 +181,14 @@ pub struct ListParams {
 pub(super) struct IndexPage {
     pub(super) tr: Tr,
     pub(super) layout: Layout,
-    pub(super) table: Table,
-    pub(super) views: crate::views::table::SavedViews,
-    /// The query pairs to keep when the column chooser is applied.
-    pub(super) keep: Vec<(String, String)>,
-    pub(super) export_url: String,
+    pub(super) list: RecordList,
     /// The people a bulk action can give the deals to.
     pub(super) bulk_owners: Options,
-    pub(super) back: String,
-    pub(super) q: String,
     pub(super) pipelines: Options,
     pub(super) stages: Vec<(String, Options)>,
     pub(super) statuses: Options,
     pub(super) owners: Options,
-    pub(super) sorts: Options,
-    pub(super) next_url: String,
-    pub(super) first_url: String,
-    pub(super) paged: bool,
     pub(super) filtered: bool,
-    pub(super) can_write: bool,
-    pub(super) trash: bool,
-    pub(super) custom_filters: Vec<crate::views::custom::FilterInput>,
 }
 
 pub(super) fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
@@ -298,54 +286,72 @@ pub(super) async fn list_page(
         filter,
         sort,
         limit: PAGE_SIZE,
-        cursor: p.cursor.clone(),
+        cursor: None,
     };
-    let page = match svc::list(&state.store, auth, &query).await {
-        Err(AppError::Invalid(_)) => {
-            svc::list(
-                &state.store,
-                auth,
-                &ListQuery {
-                    cursor: None,
-                    ..query
-                },
-            )
-            .await?
-        }
-        other => other?,
-    };
+    let page = from_cursor(p.cursor.clone(), |cursor| {
+        let query = ListQuery {
+            cursor,
+            ..query.clone()
+        };
+        async move { svc::list(&state.store, auth, &query).await }
+    })
+    .await?;
     let users = user_svc::list(&state.store, auth).await?;
     let pipelines = pipeline_svc::list(&state.store, auth).await?;
-    let base = if trash { "/deals/trash" } else { "/deals" };
-    let q = p.q.clone().unwrap_or_default();
-    let pipeline_s = pipeline.map(|x| x.to_string()).unwrap_or_default();
-    let stage_s = stage.map(|x| x.to_string()).unwrap_or_default();
+    let [pipeline_s, stage_s, owner_s] =
+        [pipeline.map(|x| x.to_string()), stage.map(|x| x.to_string()), owner.map(|x| x.to_string())]
+            .map(Option::unwrap_or_default);
     let status_s = match (status, trash) {
         (Some(s), _) => s.as_str(),
         (None, false) => "all",
         (None, true) => "",
     };
-    let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
-    let chosen = crate::views::table::chosen(&COLUMNS, raw.as_deref());
-    let cols = crate::views::table::cols_value(&COLUMNS, &chosen);
-    let common = [
-        ("q", q.as_str()),
-        ("pipeline", pipeline_s.as_str()),
-        ("stage", stage_s.as_str()),
-        ("status", status_s),
-        ("owner", owner_s.as_str()),
-        ("sort", sort.as_str()),
-    ];
-    let mut common: Vec<(&str, &str)> = common.to_vec();
-    common.extend(custom.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let links = crate::views::table::list_links(
-        base,
-        "/deals/export.csv",
-        &common,
-        &cols,
-        page.next.as_ref(),
+    let spec = ListSpec {
+        list: "deals",
+        columns: &COLUMNS,
+        raw: raw.as_deref(),
+        q: p.q.as_deref(),
+        sort,
+        filters: vec![
+            ("pipeline", pipeline_s.as_str()),
+            ("stage", stage_s.as_str()),
+            ("status", status_s),
+            ("owner", owner_s.as_str()),
+        ],
+        custom: &custom,
+        cursor: p.cursor.as_deref(),
+        next: page.next.as_ref(),
         trash,
-    );
+        bulk: true,
+    };
+    let now = state.store.now();
+    let list = record_list(state, auth, tr, spec, |chosen| {
+        deal_table(tr, chosen, &page.items, now)
+    })
+    .await?;
+    let title = tr.t(if trash { "trash-title" } else { "deals-title" });
+    Ok(render(IndexPage {
+        layout: Layout::new(auth, "deals", title).with_notice(p.notice.as_deref()),
+        bulk_owners: owner_options(&users, None),
+        pipelines: pipelines
+            .iter()
+            .map(|x| (x.id.to_string(), x.name.clone(), Some(x.id) == pipeline))
+            .collect(),
+        stages: stage_groups(&pipelines, stage),
+        statuses: status_options(tr, status),
+        owners: owner_options(&users, owner),
+        filtered: !custom.pairs.is_empty()
+            || pipeline.is_some()
+            || stage.is_some()
+            || owner.is_some()
+            || status != Some(DealStatus::Open),
+        list,
+        tr,
+    }))
+}
+
+/// The status filter: each status, and all.
+fn status_options(tr: Tr, status: Option<DealStatus>) -> Options {
     let mut statuses: Options = DealStatus::ALL
         .iter()
         .map(|s| {
@@ -357,47 +363,7 @@ pub(super) async fn list_page(
         })
         .collect();
     statuses.push(("all".into(), tr.t("filter-all"), status.is_none()));
-    let can_write = auth.user.role.can_write_records();
-    let mut table = deal_table(tr, &chosen, &page.items, state.store.now());
-    table.selectable = can_write && !trash;
-    table.live = "deals";
-    let page = IndexPage {
-        layout: Layout::new(
-            auth,
-            "deals",
-            tr.t(if trash { "trash-title" } else { "deals-title" }),
-        )
-        .with_notice(p.notice.as_deref()),
-        table,
-        views: crate::views::table::saved_views(state, auth, "deals", "/deals", raw.as_deref())
-            .await?,
-        keep: links.keep,
-        export_url: links.export,
-        bulk_owners: owner_options(&users, None),
-        back: links.first.clone(),
-        q,
-        pipelines: pipelines
-            .iter()
-            .map(|x| (x.id.to_string(), x.name.clone(), Some(x.id) == pipeline))
-            .collect(),
-        stages: stage_groups(&pipelines, stage),
-        statuses,
-        owners: owner_options(&users, owner),
-        sorts: crate::views::sort_options(tr, sort),
-        next_url: links.next,
-        first_url: links.first,
-        paged: p.cursor.as_deref().is_some_and(|c| !c.is_empty()),
-        filtered: !custom.pairs.is_empty()
-            || pipeline.is_some()
-            || stage.is_some()
-            || owner.is_some()
-            || status != Some(DealStatus::Open),
-        can_write,
-        trash,
-        custom_filters: crate::views::custom::filter_inputs(&custom.fields, &custom.pairs, tr),
-        tr,
-    };
-    Ok(render(page))
+    statuses
 }
 
 #[derive(Deserialize, Default)]

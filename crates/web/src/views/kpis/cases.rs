@@ -200,20 +200,58 @@ async fn case_page(
     let tr = Tr::new(auth.user.locale);
     let v = case_svc::case_view(&state.store, auth, id, state.store.now()).await?;
     let m = v.metric.unwrap_or(Metric::WinRate);
-    let threshold = match case_svc::rules(&state.store, auth).await {
-        Ok(rules) => {
-            rules
-                .iter()
-                .find(|r| r.id == v.case.rule_id)
-                .and_then(|r| match r.data.condition {
-                    Condition::Below { threshold, .. } => Some(threshold),
-                    _ => None,
-                })
-        }
-        Err(_) => None,
-    };
     let values: Vec<Option<i64>> = v.case.figures.iter().map(|f| f.value).collect();
     let form = form.unwrap_or_else(|| CaseForm::of(&v.case, &tr));
+    let (form, goal_lines, check_lines) = form_lines(&tr, form, &errors);
+    Ok(CasePage {
+        layout: Layout::new(auth, "kpis", rule_title(&tr, &v)).within("interventions"),
+        id: v.case.id.to_string(),
+        version: v.case.version,
+        title: rule_title(&tr, &v),
+        subject: v.subject_name.clone(),
+        open: v.case.open,
+        proposes_close: v.case.open && v.case.recovered_period.is_some(),
+        recovered: v
+            .case
+            .recovered_period
+            .as_deref()
+            .and_then(Period::parse)
+            .map(|p| period_label(&tr, &p))
+            .unwrap_or_default(),
+        metric: metric_name(&tr, m),
+        figures: figures(&tr, m, &v.case),
+        chart: figures_chart(&values, v.threshold),
+        goals: goals(&tr, &v),
+        check_ins: v
+            .case
+            .data
+            .check_ins
+            .iter()
+            .map(|c| {
+                (
+                    format::date(c.on, tr.locale),
+                    c.note.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        can_edit: svc::is_manager(auth) && v.case.open,
+        form,
+        goal_lines,
+        check_lines,
+        errors,
+        tr,
+    })
+}
+
+type GoalLine = (Options, String, String, Vec<String>);
+type CheckLine = (String, String, String);
+
+/// The plan's form with spare lines to add a goal or a check-in, each with its errors.
+fn form_lines(
+    tr: &Tr,
+    mut form: CaseForm,
+    errors: &FormErrors,
+) -> (CaseForm, Vec<GoalLine>, Vec<CheckLine>) {
     let lines = form.goal_metric.len() + SPARE_LINES;
     let metric_options: Vec<Options> = (0..lines)
         .map(|i| {
@@ -222,12 +260,11 @@ async fn case_page(
             o.extend(
                 Metric::ALL
                     .iter()
-                    .map(|x| (x.key().to_string(), metric_name(&tr, *x), x.key() == sel)),
+                    .map(|x| (x.key().to_string(), metric_name(tr, *x), x.key() == sel)),
             );
             o
         })
         .collect();
-    let mut form = form;
     form.goal_target.resize(lines, String::new());
     form.goal_by.resize(lines, String::new());
     let checks = form.check_in_on.len() + SPARE_LINES;
@@ -259,70 +296,40 @@ async fn case_page(
             )
         })
         .collect();
-    Ok(CasePage {
-        layout: Layout::new(auth, "kpis", rule_title(&tr, &v)).within("interventions"),
-        id: v.case.id.to_string(),
-        version: v.case.version,
-        title: rule_title(&tr, &v),
-        subject: v.subject_name.clone(),
-        open: v.case.open,
-        proposes_close: v.case.open && v.case.recovered_period.is_some(),
-        recovered: v
-            .case
-            .recovered_period
-            .as_deref()
-            .and_then(Period::parse)
-            .map(|p| period_label(&tr, &p))
-            .unwrap_or_default(),
-        metric: metric_name(&tr, m),
-        figures: v
-            .case
-            .figures
-            .iter()
-            .map(|f| {
-                (
-                    Period::parse(&f.period)
-                        .map(|p| period_label(&tr, &p))
-                        .unwrap_or_default(),
-                    show(m, f.value, &tr),
-                )
-            })
-            .collect(),
-        chart: figures_chart(&values, threshold),
-        goals: v
-            .case
-            .data
-            .goals
-            .iter()
-            .zip(v.goal_values.iter().chain(std::iter::repeat(&None)))
-            .map(|(g, cur)| {
-                (
-                    metric_name(&tr, g.metric),
-                    show(g.metric, Some(g.target), &tr),
-                    format::date(g.by, tr.locale),
-                    show(g.metric, *cur, &tr),
-                )
-            })
-            .collect(),
-        check_ins: v
-            .case
-            .data
-            .check_ins
-            .iter()
-            .map(|c| {
-                (
-                    format::date(c.on, tr.locale),
-                    c.note.clone().unwrap_or_default(),
-                )
-            })
-            .collect(),
-        can_edit: svc::is_manager(auth) && v.case.open,
-        form,
-        goal_lines,
-        check_lines,
-        errors,
-        tr,
-    })
+    (form, goal_lines, check_lines)
+}
+
+/// The rule's figure per period, as the case recorded them.
+fn figures(tr: &Tr, m: Metric, case: &tandem_store::goals::Case) -> Vec<(String, String)> {
+    case.figures
+        .iter()
+        .map(|f| {
+            (
+                Period::parse(&f.period)
+                    .map(|p| period_label(tr, &p))
+                    .unwrap_or_default(),
+                show(m, f.value, tr),
+            )
+        })
+        .collect()
+}
+
+/// The plan's goals: metric, target, by when, and where the figure stands now.
+fn goals(tr: &Tr, v: &case_svc::CaseView) -> Vec<(String, String, String, String)> {
+    v.case
+        .data
+        .goals
+        .iter()
+        .zip(v.goal_values.iter().chain(std::iter::repeat(&None)))
+        .map(|(g, cur)| {
+            (
+                metric_name(tr, g.metric),
+                show(g.metric, Some(g.target), tr),
+                format::date(g.by, tr.locale),
+                show(g.metric, *cur, tr),
+            )
+        })
+        .collect()
 }
 
 pub async fn case(

@@ -206,17 +206,8 @@ pub(super) fn salutation_options(tr: &Tr, selected: &str) -> Options {
         .collect()
 }
 
-pub(super) async fn show_page(
-    state: &AppState,
-    auth: &Auth,
-    id: LeadId,
-    edit: Option<LeadFields>,
-    errors: FormErrors,
-    decision_errors: FormErrors,
-) -> AppResult<ShowPage> {
-    let tr = Tr::new(auth.user.locale);
-    let d = svc::detail(&state.store, auth, id, state.store.now()).await?;
-    let l = &d.lead;
+/// What is known about the lead, each with its label; empty values are left out.
+fn facts(tr: &Tr, l: &tandem_store::leads::Lead) -> Vec<Fact> {
     let data = &l.data;
     let mut facts = vec![];
     let mut fact = |key: &str, v: Option<String>| {
@@ -264,6 +255,12 @@ pub(super) async fn show_page(
         }),
     );
     fact("field-notes", data.notes.clone());
+    facts
+}
+
+/// The qualification criteria with the lead's answers, marking what the gate misses.
+fn answers(d: &svc::Detail) -> Vec<Answer> {
+    let data = &d.lead.data;
     let missing_keys: Vec<&str> = d
         .missing
         .iter()
@@ -272,7 +269,7 @@ pub(super) async fn show_page(
             _ => None,
         })
         .collect();
-    let answers = d
+    d
         .settings
         .criteria
         .iter()
@@ -282,9 +279,12 @@ pub(super) async fn show_page(
             value: data.answers.get(&c.key).cloned().unwrap_or_default(),
             missing: missing_keys.contains(&c.key.as_str()),
         })
-        .collect();
-    let parts = d
-        .score
+        .collect()
+}
+
+/// The parts of the score, engagement kinds in words.
+fn score_parts(tr: &Tr, score: &tandem_domain::lead::Score) -> Vec<(String, i64)> {
+    score
         .parts
         .iter()
         .map(|p| {
@@ -298,19 +298,53 @@ pub(super) async fn show_page(
             };
             (reason, p.points)
         })
-        .collect();
+        .collect()
+}
+
+fn steps(tr: &Tr, events: &[tandem_store::leads::LeadEvent]) -> Vec<Step> {
+    events
+        .iter()
+        .rev()
+        .map(|e| Step {
+            at: tr.instant(&e.at),
+            who: e.actor_name.clone().unwrap_or_default(),
+            text: step_text(tr, e),
+        })
+        .collect()
+}
+
+/// Why inside sales sent the lead back, while it is rejected.
+fn rejected(tr: &Tr, l: &tandem_store::leads::Lead) -> String {
+    match (&l.reject_reason, &l.reject_comment) {
+        (Some(r), Some(c)) if l.status == Status::Rejected => tr.tn(
+            "lead-rejected-because",
+            &[("reason", &reason_label(tr, r.as_str())), ("comment", c)],
+        ),
+        _ => String::new(),
+    }
+}
+
+
+pub(super) async fn show_page(
+    state: &AppState,
+    auth: &Auth,
+    id: LeadId,
+    edit: Option<LeadFields>,
+    errors: FormErrors,
+    decision_errors: FormErrors,
+) -> AppResult<ShowPage> {
+    let tr = Tr::new(auth.user.locale);
+    let d = svc::detail(&state.store, auth, id, state.store.now()).await?;
+    let l = &d.lead;
+    let data = &l.data;
+    let facts = facts(&tr, l);
+    let answers = answers(&d);
+    let parts = score_parts(&tr, &d.score);
     let open = matches!(
         l.status,
         Status::New | Status::Nurturing | Status::Mql | Status::Rejected
     );
     let edit = edit.unwrap_or_else(|| LeadFields::of(data, l.version));
-    let rejected = match (&l.reject_reason, &l.reject_comment) {
-        (Some(r), Some(c)) if l.status == Status::Rejected => tr.tn(
-            "lead-rejected-because",
-            &[("reason", &reason_label(&tr, r.as_str())), ("comment", c)],
-        ),
-        _ => String::new(),
-    };
     let none = tr.t("leads-no-campaign");
     Ok(ShowPage {
         layout: Layout::new(auth, "leads", data.name()).within("leads"),
@@ -335,28 +369,13 @@ pub(super) async fn show_page(
         can_nurture: d.may_manage && l.status.can_move_to(Status::Nurturing),
         can_disqualify: d.may_manage && l.status.can_move_to(Status::Disqualified),
         handed_to: l.assignee_name.clone().unwrap_or_default(),
-        request_href: l
-            .request_id
-            .map(|r| format!("/requests/{r}"))
-            .unwrap_or_default(),
-        deal_href: l.deal_id.map(|x| format!("/deals/{x}")).unwrap_or_default(),
-        account_href: l
-            .account_id
-            .map(|x| format!("/accounts/{x}"))
-            .unwrap_or_default(),
-        rejected,
+        request_href: crate::views::href("/requests", l.request_id),
+        deal_href: crate::views::href("/deals", l.deal_id),
+        account_href: crate::views::href("/accounts", l.account_id),
+        rejected: rejected(&tr, l),
         reasons: reason_options(&tr),
         typed: DecisionForm::default(),
-        steps: d
-            .events
-            .iter()
-            .rev()
-            .map(|e| Step {
-                at: tr.instant(&e.at),
-                who: e.actor_name.clone().unwrap_or_default(),
-                text: step_text(&tr, e),
-            })
-            .collect(),
+        steps: steps(&tr, &d.events),
         salutation_options: salutation_options(&tr, &edit.salutation),
         form_source_options: source_options(&tr, &edit.source, false),
         form_campaign_options: campaign_options(state, auth, &edit.campaign_id, &none).await?,

@@ -114,66 +114,20 @@ pub async fn create(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let opt_id = |s: &str| s.parse::<uuid::Uuid>().ok();
-    let account = match opt_id(&form.account_id) {
-        Some(a) => Ok(Some(a)),
-        None if form.account_name.trim().is_empty() => {
-            Err(Invalid::one("account_name", "required").into())
-        }
-        None => {
-            tandem_app::contacts::resolve_account(&state.store, &auth, form.account_name.trim())
-                .await
-                .map(|a| Some(a.0))
-                .map_err(|e| match e {
-                    AppError::Invalid(Invalid(errs)) => AppError::Invalid(Invalid(
-                        errs.into_iter()
-                            .map(|f| FieldError::new("account_name", f.code))
-                            .collect(),
-                    )),
-                    e => e,
-                })
-        }
+    let input = QuoteInput {
+        account_id: opt_id(&form.account_id),
+        deal_id: opt_id(&form.deal_id),
+        request_id: opt_id(&form.request_id),
+        language: Some(form.language.clone()).filter(|l| !l.is_empty()),
+        another: form.another.is_some(),
+        ..QuoteInput::default()
     };
-    let result = match account {
-        Ok(account_id) => {
-            let input = QuoteInput {
-                account_id,
-                deal_id: opt_id(&form.deal_id),
-                request_id: opt_id(&form.request_id),
-                language: Some(form.language.clone()).filter(|l| !l.is_empty()),
-                another: form.another.is_some(),
-                ..QuoteInput::default()
-            };
-            svc::create(&state.store, &auth, &input, state.store.now()).await
-        }
-        Err(e) => Err(e),
-    };
-    let result = match result {
-        // Asked for a deliberate choice: the form again, with the quotes there are.
-        Err(AppError::InUse(invalid)) if invalid.0.iter().any(|f| f.code == "quote_exists") => {
-            Err(AppError::Invalid(invalid))
-        }
-        other => other,
-    };
+    let now = state.store.now();
+    let result = svc::create_named(&state.store, &auth, &form.account_name, input, now).await;
     match result {
         Ok(q) => Ok(see_other(&format!("/quotes/{}/edit", q.id))),
         Err(AppError::Invalid(invalid)) => {
-            let errors = FormErrors::from_invalid(
-                &Invalid(
-                    invalid
-                        .0
-                        .into_iter()
-                        .map(|f| {
-                            let field = if f.field == "account_id" {
-                                "account_name".into()
-                            } else {
-                                f.field
-                            };
-                            FieldError::new(field, f.code)
-                        })
-                        .collect(),
-                ),
-                tr,
-            );
+            let errors = FormErrors::from_invalid(&invalid, tr);
             let lang = form.language.clone();
             let existing = existing_for_request(&state, &auth, &tr, &form.request_id).await?;
             Ok(render_with(
@@ -347,8 +301,7 @@ pub(super) async fn edit_page(
     let tr = Tr::new(auth.user.locale);
     let l = tr.locale;
     let c = &q.content;
-    let (people, deals) = svc::choices(&state.store, auth, q.account_id).await?;
-    let catalogue = svc::catalogue_for_editor(&state.store, auth, q.account_id).await?;
+    let choices = svc::editor_choices(&state.store, auth, q.account_id).await?;
     let field = |key: &str, stored: String| match typed {
         Some((f, _)) => f.get(key),
         None => stored,
@@ -363,36 +316,7 @@ pub(super) async fn edit_page(
     );
     let language = field("language", c.language.as_str().into());
     let currency = field("currency", c.currency.clone());
-    let mut lines: Vec<LineForm> = match typed {
-        Some((_, lines)) => lines.to_vec(),
-        None => c
-            .lines
-            .iter()
-            .map(|x| line_form(x, &c.currency, l))
-            .collect(),
-    };
-    lines.extend(std::iter::repeat_n(
-        LineForm {
-            quantity: "1".into(),
-            tax_rate: "19".into(),
-            ..LineForm::default()
-        },
-        extra_rows,
-    ));
-    let mut contact_options: Options =
-        vec![(String::new(), tr.t("quote-no-contact"), contact.is_empty())];
-    contact_options.extend(people.into_iter().map(|(id, n)| {
-        let v = id.0.to_string();
-        let s = v == contact;
-        (v, n, s)
-    }));
-    let mut deal_options: Options = vec![(String::new(), tr.t("quote-no-deal"), deal.is_empty())];
-    deal_options.extend(deals.into_iter().map(|(id, n)| {
-        let v = id.0.to_string();
-        let s = v == deal;
-        (v, n, s)
-    }));
-    let t = c.totals();
+    let lines = line_forms(c, typed.map(|(_, lines)| lines), extra_rows, l);
     Ok(EditPage {
         layout: Layout::new(
             auth,
@@ -403,8 +327,8 @@ pub(super) async fn edit_page(
         id: q.id.to_string(),
         number: number_label(q),
         version: field("version", q.version.to_string()),
-        contact_options,
-        deal_options,
+        contact_options: choice_options(tr.t("quote-no-contact"), choices.contacts, &contact),
+        deal_options: choice_options(tr.t("quote-no-deal"), choices.deals, &deal),
         language_options: language_options(&tr, &language),
         currency_options: CURRENCIES
             .iter()
@@ -423,43 +347,97 @@ pub(super) async fn edit_page(
         closing: field("closing", c.closing.clone()),
         payment_terms: field("payment_terms", c.payment_terms.clone()),
         delivery_terms: field("delivery_terms", c.delivery_terms.clone()),
-        rows: lines
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| LineRow {
-                i,
-                tax_options: tax_options(
-                    &tr,
-                    if f.tax_rate.is_empty() {
-                        "19"
-                    } else {
-                        &f.tax_rate
-                    },
-                ),
-                f,
-            })
-            .collect(),
-        products: catalogue
-            .into_iter()
-            .map(|p| ProductChoice {
-                id: p.id.0.to_string(),
-                price: edit_amount(p.data.list_price.minor, &p.data.list_price.currency, l),
-                tax: p.data.tax.as_str().into(),
-                sku: p.data.sku,
-                name: p.data.name,
-                unit: p.data.unit,
-            })
-            .collect(),
+        rows: line_rows(&tr, lines),
+        products: product_choices(choices.catalogue, l),
         errors,
-        totals: tr.tn(
-            "quote-editor-totals",
-            &[
-                ("net", &money(t.net, &c.currency, l)),
-                ("gross", &money(t.gross, &c.currency, l)),
-            ],
-        ),
+        totals: totals_line(&tr, c),
         tr,
     })
+}
+
+/// The lines as typed (after a refusal) or as stored, with `extra_rows` empty ones.
+fn line_forms(
+    c: &quoting::QuoteContent,
+    typed: Option<&[LineForm]>,
+    extra_rows: usize,
+    l: Locale,
+) -> Vec<LineForm> {
+    let mut lines: Vec<LineForm> = match typed {
+        Some(lines) => lines.to_vec(),
+        None => c
+            .lines
+            .iter()
+            .map(|x| line_form(x, &c.currency, l))
+            .collect(),
+    };
+    lines.extend(std::iter::repeat_n(
+        LineForm {
+            quantity: "1".into(),
+            tax_rate: "19".into(),
+            ..LineForm::default()
+        },
+        extra_rows,
+    ));
+    lines
+}
+
+fn totals_line(tr: &Tr, c: &quoting::QuoteContent) -> String {
+    let t = c.totals();
+    tr.tn(
+        "quote-editor-totals",
+        &[
+            ("net", &money(t.net, &c.currency, tr.locale)),
+            ("gross", &money(t.gross, &c.currency, tr.locale)),
+        ],
+    )
+}
+
+/// A choice of records with "none" first, the current one selected.
+fn choice_options<I: std::fmt::Display>(
+    none: String,
+    items: Vec<(I, String)>,
+    selected: &str,
+) -> Options {
+    let mut options: Options = vec![(String::new(), none, selected.is_empty())];
+    options.extend(items.into_iter().map(|(id, name)| {
+        let value = id.to_string();
+        let chosen = value == selected;
+        (value, name, chosen)
+    }));
+    options
+}
+
+fn line_rows(tr: &Tr, lines: Vec<LineForm>) -> Vec<LineRow> {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| LineRow {
+            i,
+            tax_options: tax_options(
+                tr,
+                if f.tax_rate.is_empty() {
+                    "19"
+                } else {
+                    &f.tax_rate
+                },
+            ),
+            f,
+        })
+        .collect()
+}
+
+fn product_choices(catalogue: Vec<tandem_store::products::Product>, l: Locale) -> Vec<ProductChoice> {
+    catalogue
+        .into_iter()
+        .map(|p| ProductChoice {
+            id: p.id.0.to_string(),
+            price: edit_amount(p.data.list_price.minor, &p.data.list_price.currency, l),
+            tax: p.data.tax.as_str().into(),
+            sku: p.data.sku,
+            name: p.data.name,
+            unit: p.data.unit,
+        })
+        .collect()
 }
 
 pub async fn edit(
@@ -476,6 +454,49 @@ pub async fn edit(
     Ok(render(
         edit_page(&state, &auth, &q, None, extra, FormErrors::default()).await?,
     ))
+}
+
+/// One typed line of the editor as the domain reads it; a SKU names the product.
+async fn line_input(
+    state: &AppState,
+    auth: &Auth,
+    i: usize,
+    l: &LineForm,
+    currency: &str,
+    locale: Locale,
+    errors: &mut Vec<FieldError>,
+) -> AppResult<LineInput> {
+    let mut product_id = l.product_id.parse::<uuid::Uuid>().ok();
+    let sku = l.sku.trim();
+    if !sku.is_empty() {
+        match svc::product_by_sku(&state.store, auth, sku).await? {
+            Some(p) => product_id = Some(p.id.0),
+            None if product_id.is_some() => product_id = None,
+            None => {}
+        }
+    }
+    let unit_price = match l.price.trim() {
+        "" => None,
+        p => match parse_amount(p, currency, locale) {
+            Some(minor) => Some(minor),
+            None => {
+                errors.push(FieldError::new(format!("l{i}_price"), "not_an_amount"));
+                None
+            }
+        },
+    };
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(LineInput {
+        product_id,
+        sku: opt(sku),
+        name: opt(&l.name),
+        description: Some(l.description.clone()),
+        quantity: opt(&l.quantity),
+        unit: opt(&l.unit),
+        unit_price,
+        discount: opt(&l.discount),
+        tax_rate: opt(&l.tax_rate),
+    })
 }
 
 /// The typed form as quote input; the row of each sent line (to put errors back on
@@ -498,38 +519,8 @@ pub(super) async fn typed_input(
         if l.is_empty() {
             continue;
         }
-        let mut product_id = l.product_id.parse::<uuid::Uuid>().ok();
-        let sku = l.sku.trim();
-        if !sku.is_empty() {
-            match svc::product_by_sku(&state.store, auth, sku).await? {
-                Some(p) => product_id = Some(p.id.0),
-                None if product_id.is_some() => product_id = None,
-                None => {}
-            }
-        }
-        let unit_price = match l.price.trim() {
-            "" => None,
-            p => match parse_amount(p, &currency, locale) {
-                Some(minor) => Some(minor),
-                None => {
-                    errors.push(FieldError::new(format!("l{i}_price"), "not_an_amount"));
-                    None
-                }
-            },
-        };
-        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         rows.push(i);
-        inputs.push(LineInput {
-            product_id,
-            sku: opt(sku),
-            name: opt(&l.name),
-            description: Some(l.description.clone()),
-            quantity: opt(&l.quantity),
-            unit: opt(&l.unit),
-            unit_price,
-            discount: opt(&l.discount),
-            tax_rate: opt(&l.tax_rate),
-        });
+        inputs.push(line_input(state, auth, i, l, &currency, locale, &mut errors).await?);
     }
     let id = |k: &str| f.get(k).parse::<uuid::Uuid>().ok();
     let input = QuoteInput {

@@ -1,6 +1,7 @@
 //! One quote: its figures, timeline, approval and the actions its status allows.
 
 use super::*;
+use crate::views::href;
 
 pub struct LineView {
     pub position: usize,
@@ -164,6 +165,54 @@ pub(super) async fn show_page(
     } = svc::detail(&state.store, auth, id, today).await?;
     let l = tr.locale;
     let c = &q.content;
+    let (subtotals, taxes) = sums(&tr, c);
+    Ok(ShowPage {
+        layout: Layout::new(
+            auth,
+            "quotes",
+            tr.t1("quote-heading", "number", &number_label(&q)),
+        )
+        .within("quotes"),
+        id: q.id.to_string(),
+        status: status_label(&tr, q.status),
+        status_class: q.status.as_str().into(),
+        version: q.version,
+        customer: q.account_name.clone(),
+        customer_href: format!("/accounts/{}", q.account_id),
+        deal: q.deal_title.clone().unwrap_or_default(),
+        deal_href: href("/deals", q.deal_id),
+        contact: contact_name.unwrap_or_default(),
+        owner: q.owner_name.clone(),
+        language: tr.t(&format!("language-{}", c.language.as_str())),
+        quote_date: format::date(q.quote_date, l),
+        valid_until: format::date(c.valid_until, l),
+        expired_by_date: q.status == Status::Sent && c.valid_until < today,
+        lines: line_views(&tr, c),
+        subtotals,
+        taxes,
+        gross: money(c.totals().gross, &c.currency, l),
+        intro: c.intro.clone(),
+        closing: c.closing.clone(),
+        payment_terms: c.payment_terms.clone(),
+        delivery_terms: c.delivery_terms.clone(),
+        guardrail: guardrail(&tr, &q, clearance, limit_bp),
+        approval_note: approval_note(&tr, approval.as_ref(), q.status),
+        approval_href: href("/requests", approval.map(|r| r.id)),
+        allowed,
+        revisions: revision_views(&tr, &q, &revisions),
+        events: events.iter().rev().map(|e| event_view(&tr, e)).collect(),
+        order_href: href("/orders", order.as_ref().map(|o| o.id)),
+        order_number: order.map(|o| o.number).unwrap_or_default(),
+        request_href: href("/requests", q.request_id),
+        errors,
+        today: today.to_string(),
+        tr,
+    })
+}
+
+/// The sums below the lines: the subtotals (with an overall discount) and the VAT lines.
+fn sums(tr: &Tr, c: &quoting::QuoteContent) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let l = tr.locale;
     let t = c.totals();
     let mut subtotals = vec![];
     if t.discount != 0 {
@@ -197,18 +246,27 @@ pub(super) async fn show_page(
             )
         })
         .collect();
-    let guardrail = if clearance == Clearance::NeedsApproval && q.status.is_open() {
+    (subtotals, taxes)
+}
+
+/// The guardrail, in words, while the discount needs an approval.
+fn guardrail(tr: &Tr, q: &Quote, clearance: Clearance, limit_bp: i64) -> String {
+    if clearance == Clearance::NeedsApproval && q.status.is_open() {
         tr.tn(
             "quote-guardrail",
             &[
-                ("discount", &format::percent(q.discount_bp, l)),
-                ("limit", &format::percent(limit_bp, l)),
+                ("discount", &format::percent(q.discount_bp, tr.locale)),
+                ("limit", &format::percent(limit_bp, tr.locale)),
             ],
         )
     } else {
         String::new()
-    };
-    let approval_note = match (&approval, q.status) {
+    }
+}
+
+/// Who has to approve the discount, and by when, while the quote waits.
+fn approval_note(tr: &Tr, approval: Option<&tandem_store::requests::StoredRequest>, status: Status) -> String {
+    match (approval, status) {
         (Some(r), Status::AwaitingApproval) => tr.tn(
             "quote-awaiting",
             &[
@@ -217,66 +275,20 @@ pub(super) async fn show_page(
             ],
         ),
         _ => String::new(),
-    };
-    Ok(ShowPage {
-        layout: Layout::new(
-            auth,
-            "quotes",
-            tr.t1("quote-heading", "number", &number_label(&q)),
-        )
-        .within("quotes"),
-        id: q.id.to_string(),
-        status: status_label(&tr, q.status),
-        status_class: q.status.as_str().into(),
-        version: q.version,
-        customer: q.account_name.clone(),
-        customer_href: format!("/accounts/{}", q.account_id),
-        deal: q.deal_title.clone().unwrap_or_default(),
-        deal_href: q.deal_id.map(|d| format!("/deals/{d}")).unwrap_or_default(),
-        contact: contact_name.unwrap_or_default(),
-        owner: q.owner_name.clone(),
-        language: tr.t(&format!("language-{}", c.language.as_str())),
-        quote_date: format::date(q.quote_date, l),
-        valid_until: format::date(c.valid_until, l),
-        expired_by_date: q.status == Status::Sent && c.valid_until < today,
-        lines: line_views(&tr, c),
-        subtotals,
-        taxes,
-        gross: money(t.gross, &c.currency, l),
-        intro: c.intro.clone(),
-        closing: c.closing.clone(),
-        payment_terms: c.payment_terms.clone(),
-        delivery_terms: c.delivery_terms.clone(),
-        guardrail,
-        approval_note,
-        approval_href: approval
-            .map(|r| format!("/requests/{}", r.id.0))
-            .unwrap_or_default(),
-        allowed,
-        revisions: revisions
-            .iter()
-            .rev()
-            .map(|r| RevisionView {
-                label: tr.t1("quote-revision", "n", &r.revision.to_string()),
-                sent: tr.instant(&r.sent_at),
-                gross: money(r.content.totals().gross, &r.content.currency, l),
-                pdf: format!("/quotes/{}/pdf?revision={}", q.id, r.revision),
-            })
-            .collect(),
-        events: events.iter().rev().map(|e| event_view(&tr, e)).collect(),
-        order_href: order
-            .as_ref()
-            .map(|o| format!("/orders/{}", o.id.0))
-            .unwrap_or_default(),
-        order_number: order.map(|o| o.number).unwrap_or_default(),
-        request_href: q
-            .request_id
-            .map(|r| format!("/requests/{}", r.0))
-            .unwrap_or_default(),
-        errors,
-        today: today.to_string(),
-        tr,
-    })
+    }
+}
+
+fn revision_views(tr: &Tr, q: &Quote, revisions: &[tandem_store::quotes::Revision]) -> Vec<RevisionView> {
+    revisions
+        .iter()
+        .rev()
+        .map(|r| RevisionView {
+            label: tr.t1("quote-revision", "n", &r.revision.to_string()),
+            sent: tr.instant(&r.sent_at),
+            gross: money(r.content.totals().gross, &r.content.currency, tr.locale),
+            pdf: format!("/quotes/{}/pdf?revision={}", q.id, r.revision),
+        })
+        .collect()
 }
 
 #[derive(Deserialize, Default)]
