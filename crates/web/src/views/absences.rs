@@ -186,3 +186,11 @@ pub async fn delete(
     svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/absences?notice=deleted"))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/absences", get(index).post(create))
+        .route("/absences/{id}/delete", post(delete))
+}

@@ -409,3 +409,15 @@ pub async fn restore(
     svc::set_deleted(&state.store, &auth, id, false).await?;
     Ok(see_other(&format!("/activities/{id}?notice=restored")))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/activities", post(create))
+        .route("/activities/new", get(new))
+        .route("/activities/{id}", get(show).post(update))
+        .route("/activities/{id}/edit", get(edit))
+        .route("/activities/{id}/delete", post(delete))
+        .route("/activities/{id}/restore", post(restore))
+}

@@ -541,3 +541,19 @@ pub async fn save_trust_mode(
     tandem_app::settings::set_trust_mode(&state.store, &auth, f.trust_mode.is_some()).await?;
     Ok(see_other("/admin/settings?notice=saved"))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/admin/settings/trust-mode", post(save_trust_mode))
+        .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/new", get(new_user))
+        .route("/admin/users/{id}", get(edit_user).post(update_user))
+        .route("/admin/teams", get(teams).post(create_team))
+        .route("/admin/teams/{id}", post(rename_team))
+        .route("/admin/teams/{id}/delete", post(delete_team))
+        .route("/admin/settings/visibility", post(save_visibility))
+        .route("/admin/jobs", get(jobs))
+        .route("/admin/settings", get(settings).post(save_settings))
+}

@@ -275,3 +275,9 @@ pub async fn board(
     };
     Ok(render(page))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/board", get(board))
+}

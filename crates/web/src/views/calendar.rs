@@ -189,3 +189,9 @@ pub async fn save(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/admin/calendar", get(show).post(save))
+}

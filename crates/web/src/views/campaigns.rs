@@ -503,3 +503,12 @@ pub async fn delete(
     svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/campaigns?notice=deleted"))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/campaigns", get(index).post(create))
+        .route("/campaigns/{id}", get(show).post(update))
+        .route("/campaigns/{id}/delete", post(delete))
+}

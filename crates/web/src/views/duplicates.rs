@@ -247,3 +247,17 @@ pub async fn merge_contacts(
         },
     }
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route(
+            "/accounts/{id}/merge",
+            get(account_merge_page).post(merge_accounts),
+        )
+        .route(
+            "/contacts/{id}/merge",
+            get(contact_merge_page).post(merge_contacts),
+        )
+}

@@ -227,3 +227,12 @@ pub async fn delete(
     let result = svc::delete(&state.store, &auth, field_id(&id)?).await;
     done(&state, &auth, result).await
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/admin/fields", get(index).post(create))
+        .route("/admin/fields/{id}", post(update))
+        .route("/admin/fields/{id}/delete", post(delete))
+}

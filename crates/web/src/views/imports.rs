@@ -279,7 +279,12 @@ async fn show_page(
             };
             let rows = preview_rows(&tr, &i, &t, &o);
             match &dry {
-                Some(d) => (rows, spellings, outcome_text(&tr, d), tr.t("import-dry-run-result")),
+                Some(d) => (
+                    rows,
+                    spellings,
+                    outcome_text(&tr, d),
+                    tr.t("import-dry-run-result"),
+                ),
                 None => (rows, spellings, String::new(), String::new()),
             }
         }
@@ -526,4 +531,20 @@ pub async fn undo(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/imports",
+            get(index)
+                .post(upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::UPLOAD_BODY_LIMIT,
+                )),
+        )
+        .route("/imports/{id}", get(show).post(save))
+        .route("/imports/{id}/undo", post(undo))
 }

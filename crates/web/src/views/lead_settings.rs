@@ -636,3 +636,13 @@ pub async fn submit(
         (Err(e), _) => HttpError(e).into_response(),
     }
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/leads/settings", get(show).post(save))
+        .route("/leads/forms", post(create_form))
+        .route("/leads/forms/{id}", post(toggle_form))
+        .route("/leads/forms/{id}/delete", post(delete_form))
+}

@@ -37,258 +37,38 @@ use axum::{
     Router,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
 };
 use std::collections::HashMap;
 use tandem_domain::{FieldError, Invalid};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(session::home))
-        .route("/setup", get(session::setup_page).post(session::setup))
-        .route("/login", get(session::login_page).post(session::login))
-        .route("/logout", post(session::logout))
-        .route("/lang/{code}", get(session::switch_language))
-        .route("/accounts", get(accounts::index).post(accounts::create))
-        .route("/accounts/new", get(accounts::new))
-        .route("/accounts/export.csv", get(accounts::export))
-        .route("/accounts/export.xlsx", get(accounts::export))
-        .route("/accounts/bulk", post(accounts::bulk))
-        .route("/accounts/trash", get(accounts::trash))
-        .route("/accounts/{id}", get(accounts::show).post(accounts::update))
-        .route("/accounts/{id}/edit", get(accounts::edit))
-        .route(
-            "/accounts/{id}/merge",
-            get(duplicates::account_merge_page).post(duplicates::merge_accounts),
-        )
-        .route(
-            "/contacts/{id}/merge",
-            get(duplicates::contact_merge_page).post(duplicates::merge_contacts),
-        )
-        .route("/accounts/{id}/delete", post(accounts::delete))
-        .route("/accounts/{id}/restore", post(accounts::restore))
-        .route("/activities", post(activities::create))
-        .route("/activities/new", get(activities::new))
-        .route(
-            "/activities/{id}",
-            get(activities::show).post(activities::update),
-        )
-        .route("/activities/{id}/edit", get(activities::edit))
-        .route("/activities/{id}/delete", post(activities::delete))
-        .route("/activities/{id}/restore", post(activities::restore))
-        .route("/tasks", get(tasks::index).post(tasks::create))
-        .route("/tasks/new", get(tasks::new))
-        .route("/tasks/{id}", get(tasks::show).post(tasks::update))
-        .route("/tasks/{id}/complete", post(tasks::complete))
-        .route("/tasks/{id}/reopen", post(tasks::reopen))
-        .route("/tasks/{id}/delete", post(tasks::delete))
-        .route("/contacts", get(contacts::index).post(contacts::create))
-        .route("/contacts/new", get(contacts::new))
-        .route("/contacts/export.csv", get(contacts::export))
-        .route("/contacts/export.xlsx", get(contacts::export))
-        .route("/contacts/export.vcf", get(contacts::export))
-        .route("/contacts/{id}/vcard", get(contacts::vcard))
-        .route("/contacts/trash", get(contacts::trash))
-        .route("/contacts/{id}", get(contacts::show).post(contacts::update))
-        .route("/contacts/{id}/edit", get(contacts::edit))
-        .route("/contacts/{id}/verify", post(contacts::verify))
-        .route("/contacts/{id}/delete", post(contacts::delete))
-        .route("/contacts/{id}/restore", post(contacts::restore))
-        .route("/board", get(board::board))
-        .route("/deals", get(deals::index).post(deals::create))
-        .route("/deals/new", get(deals::new))
-        .route("/deals/export.csv", get(deals::export))
-        .route("/deals/export.xlsx", get(deals::export))
-        .route("/deals/bulk", post(deals::bulk))
-        .route("/deals/trash", get(deals::trash))
-        .route("/deals/{id}", get(deals::show).post(deals::update))
-        .route("/deals/{id}/edit", get(deals::edit))
-        .route("/deals/{id}/stage", post(deals::move_stage))
-        .route("/deals/{id}/close", post(deals::close))
-        .route("/deals/{id}/contacts", post(deals::add_contact))
-        .route(
-            "/deals/{id}/contacts/{contact}/remove",
-            post(deals::remove_contact),
-        )
-        .route("/deals/{id}/delete", post(deals::delete))
-        .route("/deals/{id}/restore", post(deals::restore))
-        .route("/views", post(saved::save))
-        .route("/views/{id}/delete", post(saved::delete))
-        .route("/absences", get(absences::index).post(absences::create))
-        .route("/absences/{id}/delete", post(absences::delete))
-        .route("/quotes", get(quotes::index).post(quotes::create))
-        .route("/quotes/new", get(quotes::new))
-        .route("/quotes/{id}", get(quotes::show))
-        .route("/quotes/{id}/edit", get(quotes::edit).post(quotes::save))
-        .route("/quotes/{id}/approval", post(quotes::request_approval))
-        .route("/quotes/{id}/approval/decision", post(quotes::decide))
-        .route("/quotes/{id}/send", post(quotes::send))
-        .route("/quotes/{id}/revise", post(quotes::revise))
-        .route("/quotes/{id}/accept", post(quotes::accept))
-        .route("/quotes/{id}/decline", post(quotes::decline))
-        .route("/quotes/{id}/pdf", get(quotes::pdf))
-        .route("/orders", get(quotes::orders))
-        .route("/orders/{id}", get(quotes::order))
-        .route("/orders/{id}/pdf", get(quotes::order_pdf))
-        .route(
-            "/admin/quotes",
-            get(quotes::settings).post(quotes::save_settings),
-        )
-        .route("/admin/letterhead", post(quotes::save_letterhead))
-        .route(
-            "/admin/letterhead/logo",
-            get(quotes::logo).post(quotes::upload_logo).layer(
-                axum::extract::DefaultBodyLimit::max(crate::api::quotes::LOGO_BODY_LIMIT),
-            ),
-        )
-        .route("/admin/letterhead/logo/delete", post(quotes::delete_logo))
-        .route("/products", get(products::index).post(products::create))
-        .route(
-            "/price-lists",
-            get(price_lists::index).post(price_lists::create),
-        )
-        .route(
-            "/price-lists/{id}",
-            get(price_lists::show).post(price_lists::save),
-        )
-        .route("/price-lists/{id}/delete", post(price_lists::delete))
-        .route("/products/import", post(products::import))
-        .route("/products/{id}", post(products::update))
-        .route("/products/{id}/delete", post(products::delete))
-        .route("/requests", get(requests::index).post(requests::create))
-        .route("/requests/new", get(requests::new))
-        .route("/requests/figures", get(requests::figures))
-        .route("/requests/{id}", get(requests::show))
-        .route("/requests/{id}/status", post(requests::set_status))
-        .route("/requests/{id}/claim", post(requests::claim))
-        .route("/requests/{id}/assign", post(requests::assign))
-        .route("/requests/{id}/comments", post(requests::comment))
-        .route(
-            "/requests/{id}/description",
-            post(requests::set_description),
-        )
-        .route("/notifications", get(requests::notifications))
-        .route("/notifications/unread", get(requests::unread))
-        .route("/notifications/read-all", post(requests::read_all))
-        .route(
-            "/notifications/{id}/open",
-            post(requests::open_notification),
-        )
-        .route(
-            "/profile/notifications",
-            get(requests::prefs).post(requests::save_prefs),
-        )
-        .route(
-            "/admin/request-types",
-            get(requests::types).post(requests::create_type),
-        )
-        .route("/admin/request-types/{id}", post(requests::update_type))
-        .route(
-            "/admin/request-types/{id}/delete",
-            post(requests::delete_type),
-        )
-        .route("/admin/mail", get(requests::mail).post(requests::save_mail))
-        .route("/admin/mail/test", post(requests::test_mail))
-        .route("/leads", get(leads::index).post(leads::create))
-        .route("/leads/export.csv", get(leads::export))
-        .route("/leads/export.xlsx", get(leads::export))
-        .route(
-            "/leads/settings",
-            get(lead_settings::show).post(lead_settings::save),
-        )
-        .route("/leads/forms", post(lead_settings::create_form))
-        .route("/leads/forms/{id}", post(lead_settings::toggle_form))
-        .route("/leads/forms/{id}/delete", post(lead_settings::delete_form))
-        .route("/leads/{id}", get(leads::show).post(leads::update))
-        .route("/leads/{id}/answers", post(leads::answers))
-        .route("/leads/{id}/handoff", post(leads::handoff))
-        .route("/leads/{id}/status", post(leads::set_status))
-        .route("/leads/{id}/accept", post(leads::accept))
-        .route("/leads/{id}/reject", post(leads::reject))
-        .route("/leads/{id}/delete", post(leads::delete))
-        .route("/kpis", get(kpis::index))
-        .route("/kpis/export.csv", get(kpis::export))
-        .route("/kpis/team", get(kpis::team))
-        .route("/kpis/mine", get(kpis::mine))
-        .route("/kpis/marketing", get(kpis::marketing))
-        .route("/kpis/marketing/export.csv", get(kpis::marketing_export))
-        .route("/kpis/report", get(kpis::report).post(kpis::save_report))
-        .route("/kpis/team/export.csv", get(kpis::team_export))
-        .route("/goals", get(kpis::goals).post(kpis::create_goal))
-        .route("/goals/{id}/delete", post(kpis::delete_goal))
-        .route("/interventions", get(kpis::interventions))
-        .route(
-            "/interventions/rules",
-            get(kpis::rules).post(kpis::create_rule),
-        )
-        .route("/interventions/rules/{id}/toggle", post(kpis::toggle_rule))
-        .route("/interventions/rules/{id}/delete", post(kpis::delete_rule))
-        .route(
-            "/interventions/{id}",
-            get(kpis::case).post(kpis::update_case),
-        )
-        .route("/interventions/{id}/close", post(kpis::close_case))
-        .route("/admin/settings/trust-mode", post(admin::save_trust_mode))
-        .route("/campaigns", get(campaigns::index).post(campaigns::create))
-        .route(
-            "/campaigns/{id}",
-            get(campaigns::show).post(campaigns::update),
-        )
-        .route("/campaigns/{id}/delete", post(campaigns::delete))
-        .route(
-            "/imports",
-            get(imports::index)
-                .post(imports::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::UPLOAD_BODY_LIMIT,
-                )),
-        )
-        .route("/imports/{id}", get(imports::show).post(imports::save))
-        .route("/imports/{id}/undo", post(imports::undo))
-        .route("/search", get(search::search))
-        .route("/search/suggest", get(search::suggest))
-        .route("/search/accounts", get(search::account_names))
-        .route("/profile", get(profile::show).post(profile::update_locale))
-        .route("/profile/password", post(profile::change_password))
-        .route("/profile/tokens", post(profile::create_token))
-        .route("/profile/tokens/{id}/revoke", post(profile::revoke_token))
-        .route("/admin/users", get(admin::users).post(admin::create_user))
-        .route("/admin/users/new", get(admin::new_user))
-        .route(
-            "/admin/users/{id}",
-            get(admin::edit_user).post(admin::update_user),
-        )
-        .route("/admin/teams", get(admin::teams).post(admin::create_team))
-        .route("/admin/teams/{id}", post(admin::rename_team))
-        .route("/admin/teams/{id}/delete", post(admin::delete_team))
-        .route(
-            "/admin/pipelines",
-            get(pipelines::index).post(pipelines::create),
-        )
-        .route("/admin/pipelines/{id}", post(pipelines::rename))
-        .route("/admin/pipelines/{id}/delete", post(pipelines::delete))
-        .route("/admin/pipelines/{id}/stages", post(pipelines::add_stage))
-        .route("/admin/stages/{id}", post(pipelines::update_stage))
-        .route("/admin/stages/{id}/delete", post(pipelines::delete_stage))
-        .route("/admin/stages/{id}/up", post(pipelines::stage_up))
-        .route("/admin/stages/{id}/down", post(pipelines::stage_down))
-        .route(
-            "/admin/stages/{id}/position",
-            post(pipelines::stage_position),
-        )
-        .route("/admin/settings/visibility", post(admin::save_visibility))
-        .route("/admin/calendar", get(calendar::show).post(calendar::save))
-        .route("/admin/tandems", get(tandems::index).post(tandems::create))
-        .route("/admin/tandems/{id}", post(tandems::update))
-        .route("/admin/tandems/{id}/delete", post(tandems::delete))
-        .route("/admin/fields", get(fields::index).post(fields::create))
-        .route("/admin/fields/{id}", post(fields::update))
-        .route("/admin/fields/{id}/delete", post(fields::delete))
-        .route("/admin/jobs", get(admin::jobs))
-        .route(
-            "/admin/settings",
-            get(admin::settings).post(admin::save_settings),
-        )
+        .merge(session::routes())
+        .merge(accounts::routes())
+        .merge(duplicates::routes())
+        .merge(activities::routes())
+        .merge(tasks::routes())
+        .merge(contacts::routes())
+        .merge(board::routes())
+        .merge(deals::routes())
+        .merge(saved::routes())
+        .merge(absences::routes())
+        .merge(quotes::routes())
+        .merge(products::routes())
+        .merge(price_lists::routes())
+        .merge(requests::routes())
+        .merge(leads::routes())
+        .merge(lead_settings::routes())
+        .merge(kpis::routes())
+        .merge(admin::routes())
+        .merge(campaigns::routes())
+        .merge(imports::routes())
+        .merge(search::routes())
+        .merge(profile::routes())
+        .merge(pipelines::routes())
+        .merge(calendar::routes())
+        .merge(tandems::routes())
+        .merge(fields::routes())
 }
 
 /// What every signed-in page shows around its content.

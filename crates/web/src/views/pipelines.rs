@@ -357,3 +357,18 @@ pub async fn stage_down(
         .map(|_| ());
     done(&state, &auth, result).await
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/admin/pipelines", get(index).post(create))
+        .route("/admin/pipelines/{id}", post(rename))
+        .route("/admin/pipelines/{id}/delete", post(delete))
+        .route("/admin/pipelines/{id}/stages", post(add_stage))
+        .route("/admin/stages/{id}", post(update_stage))
+        .route("/admin/stages/{id}/delete", post(delete_stage))
+        .route("/admin/stages/{id}/up", post(stage_up))
+        .route("/admin/stages/{id}/down", post(stage_down))
+        .route("/admin/stages/{id}/position", post(stage_position))
+}

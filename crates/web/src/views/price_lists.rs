@@ -291,3 +291,12 @@ pub async fn delete(
     svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/price-lists?notice=deleted"))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/price-lists", get(index).post(create))
+        .route("/price-lists/{id}", get(show).post(save))
+        .route("/price-lists/{id}/delete", post(delete))
+}

@@ -375,3 +375,13 @@ pub async fn delete(
     svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/products?notice=deleted"))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/products", get(index).post(create))
+        .route("/products/import", post(import))
+        .route("/products/{id}", post(update))
+        .route("/products/{id}/delete", post(delete))
+}

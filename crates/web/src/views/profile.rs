@@ -179,3 +179,13 @@ pub async fn revoke_token(
     svc::revoke_api_token(&state.store, &auth, id).await?;
     Ok(see_other("/profile?notice=token-revoked"))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/profile", get(show).post(update_locale))
+        .route("/profile/password", post(change_password))
+        .route("/profile/tokens", post(create_token))
+        .route("/profile/tokens/{id}/revoke", post(revoke_token))
+}

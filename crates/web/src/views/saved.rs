@@ -64,3 +64,11 @@ pub async fn delete(
     svc::delete(&state.store, &auth, id).await?;
     Ok(see_other(&format!("{base}?notice=view-deleted")))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/views", post(save))
+        .route("/views/{id}/delete", post(delete))
+}

@@ -142,3 +142,12 @@ pub async fn account_names(
     let names: Vec<String> = r.accounts.into_iter().map(|a| a.data.name).collect();
     Ok(axum::Json(names).into_response())
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/search", get(search))
+        .route("/search/suggest", get(suggest))
+        .route("/search/accounts", get(account_names))
+}

@@ -315,6 +315,17 @@ fn setup_form_again(
     .into_response()
 }
 
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/", get(home))
+        .route("/setup", get(setup_page).post(setup))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang/{code}", get(switch_language))
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;

@@ -481,11 +481,7 @@ pub async fn record_list(
         paged: spec.cursor.is_some_and(|c| !c.is_empty()),
         can_write,
         trash: spec.trash,
-        custom_filters: super::custom::filter_inputs(
-            &spec.custom.fields,
-            &spec.custom.pairs,
-            tr,
-        ),
+        custom_filters: super::custom::filter_inputs(&spec.custom.fields, &spec.custom.pairs, tr),
         q,
     })
 }

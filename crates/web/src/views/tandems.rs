@@ -240,3 +240,12 @@ pub async fn delete(
     svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/admin/tandems?notice=deleted"))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/admin/tandems", get(index).post(create))
+        .route("/admin/tandems/{id}", post(update))
+        .route("/admin/tandems/{id}/delete", post(delete))
+}

@@ -447,3 +447,15 @@ pub async fn delete(
     svc::set_deleted(&state.store, &auth, id, true).await?;
     Ok(see_other("/tasks?notice=deleted"))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/tasks", get(index).post(create))
+        .route("/tasks/new", get(new))
+        .route("/tasks/{id}", get(show).post(update))
+        .route("/tasks/{id}/complete", post(complete))
+        .route("/tasks/{id}/reopen", post(reopen))
+        .route("/tasks/{id}/delete", post(delete))
+}

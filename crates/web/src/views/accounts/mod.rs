@@ -40,3 +40,19 @@ mod page;
 pub use form::*;
 pub use list::*;
 pub use page::*;
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/accounts", get(index).post(create))
+        .route("/accounts/new", get(new))
+        .route("/accounts/export.csv", get(export))
+        .route("/accounts/export.xlsx", get(export))
+        .route("/accounts/bulk", post(bulk))
+        .route("/accounts/trash", get(trash))
+        .route("/accounts/{id}", get(show).post(update))
+        .route("/accounts/{id}/edit", get(edit))
+        .route("/accounts/{id}/delete", post(delete))
+        .route("/accounts/{id}/restore", post(restore))
+}

@@ -40,3 +40,21 @@ pub use form::*;
 pub use list::*;
 pub use page::*;
 pub use vcards::*;
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/contacts", get(index).post(create))
+        .route("/contacts/new", get(new))
+        .route("/contacts/export.csv", get(export))
+        .route("/contacts/export.xlsx", get(export))
+        .route("/contacts/export.vcf", get(export))
+        .route("/contacts/{id}/vcard", get(vcard))
+        .route("/contacts/trash", get(trash))
+        .route("/contacts/{id}", get(show).post(update))
+        .route("/contacts/{id}/edit", get(edit))
+        .route("/contacts/{id}/verify", post(verify))
+        .route("/contacts/{id}/delete", post(delete))
+        .route("/contacts/{id}/restore", post(restore))
+}

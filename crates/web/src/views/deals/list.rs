@@ -298,9 +298,12 @@ pub(super) async fn list_page(
     .await?;
     let users = user_svc::list(&state.store, auth).await?;
     let pipelines = pipeline_svc::list(&state.store, auth).await?;
-    let [pipeline_s, stage_s, owner_s] =
-        [pipeline.map(|x| x.to_string()), stage.map(|x| x.to_string()), owner.map(|x| x.to_string())]
-            .map(Option::unwrap_or_default);
+    let [pipeline_s, stage_s, owner_s] = [
+        pipeline.map(|x| x.to_string()),
+        stage.map(|x| x.to_string()),
+        owner.map(|x| x.to_string()),
+    ]
+    .map(Option::unwrap_or_default);
     let status_s = match (status, trash) {
         (Some(s), _) => s.as_str(),
         (None, false) => "all",

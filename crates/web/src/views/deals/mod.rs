@@ -49,3 +49,26 @@ pub use actions::*;
 pub use form::*;
 pub use list::*;
 pub use page::*;
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/deals", get(index).post(create))
+        .route("/deals/new", get(new))
+        .route("/deals/export.csv", get(export))
+        .route("/deals/export.xlsx", get(export))
+        .route("/deals/bulk", post(bulk))
+        .route("/deals/trash", get(trash))
+        .route("/deals/{id}", get(show).post(update))
+        .route("/deals/{id}/edit", get(edit))
+        .route("/deals/{id}/stage", post(move_stage))
+        .route("/deals/{id}/close", post(close))
+        .route("/deals/{id}/contacts", post(add_contact))
+        .route(
+            "/deals/{id}/contacts/{contact}/remove",
+            post(remove_contact),
+        )
+        .route("/deals/{id}/delete", post(delete))
+        .route("/deals/{id}/restore", post(restore))
+}

@@ -411,3 +411,25 @@ fn kind_options(tr: &Tr, current: PeriodKind) -> Options {
         })
         .collect()
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/kpis", get(index))
+        .route("/kpis/export.csv", get(export))
+        .route("/kpis/team", get(team))
+        .route("/kpis/mine", get(mine))
+        .route("/kpis/marketing", get(marketing))
+        .route("/kpis/marketing/export.csv", get(marketing_export))
+        .route("/kpis/report", get(report).post(save_report))
+        .route("/kpis/team/export.csv", get(team_export))
+        .route("/goals", get(goals).post(create_goal))
+        .route("/goals/{id}/delete", post(delete_goal))
+        .route("/interventions", get(interventions))
+        .route("/interventions/rules", get(rules).post(create_rule))
+        .route("/interventions/rules/{id}/toggle", post(toggle_rule))
+        .route("/interventions/rules/{id}/delete", post(delete_rule))
+        .route("/interventions/{id}", get(case).post(update_case))
+        .route("/interventions/{id}/close", post(close_case))
+}

@@ -37,3 +37,19 @@ pub use actions::*;
 pub use form::*;
 pub use list::*;
 pub use page::*;
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/leads", get(index).post(create))
+        .route("/leads/export.csv", get(export))
+        .route("/leads/export.xlsx", get(export))
+        .route("/leads/{id}", get(show).post(update))
+        .route("/leads/{id}/answers", post(answers))
+        .route("/leads/{id}/handoff", post(handoff))
+        .route("/leads/{id}/status", post(set_status))
+        .route("/leads/{id}/accept", post(accept))
+        .route("/leads/{id}/reject", post(reject))
+        .route("/leads/{id}/delete", post(delete))
+}

@@ -269,8 +269,7 @@ fn answers(d: &svc::Detail) -> Vec<Answer> {
             _ => None,
         })
         .collect();
-    d
-        .settings
+    d.settings
         .criteria
         .iter()
         .map(|c| Answer {
@@ -323,7 +322,6 @@ fn rejected(tr: &Tr, l: &tandem_store::leads::Lead) -> String {
         _ => String::new(),
     }
 }
-
 
 pub(super) async fn show_page(
     state: &AppState,

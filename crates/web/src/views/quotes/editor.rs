@@ -426,7 +426,10 @@ fn line_rows(tr: &Tr, lines: Vec<LineForm>) -> Vec<LineRow> {
         .collect()
 }
 
-fn product_choices(catalogue: Vec<tandem_store::products::Product>, l: Locale) -> Vec<ProductChoice> {
+fn product_choices(
+    catalogue: Vec<tandem_store::products::Product>,
+    l: Locale,
+) -> Vec<ProductChoice> {
     catalogue
         .into_iter()
         .map(|p| ProductChoice {

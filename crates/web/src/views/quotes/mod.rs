@@ -55,3 +55,34 @@ pub use editor::*;
 pub use list::*;
 pub use page::*;
 pub use settings::*;
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/quotes", get(index).post(create))
+        .route("/quotes/new", get(new))
+        .route("/quotes/{id}", get(show))
+        .route("/quotes/{id}/edit", get(edit).post(save))
+        .route("/quotes/{id}/approval", post(request_approval))
+        .route("/quotes/{id}/approval/decision", post(decide))
+        .route("/quotes/{id}/send", post(send))
+        .route("/quotes/{id}/revise", post(revise))
+        .route("/quotes/{id}/accept", post(accept))
+        .route("/quotes/{id}/decline", post(decline))
+        .route("/quotes/{id}/pdf", get(pdf))
+        .route("/orders", get(orders))
+        .route("/orders/{id}", get(order))
+        .route("/orders/{id}/pdf", get(order_pdf))
+        .route("/admin/quotes", get(settings).post(save_settings))
+        .route("/admin/letterhead", post(save_letterhead))
+        .route(
+            "/admin/letterhead/logo",
+            get(logo)
+                .post(upload_logo)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::quotes::LOGO_BODY_LIMIT,
+                )),
+        )
+        .route("/admin/letterhead/logo/delete", post(delete_logo))
+}

@@ -265,7 +265,11 @@ fn guardrail(tr: &Tr, q: &Quote, clearance: Clearance, limit_bp: i64) -> String 
 }
 
 /// Who has to approve the discount, and by when, while the quote waits.
-fn approval_note(tr: &Tr, approval: Option<&tandem_store::requests::StoredRequest>, status: Status) -> String {
+fn approval_note(
+    tr: &Tr,
+    approval: Option<&tandem_store::requests::StoredRequest>,
+    status: Status,
+) -> String {
     match (approval, status) {
         (Some(r), Status::AwaitingApproval) => tr.tn(
             "quote-awaiting",
@@ -278,7 +282,11 @@ fn approval_note(tr: &Tr, approval: Option<&tandem_store::requests::StoredReques
     }
 }
 
-fn revision_views(tr: &Tr, q: &Quote, revisions: &[tandem_store::quotes::Revision]) -> Vec<RevisionView> {
+fn revision_views(
+    tr: &Tr,
+    q: &Quote,
+    revisions: &[tandem_store::quotes::Revision],
+) -> Vec<RevisionView> {
     revisions
         .iter()
         .rev()

@@ -247,3 +247,28 @@ pub async fn index(
         tr,
     }))
 }
+
+/// The pages of this feature and what their forms post to.
+pub fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/requests", get(index).post(create))
+        .route("/requests/new", get(new))
+        .route("/requests/figures", get(figures))
+        .route("/requests/{id}", get(show))
+        .route("/requests/{id}/status", post(set_status))
+        .route("/requests/{id}/claim", post(claim))
+        .route("/requests/{id}/assign", post(assign))
+        .route("/requests/{id}/comments", post(comment))
+        .route("/requests/{id}/description", post(set_description))
+        .route("/notifications", get(notifications))
+        .route("/notifications/unread", get(unread))
+        .route("/notifications/read-all", post(read_all))
+        .route("/notifications/{id}/open", post(open_notification))
+        .route("/profile/notifications", get(prefs).post(save_prefs))
+        .route("/admin/request-types", get(types).post(create_type))
+        .route("/admin/request-types/{id}", post(update_type))
+        .route("/admin/request-types/{id}/delete", post(delete_type))
+        .route("/admin/mail", get(mail).post(save_mail))
+        .route("/admin/mail/test", post(test_mail))
+}
