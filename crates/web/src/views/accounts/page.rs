@@ -108,79 +108,56 @@ pub async fn show(
     Id(id): Id<AccountId>,
     Query(n): Query<NoticeParam>,
 ) -> AppResult<Response> {
+    let page = svc::page(&state.store, &auth, id).await?;
+    let parts = Parts {
+        names: crate::views::history::referenced_names(&state, &auth, &page.history).await,
+        lines: crate::views::requests::for_record(&state, &auth, None, Some(id)).await?,
+        quote_card: crate::views::quotes::card(&state, &auth, None, Some(id)).await?,
+    };
+    let page = page_of(page, parts, &auth, state.store.now(), n.notice.as_deref());
+    Ok(render(page))
+}
+
+/// What the account page shows from other features: the names its history refers to,
+/// its requests and its quotes.
+struct Parts {
+    names: std::collections::HashMap<String, String>,
+    lines: Vec<crate::views::requests::Line>,
+    quote_card: crate::views::quotes::QuoteCard,
+}
+
+fn page_of(
+    page: svc::AccountPage,
+    parts: Parts,
+    auth: &Auth,
+    now: tandem_domain::Instant,
+    notice: Option<&str>,
+) -> ShowPage {
     let tr = Tr::new(auth.user.locale);
-    let account = svc::get(&state.store, &auth, id).await?;
-    let history = svc::history(&state.store, &auth, id).await?;
-    let names = crate::views::history::referenced_names(&state, &auth, &history).await;
-    let users = user_svc::list(&state.store, &auth).await?;
-    let owner = account.owner_name.clone().unwrap_or_default();
-    let contacts = tandem_app::contacts::list(
-        &state.store,
-        &auth,
-        &tandem_app::contacts::ListQuery {
-            filter: tandem_store::contacts::Filter {
-                account_id: Some(id),
-                ..Default::default()
-            },
-            stale: false,
-            sort: Sort::NameAsc,
-            limit: 200,
-            cursor: None,
-        },
-    )
-    .await?;
-    let stale_days = tandem_app::contacts::stale_days(&state.store, &auth).await?;
-    let deals = tandem_app::deals::list(
-        &state.store,
-        &auth,
-        &tandem_app::deals::ListQuery {
-            filter: tandem_store::deals::Filter {
-                account_id: Some(id),
-                ..Default::default()
-            },
-            sort: Sort::UpdatedDesc,
-            limit: 50,
-            cursor: None,
-        },
-    )
-    .await?;
-    let activities = crate::views::activities::timeline(
-        &state,
-        &auth,
-        tandem_store::activities::Filter {
-            account_id: Some(id),
-            ..Default::default()
-        },
-        tr,
-    )
-    .await?;
-    let lines = crate::views::requests::for_record(&state, &auth, None, Some(account.id)).await?;
-    let page = ShowPage {
-        lines,
-        quote_card: crate::views::quotes::card(&state, &auth, None, Some(account.id)).await?,
-        layout: Layout::new(&auth, "accounts", account.data.name.clone())
-            .with_notice(n.notice.as_deref()),
-        id: account.id.to_string(),
+    let svc::AccountPage {
+        account,
+        history,
+        users,
+        custom_fields,
+        contacts,
+        stale_days,
+        deals,
+        activities,
+        merged_into,
+    } = page;
+    let id = account.id;
+    ShowPage {
+        lines: parts.lines,
+        quote_card: parts.quote_card,
+        layout: Layout::new(auth, "accounts", account.data.name.clone()).with_notice(notice),
+        id: id.to_string(),
         name: account.data.name.clone(),
         lifecycle: account.data.lifecycle.as_str(),
         lifecycle_label: tr.t(&format!("lifecycle-{}", account.data.lifecycle.as_str())),
         tags: account.data.tags.clone(),
-        facts: {
-            let mut all = facts(&account.data, &owner, tr);
-            let fields = crate::views::custom::fields(&state, &auth, Entity::Account).await?;
-            all.extend(
-                crate::views::custom::facts(&fields, &account.data.custom, tr, auth.user.locale)
-                    .into_iter()
-                    .map(|(label, value)| Fact {
-                        label,
-                        value,
-                        href: String::new(),
-                    }),
-            );
-            all
-        },
+        facts: all_facts(&account, &custom_fields, tr),
         notes: account.data.notes.clone().unwrap_or_default(),
-        history: history_items(history, tr, &names, |field, value| match field {
+        history: history_items(history, tr, &parts.names, |field, value| match field {
             "owner_id" => users
                 .iter()
                 .find(|u| u.id.to_string() == value)
@@ -188,30 +165,37 @@ pub async fn show(
             "lifecycle" => Some(tr.t(&format!("lifecycle-{value}"))),
             _ => None,
         }),
-        contacts: crate::views::contacts::rows(
-            &contacts.items,
-            stale_days,
-            tandem_domain::format::local_date(state.store.now()),
-        ),
-        deals: crate::views::deals::rows(&deals.items, tr, state.store.now()),
+        contacts: crate::views::contacts::rows(&contacts, stale_days, tandem_domain::format::local_date(now)),
+        deals: crate::views::deals::rows(&deals, tr, now),
         stale_hint: tr.t1("contact-stale-hint", "days", &stale_days.to_string()),
-        activities,
+        activities: crate::views::activities::rows(&activities, tr, true),
         kinds: crate::views::activities::kind_options(tr, "visit"),
         log_account: id.to_string(),
         log_contact: String::new(),
         log_deal: String::new(),
         log_return: format!("/accounts/{id}"),
         deleted: account.deleted_at.is_some(),
-        merged_into: match account.merged_into {
-            Some(target) => match svc::get(&state.store, &auth, target).await {
-                Ok(t) => (format!("/accounts/{target}"), t.data.name),
-                Err(_) => Default::default(),
-            },
-            None => Default::default(),
-        },
+        merged_into: merged_into
+            .map(|(target, name)| (format!("/accounts/{target}"), name))
+            .unwrap_or_default(),
         can_write: auth.user.role.can_write_records(),
         can_delete: auth.user.role.can_delete_records(),
         tr,
-    };
-    Ok(render(page))
+    }
+}
+
+/// The account's own facts and its custom fields' values.
+fn all_facts(account: &Account, custom_fields: &[tandem_store::custom_fields::Field], tr: Tr) -> Vec<Fact> {
+    let owner = account.owner_name.clone().unwrap_or_default();
+    let mut all = facts(&account.data, &owner, tr);
+    all.extend(
+        crate::views::custom::facts(custom_fields, &account.data.custom, tr, tr.locale)
+            .into_iter()
+            .map(|(label, value)| Fact {
+                label,
+                value,
+                href: String::new(),
+            }),
+    );
+    all
 }

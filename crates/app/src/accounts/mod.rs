@@ -19,6 +19,9 @@ use tandem_store::{
     users,
 };
 
+mod page;
+pub use page::*;
+
 pub const MAX_LIMIT: u64 = 200;
 
 #[derive(Clone)]
