@@ -48,8 +48,12 @@ pub async fn page(store: &Store, auth: &Auth, id: AccountId) -> AppResult<Accoun
     let mut c = store.read().await?;
     let history = audit::for_entity(&mut c.conn(), ws, "account", id.0, 200).await?;
     let users = users::list(&mut c.conn(), ws).await?;
-    let custom_fields =
-        fields::list(&mut c.conn(), ws, Some(tandem_domain::custom::Entity::Account)).await?;
+    let custom_fields = fields::list(
+        &mut c.conn(),
+        ws,
+        Some(tandem_domain::custom::Entity::Account),
+    )
+    .await?;
     let contact_filter = tandem_store::contacts::Filter {
         account_id: Some(id),
         seen: seen.clone(),
@@ -73,10 +77,16 @@ pub async fn page(store: &Store, auth: &Auth, id: AccountId) -> AppResult<Accoun
         seen: seen.clone(),
         ..Default::default()
     };
-    let deals =
-        tandem_store::deals::list(&mut c.conn(), ws, &deal_filter, Sort::UpdatedDesc, PAGE_DEALS, None)
-            .await?
-            .items;
+    let deals = tandem_store::deals::list(
+        &mut c.conn(),
+        ws,
+        &deal_filter,
+        Sort::UpdatedDesc,
+        PAGE_DEALS,
+        None,
+    )
+    .await?
+    .items;
     let activity_filter = activities::Filter {
         account_id: Some(id),
         seen,

@@ -165,7 +165,11 @@ fn page_of(
             "lifecycle" => Some(tr.t(&format!("lifecycle-{value}"))),
             _ => None,
         }),
-        contacts: crate::views::contacts::rows(&contacts, stale_days, tandem_domain::format::local_date(now)),
+        contacts: crate::views::contacts::rows(
+            &contacts,
+            stale_days,
+            tandem_domain::format::local_date(now),
+        ),
         deals: crate::views::deals::rows(&deals, tr, now),
         stale_hint: tr.t1("contact-stale-hint", "days", &stale_days.to_string()),
         activities: crate::views::activities::rows(&activities, tr, true),
@@ -185,7 +189,11 @@ fn page_of(
 }
 
 /// The account's own facts and its custom fields' values.
-fn all_facts(account: &Account, custom_fields: &[tandem_store::custom_fields::Field], tr: Tr) -> Vec<Fact> {
+fn all_facts(
+    account: &Account,
+    custom_fields: &[tandem_store::custom_fields::Field],
+    tr: Tr,
+) -> Vec<Fact> {
     let owner = account.owner_name.clone().unwrap_or_default();
     let mut all = facts(&account.data, &owner, tr);
     all.extend(

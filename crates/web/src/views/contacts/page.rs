@@ -49,11 +49,29 @@ pub async fn show(
     Id(id): Id<ContactId>,
     Query(n): Query<NoticeParam>,
 ) -> AppResult<Response> {
+    let page = svc::page(&state.store, &auth, id).await?;
+    let names = crate::views::history::referenced_names(&state, &auth, &page.history).await;
+    let page = page_of(page, &names, &auth, state.store.now(), n.notice.as_deref());
+    Ok(render(page))
+}
+
+fn page_of(
+    page: svc::ContactPage,
+    names: &std::collections::HashMap<String, String>,
+    auth: &Auth,
+    now: tandem_domain::Instant,
+    notice: Option<&str>,
+) -> ShowPage {
     let tr = Tr::new(auth.user.locale);
-    let contact = svc::get(&state.store, &auth, id).await?;
-    let history = svc::history(&state.store, &auth, id).await?;
-    let names = crate::views::history::referenced_names(&state, &auth, &history).await;
-    let days = svc::stale_days(&state.store, &auth).await?;
+    let svc::ContactPage {
+        contact,
+        history,
+        stale_days: days,
+        custom_fields,
+        activities,
+        merged_into,
+    } = page;
+    let id = contact.id;
     let date = |d: Option<jiff::civil::Date>| {
         d.map(|d| tandem_domain::format::date(d, tr.locale))
             .unwrap_or_default()
@@ -64,26 +82,15 @@ pub async fn show(
         .account_id
         .map(|a| a.to_string())
         .unwrap_or_default();
-    let activities = crate::views::activities::timeline(
-        &state,
-        &auth,
-        tandem_store::activities::Filter {
-            contact_id: Some(id),
-            ..Default::default()
-        },
-        tr,
-    )
-    .await?;
-    Ok(render(ShowPage {
-        activities,
+    ShowPage {
+        activities: crate::views::activities::rows(&activities, tr, false),
         kinds: crate::views::activities::kind_options(tr, "call"),
         log_account: account_id.clone(),
         log_contact: id.to_string(),
         log_deal: String::new(),
         log_return: format!("/contacts/{id}"),
-        layout: Layout::new(&auth, "contacts", contact.data.display_name())
-            .with_notice(n.notice.as_deref()),
-        id: contact.id.to_string(),
+        layout: Layout::new(auth, "contacts", contact.data.display_name()).with_notice(notice),
+        id: id.to_string(),
         name: contact.data.display_name(),
         salutation: match contact.data.salutation {
             Salutation::None => String::new(),
@@ -94,31 +101,22 @@ pub async fn show(
         verified_on: date(contact.data.verified_on),
         stale: contact
             .data
-            .is_stale(tandem_domain::format::local_date(state.store.now()), days),
+            .is_stale(tandem_domain::format::local_date(now), days),
         stale_hint: tr.t1("contact-stale-hint", "days", &days.to_string()),
-        history: history_items(history, tr, &names, |field, value| match field {
+        history: history_items(history, tr, names, |field, value| match field {
             "account_id" if value == account_id => Some(account_name.clone()),
             "salutation" => Salutation::parse(value).map(|s| salutation_label(tr, s)),
             _ => None,
         }),
         account_id: account_id.clone(),
-        custom: crate::views::custom::facts(
-            &crate::views::custom::fields(&state, &auth, Entity::Contact).await?,
-            &contact.data.custom,
-            tr,
-            auth.user.locale,
-        ),
+        custom: crate::views::custom::facts(&custom_fields, &contact.data.custom, tr, tr.locale),
         deleted: contact.deleted_at.is_some(),
-        merged_into: match contact.merged_into {
-            Some(target) => match svc::get(&state.store, &auth, target).await {
-                Ok(t) => (format!("/contacts/{target}"), t.data.display_name()),
-                Err(_) => Default::default(),
-            },
-            None => Default::default(),
-        },
+        merged_into: merged_into
+            .map(|(target, name)| (format!("/contacts/{target}"), name))
+            .unwrap_or_default(),
         can_write: auth.user.role.can_write_records(),
         can_delete: auth.user.role.can_delete_records(),
         c: contact.data,
         tr,
-    }))
+    }
 }

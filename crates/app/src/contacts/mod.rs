@@ -19,6 +19,9 @@ use tandem_store::{
     workspaces,
 };
 
+mod page;
+pub use page::*;
+
 #[derive(Clone)]
 pub struct ListQuery {
     pub filter: Filter,
