@@ -46,9 +46,11 @@ fn may_see(auth: &Auth, l: &Lead) -> bool {
 
 mod changes;
 mod handoff;
+mod settings_page;
 
 pub use changes::*;
 pub use handoff::*;
+pub use settings_page::*;
 
 // ----- policy -----
 

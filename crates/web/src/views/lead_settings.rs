@@ -22,7 +22,7 @@ use tandem_app::{
     leads as svc,
 };
 use tandem_domain::{
-    Role, UserId,
+    UserId,
     holidays::Land,
     lead::{Condition, FitRule},
     lead_record::FIT_FIELDS,
@@ -122,25 +122,9 @@ async fn page(
     errors: Vec<String>,
     form_errors: FormErrors,
 ) -> AppResult<Page> {
-    require_manage(auth)?;
     let tr = Tr::new(auth.user.locale);
-    let s = match shown {
-        Some(s) => s,
-        None => svc::settings(&state.store, auth).await?,
-    };
-    let reps: Vec<tandem_store::users::User> = tandem_app::users::list(&state.store, auth)
-        .await?
-        .into_iter()
-        .filter(|u| u.active && u.role == Role::Field)
-        .collect();
-    let user_options = |selected: Option<UserId>| -> Options {
-        let mut o: Options = vec![(String::new(), "–".into(), selected.is_none())];
-        o.extend(
-            reps.iter()
-                .map(|u| (u.id.to_string(), u.name.clone(), Some(u.id) == selected)),
-        );
-        o
-    };
+    let data = svc::settings_page(&state.store, auth).await?;
+    let s = shown.unwrap_or(data.settings);
     let mut criteria: Vec<CriterionRow> = s
         .criteria
         .iter()
@@ -156,6 +140,44 @@ async fn page(
     let mut rules: Vec<RuleRow> = s.fit_rules.iter().map(|r| rule_row(&tr, Some(r))).collect();
     rules.push(rule_row(&tr, None));
     rules.push(rule_row(&tr, None));
+    let mut campaign_options: Options = vec![(String::new(), tr.t("leads-no-campaign"), true)];
+    campaign_options.extend(
+        data.campaigns
+            .iter()
+            .map(|c| (c.id.0.to_string(), c.data.name.clone(), false)),
+    );
+    Ok(Page {
+        layout: Layout::new(auth, "leads", tr.t("lead-settings-title")).within("lead-settings"),
+        can_edit: svc::may_set_policy(auth),
+        threshold: s.threshold.to_string(),
+        half_life: s.half_life_days.to_string(),
+        sla: s.accept_sla_hours.to_string(),
+        criteria,
+        rules,
+        territories: territory_rows(&s, &data.reps),
+        lands: Land::ALL
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        forms: form_rows(&data.forms, &data.campaigns, auth.user.locale),
+        campaign_options,
+        errors,
+        form_errors,
+        tr,
+    })
+}
+
+/// The territories with two empty rows to add one.
+fn territory_rows(s: &LeadSettings, reps: &[tandem_store::users::User]) -> Vec<TerritoryRow> {
+    let user_options = |selected: Option<UserId>| -> Options {
+        let mut o: Options = vec![(String::new(), "–".into(), selected.is_none())];
+        o.extend(
+            reps.iter()
+                .map(|u| (u.id.to_string(), u.name.clone(), Some(u.id) == selected)),
+        );
+        o
+    };
     let mut territories: Vec<TerritoryRow> = s
         .territories
         .iter()
@@ -174,59 +196,31 @@ async fn page(
             states: String::new(),
         });
     }
-    let all_campaigns = campaign_svc::list(&state.store, auth).await?;
+    territories
+}
+
+fn form_rows(
+    forms: &[tandem_store::campaigns::LeadForm],
+    campaigns: &[tandem_store::campaigns::Campaign],
+    locale: tandem_domain::Locale,
+) -> Vec<FormRow> {
     let name_of = |id: Option<tandem_domain::CampaignId>| {
-        id.and_then(|id| all_campaigns.iter().find(|c| c.id == id))
+        id.and_then(|id| campaigns.iter().find(|c| c.id == id))
             .map(|c| c.data.name.clone())
             .unwrap_or_default()
     };
-    let forms = campaign_svc::forms(&state.store, auth)
-        .await?
-        .into_iter()
+    forms
+        .iter()
         .map(|f| FormRow {
             id: f.id.0.to_string(),
             version: f.version,
             campaign: name_of(f.campaign_id),
             active: f.active,
             hosted: format!("/forms/{}", f.key),
-            embed: super::leads::embed_html(&f, auth.user.locale),
-            name: f.name,
+            embed: super::leads::embed_html(f, locale),
+            name: f.name.clone(),
         })
-        .collect();
-    let mut campaign_options: Options = vec![(String::new(), tr.t("leads-no-campaign"), true)];
-    campaign_options.extend(
-        all_campaigns
-            .iter()
-            .map(|c| (c.id.0.to_string(), c.data.name.clone(), false)),
-    );
-    Ok(Page {
-        layout: Layout::new(auth, "leads", tr.t("lead-settings-title")).within("lead-settings"),
-        can_edit: svc::may_set_policy(auth),
-        threshold: s.threshold.to_string(),
-        half_life: s.half_life_days.to_string(),
-        sla: s.accept_sla_hours.to_string(),
-        criteria,
-        rules,
-        territories,
-        lands: Land::ALL
-            .iter()
-            .map(|l| l.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        forms,
-        campaign_options,
-        errors,
-        form_errors,
-        tr,
-    })
-}
-
-fn require_manage(auth: &Auth) -> AppResult<()> {
-    if svc::may_manage(auth) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden.into())
-    }
+        .collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -246,26 +240,21 @@ pub async fn show(
 
 /// The policy from the form's rows (`criteria.N.key`, `rules.N.field`, …); blank rows
 /// are left out. A number that is not one is reported by its field.
-fn parsed(pairs: &[(String, String)]) -> (LeadSettings, Vec<(String, &'static str)>) {
-    let get = |k: &str| {
-        pairs
+/// The settings form's fields: `name` or `rows.{i}.name`.
+struct Pairs<'a>(&'a [(String, String)]);
+
+impl Pairs<'_> {
+    fn get(&self, k: &str) -> String {
+        self.0
             .iter()
             .find(|(n, _)| n == k)
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
-    };
-    let mut bad = vec![];
-    let mut number = |k: &str, field: &str| -> i64 {
-        get(k).parse().unwrap_or_else(|_| {
-            bad.push((field.to_string(), "not_a_number"));
-            -1
-        })
-    };
-    let threshold = number("threshold", "threshold");
-    let half_life_days = number("half_life_days", "half_life_days");
-    let accept_sla_hours = number("accept_sla_hours", "accept_sla_hours");
-    let rows = |prefix: &str| -> usize {
-        pairs
+    }
+
+    /// How many rows of `prefix` (`criteria.`) the form sent.
+    fn rows(&self, prefix: &str) -> usize {
+        self.0
             .iter()
             .filter_map(|(k, _)| {
                 k.strip_prefix(prefix)?
@@ -276,98 +265,122 @@ fn parsed(pairs: &[(String, String)]) -> (LeadSettings, Vec<(String, &'static st
             })
             .max()
             .map_or(0, |m| m + 1)
-    };
-    let mut criteria = vec![];
-    for i in 0..rows("criteria.") {
-        let (key, label) = (
-            get(&format!("criteria.{i}.key")),
-            get(&format!("criteria.{i}.label")),
-        );
-        if key.is_empty() && label.is_empty() {
-            continue;
-        }
-        let key = if key.is_empty() {
-            tandem_domain::text::fold(&label).replace(' ', "_")
-        } else {
-            key
-        };
-        criteria.push(Criterion { key, label });
     }
+}
+
+type Bad = Vec<(String, &'static str)>;
+
+fn parsed(pairs: &[(String, String)]) -> (LeadSettings, Bad) {
+    let p = Pairs(pairs);
+    let mut bad = vec![];
+    let mut number = |k: &str| -> i64 {
+        p.get(k).parse().unwrap_or_else(|_| {
+            bad.push((k.to_string(), "not_a_number"));
+            -1
+        })
+    };
+    let threshold = number("threshold");
+    let half_life_days = number("half_life_days");
+    let accept_sla_hours = number("accept_sla_hours");
+    let criteria = (0..p.rows("criteria."))
+        .filter_map(|i| criterion(&p, i))
+        .collect();
     let mut fit_rules = vec![];
-    for i in 0..rows("rules.") {
-        let g = |n: &str| get(&format!("rules.{i}.{n}"));
-        if g("label").is_empty() && g("field").is_empty() {
-            continue;
+    for i in 0..p.rows("rules.") {
+        if let Some(rule) = fit_rule(&p, i, fit_rules.len(), &mut bad) {
+            fit_rules.push(rule);
         }
-        let value = g("value");
-        let condition = match g("op").as_str() {
-            "equals" => Condition::Equals(value),
-            "one_of" => Condition::OneOf(
-                value
-                    .split(',')
-                    .map(|v| v.trim().to_string())
-                    .filter(|v| !v.is_empty())
-                    .collect(),
-            ),
-            "at_least" => Condition::AtLeast(value.replace('.', "").parse().unwrap_or_else(|_| {
-                bad.push((
-                    format!("fit_rules[{}].value", fit_rules.len()),
-                    "not_a_number",
-                ));
-                0
-            })),
-            _ => Condition::Present,
-        };
-        let points = g("points").parse().unwrap_or_else(|_| {
-            bad.push((
-                format!("fit_rules[{}].points", fit_rules.len()),
-                "not_a_number",
-            ));
-            0
-        });
-        fit_rules.push(FitRule {
-            label: g("label"),
-            field: g("field"),
-            condition,
-            points,
-        });
     }
     let mut territories = vec![];
-    for i in 0..rows("territories.") {
-        let g = |n: &str| get(&format!("territories.{i}.{n}"));
-        if g("user").is_empty() && g("from").is_empty() && g("states").is_empty() {
-            continue;
+    for i in 0..p.rows("territories.") {
+        if let Some(t) = territory(&p, i, territories.len(), &mut bad) {
+            territories.push(t);
         }
-        let Ok(user) = g("user").parse::<UserId>() else {
-            bad.push((
-                format!("territories[{}].user_id", territories.len()),
-                "required",
-            ));
-            continue;
-        };
-        territories.push(Territory {
-            user_id: user,
-            postal_from: Some(g("from")).filter(|s| !s.is_empty()),
-            postal_to: Some(g("to")).filter(|s| !s.is_empty()),
-            states: g("states")
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
-        });
     }
-    (
-        LeadSettings {
-            threshold,
-            criteria,
-            fit_rules,
-            half_life_days,
-            accept_sla_hours,
-            territories,
-        },
-        bad,
-    )
+    let settings = LeadSettings {
+        threshold,
+        criteria,
+        fit_rules,
+        half_life_days,
+        accept_sla_hours,
+        territories,
+    };
+    (settings, bad)
+}
+
+/// Row `i` of the criteria; an empty row is none. A criterion without a key gets one
+/// from its label.
+fn criterion(p: &Pairs, i: usize) -> Option<Criterion> {
+    let (key, label) = (
+        p.get(&format!("criteria.{i}.key")),
+        p.get(&format!("criteria.{i}.label")),
+    );
+    if key.is_empty() && label.is_empty() {
+        return None;
+    }
+    let key = if key.is_empty() {
+        tandem_domain::text::fold(&label).replace(' ', "_")
+    } else {
+        key
+    };
+    Some(Criterion { key, label })
+}
+
+/// Row `i` of the fit rules, which becomes rule `n`; an empty row is none.
+fn fit_rule(p: &Pairs, i: usize, n: usize, bad: &mut Bad) -> Option<FitRule> {
+    let g = |name: &str| p.get(&format!("rules.{i}.{name}"));
+    if g("label").is_empty() && g("field").is_empty() {
+        return None;
+    }
+    let value = g("value");
+    let condition = match g("op").as_str() {
+        "equals" => Condition::Equals(value),
+        "one_of" => Condition::OneOf(
+            value
+                .split(',')
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect(),
+        ),
+        "at_least" => Condition::AtLeast(value.replace('.', "").parse().unwrap_or_else(|_| {
+            bad.push((format!("fit_rules[{n}].value"), "not_a_number"));
+            0
+        })),
+        _ => Condition::Present,
+    };
+    let points = g("points").parse().unwrap_or_else(|_| {
+        bad.push((format!("fit_rules[{n}].points"), "not_a_number"));
+        0
+    });
+    Some(FitRule {
+        label: g("label"),
+        field: g("field"),
+        condition,
+        points,
+    })
+}
+
+/// Row `i` of the territories, which becomes territory `n`; an empty row is none.
+fn territory(p: &Pairs, i: usize, n: usize, bad: &mut Bad) -> Option<Territory> {
+    let g = |name: &str| p.get(&format!("territories.{i}.{name}"));
+    if g("user").is_empty() && g("from").is_empty() && g("states").is_empty() {
+        return None;
+    }
+    let Ok(user) = g("user").parse::<UserId>() else {
+        bad.push((format!("territories[{n}].user_id"), "required"));
+        return None;
+    };
+    Some(Territory {
+        user_id: user,
+        postal_from: Some(g("from")).filter(|s| !s.is_empty()),
+        postal_to: Some(g("to")).filter(|s| !s.is_empty()),
+        states: g("states")
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+    })
 }
 
 /// "Fit rule 2 · Points: Please give a number." from `fit_rules[1].points`.
@@ -571,8 +584,18 @@ pub async fn submit(
         return HttpError(AppError::NotFound).into_response();
     }
     let client = state.config.client_key(addr.ip(), &headers);
-    let fields: Result<HashMap<String, String>, AppError> = if json {
-        crate::api::json::from_slice::<HashMap<String, serde_json::Value>>(&body).map(|m| {
+    let fields = submitted_fields(&body, json);
+    let result = match fields {
+        Ok(f) => campaign_svc::submit(&state.store, &key, &client, &f, state.store.now()).await,
+        Err(e) => Err(e),
+    };
+    answer(result, json, &key, tr)
+}
+
+/// A public form's fields, sent as a form or as JSON (values other than text as text).
+fn submitted_fields(body: &[u8], json: bool) -> Result<HashMap<String, String>, AppError> {
+    if json {
+        crate::api::json::from_slice::<HashMap<String, serde_json::Value>>(body).map(|m| {
             m.into_iter()
                 .map(|(k, v)| {
                     let text = match v {
@@ -586,12 +609,13 @@ pub async fn submit(
                 .collect()
         })
     } else {
-        super::form_from_bytes::<Vec<(String, String)>>(&body).map(|v| v.into_iter().collect())
-    };
-    let result = match fields {
-        Ok(f) => campaign_svc::submit(&state.store, &key, &client, &f, state.store.now()).await,
-        Err(e) => Err(e),
-    };
+        super::form_from_bytes::<Vec<(String, String)>>(body).map(|v| v.into_iter().collect())
+    }
+}
+
+/// The answer to a public form's submission: the thanks page (or the form's own thanks
+/// address), the refusal with its reasons, or JSON for a JSON client.
+fn answer(result: Result<Submitted, AppError>, json: bool, key: &str, tr: Tr) -> Response {
     match (result, json) {
         (Ok(Submitted::Taken { thanks_url } | Submitted::Ignored { thanks_url }), false) => {
             match thanks_url {
