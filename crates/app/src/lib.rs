@@ -111,6 +111,15 @@ pub fn checked_cursor(
     }
 }
 
+/// For list pages in the browser: the cursor of a link if it still fits the sort, else
+/// none (a stale or edited link starts again at the first page instead of failing).
+pub fn page_cursor(cursor: Option<&str>, sort: &str) -> Option<String> {
+    match checked_cursor(1, cursor, sort) {
+        Ok(Some(_)) => cursor.map(str::to_string),
+        _ => None,
+    }
+}
+
 /// Applies a JSON merge patch to the current input of a record: returns the `version`
 /// the client read and the merged input. Unknown fields are refused by name.
 pub fn merge_patch<I: serde::Serialize + serde::de::DeserializeOwned>(

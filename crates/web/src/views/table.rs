@@ -485,16 +485,3 @@ pub async fn record_list(
         q,
     })
 }
-
-/// Lists from `cursor`; a stale or edited cursor (refused as invalid) starts again
-/// from the first page instead of showing an error.
-pub async fn from_cursor<T, F, Fut>(cursor: Option<String>, list: F) -> AppResult<T>
-where
-    F: Fn(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<T, tandem_app::AppError>>,
-{
-    match list(cursor).await {
-        Err(tandem_app::AppError::Invalid(_)) => Ok(list(None).await?),
-        other => Ok(other?),
-    }
-}

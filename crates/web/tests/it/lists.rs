@@ -643,3 +643,42 @@ backend_test! {
         server.stop().await;
     }
 }
+
+backend_test! {
+    async fn a_stale_or_edited_pager_link_starts_the_list_again_at_the_first_page(db) {
+        let server = TestServer::start(&db).await;
+        let rep = server.user(Role::Field).await;
+        let api = server.api_for(&rep).await;
+        let acc = api
+            .post("/api/v1/accounts", json!({"name": "Zeppelin Hydraulik GmbH"}))
+            .await
+            .body;
+        api.post(
+            "/api/v1/contacts",
+            json!({"first_name": "Jutta", "last_name": "Riemer", "account_id": acc["id"]}),
+        )
+        .await;
+        deal(&api, "Hydraulikaggregate 2027", &acc).await;
+        let web = server.web(&rep).await;
+        // A cursor made for another sort, and one that is not a cursor at all.
+        let other_sort = web.get("/accounts?sort=name").await;
+        assert_eq!(other_sort.status, 200, "{db}");
+        for (list, name) in [
+            ("/accounts", "Zeppelin Hydraulik GmbH"),
+            ("/contacts", "Jutta Riemer"),
+            ("/deals", "Hydraulikaggregate 2027"),
+        ] {
+            for cursor in ["abc", "eyJzIjoieCJ9"] {
+                let page = web.get(&format!("{list}?cursor={cursor}")).await;
+                assert_eq!(page.status, 200, "{list} {cursor} {db}");
+                assert!(
+                    page.select_all_text("table.list td a.strong")
+                        .iter()
+                        .any(|t| t == name),
+                    "{list} {cursor} shows the first page: {db}"
+                );
+            }
+        }
+        server.stop().await;
+    }
+}

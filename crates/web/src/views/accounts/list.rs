@@ -1,7 +1,7 @@
 //! The account list: filters, columns, CSV export, bulk changes, the trash.
 
 use super::*;
-use crate::views::table::{ListSpec, RecordList, from_cursor, record_list};
+use crate::views::table::{ListSpec, RecordList, record_list};
 
 #[derive(Deserialize, Default)]
 pub struct ListParams {
@@ -165,16 +165,9 @@ pub(super) async fn list_page(
         filter,
         sort,
         limit: PAGE_SIZE,
-        cursor: None,
+        cursor: tandem_app::page_cursor(p.cursor.as_deref(), sort.as_str()),
     };
-    let page = from_cursor(p.cursor.clone(), |cursor| {
-        let query = ListQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { svc::list(&state.store, auth, &query).await }
-    })
-    .await?;
+    let page = svc::list(&state.store, auth, &query).await?;
     let users = user_svc::list(&state.store, auth).await?;
     let tag = p.tag.clone().unwrap_or_default();
     let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();

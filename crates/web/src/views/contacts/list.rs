@@ -1,7 +1,7 @@
 //! The contact list: filters, columns, CSV export, the trash.
 
 use super::*;
-use crate::views::table::{ListSpec, RecordList, from_cursor, record_list};
+use crate::views::table::{ListSpec, RecordList, record_list};
 
 /// A row of a contact list, formatted for display.
 pub struct Row {
@@ -177,16 +177,9 @@ pub(super) async fn list_page(
         stale,
         sort,
         limit: PAGE_SIZE,
-        cursor: None,
+        cursor: tandem_app::page_cursor(p.cursor.as_deref(), sort.as_str()),
     };
-    let page = from_cursor(p.cursor.clone(), |cursor| {
-        let query = ListQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { svc::list(&state.store, auth, &query).await }
-    })
-    .await?;
+    let page = svc::list(&state.store, auth, &query).await?;
     let days = svc::stale_days(&state.store, auth).await?;
     let today = local_date(state.store.now());
     let spec = ListSpec {

@@ -1,7 +1,7 @@
 //! The deal list: filters, columns, CSV export, bulk reassignment, the trash.
 
 use super::*;
-use crate::views::table::{ListSpec, RecordList, from_cursor, record_list};
+use crate::views::table::{ListSpec, RecordList, record_list};
 
 pub(super) fn status_label(tr: Tr, s: DealStatus) -> String {
     tr.t(&format!("deal-status-{}", s.as_str()))
@@ -286,16 +286,9 @@ pub(super) async fn list_page(
         filter,
         sort,
         limit: PAGE_SIZE,
-        cursor: None,
+        cursor: tandem_app::page_cursor(p.cursor.as_deref(), sort.as_str()),
     };
-    let page = from_cursor(p.cursor.clone(), |cursor| {
-        let query = ListQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { svc::list(&state.store, auth, &query).await }
-    })
-    .await?;
+    let page = svc::list(&state.store, auth, &query).await?;
     let users = user_svc::list(&state.store, auth).await?;
     let pipelines = pipeline_svc::list(&state.store, auth).await?;
     let [pipeline_s, stage_s, owner_s] = [
