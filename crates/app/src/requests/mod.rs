@@ -27,11 +27,13 @@ use tandem_store::{
 
 mod changes;
 mod figures;
+mod page;
 mod periodic;
 mod types;
 
 pub use changes::*;
 pub use figures::*;
+pub use page::*;
 pub use periodic::*;
 pub use types::*;
 

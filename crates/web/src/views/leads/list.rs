@@ -184,20 +184,56 @@ pub(super) fn source_options(tr: &Tr, selected: &str, any: bool) -> Options {
     o
 }
 
-pub(super) async fn campaign_options(
-    state: &AppState,
-    auth: &Auth,
+pub(super) fn campaign_options(
+    campaigns: &[tandem_store::campaigns::Campaign],
     selected: &str,
     none: &str,
-) -> AppResult<Options> {
-    let all = tandem_app::campaigns::list(&state.store, auth).await?;
+) -> Options {
     let mut o: Options = vec![(String::new(), none.to_string(), selected.is_empty())];
-    o.extend(all.into_iter().map(|c| {
+    o.extend(campaigns.iter().map(|c| {
         let id = c.id.0.to_string();
         let sel = id == selected;
-        (id, c.data.name, sel)
+        (id, c.data.name.clone(), sel)
     }));
-    Ok(o)
+    o
+}
+
+fn rows(tr: &Tr, leads: Vec<tandem_store::leads::Lead>) -> Vec<Row> {
+    leads
+        .into_iter()
+        .map(|l| Row {
+            href: format!("/leads/{}", l.id),
+            name: l.data.name(),
+            company: l.data.company.clone().unwrap_or_default(),
+            score: l.score,
+            status: status_label(tr, l.status),
+            status_key: l.status.as_str(),
+            campaign: l.campaign_name.unwrap_or_default(),
+            assignee: l.assignee_name.unwrap_or_default(),
+            created: tr.instant(&l.created_at),
+        })
+        .collect()
+}
+
+/// The status tabs above the list: `(href, label, current)`.
+fn tabs(tr: &Tr, status: &str) -> Vec<(String, String, bool)> {
+    let tab = |key: &str, label: String| {
+        let href = format!("/leads{}", query_string(&[("status", key)]));
+        (href, label, key == status)
+    };
+    let mut tabs = vec![
+        tab("", tr.t("leads-tab-all")),
+        tab("open", tr.t("leads-tab-open")),
+    ];
+    for s in [
+        Status::Mql,
+        Status::HandedOver,
+        Status::Rejected,
+        Status::Converted,
+    ] {
+        tabs.push(tab(s.as_str(), status_label(tr, s)));
+    }
+    tabs
 }
 
 pub(super) async fn index_page(
@@ -228,43 +264,12 @@ pub(super) async fn index_page(
     let (_, next) = crate::views::pager_urls("/leads", &filters, found.next.as_ref());
     let (export_csv, _) = crate::views::pager_urls("/leads/export.csv", &filters, None);
     let (export_xlsx, _) = crate::views::pager_urls("/leads/export.xlsx", &filters, None);
-    let rows = found
-        .items
-        .into_iter()
-        .map(|l| Row {
-            href: format!("/leads/{}", l.id),
-            name: l.data.name(),
-            company: l.data.company.clone().unwrap_or_default(),
-            score: l.score,
-            status: status_label(&tr, l.status),
-            status_key: l.status.as_str(),
-            campaign: l.campaign_name.unwrap_or_default(),
-            assignee: l.assignee_name.unwrap_or_default(),
-            created: tr.instant(&l.created_at),
-        })
-        .collect();
-    let tab = |key: &str, label: String| {
-        let href = format!("/leads{}", query_string(&[("status", key)]));
-        (href, label, key == status)
-    };
-    let mut tabs = vec![
-        tab("", tr.t("leads-tab-all")),
-        tab("open", tr.t("leads-tab-open")),
-    ];
-    for s in [
-        Status::Mql,
-        Status::HandedOver,
-        Status::Rejected,
-        Status::Converted,
-    ] {
-        tabs.push(tab(s.as_str(), status_label(&tr, s)));
-    }
-    let none = tr.t("leads-any-campaign");
+    let campaigns = tandem_app::campaigns::list(&state.store, auth).await?;
     Ok(IndexPage {
         layout: Layout::new(auth, "leads", tr.t("leads-title")).within("leads"),
-        rows,
-        tabs,
-        campaign_options: campaign_options(state, auth, &campaign, &none).await?,
+        rows: rows(&tr, found.items),
+        tabs: tabs(&tr, &status),
+        campaign_options: campaign_options(&campaigns, &campaign, &tr.t("leads-any-campaign")),
         source_options: source_options(&tr, &source, true),
         next,
         export_csv,
@@ -276,12 +281,10 @@ pub(super) async fn index_page(
         state_options: state_options(&tr, &form.state),
         form_source_options: source_options(&tr, &form.source, false),
         form_campaign_options: campaign_options(
-            state,
-            auth,
+            &campaigns,
             &form.campaign_id,
             &tr.t("leads-no-campaign"),
-        )
-        .await?,
+        ),
         form,
         errors,
         tr,

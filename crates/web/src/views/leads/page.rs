@@ -344,6 +344,7 @@ pub(super) async fn show_page(
     );
     let edit = edit.unwrap_or_else(|| LeadFields::of(data, l.version));
     let none = tr.t("leads-no-campaign");
+    let campaigns = tandem_app::campaigns::list(&state.store, auth).await?;
     Ok(ShowPage {
         layout: Layout::new(auth, "leads", data.name()).within("leads"),
         id: l.id.0.to_string(),
@@ -376,7 +377,7 @@ pub(super) async fn show_page(
         steps: steps(&tr, &d.events),
         salutation_options: salutation_options(&tr, &edit.salutation),
         form_source_options: source_options(&tr, &edit.source, false),
-        form_campaign_options: campaign_options(state, auth, &edit.campaign_id, &none).await?,
+        form_campaign_options: campaign_options(&campaigns, &edit.campaign_id, &none),
         state_options: state_options(&tr, &edit.state),
         form: edit,
         errors,

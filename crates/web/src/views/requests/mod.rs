@@ -17,7 +17,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
-use tandem_app::{notify, requests as svc, users as user_svc};
+use tandem_app::{notify, requests as svc};
 use tandem_domain::{
     Instant, Role,
     notify::{Kind, MailSettingsInput, Pref, Security},

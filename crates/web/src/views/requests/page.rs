@@ -97,22 +97,14 @@ pub(super) fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> St
     }
 }
 
-pub(super) async fn show_page(
-    state: &AppState,
-    auth: &Auth,
-    id: tandem_domain::RequestId,
-    errors: FormErrors,
-) -> AppResult<ShowPage> {
-    let tr = Tr::new(auth.user.locale);
-    let r = svc::get(&state.store, auth, id).await?;
-    let allowed = svc::allowed(auth, &r);
-    let timeline = svc::timeline(&state.store, auth, id)
-        .await?
+/// The timeline, newest first.
+fn entries(tr: &Tr, timeline: &[tandem_store::requests::TimelineEntry]) -> Vec<Entry> {
+    timeline
         .iter()
         .map(|e| Entry {
             at: tr.instant(&e.at),
             who: e.actor_name.clone().unwrap_or_else(|| "Tandem".into()),
-            text: describe(&tr, e),
+            text: describe(tr, e),
             comment: if e.kind == "comment" {
                 e.data
                     .get("text")
@@ -125,18 +117,12 @@ pub(super) async fn show_page(
             system: e.actor_id.is_none(),
         })
         .rev()
-        .collect();
-    let assignees = if allowed.reassign {
-        user_svc::list(&state.store, auth)
-            .await?
-            .into_iter()
-            .filter(|u| u.active && u.role == Role::Inside && Some(u.id) != r.assignee_id)
-            .map(|u| (u.id.to_string(), u.name, false))
-            .collect()
-    } else {
-        vec![]
-    };
-    let statuses = allowed
+        .collect()
+}
+
+/// The statuses the caller may move the request to: `(status, button label)`.
+fn status_choices(tr: &Tr, allowed: &svc::Allowed) -> Vec<(String, String)> {
+    allowed
         .statuses
         .iter()
         .map(|s| {
@@ -145,7 +131,27 @@ pub(super) async fn show_page(
                 tr.t(&format!("request-to-{}", s.as_str().replace('_', "-"))),
             )
         })
+        .collect()
+}
+
+pub(super) async fn show_page(
+    state: &AppState,
+    auth: &Auth,
+    id: tandem_domain::RequestId,
+    errors: FormErrors,
+) -> AppResult<ShowPage> {
+    let tr = Tr::new(auth.user.locale);
+    let svc::RequestPage {
+        request: r,
+        allowed,
+        timeline,
+        assignees,
+    } = svc::page(&state.store, auth, id).await?;
+    let assignees = assignees
+        .into_iter()
+        .map(|u| (u.id.to_string(), u.name, false))
         .collect();
+    let statuses = status_choices(&tr, &allowed);
     let now = state.store.now();
     let crate::views::quotes::RequestQuotes {
         links: quotes,
@@ -176,7 +182,7 @@ pub(super) async fn show_page(
         allowed,
         statuses,
         assignees,
-        timeline,
+        timeline: entries(&tr, &timeline),
         errors,
         tr,
     })
