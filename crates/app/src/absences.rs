@@ -153,3 +153,29 @@ pub async fn delete(store: &Store, auth: &Auth, id: AbsenceId) -> AppResult<()> 
     tx.commit().await?;
     Ok(())
 }
+
+/// What the absences page shows.
+pub struct AbsencesPage {
+    /// From a week ago to four months ahead.
+    pub absences: Vec<Seen>,
+    /// Whom a manager or admin may enter absences for (themselves included); empty for
+    /// everyone else, who enters their own.
+    pub people: Vec<User>,
+}
+
+pub async fn page(store: &Store, auth: &Auth, today: jiff::civil::Date) -> AppResult<AbsencesPage> {
+    let from = today.saturating_sub(jiff::Span::new().days(7));
+    let to = today.saturating_add(jiff::Span::new().days(120));
+    let absences = list(store, auth, from, to, None).await?;
+    let people = if matches!(auth.user.role, Role::Admin | Role::Manager) {
+        let mut c = store.read().await?;
+        users::list(&mut c.conn(), auth.user.workspace_id)
+            .await?
+            .into_iter()
+            .filter(|u| u.active && manages(auth, u.id, u.team_id.map(|t| t.0)))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(AbsencesPage { absences, people })
+}

@@ -14,9 +14,9 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
-use tandem_app::{absences as svc, users as user_svc};
+use tandem_app::absences as svc;
 use tandem_domain::{
-    Role, UserId, format,
+    UserId, format,
     handoff::{AbsenceInput, AbsenceKind},
 };
 
@@ -56,6 +56,29 @@ struct Page {
     errors: FormErrors,
 }
 
+fn line(tr: &Tr, s: &svc::Seen, today: jiff::civil::Date) -> Line {
+    let a = &s.absence.data;
+    Line {
+        id: s.absence.id.to_string(),
+        who: s.absence.user_name.clone(),
+        when: if a.from == a.to {
+            format::date(a.from, tr.locale)
+        } else {
+            format!(
+                "{} – {}",
+                format::date(a.from, tr.locale),
+                format::date(a.to, tr.locale)
+            )
+        },
+        kind: s.kind.map_or_else(
+            || tr.t("absence-away"),
+            |k| tr.t(&format!("absence-kind-{}", k.as_str())),
+        ),
+        now: a.covers(today),
+        can_delete: s.can_delete,
+    }
+}
+
 async fn page(
     state: &AppState,
     auth: &Auth,
@@ -64,53 +87,17 @@ async fn page(
 ) -> AppResult<Page> {
     let tr = Tr::new(auth.user.locale);
     let today = tandem_domain::format::local_date(state.store.now());
-    let from = today.saturating_sub(jiff::Span::new().days(7));
-    let to = today.saturating_add(jiff::Span::new().days(120));
-    let lines = svc::list(&state.store, auth, from, to, None)
-        .await?
+    let data = svc::page(&state.store, auth, today).await?;
+    let lines = data.absences.iter().map(|s| line(&tr, s, today)).collect();
+    let people = data
+        .people
         .into_iter()
-        .map(|s| {
-            let a = &s.absence.data;
-            Line {
-                id: s.absence.id.to_string(),
-                who: s.absence.user_name.clone(),
-                when: if a.from == a.to {
-                    format::date(a.from, tr.locale)
-                } else {
-                    format!(
-                        "{} – {}",
-                        format::date(a.from, tr.locale),
-                        format::date(a.to, tr.locale)
-                    )
-                },
-                kind: s.kind.map_or_else(
-                    || tr.t("absence-away"),
-                    |k| tr.t(&format!("absence-kind-{}", k.as_str())),
-                ),
-                now: a.covers(today),
-                can_delete: s.can_delete,
-            }
+        .map(|u| {
+            let selected = form.user_id == u.id.to_string()
+                || (form.user_id.is_empty() && u.id == auth.user.id);
+            (u.id.to_string(), u.name, selected)
         })
         .collect();
-    let people = if matches!(auth.user.role, Role::Admin | Role::Manager) {
-        user_svc::list(&state.store, auth)
-            .await?
-            .into_iter()
-            .filter(|u| u.active)
-            .filter(|u| {
-                auth.user.role == Role::Admin
-                    || u.team_id == auth.user.team_id
-                    || u.id == auth.user.id
-            })
-            .map(|u| {
-                let selected = form.user_id == u.id.to_string()
-                    || (form.user_id.is_empty() && u.id == auth.user.id);
-                (u.id.to_string(), u.name, selected)
-            })
-            .collect()
-    } else {
-        vec![]
-    };
     let kind = if form.kind.is_empty() {
         "vacation"
     } else {

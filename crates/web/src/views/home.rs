@@ -53,6 +53,47 @@ pub struct Params {
     notice: Option<String>,
 }
 
+fn next_step(tr: Tr, d: &tandem_store::deals::Deal, today: jiff::civil::Date) -> NextStep {
+    NextStep {
+        id: d.id.to_string(),
+        title: d.data.title.clone(),
+        account: d.account_name.clone(),
+        step: d.data.next_step.clone().unwrap_or_default(),
+        due: d
+            .data
+            .next_step_due
+            .map(|x| format::date(x, tr.locale))
+            .unwrap_or_default(),
+        overdue: d.data.next_step_due.is_some_and(|x| x < today),
+        amount: d
+            .data
+            .amount
+            .as_ref()
+            .map(|m| m.format(tr.locale))
+            .unwrap_or_default(),
+    }
+}
+
+/// Who the user's tandem partner is today, and where requests go while they are away.
+fn tandem_lines(tr: Tr, t: &tandem_app::my_day::TodaysTandem) -> Vec<String> {
+    use tandem_domain::handoff::Route;
+    let mut lines = vec![tr.t1("home-tandem-partner", "name", &t.partner)];
+    if let Some(d) = &t.deputy {
+        lines.push(tr.t1("home-tandem-deputy", "name", d));
+    }
+    if t.partner_away {
+        lines.push(match t.route {
+            Route::Deputy(_) => tr.t1(
+                "home-tandem-away-deputy",
+                "name",
+                t.deputy.as_deref().unwrap_or_default(),
+            ),
+            _ => tr.t("home-tandem-away-queue"),
+        });
+    }
+    lines
+}
+
 pub async fn my_day(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -76,24 +117,7 @@ pub async fn my_day(
         next_steps: day
             .next_steps
             .iter()
-            .map(|d| NextStep {
-                id: d.id.to_string(),
-                title: d.data.title.clone(),
-                account: d.account_name.clone(),
-                step: d.data.next_step.clone().unwrap_or_default(),
-                due: d
-                    .data
-                    .next_step_due
-                    .map(|x| format::date(x, tr.locale))
-                    .unwrap_or_default(),
-                overdue: d.data.next_step_due.is_some_and(|x| x < today),
-                amount: d
-                    .data
-                    .amount
-                    .as_ref()
-                    .map(|m| m.format(tr.locale))
-                    .unwrap_or_default(),
-            })
+            .map(|d| next_step(tr, d, today))
             .collect(),
         meetings: day
             .meetings
@@ -112,24 +136,7 @@ pub async fn my_day(
             .iter()
             .map(|r| super::requests::line(&tr, r, state.store.now()))
             .collect(),
-        tandem: day.tandem.map_or_else(Vec::new, |t| {
-            use tandem_domain::handoff::Route;
-            let mut lines = vec![tr.t1("home-tandem-partner", "name", &t.partner)];
-            if let Some(d) = &t.deputy {
-                lines.push(tr.t1("home-tandem-deputy", "name", d));
-            }
-            if t.partner_away {
-                lines.push(match t.route {
-                    Route::Deputy(_) => tr.t1(
-                        "home-tandem-away-deputy",
-                        "name",
-                        t.deputy.as_deref().unwrap_or_default(),
-                    ),
-                    _ => tr.t("home-tandem-away-queue"),
-                });
-            }
-            lines
-        }),
+        tandem: day.tandem.map_or_else(Vec::new, |t| tandem_lines(tr, &t)),
         tr,
     }))
 }

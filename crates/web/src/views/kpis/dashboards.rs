@@ -92,6 +92,32 @@ struct MinePage {
 }
 
 /// `Mein Überblick`: the signed-in person's own dashboard.
+/// The revenue quota of the period: the forecast card's headline, not a goal row.
+fn is_headline(g: &tandem_app::goals::Standing, period: &Period) -> bool {
+    let d = &g.goal.data;
+    d.metric == Some(Metric::WonRevenue) && d.period == *period
+}
+
+/// The open pipeline by stage (named with their pipeline when there are several).
+fn stage_lines(tr: &Tr, stages: &[dash::StageLine]) -> Vec<(String, String, String, String)> {
+    let several = stages.iter().any(|s| s.pipeline != stages[0].pipeline);
+    stages
+        .iter()
+        .map(|s| {
+            (
+                if several {
+                    format!("{} · {}", s.pipeline, s.stage)
+                } else {
+                    s.stage.clone()
+                },
+                tr.number(&s.deals),
+                money(tr, s.amount_minor),
+                money(tr, s.weighted_minor),
+            )
+        })
+        .collect()
+}
+
 pub async fn mine(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -120,7 +146,6 @@ pub async fn mine(
         .iter()
         .map(|s| (s.stage.clone(), s.amount_minor, money(&tr, s.amount_minor)))
         .collect();
-    let several = m.stages.iter().any(|s| s.pipeline != m.stages[0].pipeline);
     let page = MinePage {
         layout: Layout::new(&auth, "kpis", tr.t("mine-title")).within("mine"),
         head,
@@ -141,29 +166,11 @@ pub async fn mine(
         goals: m
             .goals
             .iter()
-            .filter(|g| {
-                let d = &g.goal.data;
-                !(d.metric == Some(Metric::WonRevenue) && d.period == period)
-            })
+            .filter(|g| !is_headline(g, &period))
             .map(|g| super::goals::goal_row(&tr, g, tr.t("kpis-me")))
             .collect(),
         stage_chart: labelled_bars(&stage_rows),
-        stages: m
-            .stages
-            .iter()
-            .map(|s| {
-                (
-                    if several {
-                        format!("{} · {}", s.pipeline, s.stage)
-                    } else {
-                        s.stage.clone()
-                    },
-                    tr.number(&s.deals),
-                    money(&tr, s.amount_minor),
-                    money(&tr, s.weighted_minor),
-                )
-            })
-            .collect(),
+        stages: stage_lines(&tr, &m.stages),
         next_steps: m
             .next_steps
             .iter()
