@@ -26,6 +26,11 @@ pub struct Figures {
     pub by_tandem: Vec<Figure>,
 }
 
+/// Managers, admins and inside sales see the request figures.
+pub fn may_see_figures(auth: &Auth) -> bool {
+    oversees(auth) || auth.user.role == Role::Inside
+}
+
 /// Turnaround (median and p90, in business time) and SLA hit rate of the requests
 /// done between `from` and `to` (inclusive), per type, inside team and tandem.
 pub async fn figures(
@@ -34,7 +39,7 @@ pub async fn figures(
     from: jiff::civil::Date,
     to: jiff::civil::Date,
 ) -> AppResult<Figures> {
-    require(oversees(auth) || auth.user.role == Role::Inside)?;
+    require(may_see_figures(auth))?;
     if to < from {
         return Err(Invalid::one("to", "before_from").into());
     }

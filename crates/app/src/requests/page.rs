@@ -35,3 +35,46 @@ pub async fn page(store: &Store, auth: &Auth, id: RequestId) -> AppResult<Reques
         assignees,
     })
 }
+
+/// What the form for a new request shows.
+pub struct NewRequestPage {
+    /// The types a person can ask for directly (discount approvals and lead handoffs
+    /// start from the quote or the lead).
+    pub types: Vec<StoredType>,
+    /// What the request will be about, in words: the account, and the deal if one.
+    pub about: Vec<String>,
+    /// Who gets it today.
+    pub tandem: Option<crate::my_day::TodaysTandem>,
+}
+
+pub async fn new_page(
+    store: &Store,
+    auth: &Auth,
+    deal: Option<tandem_domain::DealId>,
+    account: Option<tandem_domain::AccountId>,
+) -> AppResult<NewRequestPage> {
+    use tandem_domain::request::Purpose;
+    let types = types(store, auth)
+        .await?
+        .into_iter()
+        .filter(|t| !matches!(t.purpose, Some(Purpose::Approval | Purpose::Lead)))
+        .collect();
+    // An id the caller does not see names nothing; the request itself refuses it.
+    let about = match (deal, account) {
+        (Some(id), _) => crate::deals::get(store, auth, id)
+            .await
+            .map(|d| vec![d.account_name.clone(), d.data.title])
+            .unwrap_or_default(),
+        (None, Some(id)) => crate::accounts::get(store, auth, id)
+            .await
+            .map(|a| vec![a.data.name])
+            .unwrap_or_default(),
+        (None, None) => vec![],
+    };
+    let tandem = crate::my_day::tandem_of(store, auth).await?;
+    Ok(NewRequestPage {
+        types,
+        about,
+        tandem,
+    })
+}

@@ -271,37 +271,7 @@ async fn show_page(
     } = svc::page(&state.store, auth, id).await?;
     let editable = i.status == Status::Uploaded;
     let columns = columns(&tr, &i, &table);
-    let (preview, spellings, outcome, outcome_title) = match preview {
-        Some(Ok((t, o))) => {
-            let spellings = match &dry {
-                Some(d) => d.company_spellings.clone(),
-                None => o.company_spellings.clone(),
-            };
-            let rows = preview_rows(&tr, &i, &t, &o);
-            match &dry {
-                Some(d) => (
-                    rows,
-                    spellings,
-                    outcome_text(&tr, d),
-                    tr.t("import-dry-run-result"),
-                ),
-                None => (rows, spellings, String::new(), String::new()),
-            }
-        }
-        // An incomplete mapping: the preview waits for it; the message says why.
-        Some(Err(invalid)) => (
-            vec![],
-            vec![],
-            invalid
-                .0
-                .iter()
-                .map(|f| mapping_error(&tr, f))
-                .collect::<Vec<_>>()
-                .join(" "),
-            tr.t("import-mapping-incomplete"),
-        ),
-        None => (vec![], vec![], String::new(), String::new()),
-    };
+    let (preview, spellings, outcome, outcome_title) = preview_part(&tr, &i, preview, dry);
     Ok(ShowPage {
         layout: Layout::new(auth, "", i.file_name.clone()),
         id: i.id.0.to_string(),
@@ -337,6 +307,48 @@ async fn show_page(
         errors,
         tr,
     })
+}
+
+/// While an import is being set up: the first rows as they would be imported, the
+/// company names matched in another spelling, and the result of a dry run (or why the
+/// mapping is not complete yet).
+fn preview_part(
+    tr: &Tr,
+    i: &Import,
+    preview: Option<Result<(svc::Table, svc::Outcome), Invalid>>,
+    dry: Option<svc::Outcome>,
+) -> (Vec<PreviewRow>, Vec<svc::CompanyMatch>, String, String) {
+    match preview {
+        Some(Ok((t, o))) => {
+            let spellings = match &dry {
+                Some(d) => d.company_spellings.clone(),
+                None => o.company_spellings.clone(),
+            };
+            let rows = preview_rows(tr, i, &t, &o);
+            match &dry {
+                Some(d) => (
+                    rows,
+                    spellings,
+                    outcome_text(tr, d),
+                    tr.t("import-dry-run-result"),
+                ),
+                None => (rows, spellings, String::new(), String::new()),
+            }
+        }
+        // An incomplete mapping: the preview waits for it; the message says why.
+        Some(Err(invalid)) => (
+            vec![],
+            vec![],
+            invalid
+                .0
+                .iter()
+                .map(|f| mapping_error(tr, f))
+                .collect::<Vec<_>>()
+                .join(" "),
+            tr.t("import-mapping-incomplete"),
+        ),
+        None => (vec![], vec![], String::new(), String::new()),
+    }
 }
 
 /// One column of the file with its first values and the field it is mapped to.
@@ -438,6 +450,50 @@ pub async fn show(
     Ok(render(page))
 }
 
+/// The mapping form as sent: a field per column (`col.3`), what to do with duplicates,
+/// the spelling choices, and which button was pressed.
+struct MappingForm {
+    mapping: Vec<Option<String>>,
+    mode: OnDuplicate,
+    version: Option<i64>,
+    action: String,
+    /// The company names to make anew, when the form showed the spellings (ticked
+    /// boxes only are sent).
+    new_companies: Option<Vec<String>>,
+}
+
+impl MappingForm {
+    fn of(pairs: &[(String, String)]) -> MappingForm {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let mut mapping: Vec<Option<String>> = vec![];
+        for (k, v) in pairs {
+            if let Some(n) = k.strip_prefix("col.").and_then(|n| n.parse::<usize>().ok())
+                && n < 1_000
+            {
+                if mapping.len() <= n {
+                    mapping.resize(n + 1, None);
+                }
+                mapping[n] = Some(v.clone()).filter(|v| !v.is_empty());
+            }
+        }
+        MappingForm {
+            mapping,
+            mode: get("on_duplicate")
+                .and_then(|m| OnDuplicate::parse(&m))
+                .unwrap_or_default(),
+            version: get("version").and_then(|v| v.parse().ok()),
+            action: get("action").unwrap_or_else(|| "save".into()),
+            new_companies: get("spellings").map(|_| {
+                pairs
+                    .iter()
+                    .filter(|(k, _)| k == "new_company")
+                    .map(|(_, v)| v.clone())
+                    .collect()
+            }),
+        }
+    }
+}
+
 /// The mapping form: `col.N` fields, `on_duplicate`, and what to do next (`save`,
 /// `dry_run`, `run`).
 pub async fn save(
@@ -447,23 +503,13 @@ pub async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let mut mapping: Vec<Option<String>> = vec![];
-    for (k, v) in &pairs {
-        if let Some(n) = k.strip_prefix("col.").and_then(|n| n.parse::<usize>().ok())
-            && n < 1_000
-        {
-            if mapping.len() <= n {
-                mapping.resize(n + 1, None);
-            }
-            mapping[n] = Some(v.clone()).filter(|v| !v.is_empty());
-        }
-    }
-    let mode = get("on_duplicate")
-        .and_then(|m| OnDuplicate::parse(&m))
-        .unwrap_or_default();
-    let version = get("version").and_then(|v| v.parse().ok());
-    let action = get("action").unwrap_or_else(|| "save".into());
+    let MappingForm {
+        mapping,
+        mode,
+        version,
+        action,
+        new_companies,
+    } = MappingForm::of(&pairs);
     let refused = async |e: AppError| -> AppResult<Response> {
         let (status, invalid) = match e {
             AppError::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, i),
@@ -477,14 +523,6 @@ pub async fn save(
             show_page(&state, &auth, id, None, lines).await?,
         ))
     };
-    // The spelling choices, when the form showed them (ticked boxes only are sent).
-    let new_companies = get("spellings").map(|_| {
-        pairs
-            .iter()
-            .filter(|(k, _)| k == "new_company")
-            .map(|(_, v)| v.clone())
-            .collect()
-    });
     if let Err(e) = svc::set_mapping(
         &state.store,
         &auth,

@@ -296,7 +296,7 @@ pub async fn update(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Id(id): Id<ContactId>,
-    Form(mut form): Form<ContactForm>,
+    Form(form): Form<ContactForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let version = form.version.parse::<i64>().unwrap_or(-1);
@@ -311,62 +311,72 @@ pub async fn update(
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(&state, &auth, Some(id), form, form_errors(invalid, tr)).await?,
         )),
-        Err(AppError::Conflict { .. }) => {
-            // Keep what the user typed; show what the other person saved meanwhile.
-            let current = svc::get(&state.store, &auth, id).await?;
-            let stored = ContactForm::of_contact(&state, &auth, &current).await?;
-            let check = |v: &Option<String>| if v.is_some() { "on" } else { "" };
-            let conflicts = crate::views::conflicts(
-                tr,
-                &[
-                    ("salutation", &form.salutation, &stored.salutation),
-                    ("title", &form.title, &stored.title),
-                    ("first-name", &form.first_name, &stored.first_name),
-                    ("last-name", &form.last_name, &stored.last_name),
-                    ("position", &form.position, &stored.position),
-                    ("account", &form.account_name, &stored.account_name),
-                    ("emails", &form.emails, &stored.emails),
-                    ("phones", &form.phones, &stored.phones),
-                    (
-                        "consent-email",
-                        check(&form.consent_email),
-                        check(&stored.consent_email),
-                    ),
-                    (
-                        "consent-phone",
-                        check(&form.consent_phone),
-                        check(&stored.consent_phone),
-                    ),
-                    ("consent-on", &form.consent_on, &stored.consent_on),
-                    (
-                        "consent-source",
-                        &form.consent_source,
-                        &stored.consent_source,
-                    ),
-                    ("verified-on", &form.verified_on, &stored.verified_on),
-                    ("notes", &form.notes, &stored.notes),
-                ],
-                |key, value| match key {
-                    "consent-email" | "consent-phone" => {
-                        Some(tr.t(if value == "on" { "yes" } else { "no" }))
-                    }
-                    "salutation" if !value.is_empty() => {
-                        Salutation::parse(value).map(|s| salutation_label(tr, s))
-                    }
-                    _ => None,
-                },
-            );
-            form.version = stored.version.clone();
-            let mut errors = FormErrors::default();
-            errors
-                .by_field
-                .insert("version".into(), tr.t("conflict-explained"));
-            let mut page = form_page(&state, &auth, Some(id), form, errors).await?;
-            page.conflicts = conflicts;
-            Ok(render_with(StatusCode::CONFLICT, page))
-        }
+        Err(AppError::Conflict { .. }) => conflict_page(&state, &auth, id, form).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// A stale save: the form again with what the user typed, beside what the other person
+/// saved meanwhile, and the version of that.
+async fn conflict_page(
+    state: &AppState,
+    auth: &Auth,
+    id: ContactId,
+    mut form: ContactForm,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    // Keep what the user typed; show what the other person saved meanwhile.
+    let current = svc::get(&state.store, auth, id).await?;
+    let stored = ContactForm::of_contact(state, auth, &current).await?;
+    let check = |v: &Option<String>| if v.is_some() { "on" } else { "" };
+    let conflicts = crate::views::conflicts(
+        tr,
+        &[
+            ("salutation", &form.salutation, &stored.salutation),
+            ("title", &form.title, &stored.title),
+            ("first-name", &form.first_name, &stored.first_name),
+            ("last-name", &form.last_name, &stored.last_name),
+            ("position", &form.position, &stored.position),
+            ("account", &form.account_name, &stored.account_name),
+            ("emails", &form.emails, &stored.emails),
+            ("phones", &form.phones, &stored.phones),
+            (
+                "consent-email",
+                check(&form.consent_email),
+                check(&stored.consent_email),
+            ),
+            (
+                "consent-phone",
+                check(&form.consent_phone),
+                check(&stored.consent_phone),
+            ),
+            ("consent-on", &form.consent_on, &stored.consent_on),
+            (
+                "consent-source",
+                &form.consent_source,
+                &stored.consent_source,
+            ),
+            ("verified-on", &form.verified_on, &stored.verified_on),
+            ("notes", &form.notes, &stored.notes),
+        ],
+        |key, value| match key {
+            "consent-email" | "consent-phone" => {
+                Some(tr.t(if value == "on" { "yes" } else { "no" }))
+            }
+            "salutation" if !value.is_empty() => {
+                Salutation::parse(value).map(|s| salutation_label(tr, s))
+            }
+            _ => None,
+        },
+    );
+    form.version = stored.version.clone();
+    let mut errors = FormErrors::default();
+    errors
+        .by_field
+        .insert("version".into(), tr.t("conflict-explained"));
+    let mut page = form_page(state, auth, Some(id), form, errors).await?;
+    page.conflicts = conflicts;
+    Ok(render_with(StatusCode::CONFLICT, page))
 }
 
 pub async fn verify(

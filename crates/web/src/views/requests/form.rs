@@ -33,6 +33,23 @@ pub(super) struct FormPage {
     pub(super) errors: FormErrors,
 }
 
+/// Who gets a new request today, in words.
+fn route_text(tr: &Tr, tandem: Option<&tandem_app::my_day::TodaysTandem>) -> String {
+    use tandem_domain::handoff::Route;
+    match tandem {
+        Some(t) => match t.route {
+            Route::Partner(_) => tr.t1("request-route-partner", "name", &t.partner),
+            Route::Deputy(_) => tr.t1(
+                "request-route-deputy",
+                "name",
+                t.deputy.as_deref().unwrap_or(""),
+            ),
+            Route::Queue => tr.t("request-route-queue"),
+        },
+        None => tr.t("request-route-queue"),
+    }
+}
+
 pub(super) async fn form_page(
     state: &AppState,
     auth: &Auth,
@@ -40,18 +57,16 @@ pub(super) async fn form_page(
     errors: FormErrors,
 ) -> AppResult<FormPage> {
     let tr = Tr::new(auth.user.locale);
-    let types = svc::types(&state.store, auth)
-        .await?
+    let data = svc::new_page(
+        &state.store,
+        auth,
+        form.deal_id.parse().ok(),
+        form.account_id.parse().ok(),
+    )
+    .await?;
+    let types = data
+        .types
         .into_iter()
-        .filter(|t| {
-            !matches!(
-                t.purpose,
-                Some(
-                    tandem_domain::request::Purpose::Approval
-                        | tandem_domain::request::Purpose::Lead
-                )
-            )
-        })
         .map(|t| {
             let hours = t.data.sla_minutes as f64 / 60.0;
             let label = format!(
@@ -59,40 +74,12 @@ pub(super) async fn form_page(
                 t.data.name,
                 tr.t1("request-sla-hours", "hours", &format_hours(hours))
             );
-            (
-                t.id.0.to_string(),
-                label,
-                t.id.0.to_string() == form.type_id,
-            )
+            let selected = t.id.0.to_string() == form.type_id;
+            (t.id.0.to_string(), label, selected)
         })
         .collect();
-    let mut about = vec![];
-    if let Ok(id) = form.deal_id.parse() {
-        if let Ok(d) = tandem_app::deals::get(&state.store, auth, id).await {
-            about.push(d.account_name.clone());
-            about.push(d.data.title);
-        }
-    } else if let Ok(id) = form.account_id.parse()
-        && let Ok(a) = tandem_app::accounts::get(&state.store, auth, id).await
-    {
-        about.push(a.data.name);
-    }
-    let day = tandem_app::my_day::tandem_of(&state.store, auth).await?;
-    let route = match day {
-        Some(t) => {
-            use tandem_domain::handoff::Route;
-            match t.route {
-                Route::Partner(_) => tr.t1("request-route-partner", "name", &t.partner),
-                Route::Deputy(_) => tr.t1(
-                    "request-route-deputy",
-                    "name",
-                    t.deputy.as_deref().unwrap_or(""),
-                ),
-                Route::Queue => tr.t("request-route-queue"),
-            }
-        }
-        None => tr.t("request-route-queue"),
-    };
+    let route = route_text(&tr, data.tandem.as_ref());
+    let about = data.about;
     Ok(FormPage {
         layout: Layout::new(auth, "requests", tr.t("request-new")),
         types,

@@ -19,7 +19,7 @@ use axum::{
 use serde::Deserialize;
 use tandem_app::{notify, requests as svc};
 use tandem_domain::{
-    Instant, Role,
+    Instant,
     notify::{Kind, MailSettingsInput, Pref, Security},
     request::{EscalationStep, RequestInput, RequestTypeInput, Status},
 };
@@ -172,6 +172,29 @@ pub struct ListParams {
     notice: Option<String>,
 }
 
+/// The views of the request list as tabs: `(href, label, current)`.
+fn tabs(tr: &Tr, view: svc::View, status: &str) -> Vec<(String, String, bool)> {
+    [
+        svc::View::Mine,
+        svc::View::Requested,
+        svc::View::Assigned,
+        svc::View::Queue,
+        svc::View::All,
+    ]
+    .into_iter()
+    .map(|v| {
+        (
+            format!(
+                "/requests{}",
+                query_string(&[("view", v.as_str()), ("status", status)])
+            ),
+            tr.t(&format!("requests-view-{}", v.as_str())),
+            v == view,
+        )
+    })
+    .collect()
+}
+
 pub async fn index(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -196,25 +219,7 @@ pub async fn index(
     let now = state.store.now();
     let lines = page.items.iter().map(|r| line(&tr, r, now)).collect();
     let status = if show_closed { "all" } else { "" };
-    let tabs = [
-        svc::View::Mine,
-        svc::View::Requested,
-        svc::View::Assigned,
-        svc::View::Queue,
-        svc::View::All,
-    ]
-    .into_iter()
-    .map(|v| {
-        (
-            format!(
-                "/requests{}",
-                query_string(&[("view", v.as_str()), ("status", status)])
-            ),
-            tr.t(&format!("requests-view-{}", v.as_str())),
-            v == view,
-        )
-    })
-    .collect();
+    let tabs = tabs(&tr, view, status);
     let next = page
         .next
         .map(|c| {
@@ -243,7 +248,7 @@ pub async fn index(
         show_closed,
         closed_link,
         next,
-        sees_figures: matches!(auth.user.role, Role::Admin | Role::Manager | Role::Inside),
+        sees_figures: svc::may_see_figures(&auth),
         tr,
     }))
 }
