@@ -221,6 +221,28 @@ async fn record(
     super::record_change(tx, auth, "contact", "contacts", id.0, action, diff).await
 }
 
+/// The account a browser form names. The form carries the id of the account it was
+/// filled with (`carried`); while the typed name is still that account's name, that is
+/// the account, else the typed name is looked up ([`resolve_account`]). No name: none.
+pub async fn account_of_form(
+    store: &Store,
+    auth: &Auth,
+    typed: &str,
+    carried: &str,
+) -> AppResult<Option<AccountId>> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(id) = carried.parse::<AccountId>()
+        && let Ok(known) = crate::accounts::get(store, auth, id).await
+        && known.data.name == typed
+    {
+        return Ok(Some(id));
+    }
+    resolve_account(store, auth, typed).await.map(Some)
+}
+
 /// The account a user means by a name typed into a form: an exact name, or else the one
 /// account whose name contains all the words.
 pub async fn resolve_account(store: &Store, auth: &Auth, name: &str) -> AppResult<AccountId> {

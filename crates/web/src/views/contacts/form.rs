@@ -72,12 +72,7 @@ impl ContactForm {
     }
 
     /// The input for the service; the account is resolved from what the user typed.
-    pub(super) async fn to_input(
-        &self,
-        state: &AppState,
-        auth: &Auth,
-        known_account: Option<&str>,
-    ) -> AppResult<ContactInput> {
+    pub(super) async fn to_input(&self, state: &AppState, auth: &Auth) -> AppResult<ContactInput> {
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let list = |s: &str| {
             s.split(',')
@@ -85,18 +80,8 @@ impl ContactForm {
                 .filter(|x| !x.is_empty())
                 .collect()
         };
-        let typed = self.account_name.trim();
-        let account_id = if typed.is_empty() {
-            None
-        } else if known_account.is_some_and(|k| k == typed) && !self.account_id.is_empty() {
-            Some(
-                self.account_id
-                    .parse::<AccountId>()
-                    .map_err(|_| Invalid::one("account_id", "unknown_account"))?,
-            )
-        } else {
-            Some(svc::resolve_account(&state.store, auth, typed).await?)
-        };
+        let account_id =
+            svc::account_of_form(&state.store, auth, &self.account_name, &self.account_id).await?;
         let fields = crate::views::custom::fields(state, auth, Entity::Contact).await?;
         let custom = crate::views::custom::typed_values(&fields, &self.extra, auth.user.locale)?;
         Ok(ContactInput {
@@ -232,8 +217,7 @@ pub async fn create(
     Form(form): Form<ContactForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let known = known_account_name(&state, &auth, &form.account_id).await;
-    let result = match form.to_input(&state, &auth, known.as_deref()).await {
+    let result = match form.to_input(&state, &auth).await {
         Ok(input) => {
             // Before anything is created: is this person known already?
             if form.allow_duplicate.is_empty()
@@ -265,15 +249,6 @@ pub async fn create(
     }
 }
 
-/// The name of the account the form carried by id, to see whether the user changed it.
-pub(super) async fn known_account_name(state: &AppState, auth: &Auth, raw: &str) -> Option<String> {
-    let id = raw.parse::<AccountId>().ok()?;
-    tandem_app::accounts::get(&state.store, auth, id)
-        .await
-        .ok()
-        .map(|a| a.data.name)
-}
-
 pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -300,8 +275,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
     let version = form.version.parse::<i64>().unwrap_or(-1);
-    let known = known_account_name(&state, &auth, &form.account_id).await;
-    let result = match form.to_input(&state, &auth, known.as_deref()).await {
+    let result = match form.to_input(&state, &auth).await {
         Ok(input) => svc::update(&state.store, &auth, id, version, input).await,
         Err(HttpError(e)) => Err(e),
     };

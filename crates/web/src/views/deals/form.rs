@@ -100,26 +100,25 @@ impl DealForm {
         &self,
         state: &AppState,
         auth: &Auth,
-        known_account: Option<&str>,
         input: &mut DealInput,
     ) -> AppResult<()> {
         let locale = auth.user.locale;
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let mut errors = vec![];
-        let typed = self.account_name.trim();
-        input.account_id = if typed.is_empty() {
-            None
-        } else if known_account.is_some_and(|k| k == typed) && !self.account_id.is_empty() {
-            self.account_id.parse::<AccountId>().ok()
-        } else {
-            match tandem_app::contacts::resolve_account(&state.store, auth, typed).await {
-                Ok(a) => Some(a),
-                Err(AppError::Invalid(Invalid(e))) => {
-                    errors.extend(e);
-                    None
-                }
-                Err(e) => return Err(e.into()),
+        input.account_id = match tandem_app::contacts::account_of_form(
+            &state.store,
+            auth,
+            &self.account_name,
+            &self.account_id,
+        )
+        .await
+        {
+            Ok(account) => account,
+            Err(AppError::Invalid(Invalid(e))) => {
+                errors.extend(e);
+                None
             }
+            Err(e) => return Err(e.into()),
         };
         let stage = self.stage_id.parse::<StageId>().ok();
         if stage != input.stage_id {
@@ -298,26 +297,14 @@ pub async fn new(
     ))
 }
 
-pub(super) async fn known_account_name(state: &AppState, auth: &Auth, raw: &str) -> Option<String> {
-    let id = raw.parse::<AccountId>().ok()?;
-    tandem_app::accounts::get(&state.store, auth, id)
-        .await
-        .ok()
-        .map(|a| a.data.name)
-}
-
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Form(form): Form<DealForm>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let known = known_account_name(&state, &auth, &form.account_id).await;
     let mut input = DealInput::default();
-    let result = match form
-        .apply(&state, &auth, known.as_deref(), &mut input)
-        .await
-    {
+    let result = match form.apply(&state, &auth, &mut input).await {
         Ok(()) => svc::create(&state.store, &auth, input).await,
         Err(HttpError(e)) => Err(e),
     };
@@ -359,12 +346,8 @@ pub async fn update(
     let tr = Tr::new(auth.user.locale);
     let version = form.version.parse::<i64>().unwrap_or(-1);
     let current = svc::get(&state.store, &auth, id).await?;
-    let known = known_account_name(&state, &auth, &form.account_id).await;
     let mut input = current.data.to_input();
-    let result = match form
-        .apply(&state, &auth, known.as_deref(), &mut input)
-        .await
-    {
+    let result = match form.apply(&state, &auth, &mut input).await {
         Ok(()) => svc::update(&state.store, &auth, id, version, input).await,
         Err(HttpError(e)) => Err(e),
     };

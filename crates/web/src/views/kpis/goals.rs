@@ -183,6 +183,28 @@ fn goal_metric_options(tr: &Tr, selected: &str, with_manual: bool) -> Options {
     out
 }
 
+impl GoalForm {
+    /// The three key result rows of an OKR as typed: `(n, title, metric, target)`.
+    fn key_result_rows(&self) -> Vec<(String, String, String, String)> {
+        [
+            (&self.kr1_title, &self.kr1_metric, &self.kr1_target),
+            (&self.kr2_title, &self.kr2_metric, &self.kr2_target),
+            (&self.kr3_title, &self.kr3_metric, &self.kr3_target),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (title, metric, target))| {
+            (
+                (i + 1).to_string(),
+                title.clone(),
+                metric.clone(),
+                target.clone(),
+            )
+        })
+        .collect()
+    }
+}
+
 async fn goals_page(
     state: &AppState,
     auth: &Auth,
@@ -231,26 +253,7 @@ async fn goals_page(
             },
             false,
         ),
-        kr_rows: vec![
-            (
-                "1".into(),
-                form.kr1_title.clone(),
-                form.kr1_metric.clone(),
-                form.kr1_target.clone(),
-            ),
-            (
-                "2".into(),
-                form.kr2_title.clone(),
-                form.kr2_metric.clone(),
-                form.kr2_target.clone(),
-            ),
-            (
-                "3".into(),
-                form.kr3_title.clone(),
-                form.kr3_metric.clone(),
-                form.kr3_target.clone(),
-            ),
-        ],
+        kr_rows: form.key_result_rows(),
         form,
         errors,
         tr,
