@@ -421,8 +421,8 @@ pub struct ListSpec<'a> {
     pub raw: Option<&'a str>,
     pub q: Option<&'a str>,
     pub sort: tandem_store::Sort,
-    /// The list's own filters in use, as query pairs.
-    pub filters: Vec<(&'a str, &'a str)>,
+    /// The list's own filters as query pairs (empty values for filters not in use).
+    pub filters: Vec<(&'static str, String)>,
     pub custom: &'a super::custom::ListFilters,
     pub cursor: Option<&'a str>,
     pub next: Option<&'a tandem_domain::cursor::Cursor>,
@@ -449,7 +449,7 @@ pub async fn record_list(
     let cols = cols_value(spec.columns, &chosen);
     let q = spec.q.unwrap_or_default().to_string();
     let mut filters = vec![("q", q.as_str())];
-    filters.extend(spec.filters.iter().copied());
+    filters.extend(spec.filters.iter().map(|(k, v)| (*k, v.as_str())));
     filters.push(("sort", spec.sort.as_str()));
     filters.extend(
         spec.custom

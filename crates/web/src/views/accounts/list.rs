@@ -122,6 +122,10 @@ pub(super) struct Parsed {
     pub(super) filter: Filter,
     pub(super) sort: Sort,
     pub(super) custom: crate::views::custom::ListFilters,
+    /// The list's own filters as query pairs.
+    pub(super) pairs: Vec<(&'static str, String)>,
+    /// A filter besides the search is set.
+    pub(super) filtered: bool,
 }
 
 pub(super) async fn parse_list(
@@ -132,18 +136,35 @@ pub(super) async fn parse_list(
     trash: bool,
 ) -> AppResult<Parsed> {
     let custom = crate::views::custom::list_filters(state, auth, Entity::Account, raw).await?;
+    let filter = Filter {
+        q: p.q.clone(),
+        lifecycle: p.lifecycle.as_deref().and_then(Lifecycle::parse),
+        owner_id: p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok()),
+        tag: p.tag.clone().filter(|t| !t.is_empty()),
+        deleted: trash,
+        seen: Default::default(),
+        custom: custom.filters.clone(),
+    };
+    let pairs = vec![
+        (
+            "lifecycle",
+            filter.lifecycle.map_or("", |l| l.as_str()).to_string(),
+        ),
+        (
+            "owner",
+            filter.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+        ),
+        ("tag", filter.tag.clone().unwrap_or_default()),
+    ];
+    let sort = p.sort.as_deref().and_then(Sort::parse).unwrap_or_default();
     Ok(Parsed {
-        filter: Filter {
-            q: p.q.clone(),
-            lifecycle: p.lifecycle.as_deref().and_then(Lifecycle::parse),
-            owner_id: p.owner.as_deref().and_then(|o| o.parse::<UserId>().ok()),
-            tag: p.tag.clone().filter(|t| !t.is_empty()),
-            deleted: trash,
-            seen: Default::default(),
-            custom: custom.filters.clone(),
-        },
-        sort: p.sort.as_deref().and_then(Sort::parse).unwrap_or_default(),
+        filtered: !custom.pairs.is_empty()
+            || pairs.iter().any(|(_, v)| !v.is_empty())
+            || sort != Sort::default(),
+        filter,
+        sort,
         custom,
+        pairs,
     })
 }
 
@@ -159,6 +180,8 @@ pub(super) async fn list_page(
         filter,
         sort,
         custom,
+        pairs,
+        filtered,
     } = parse_list(state, auth, &p, raw.as_deref(), trash).await?;
     let (lifecycle, owner) = (filter.lifecycle, filter.owner_id);
     let query = ListQuery {
@@ -170,18 +193,13 @@ pub(super) async fn list_page(
     let page = svc::list(&state.store, auth, &query).await?;
     let users = user_svc::list(&state.store, auth).await?;
     let tag = p.tag.clone().unwrap_or_default();
-    let owner_s = owner.map(|o| o.to_string()).unwrap_or_default();
     let spec = ListSpec {
         list: "accounts",
         columns: &COLUMNS,
         raw: raw.as_deref(),
         q: p.q.as_deref(),
         sort,
-        filters: vec![
-            ("lifecycle", lifecycle.map_or("", |l| l.as_str())),
-            ("owner", owner_s.as_str()),
-            ("tag", tag.as_str()),
-        ],
+        filters: pairs,
         custom: &custom,
         cursor: p.cursor.as_deref(),
         next: page.next.as_ref(),
@@ -203,11 +221,7 @@ pub(super) async fn list_page(
         tag: tag.clone(),
         lifecycles: lifecycle_options(tr, lifecycle),
         owners: owner_options(&users, owner),
-        filtered: !custom.pairs.is_empty()
-            || lifecycle.is_some()
-            || owner.is_some()
-            || !tag.is_empty()
-            || sort != Sort::default(),
+        filtered,
         list,
         tr,
     }))

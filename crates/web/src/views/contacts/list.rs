@@ -188,7 +188,7 @@ pub(super) async fn list_page(
         raw: raw.as_deref(),
         q: p.q.as_deref(),
         sort,
-        filters: vec![("stale", if stale { "1" } else { "" })],
+        filters: vec![("stale", if stale { "1" } else { "" }.into())],
         custom: &custom,
         cursor: p.cursor.as_deref(),
         next: page.next.as_ref(),

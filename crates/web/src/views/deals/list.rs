@@ -229,6 +229,10 @@ pub(super) struct Parsed {
     pub(super) sort: Sort,
     pub(super) status: Option<DealStatus>,
     pub(super) custom: crate::views::custom::ListFilters,
+    /// The list's own filters as query pairs.
+    pub(super) pairs: Vec<(&'static str, String)>,
+    /// A filter is set besides the search and the default status.
+    pub(super) filtered: bool,
 }
 
 pub(super) async fn parse_list(
@@ -250,20 +254,29 @@ pub(super) async fn parse_list(
         .as_deref()
         .and_then(Sort::parse)
         .unwrap_or(Sort::UpdatedDesc);
+    let filter = Filter {
+        q: p.q.clone(),
+        pipeline_id: p.pipeline.as_deref().and_then(|x| x.parse().ok()),
+        stage_id: p.stage.as_deref().and_then(|x| x.parse().ok()),
+        status,
+        owner_id: p.owner.as_deref().and_then(|o| o.parse().ok()),
+        deleted: trash,
+        custom: custom.filters.clone(),
+        ..Default::default()
+    };
+    let pairs = filter_pairs(&filter, status, trash);
+    let filtered = !custom.pairs.is_empty()
+        || filter.pipeline_id.is_some()
+        || filter.stage_id.is_some()
+        || filter.owner_id.is_some()
+        || status != Some(DealStatus::Open);
     Ok(Parsed {
-        filter: Filter {
-            q: p.q.clone(),
-            pipeline_id: p.pipeline.as_deref().and_then(|x| x.parse().ok()),
-            stage_id: p.stage.as_deref().and_then(|x| x.parse().ok()),
-            status,
-            owner_id: p.owner.as_deref().and_then(|o| o.parse().ok()),
-            deleted: trash,
-            custom: custom.filters.clone(),
-            ..Default::default()
-        },
+        filtered,
+        filter,
         sort,
         status,
         custom,
+        pairs,
     })
 }
 
@@ -280,6 +293,8 @@ pub(super) async fn list_page(
         sort,
         status,
         custom,
+        pairs,
+        filtered,
     } = parse_list(state, auth, &p, raw.as_deref(), trash).await?;
     let (pipeline, stage, owner) = (filter.pipeline_id, filter.stage_id, filter.owner_id);
     let query = ListQuery {
@@ -291,29 +306,13 @@ pub(super) async fn list_page(
     let page = svc::list(&state.store, auth, &query).await?;
     let users = user_svc::list(&state.store, auth).await?;
     let pipelines = pipeline_svc::list(&state.store, auth).await?;
-    let [pipeline_s, stage_s, owner_s] = [
-        pipeline.map(|x| x.to_string()),
-        stage.map(|x| x.to_string()),
-        owner.map(|x| x.to_string()),
-    ]
-    .map(Option::unwrap_or_default);
-    let status_s = match (status, trash) {
-        (Some(s), _) => s.as_str(),
-        (None, false) => "all",
-        (None, true) => "",
-    };
     let spec = ListSpec {
         list: "deals",
         columns: &COLUMNS,
         raw: raw.as_deref(),
         q: p.q.as_deref(),
         sort,
-        filters: vec![
-            ("pipeline", pipeline_s.as_str()),
-            ("stage", stage_s.as_str()),
-            ("status", status_s),
-            ("owner", owner_s.as_str()),
-        ],
+        filters: pairs,
         custom: &custom,
         cursor: p.cursor.as_deref(),
         next: page.next.as_ref(),
@@ -329,21 +328,44 @@ pub(super) async fn list_page(
     Ok(render(IndexPage {
         layout: Layout::new(auth, "deals", title).with_notice(p.notice.as_deref()),
         bulk_owners: owner_options(&users, None),
-        pipelines: pipelines
-            .iter()
-            .map(|x| (x.id.to_string(), x.name.clone(), Some(x.id) == pipeline))
-            .collect(),
+        pipelines: pipeline_options(&pipelines, pipeline),
         stages: stage_groups(&pipelines, stage),
         statuses: status_options(tr, status),
         owners: owner_options(&users, owner),
-        filtered: !custom.pairs.is_empty()
-            || pipeline.is_some()
-            || stage.is_some()
-            || owner.is_some()
-            || status != Some(DealStatus::Open),
+        filtered,
         list,
         tr,
     }))
+}
+
+/// The list's own filters as query pairs (for the pager, the export and saved views).
+fn filter_pairs(
+    filter: &Filter,
+    status: Option<DealStatus>,
+    trash: bool,
+) -> Vec<(&'static str, String)> {
+    let text = |id: Option<String>| id.unwrap_or_default();
+    let status = match (status, trash) {
+        (Some(s), _) => s.as_str(),
+        (None, false) => "all",
+        (None, true) => "",
+    };
+    vec![
+        ("pipeline", text(filter.pipeline_id.map(|x| x.to_string()))),
+        ("stage", text(filter.stage_id.map(|x| x.to_string()))),
+        ("status", status.to_string()),
+        ("owner", text(filter.owner_id.map(|x| x.to_string()))),
+    ]
+}
+
+fn pipeline_options(
+    pipelines: &[tandem_store::pipelines::Pipeline],
+    selected: Option<tandem_domain::PipelineId>,
+) -> Options {
+    pipelines
+        .iter()
+        .map(|x| (x.id.to_string(), x.name.clone(), Some(x.id) == selected))
+        .collect()
 }
 
 /// The status filter: each status, and all.
