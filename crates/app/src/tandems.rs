@@ -182,3 +182,24 @@ pub async fn delete(store: &Store, auth: &Auth, id: TandemId) -> AppResult<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// The admin page of tandems: the pairs, the people they can be made of, and the request
+/// types whose deadlines a pair may set for itself.
+pub struct TandemsPage {
+    pub tandems: Vec<StoredTandem>,
+    pub users: Vec<users::User>,
+    pub types: Vec<tandem_store::requests::StoredType>,
+}
+
+/// For admins and managers.
+pub async fn page(store: &Store, auth: &Auth) -> AppResult<TandemsPage> {
+    require(may_edit(auth))?;
+    let types = crate::requests::types(store, auth).await?;
+    let ws = auth.user.workspace_id;
+    let mut c = store.read().await?;
+    Ok(TandemsPage {
+        tandems: tandems::list(&mut c.conn(), ws).await?,
+        users: users::list(&mut c.conn(), ws).await?,
+        types,
+    })
+}

@@ -213,26 +213,16 @@ pub async fn show(
     Ok(render(page))
 }
 
-/// Saves the prices typed on the list page (`p_<product id>`; empty = list price).
-pub async fn save(
-    State(state): State<AppState>,
-    CurrentUser(auth): CurrentUser,
-    Id(id): Id<PriceListId>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let tr = Tr::new(auth.user.locale);
+/// The prices typed into the form (`p_<product>`), each in its product's currency; an
+/// empty field takes the product off the list.
+fn typed_prices(
+    pairs: &[(String, String)],
+    products: &[tandem_store::products::Product],
+    locale: tandem_domain::Locale,
+) -> Result<Vec<(ProductId, Option<i64>)>, Vec<tandem_domain::FieldError>> {
     let mut errors = vec![];
     let mut prices = vec![];
-    let products = tandem_app::products::list(
-        &state.store,
-        &auth,
-        &tandem_store::products::Filter::default(),
-        None,
-        500,
-    )
-    .await?
-    .items;
-    for (k, v) in &pairs {
+    for (k, v) in pairs {
         let Some(raw) = k.strip_prefix("p_") else {
             continue;
         };
@@ -244,7 +234,7 @@ pub async fn save(
         };
         let price = match v.trim() {
             "" => None,
-            t => match parse_amount(t, &product.data.list_price.currency, tr.locale) {
+            t => match parse_amount(t, &product.data.list_price.currency, locale) {
                 Some(minor) => Some(minor),
                 None => {
                     errors.push(tandem_domain::FieldError::new(k.clone(), "invalid_amount"));
@@ -254,23 +244,43 @@ pub async fn save(
         };
         prices.push((ProductId(pid), price));
     }
-    let result = if errors.is_empty() {
-        svc::set_prices(&state.store, &auth, id, &prices).await
+    if errors.is_empty() {
+        Ok(prices)
     } else {
-        Err(Invalid(errors).into())
+        Err(errors)
+    }
+}
+
+/// Saves the prices typed on the list page (`p_<product id>`; empty = list price).
+pub async fn save(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Id(id): Id<PriceListId>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    let products = tandem_app::products::list(
+        &state.store,
+        &auth,
+        &tandem_store::products::Filter::default(),
+        None,
+        500,
+    )
+    .await?
+    .items;
+    let result = match typed_prices(&pairs, &products, tr.locale) {
+        Ok(prices) => svc::set_prices(&state.store, &auth, id, &prices).await,
+        Err(errors) => Err(Invalid(errors).into()),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/price-lists/{}?notice=saved", id.0))),
         Err(AppError::Invalid(Invalid(errs))) => {
+            // `prices.<product>` is the form's field `p_<product>`.
             let errs = errs
                 .into_iter()
-                .map(|f| {
-                    let field = f
-                        .field
-                        .strip_prefix("prices.")
-                        .map(|p| format!("p_{p}"))
-                        .unwrap_or(f.field);
-                    tandem_domain::FieldError::new(field, f.code)
+                .map(|f| match f.field.strip_prefix("prices.") {
+                    Some(p) => tandem_domain::FieldError::new(format!("p_{p}"), f.code),
+                    None => f,
                 })
                 .collect();
             let errors = FormErrors::from_invalid(&Invalid(errs), tr);

@@ -14,7 +14,7 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
-use tandem_app::{require, tandems as svc, users as user_svc};
+use tandem_app::tandems as svc;
 use tandem_domain::{Role, handoff::TandemInput};
 
 pub struct Line {
@@ -104,67 +104,75 @@ async fn page(
     errors: FormErrors,
 ) -> AppResult<Page> {
     let tr = Tr::new(auth.user.locale);
-    let users = user_svc::list(&state.store, auth).await?;
-    let options = |roles: &[Role], selected: &str| -> Options {
-        users
-            .iter()
-            .filter(|u| u.active && roles.contains(&u.role))
-            .map(|u| {
-                (
-                    u.id.to_string(),
-                    u.name.clone(),
-                    u.id.to_string() == selected,
-                )
-            })
-            .collect()
-    };
-    let types = tandem_app::requests::types(&state.store, auth).await?;
-    let slas = |own: &std::collections::BTreeMap<tandem_domain::RequestTypeId, i64>| -> Vec<Sla> {
-        types
-            .iter()
-            .map(|t| Sla {
-                id: t.id.0.to_string(),
-                name: t.data.name.clone(),
-                hours: own.get(&t.id).map(|m| hours(*m)).unwrap_or_default(),
-                default: hours(t.data.sla_minutes),
-            })
-            .collect()
-    };
-    let field_roles = [Role::Field, Role::Manager];
-    let lines = svc::list(&state.store, auth)
-        .await?
-        .into_iter()
-        .map(|t| {
-            let tandem = &t.data.tandem;
-            let deputy = tandem.deputy_id.map(|d| d.to_string()).unwrap_or_default();
-            Line {
-                id: t.id.to_string(),
-                version: t.version,
-                field_options: options(&field_roles, &tandem.field_id.to_string()),
-                inside_options: options(&[Role::Inside], &tandem.inside_id.to_string()),
-                deputy_options: options(&[Role::Inside], &deputy),
-                slas: slas(&t.data.sla_minutes),
-                field: t.field_name,
-                inside: t.inside_name,
-                deputy: t.deputy_name.unwrap_or_default(),
-                agreement: t.data.agreement.unwrap_or_default(),
-            }
-        })
+    let data = svc::page(&state.store, auth).await?;
+    let users = &data.users;
+    let lines = data
+        .tandems
+        .iter()
+        .map(|t| line(t, users, &data.types))
         .collect();
     Ok(Page {
         layout: Layout::new(auth, "admin", tr.t("tandems-title")).within("tandems"),
         lines,
-        new_field: options(&field_roles, &form.field_id),
-        new_inside: options(&[Role::Inside], &form.inside_id),
-        new_deputy: options(&[Role::Inside], &form.deputy_id),
+        new_field: people(users, &FIELD_ROLES, &form.field_id),
+        new_inside: people(users, &[Role::Inside], &form.inside_id),
+        new_deputy: people(users, &[Role::Inside], &form.deputy_id),
         agreement: form.agreement,
         errors,
         tr,
     })
 }
 
-fn editor(auth: &Auth) -> tandem_app::AppResult<()> {
-    require(matches!(auth.user.role, Role::Admin | Role::Manager))
+/// Who can be the field half of a tandem.
+const FIELD_ROLES: [Role; 2] = [Role::Field, Role::Manager];
+
+/// The active users of `roles` to choose from, `selected` chosen.
+fn people(users: &[tandem_store::users::User], roles: &[Role], selected: &str) -> Options {
+    users
+        .iter()
+        .filter(|u| u.active && roles.contains(&u.role))
+        .map(|u| {
+            (
+                u.id.to_string(),
+                u.name.clone(),
+                u.id.to_string() == selected,
+            )
+        })
+        .collect()
+}
+
+fn line(
+    t: &tandem_store::tandems::StoredTandem,
+    users: &[tandem_store::users::User],
+    types: &[tandem_store::requests::StoredType],
+) -> Line {
+    let tandem = &t.data.tandem;
+    let deputy = tandem.deputy_id.map(|d| d.to_string()).unwrap_or_default();
+    Line {
+        id: t.id.to_string(),
+        version: t.version,
+        field_options: people(users, &FIELD_ROLES, &tandem.field_id.to_string()),
+        inside_options: people(users, &[Role::Inside], &tandem.inside_id.to_string()),
+        deputy_options: people(users, &[Role::Inside], &deputy),
+        slas: types
+            .iter()
+            .map(|ty| Sla {
+                id: ty.id.0.to_string(),
+                name: ty.data.name.clone(),
+                hours: t
+                    .data
+                    .sla_minutes
+                    .get(&ty.id)
+                    .map(|m| hours(*m))
+                    .unwrap_or_default(),
+                default: hours(ty.data.sla_minutes),
+            })
+            .collect(),
+        field: t.field_name.clone(),
+        inside: t.inside_name.clone(),
+        deputy: t.deputy_name.clone().unwrap_or_default(),
+        agreement: t.data.agreement.clone().unwrap_or_default(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -177,7 +185,6 @@ pub async fn index(
     CurrentUser(auth): CurrentUser,
     Query(n): Query<Notice>,
 ) -> AppResult<Response> {
-    editor(&auth)?;
     let mut p = page(&state, &auth, TandemForm::default(), FormErrors::default()).await?;
     p.layout = p.layout.with_notice(n.notice.as_deref());
     Ok(render(p))

@@ -82,6 +82,41 @@ pub struct ListParams {
     notice: Option<String>,
 }
 
+/// The tasks in groups by when they are due (overdue, today, later, undated); done
+/// tasks in one group. Empty groups are left out.
+fn groups(
+    tr: Tr,
+    tasks: &[tandem_store::tasks::Task],
+    done: bool,
+    today: jiff::civil::Date,
+) -> Vec<Group> {
+    let mut groups: Vec<Group> = [
+        ("tasks-overdue", "overdue"),
+        ("tasks-today", "today"),
+        ("tasks-later", "later"),
+        ("tasks-undated", "undated"),
+    ]
+    .into_iter()
+    .map(|(key, class)| Group {
+        title: tr.t(if done { "tasks-done" } else { key }),
+        class,
+        rows: vec![],
+    })
+    .collect();
+    for t in tasks {
+        let slot = match (done, t.data.due_on) {
+            (true, _) => 0,
+            (false, Some(d)) if d < today => 0,
+            (false, Some(d)) if d == today => 1,
+            (false, Some(_)) => 2,
+            (false, None) => 3,
+        };
+        groups[slot].rows.push(row(t, tr));
+    }
+    groups.retain(|g| !g.rows.is_empty());
+    groups
+}
+
 pub async fn index(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -101,30 +136,7 @@ pub async fn index(
     };
     let page = svc::list(&state.store, &auth, &filter, 200, None).await?;
     let today = tandem_domain::format::local_date(state.store.now());
-    let mut groups: Vec<Group> = [
-        ("tasks-overdue", "overdue"),
-        ("tasks-today", "today"),
-        ("tasks-later", "later"),
-        ("tasks-undated", "undated"),
-    ]
-    .into_iter()
-    .map(|(key, class)| Group {
-        title: tr.t(if done { "tasks-done" } else { key }),
-        class,
-        rows: vec![],
-    })
-    .collect();
-    for t in &page.items {
-        let slot = match (done, t.data.due_on) {
-            (true, _) => 0,
-            (false, Some(d)) if d < today => 0,
-            (false, Some(d)) if d == today => 1,
-            (false, Some(_)) => 2,
-            (false, None) => 3,
-        };
-        groups[slot].rows.push(row(t, tr));
-    }
-    groups.retain(|g| !g.rows.is_empty());
+    let groups = groups(tr, &page.items, done, today);
     let users = user_svc::list(&state.store, &auth).await?;
     let selected = assignee
         .map(|a| a.to_string())
