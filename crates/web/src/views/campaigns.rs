@@ -388,26 +388,8 @@ struct ShowPage {
     errors: FormErrors,
 }
 
-async fn show_page(
-    state: &AppState,
-    auth: &Auth,
-    id: CampaignId,
-    form: Option<CampaignForm>,
-    errors: FormErrors,
-) -> AppResult<ShowPage> {
-    let tr = Tr::new(auth.user.locale);
-    let c = svc::get(&state.store, auth, id).await?;
-    let scope = ReportScope {
-        campaign: Some(id),
-        ..ReportScope::default()
-    };
-    let report = svc::report(&state.store, auth, &scope).await?;
-    let line = report
-        .by_campaign
-        .into_iter()
-        .find(|l| l.campaign.as_ref().is_some_and(|x| x.id == id))
-        .ok_or(AppError::NotFound)?;
-    let d = &c.data;
+/// What the campaign is: channel, period, cost, segment and notes.
+fn facts(tr: &Tr, d: &tandem_domain::campaign::CampaignData) -> Vec<(String, String)> {
     let mut facts = vec![(
         tr.t("campaign-channel"),
         tr.t(&format!("channel-{}", d.channel.as_str().replace('_', "-"))),
@@ -432,6 +414,30 @@ async fn show_page(
     if let Some(n) = &d.notes {
         facts.push((tr.t("field-notes"), n.clone()));
     }
+    facts
+}
+
+async fn show_page(
+    state: &AppState,
+    auth: &Auth,
+    id: CampaignId,
+    form: Option<CampaignForm>,
+    errors: FormErrors,
+) -> AppResult<ShowPage> {
+    let tr = Tr::new(auth.user.locale);
+    let c = svc::get(&state.store, auth, id).await?;
+    let scope = ReportScope {
+        campaign: Some(id),
+        ..ReportScope::default()
+    };
+    let report = svc::report(&state.store, auth, &scope).await?;
+    let line = report
+        .by_campaign
+        .into_iter()
+        .find(|l| l.campaign.as_ref().is_some_and(|x| x.id == id))
+        .ok_or(AppError::NotFound)?;
+    let d = &c.data;
+    let facts = facts(&tr, d);
     let form = form.unwrap_or_else(|| CampaignForm::of(d, c.version, &tr));
     Ok(ShowPage {
         layout: Layout::new(auth, "leads", d.name.clone()).within("campaigns"),

@@ -290,20 +290,10 @@ pub async fn update(
     }
 }
 
-/// A stale save: the form again with what the user typed, beside what the other person
-/// saved meanwhile, and the version of that.
-async fn conflict_page(
-    state: &AppState,
-    auth: &Auth,
-    id: ContactId,
-    mut form: ContactForm,
-) -> AppResult<Response> {
-    let tr = Tr::new(auth.user.locale);
-    // Keep what the user typed; show what the other person saved meanwhile.
-    let current = svc::get(&state.store, auth, id).await?;
-    let stored = ContactForm::of_contact(state, auth, &current).await?;
+/// The fields where what the user typed differs from what was saved meanwhile.
+fn conflicts(tr: Tr, form: &ContactForm, stored: &ContactForm) -> Vec<(String, String)> {
     let check = |v: &Option<String>| if v.is_some() { "on" } else { "" };
-    let conflicts = crate::views::conflicts(
+    crate::views::conflicts(
         tr,
         &[
             ("salutation", &form.salutation, &stored.salutation),
@@ -342,7 +332,22 @@ async fn conflict_page(
             }
             _ => None,
         },
-    );
+    )
+}
+
+/// A stale save: the form again with what the user typed, beside what the other person
+/// saved meanwhile, and the version of that.
+async fn conflict_page(
+    state: &AppState,
+    auth: &Auth,
+    id: ContactId,
+    mut form: ContactForm,
+) -> AppResult<Response> {
+    let tr = Tr::new(auth.user.locale);
+    // Keep what the user typed; show what the other person saved meanwhile.
+    let current = svc::get(&state.store, auth, id).await?;
+    let stored = ContactForm::of_contact(state, auth, &current).await?;
+    let conflicts = conflicts(tr, &form, &stored);
     form.version = stored.version.clone();
     let mut errors = FormErrors::default();
     errors

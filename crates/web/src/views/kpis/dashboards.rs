@@ -118,6 +118,23 @@ fn stage_lines(tr: &Tr, stages: &[dash::StageLine]) -> Vec<(String, String, Stri
         .collect()
 }
 
+/// The open pipeline by stage as bars.
+fn stage_chart(tr: &Tr, stages: &[dash::StageLine]) -> String {
+    let rows: Vec<(String, i64, String)> = stages
+        .iter()
+        .map(|s| (s.stage.clone(), s.amount_minor, money(tr, s.amount_minor)))
+        .collect();
+    labelled_bars(&rows)
+}
+
+fn deal_lines(
+    tr: &Tr,
+    deals: &[tandem_store::deals::Deal],
+    today: jiff::civil::Date,
+) -> Vec<DealLine> {
+    deals.iter().map(|d| deal_line(tr, d, today)).collect()
+}
+
 pub async fn mine(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -140,11 +157,6 @@ pub async fn mine(
         .iter()
         .zip([won, f.forecast[0], f.forecast[1], f.forecast[2]])
         .map(|(k, v)| (tr.t(k), money(&tr, v)))
-        .collect();
-    let stage_rows: Vec<(String, i64, String)> = m
-        .stages
-        .iter()
-        .map(|s| (s.stage.clone(), s.amount_minor, money(&tr, s.amount_minor)))
         .collect();
     let page = MinePage {
         layout: Layout::new(&auth, "kpis", tr.t("mine-title")).within("mine"),
@@ -169,14 +181,10 @@ pub async fn mine(
             .filter(|g| !is_headline(g, &period))
             .map(|g| super::goals::goal_row(&tr, g, tr.t("kpis-me")))
             .collect(),
-        stage_chart: labelled_bars(&stage_rows),
+        stage_chart: stage_chart(&tr, &m.stages),
         stages: stage_lines(&tr, &m.stages),
-        next_steps: m
-            .next_steps
-            .iter()
-            .map(|d| deal_line(&tr, d, today))
-            .collect(),
-        closing: m.closing.iter().map(|d| deal_line(&tr, d, today)).collect(),
+        next_steps: deal_lines(&tr, &m.next_steps, today),
+        closing: deal_lines(&tr, &m.closing, today),
         tr,
     };
     Ok(render(page))
@@ -266,6 +274,24 @@ fn short_label(p: &Period) -> String {
     }
 }
 
+/// The columns of the marketing export, one row per campaign and per source.
+const MARKETING_COLUMNS: [&str; 14] = [
+    "kind",
+    "name",
+    "period",
+    "leads",
+    "handed_over",
+    "sqls",
+    "rejections",
+    "acceptance_bp",
+    "won",
+    "won_minor",
+    "cost_minor",
+    "cost_per_lead_minor",
+    "roi_bp",
+    "currency",
+];
+
 /// Marketing's campaigns and sources of the period as CSV: raw values.
 pub async fn marketing_export(
     State(state): State<AppState>,
@@ -277,23 +303,7 @@ pub async fn marketing_export(
     let tr = Tr::new(auth.user.locale);
     let mut out = crate::views::table::csv_writer(tr.locale);
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    out.write_record([
-        "kind",
-        "name",
-        "period",
-        "leads",
-        "handed_over",
-        "sqls",
-        "rejections",
-        "acceptance_bp",
-        "won",
-        "won_minor",
-        "cost_minor",
-        "cost_per_lead_minor",
-        "roi_bp",
-        "currency",
-    ])
-    .map_err(internal)?;
+    out.write_record(MARKETING_COLUMNS).map_err(internal)?;
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let campaigns = m.report.by_campaign.iter().map(|l| {
         let name = l

@@ -48,6 +48,22 @@ pub(super) fn row(tr: &Tr, q: Quote) -> Row {
     }
 }
 
+/// The status filter: all, the open ones, or one status.
+fn status_options(tr: &Tr, status: &str) -> Options {
+    let mut options: Options = vec![
+        (String::new(), tr.t("quotes-all"), status.is_empty()),
+        ("open".into(), tr.t("quotes-open"), status == "open"),
+    ];
+    options.extend(Status::ALL.into_iter().map(|s| {
+        (
+            s.as_str().to_string(),
+            status_label(tr, s),
+            s.as_str() == status,
+        )
+    }));
+    options
+}
+
 pub async fn index(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -85,17 +101,6 @@ pub async fn index(
             )
         })
         .unwrap_or_default();
-    let mut status_options: Options = vec![
-        (String::new(), tr.t("quotes-all"), status.is_empty()),
-        ("open".into(), tr.t("quotes-open"), status == "open"),
-    ];
-    status_options.extend(Status::ALL.into_iter().map(|s| {
-        (
-            s.as_str().to_string(),
-            status_label(&tr, s),
-            s.as_str() == status,
-        )
-    }));
     Ok(render(ListPage {
         layout: Layout::new(&auth, "quotes", tr.t("quotes-title"))
             .within("quotes")
@@ -103,7 +108,7 @@ pub async fn index(
         rows: found.items.into_iter().map(|x| row(&tr, x)).collect(),
         next,
         q,
-        status_options,
+        status_options: status_options(&tr, &status),
         can_write: svc::may_write(&auth),
         tr,
     }))

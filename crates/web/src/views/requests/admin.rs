@@ -227,6 +227,24 @@ pub struct MailForm {
     pub(super) allow_plaintext_password: Option<String>,
 }
 
+/// A mail of the outbox: to whom, what, and whether it went out.
+fn outbox_line(tr: &Tr, m: tandem_store::notifications::OutboxRow) -> OutboxLine {
+    OutboxLine {
+        to: m.to_addr,
+        subject: m.subject,
+        at: tr.instant(&Instant(m.created_at)),
+        failed: m.sent_at.is_none() && m.last_error.is_some(),
+        state: match (m.sent_at, m.last_error) {
+            (Some(at), _) => tr.t1("mail-sent-at", "at", &tr.instant(&Instant(at))),
+            (None, Some(e)) => tr.tn(
+                "mail-failed",
+                &[("error", &e), ("attempts", &m.attempts.to_string())],
+            ),
+            (None, None) => tr.t("mail-pending"),
+        },
+    }
+}
+
 pub(super) async fn mail_page(
     state: &AppState,
     auth: &Auth,
@@ -260,20 +278,7 @@ pub(super) async fn mail_page(
     let outbox = notify::outbox(&state.store, auth)
         .await?
         .into_iter()
-        .map(|m| OutboxLine {
-            to: m.to_addr,
-            subject: m.subject,
-            at: tr.instant(&Instant(m.created_at)),
-            failed: m.sent_at.is_none() && m.last_error.is_some(),
-            state: match (m.sent_at, m.last_error) {
-                (Some(at), _) => tr.t1("mail-sent-at", "at", &tr.instant(&Instant(at))),
-                (None, Some(e)) => tr.tn(
-                    "mail-failed",
-                    &[("error", &e), ("attempts", &m.attempts.to_string())],
-                ),
-                (None, None) => tr.t("mail-pending"),
-            },
-        })
+        .map(|m| outbox_line(&tr, m))
         .collect();
     Ok(MailPage {
         layout: Layout::new(auth, "admin", tr.t("mail-title")).within("mail"),
