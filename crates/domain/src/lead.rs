@@ -50,6 +50,12 @@ impl Status {
         Status::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// Whether the lead may be handed to sales (the gate then decides whether it is ready).
+    pub fn open_for_handoff(self) -> bool {
+        use Status::*;
+        matches!(self, New | Nurturing | Mql | Rejected)
+    }
+
     /// The moves a lead can make. A rejected lead goes back to marketing (nurturing);
     /// the handoff itself is the gate's business, not a plain status change.
     pub fn can_move_to(self, next: Status) -> bool {

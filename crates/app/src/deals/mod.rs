@@ -367,6 +367,13 @@ pub struct BoardData {
     pub teams: Vec<users::Team>,
 }
 
+impl BoardData {
+    /// The users who can own deals today (for the owner filter).
+    pub fn active_users(&self) -> Vec<users::User> {
+        self.users.iter().filter(|u| u.active).cloned().collect()
+    }
+}
+
 /// Cards per stage column; the column's sums count every deal.
 pub const BOARD_CARDS: u64 = 50;
 

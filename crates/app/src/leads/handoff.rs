@@ -35,10 +35,7 @@ pub async fn handoff(
     let mut tx = store.begin().await?;
     let l = for_change(&mut tx, auth, id).await?;
     conflict_unless(&l, version)?;
-    if !matches!(
-        l.status,
-        Status::New | Status::Nurturing | Status::Mql | Status::Rejected
-    ) {
+    if !l.status.open_for_handoff() {
         return Err(refused("status", "not_open_for_handoff"));
     }
     let settings = policy_of(&mut tx.conn(), auth).await?;

@@ -2,7 +2,7 @@
 //! that move by drag and drop (app.js), by keyboard (Shift + arrow keys on a focused
 //! card) or by the card's own "move to" form, which works without JavaScript.
 
-use super::{Layout, Options, render};
+use super::{Layout, Options, owner_options, render};
 use crate::{AppState, auth::CurrentUser, error::AppResult, i18n::Tr};
 use askama::Template;
 use axum::{
@@ -206,6 +206,18 @@ fn columns(
     (columns, all)
 }
 
+/// The board as it is filtered now: where a move from its menu leads back to.
+fn back_link(pipeline_id: &str, query: &BoardQuery) -> String {
+    let owner = query.owner_id.map(|o| o.to_string()).unwrap_or_default();
+    let team = query.team_id.map(|t| t.to_string()).unwrap_or_default();
+    let pairs = [
+        ("pipeline", pipeline_id),
+        ("owner", owner.as_str()),
+        ("team", team.as_str()),
+    ];
+    format!("/board{}", super::query_string(&pairs))
+}
+
 pub async fn board(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -224,11 +236,7 @@ pub async fn board(
     let locale = tr.locale;
     let (columns, all) = columns(&tr, &mut data, query.owner_id, now, today);
     let pipeline_id = data.pipeline.id.to_string();
-    let mut back_pairs = vec![("pipeline", pipeline_id.as_str())];
-    let owner_s = query.owner_id.map(|o| o.to_string()).unwrap_or_default();
-    let team_s = query.team_id.map(|t| t.to_string()).unwrap_or_default();
-    back_pairs.push(("owner", owner_s.as_str()));
-    back_pairs.push(("team", team_s.as_str()));
+    let back = back_link(&pipeline_id, &query);
     let page = BoardPage {
         layout: Layout::new(&auth, "board", tr.t("board-title")).with_notice(p.notice.as_deref()),
         pipelines: data
@@ -236,18 +244,7 @@ pub async fn board(
             .iter()
             .map(|x| (x.id.to_string(), x.name.clone(), x.id == data.pipeline.id))
             .collect(),
-        owners: data
-            .users
-            .iter()
-            .filter(|u| u.active)
-            .map(|u| {
-                (
-                    u.id.to_string(),
-                    u.name.clone(),
-                    Some(u.id) == query.owner_id,
-                )
-            })
-            .collect(),
+        owners: owner_options(&data.active_users(), query.owner_id),
         teams: data
             .teams
             .iter()
@@ -265,7 +262,7 @@ pub async fn board(
             .iter()
             .map(|s| (s.id.to_string(), s.data.name.clone()))
             .collect(),
-        back: format!("/board{}", super::query_string(&back_pairs)),
+        back,
         columns,
         pipeline_id,
         can_write: auth.user.role.can_write_records(),

@@ -21,7 +21,7 @@ use tandem_domain::{
     CampaignId, Invalid,
     campaign::{CampaignData, CampaignInput, Channel, Quality},
     format,
-    money::{CURRENCIES, Money, edit_amount, parse_amount},
+    money::{Money, edit_amount, parse_amount},
 };
 use tandem_store::leads::ReportScope;
 
@@ -236,13 +236,6 @@ fn channel_options(tr: &Tr, selected: &str) -> Options {
         .collect()
 }
 
-fn currency_options(selected: &str) -> Options {
-    CURRENCIES
-        .iter()
-        .map(|(c, _)| (c.to_string(), c.to_string(), *c == selected))
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "leads/campaigns.html")]
 struct IndexPage {
@@ -317,7 +310,7 @@ async fn index_page(
         to,
         can_manage: may_manage(auth),
         channel_options: channel_options(&tr, &channel),
-        currency_options: currency_options(&currency),
+        currency_options: crate::views::currency_options(&currency),
         form,
         errors,
         tr,
@@ -453,7 +446,7 @@ async fn show_page(
         leads_href: format!("/leads?campaign={}", c.id),
         can_manage: may_manage(auth),
         channel_options: channel_options(&tr, &form.channel),
-        currency_options: currency_options(&form.currency),
+        currency_options: crate::views::currency_options(&form.currency),
         form,
         errors,
         tr,

@@ -199,6 +199,25 @@ impl FormErrors {
     }
 }
 
+/// The currencies Tandem knows, `selected` chosen.
+pub fn currency_options(selected: &str) -> Options {
+    tandem_domain::money::CURRENCIES
+        .iter()
+        .map(|(c, _)| (c.to_string(), c.to_string(), *c == selected))
+        .collect()
+}
+
+/// People to choose from (an owner, an assignee), `selected` chosen.
+pub fn owner_options(
+    users: &[tandem_store::users::User],
+    selected: Option<tandem_domain::UserId>,
+) -> Options {
+    users
+        .iter()
+        .map(|u| (u.id.to_string(), u.name.clone(), Some(u.id) == selected))
+        .collect()
+}
+
 /// The link to a record under `base` (`/deals` and an id give `/deals/{id}`), or
 /// nothing when there is no record.
 pub fn href(base: &str, id: Option<impl std::fmt::Display>) -> String {

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use tandem_app::products as svc;
 use tandem_domain::{
     Invalid,
-    money::{CURRENCIES, Money, edit_amount, parse_amount},
+    money::{Money, edit_amount, parse_amount},
     product::ProductInput,
     quote::TaxRate,
 };
@@ -128,13 +128,6 @@ fn tax_options(tr: &Tr, selected: &str) -> Options {
         .collect()
 }
 
-fn currency_options(selected: &str) -> Options {
-    CURRENCIES
-        .iter()
-        .map(|(c, _)| (c.to_string(), c.to_string(), *c == selected))
-        .collect()
-}
-
 fn line(tr: &Tr, p: Product) -> Line {
     let d = p.data;
     Line {
@@ -142,7 +135,7 @@ fn line(tr: &Tr, p: Product) -> Line {
         version: p.version,
         price: d.list_price.format(tr.locale),
         price_input: edit_amount(d.list_price.minor, &d.list_price.currency, tr.locale),
-        currency_options: currency_options(&d.list_price.currency),
+        currency_options: crate::views::currency_options(&d.list_price.currency),
         tax: tr.t1("product-tax", "rate", d.tax.as_str()),
         tax_options: tax_options(tr, d.tax.as_str()),
         sku: d.sku,
@@ -196,7 +189,7 @@ async fn page(
         next,
         q,
         can_edit: svc::may_edit(auth),
-        currency_options: currency_options(&currency),
+        currency_options: crate::views::currency_options(&currency),
         tax_options: tax_options(&tr, &tax),
         form,
         errors,

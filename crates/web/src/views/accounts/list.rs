@@ -41,13 +41,6 @@ pub(super) fn lifecycle_options(tr: Tr, selected: Option<Lifecycle>) -> Options 
         .collect()
 }
 
-pub(super) fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
-    users
-        .iter()
-        .map(|u| (u.id.to_string(), u.name.clone(), Some(u.id) == selected))
-        .collect()
-}
-
 use crate::views::table::{Cell, ColumnDef, Table};
 
 /// The columns the account list can show.

@@ -3,6 +3,7 @@
 use super::history::{HistoryItem, history_items};
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::extract::Id;
+use crate::views::owner_options;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -28,7 +29,6 @@ use tandem_domain::{
 use tandem_store::{
     accounts::{Account, Filter, Sort},
     custom_fields::Field as CustomField,
-    users::User,
 };
 
 const PAGE_SIZE: u64 = 50;

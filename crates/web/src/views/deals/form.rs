@@ -95,6 +95,37 @@ impl DealForm {
         Ok(form)
     }
 
+    /// The amount as typed, in the chosen currency (euros without a choice).
+    fn typed_amount(&self, locale: Locale, errors: &mut Vec<FieldError>) -> Option<Money> {
+        let currency = Some(self.currency.trim())
+            .filter(|c| !c.is_empty())
+            .unwrap_or("EUR");
+        match self.amount.trim() {
+            "" => None,
+            typed => match parse_amount(typed, currency, locale) {
+                Some(minor) => Some(Money::new(minor, currency)),
+                None => {
+                    errors.push(FieldError::new("amount", "not_an_amount"));
+                    None
+                }
+            },
+        }
+    }
+
+    /// The probability as typed in percent (`25`, `25,5`), in basis points.
+    fn typed_probability(&self, locale: Locale, errors: &mut Vec<FieldError>) -> Option<i64> {
+        match self.probability.trim() {
+            "" => None,
+            typed => match format::parse_percent(typed, locale) {
+                Some(bp) => Some(bp),
+                None => {
+                    errors.push(FieldError::new("probability_bp", "not_a_number"));
+                    None
+                }
+            },
+        }
+    }
+
     /// Writes the form's fields into `input` (the stored deal's, or an empty one).
     pub(super) async fn apply(
         &self,
@@ -125,27 +156,8 @@ impl DealForm {
             input.stage_id = stage;
             input.pipeline_id = None;
         }
-        let currency = opt(&self.currency).unwrap_or_else(|| "EUR".into());
-        input.amount = match self.amount.trim() {
-            "" => None,
-            typed => match parse_amount(typed, &currency, locale) {
-                Some(minor) => Some(Money::new(minor, &currency)),
-                None => {
-                    errors.push(FieldError::new("amount", "not_an_amount"));
-                    None
-                }
-            },
-        };
-        input.probability_bp = match self.probability.trim() {
-            "" => None,
-            typed => match format::parse_percent(typed, locale) {
-                Some(bp) => Some(bp),
-                None => {
-                    errors.push(FieldError::new("probability_bp", "not_a_number"));
-                    None
-                }
-            },
-        };
+        input.amount = self.typed_amount(locale, &mut errors);
+        input.probability_bp = self.typed_probability(locale, &mut errors);
         input.forecast_category = opt(&self.forecast_category);
         input.expected_close = opt(&self.expected_close);
         input.owner_id = self.owner_id.parse().ok();
@@ -209,10 +221,7 @@ pub(super) async fn form_page(
         layout: Layout::new(auth, "deals", title),
         id: id.map(|i| i.to_string()).unwrap_or_default(),
         stages: stage_groups(&pipelines, form.stage_id.parse().ok()),
-        currencies: CURRENCIES
-            .iter()
-            .map(|(c, _)| (c.to_string(), c.to_string(), *c == form.currency))
-            .collect(),
+        currencies: crate::views::currency_options(&form.currency),
         owners: owner_options(&users, pick(&form.owner_id)),
         partners: owner_options(&users, pick(&form.inside_partner_id)),
         sources: Source::ALL

@@ -191,13 +191,6 @@ pub(super) struct IndexPage {
     pub(super) filtered: bool,
 }
 
-pub(super) fn owner_options(users: &[User], selected: Option<UserId>) -> Options {
-    users
-        .iter()
-        .map(|u| (u.id.to_string(), u.name.clone(), Some(u.id) == selected))
-        .collect()
-}
-
 /// Stages grouped by pipeline, for `<optgroup>`s.
 pub(super) fn stage_groups(
     pipelines: &[Pipeline],

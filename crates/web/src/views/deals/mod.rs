@@ -4,6 +4,7 @@
 use super::history::{HistoryItem, history_items};
 use super::{Form, FormErrors, Layout, Options, render, render_with, see_other};
 use crate::extract::Id;
+use crate::views::owner_options;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser},
@@ -29,7 +30,7 @@ use tandem_domain::{
         rotting,
     },
     format,
-    money::{CURRENCIES, Money, edit_amount, parse_amount},
+    money::{Money, edit_amount, parse_amount},
 };
 use tandem_store::{
     Sort,

@@ -338,10 +338,6 @@ pub(super) async fn show_page(
     let facts = facts(&tr, l);
     let answers = answers(&d);
     let parts = score_parts(&tr, &d.score);
-    let open = matches!(
-        l.status,
-        Status::New | Status::Nurturing | Status::Mql | Status::Rejected
-    );
     let edit = edit.unwrap_or_else(|| LeadFields::of(data, l.version));
     let none = tr.t("leads-no-campaign");
     let campaigns = tandem_app::campaigns::list(&state.store, auth).await?;
@@ -363,7 +359,7 @@ pub(super) async fn show_page(
             .map(|m| missing_text(&tr, m, &d.settings))
             .collect(),
         can_manage: d.may_manage && l.status != Status::Converted,
-        can_hand_over: d.may_manage && open,
+        can_hand_over: d.may_manage && l.status.open_for_handoff(),
         can_decide: d.may_decide,
         can_nurture: d.may_manage && l.status.can_move_to(Status::Nurturing),
         can_disqualify: d.may_manage && l.status.can_move_to(Status::Disqualified),

@@ -306,14 +306,9 @@ pub(super) async fn edit_page(
         Some((f, _)) => f.get(key),
         None => stored,
     };
-    let contact = field(
-        "contact_id",
-        q.contact_id.map(|x| x.to_string()).unwrap_or_default(),
-    );
-    let deal = field(
-        "deal_id",
-        q.deal_id.map(|x| x.to_string()).unwrap_or_default(),
-    );
+    let id_text = |id: Option<uuid::Uuid>| id.map(|x| x.to_string()).unwrap_or_default();
+    let contact = field("contact_id", id_text(q.contact_id.map(|x| x.0)));
+    let deal = field("deal_id", id_text(q.deal_id.map(|x| x.0)));
     let language = field("language", c.language.as_str().into());
     let currency = field("currency", c.currency.clone());
     let lines = line_forms(c, typed.map(|(_, lines)| lines), extra_rows, l);
@@ -330,19 +325,9 @@ pub(super) async fn edit_page(
         contact_options: choice_options(tr.t("quote-no-contact"), choices.contacts, &contact),
         deal_options: choice_options(tr.t("quote-no-deal"), choices.deals, &deal),
         language_options: language_options(&tr, &language),
-        currency_options: CURRENCIES
-            .iter()
-            .map(|(x, _)| (x.to_string(), x.to_string(), *x == currency))
-            .collect(),
+        currency_options: crate::views::currency_options(&currency),
         valid_until: field("valid_until", c.valid_until.to_string()),
-        discount: field(
-            "discount",
-            if c.discount_bp > 0 {
-                format::percent_input(c.discount_bp, l)
-            } else {
-                String::new()
-            },
-        ),
+        discount: field("discount", discount_input(c.discount_bp, l)),
         intro: field("intro", c.intro.clone()),
         closing: field("closing", c.closing.clone()),
         payment_terms: field("payment_terms", c.payment_terms.clone()),
@@ -353,6 +338,15 @@ pub(super) async fn edit_page(
         totals: totals_line(&tr, c),
         tr,
     })
+}
+
+/// The overall discount as the form shows it: empty for none.
+fn discount_input(bp: i64, l: Locale) -> String {
+    if bp > 0 {
+        format::percent_input(bp, l)
+    } else {
+        String::new()
+    }
 }
 
 /// The lines as typed (after a refusal) or as stored, with `extra_rows` empty ones.

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use tandem_app::quotes::{self as svc, Acceptance, Allowed, Detail};
 use tandem_domain::{
     AccountId, FieldError, Invalid, Locale, OrderId, QuoteId, Role, format,
-    money::{CURRENCIES, Money, edit_amount, parse_amount},
+    money::{Money, edit_amount, parse_amount},
     quote::TaxRate,
     quoting::{self, Clearance, LineInput, QuoteInput, QuoteSettingsInput, Status},
 };

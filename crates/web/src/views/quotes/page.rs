@@ -152,25 +152,15 @@ pub(super) async fn show_page(
 ) -> AppResult<ShowPage> {
     let tr = Tr::new(auth.user.locale);
     let today = format::local_date(state.store.now());
-    let Detail {
-        quote: q,
-        events,
-        revisions,
-        order,
-        approval,
-        contact_name,
-        limit_bp,
-        clearance,
-        allowed,
-    } = svc::detail(&state.store, auth, id, today).await?;
-    let l = tr.locale;
+    let d: Detail = svc::detail(&state.store, auth, id, today).await?;
+    let (q, l) = (&d.quote, tr.locale);
     let c = &q.content;
     let (subtotals, taxes) = sums(&tr, c);
     Ok(ShowPage {
         layout: Layout::new(
             auth,
             "quotes",
-            tr.t1("quote-heading", "number", &number_label(&q)),
+            tr.t1("quote-heading", "number", &number_label(q)),
         )
         .within("quotes"),
         id: q.id.to_string(),
@@ -181,7 +171,7 @@ pub(super) async fn show_page(
         customer_href: format!("/accounts/{}", q.account_id),
         deal: q.deal_title.clone().unwrap_or_default(),
         deal_href: href("/deals", q.deal_id),
-        contact: contact_name.unwrap_or_default(),
+        contact: d.contact_name.clone().unwrap_or_default(),
         owner: q.owner_name.clone(),
         language: tr.t(&format!("language-{}", c.language.as_str())),
         quote_date: format::date(q.quote_date, l),
@@ -195,14 +185,18 @@ pub(super) async fn show_page(
         closing: c.closing.clone(),
         payment_terms: c.payment_terms.clone(),
         delivery_terms: c.delivery_terms.clone(),
-        guardrail: guardrail(&tr, &q, clearance, limit_bp),
-        approval_note: approval_note(&tr, approval.as_ref(), q.status),
-        approval_href: href("/requests", approval.map(|r| r.id)),
-        allowed,
-        revisions: revision_views(&tr, &q, &revisions),
-        events: events.iter().rev().map(|e| event_view(&tr, e)).collect(),
-        order_href: href("/orders", order.as_ref().map(|o| o.id)),
-        order_number: order.map(|o| o.number).unwrap_or_default(),
+        guardrail: guardrail(&tr, q, d.clearance, d.limit_bp),
+        approval_note: approval_note(&tr, d.approval.as_ref(), q.status),
+        approval_href: href("/requests", d.approval.as_ref().map(|r| r.id)),
+        allowed: d.allowed.clone(),
+        revisions: revision_views(&tr, q, &d.revisions),
+        events: d.events.iter().rev().map(|e| event_view(&tr, e)).collect(),
+        order_href: href("/orders", d.order.as_ref().map(|o| o.id)),
+        order_number: d
+            .order
+            .as_ref()
+            .map(|o| o.number.clone())
+            .unwrap_or_default(),
         request_href: href("/requests", q.request_id),
         errors,
         today: today.to_string(),
