@@ -29,11 +29,12 @@ pub async fn get(store: &Store, auth: &Auth, id: PipelineId) -> AppResult<Pipeli
 }
 
 /// A new pipeline: a name and, optionally, its stages (none: the standard stages).
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPipeline {
     #[serde(default)]
     pub name: String,
+    /// In order; none: the standard stages
     #[serde(default)]
     pub stages: Vec<StageInput>,
 }

@@ -45,26 +45,33 @@ pub const TAGS_MAX: usize = 20;
 pub const TAG_MAX: usize = 40;
 pub const EMPLOYEES_MAX: i64 = 10_000_000;
 
-/// What a user may set on an account, as it arrives from a form or the API.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What a user may set on an account, as it arrives from a form or the API. Only
+/// `name` is required on create.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountInput {
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name: String,
+    /// e.g. GmbH, AG, KG
     #[serde(default)]
     pub legal_form: Option<String>,
     #[serde(default)]
     pub industry: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000000)]
     pub employees: Option<i64>,
     #[serde(default)]
     pub street: Option<String>,
+    /// five digits in Germany
     #[serde(default)]
     pub postal_code: Option<String>,
     #[serde(default)]
     pub city: Option<String>,
+    /// ISO 3166-1 alpha-2, default DE
     #[serde(default)]
     pub country: Option<String>,
+    /// e.g. DE123456789
     #[serde(default)]
     pub vat_id: Option<String>,
     #[serde(default)]
@@ -75,14 +82,18 @@ pub struct AccountInput {
     pub email: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// prospect (default), customer, former or partner
     #[serde(default)]
     pub lifecycle: Option<String>,
+    /// a user of the workspace; default: the caller
     #[serde(default)]
     pub owner_id: Option<UserId>,
     #[serde(default)]
     pub notes: Option<String>,
-    /// Custom field values by key (checked by the service against the definitions).
+    /// Custom field values by key (`GET /custom-fields` lists the fields; checked against
+    /// their definitions).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -43,19 +43,23 @@ impl Kind {
     }
 }
 
-/// What a user may set on an activity, as it arrives from a form or the API.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What a user may set on an activity, as it arrives from a form or the API. Only
+/// `kind` and `subject` are required.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityInput {
+    /// call, meeting, visit, email or note
     #[serde(default)]
     pub kind: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub subject: String,
     /// RFC 3339, or `YYYY-MM-DDTHH:MM` in German time (what a browser's date-time field
     /// sends); default now.
     #[serde(default)]
     pub occurred_at: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1440)]
     pub duration_minutes: Option<i64>,
     #[serde(default)]
     pub summary: Option<String>,
@@ -67,8 +71,10 @@ pub struct ActivityInput {
     pub key_conversation: bool,
     #[serde(default)]
     pub account_id: Option<AccountId>,
+    /// the contact's account is used when `account_id` is not given
     #[serde(default)]
     pub contact_id: Option<ContactId>,
+    /// the deal's account is used when neither `account_id` nor `contact_id` is given
     #[serde(default)]
     pub deal_id: Option<crate::DealId>,
 }

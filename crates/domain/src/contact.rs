@@ -46,10 +46,12 @@ impl Salutation {
 pub const NAME_MAX: usize = 100;
 pub const LIST_MAX: usize = 5;
 
-/// What a user may set on a contact, as it arrives from a form or the API.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What a user may set on a contact, as it arrives from a form or the API. Only
+/// `last_name` is required on create.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
+    /// none, mr, ms or mx
     #[serde(default)]
     pub salutation: Option<String>,
     #[serde(default)]
@@ -63,8 +65,10 @@ pub struct ContactInput {
     #[serde(default)]
     pub account_id: Option<AccountId>,
     #[serde(default)]
+    #[schema(max_items = 5)]
     pub emails: Vec<String>,
     #[serde(default)]
+    #[schema(max_items = 5)]
     pub phones: Vec<String>,
     #[serde(default)]
     pub consent_email: bool,

@@ -81,9 +81,10 @@ pub const TEXT_MAX: usize = 1_000;
 pub const OPTIONS_MAX: usize = 50;
 
 /// A field definition as an admin gives it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldInput {
+    /// account, contact or deal
     #[serde(default)]
     pub entity: String,
     /// Lower-case letters, digits and `_`; derived from the label when empty.
@@ -91,8 +92,10 @@ pub struct FieldInput {
     pub key: Option<String>,
     #[serde(default)]
     pub label: String,
+    /// text, number, money, date, select, multi_select or checkbox
     #[serde(default)]
     pub kind: String,
+    /// required for select and multi_select
     #[serde(default)]
     pub options: Vec<String>,
     #[serde(default)]

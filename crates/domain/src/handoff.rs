@@ -49,13 +49,17 @@ impl Absence {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+/// The fields a client sends. `user_id` defaults to the caller; managers may enter
+/// absences for their team, admins for anyone.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AbsenceInput {
     pub user_id: Option<UserId>,
+    /// vacation (default), sick or other
     #[serde(default)]
     pub kind: String,
     pub from: Option<String>,
+    /// `YYYY-MM-DD`, not before `from`, at most 366 days later
     pub to: Option<String>,
     pub note: Option<String>,
 }
@@ -108,7 +112,7 @@ pub struct Tandem {
 }
 
 /// A tandem as a form or the API sends it.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TandemInput {
     pub field_id: Option<UserId>,
@@ -118,6 +122,7 @@ pub struct TandemInput {
     /// The tandem's own deadlines per request type, in business hours (the type's
     /// deadline where none is given).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub sla_hours: std::collections::BTreeMap<crate::RequestTypeId, f64>,
 }
 

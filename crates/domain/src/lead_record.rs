@@ -132,7 +132,7 @@ pub const NOTES_MAX: usize = 10_000;
 pub const ANSWER_MAX: usize = 500;
 
 /// A lead as a form or the API sends it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeadInput {
     #[serde(default)]

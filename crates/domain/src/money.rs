@@ -33,9 +33,12 @@ pub fn minor_digits(currency: &str) -> u32 {
         .map_or(2, |(_, d)| *d)
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An amount of money in minor units (cents) of its currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Money {
+    /// e.g. 123456 for 1.234,56
     pub minor: i64,
+    /// ISO 4217, e.g. EUR
     pub currency: String,
 }
 

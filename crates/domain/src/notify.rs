@@ -126,9 +126,10 @@ impl Security {
 
 /// The SMTP form. An empty host switches mail off. An empty password keeps the
 /// stored one (the form never shows it).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailSettingsInput {
+    /// Empty switches mail off.
     #[serde(default)]
     pub host: String,
     #[serde(default)]
@@ -137,6 +138,7 @@ pub struct MailSettingsInput {
     pub security: Option<String>,
     #[serde(default)]
     pub username: Option<String>,
+    /// Empty keeps the stored password.
     #[serde(default)]
     pub password: Option<String>,
     #[serde(default)]

@@ -75,16 +75,18 @@ impl PipelineInput {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageInput {
     #[serde(default)]
     pub name: String,
     /// Basis points: 2500 is 25 %.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub probability_bp: Option<i64>,
     /// Days in the stage after which a deal counts as rotting; none: never.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
     pub rotting_days: Option<i64>,
     #[serde(default)]
     pub exit_criteria: Vec<String>,

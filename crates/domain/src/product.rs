@@ -20,14 +20,16 @@ pub struct ProductData {
 }
 
 /// A product as a form or the API sends it.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductInput {
+    /// Unique among the live products; no spaces.
     #[serde(default)]
     pub sku: String,
     #[serde(default)]
     pub name: String,
     pub description: Option<String>,
+    /// Default `Stk.`
     pub unit: Option<String>,
     pub list_price: Option<Money>,
     /// `19`, `7` or `0` (percent); default 19.
@@ -91,7 +93,7 @@ pub struct PriceListData {
     pub customer_group: String,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriceListInput {
     #[serde(default)]

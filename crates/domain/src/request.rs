@@ -115,7 +115,7 @@ pub struct RequestTypeData {
 }
 
 /// A request type as a form or the API sends it.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestTypeInput {
     #[serde(default)]
@@ -175,13 +175,14 @@ impl RequestTypeInput {
 }
 
 /// A new request as a form or the API sends it.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     pub type_id: Option<crate::RequestTypeId>,
     #[serde(default)]
     pub description: String,
     pub account_id: Option<crate::AccountId>,
+    /// The deal's account is taken when `account_id` is left out.
     pub deal_id: Option<crate::DealId>,
 }
 
@@ -464,4 +465,32 @@ mod tests {
         .unwrap_err();
         assert_eq!(missing.0[0].field, "sla_hours");
     }
+}
+
+/// A change to a request through the API: its description, its assignee and its
+/// status, any of them, with the version last read. All of it is applied, or none.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestChange {
+    /// The version last read; a stale one gets 409.
+    pub version: i64,
+    /// The requester corrects the description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The assignee, a manager or an admin hands it on; `null` puts it back in the queue.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub assignee_id: Option<Option<crate::UserId>>,
+    /// in_progress, waiting, done, cancelled, or back to open
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// A field that is there (even as `null`) is `Some`; one left out is `None`.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }

@@ -85,8 +85,9 @@ impl Recurrence {
     }
 }
 
-/// What a user may set on a task, as it arrives from a form or the API.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What a user may set on a task, as it arrives from a form or the API. Only `title`
+/// is required; the assignee defaults to the caller.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskInput {
     #[serde(default)]
@@ -94,6 +95,7 @@ pub struct TaskInput {
     /// `YYYY-MM-DD`
     #[serde(default)]
     pub due_on: Option<String>,
+    /// low, normal (default) or high
     #[serde(default)]
     pub priority: Option<String>,
     #[serde(default)]
@@ -104,6 +106,7 @@ pub struct TaskInput {
     pub contact_id: Option<ContactId>,
     #[serde(default)]
     pub deal_id: Option<crate::DealId>,
+    /// none (default), daily, weekly or monthly; needs `due_on`
     #[serde(default)]
     pub recurrence: Option<String>,
     #[serde(default)]

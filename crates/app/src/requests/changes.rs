@@ -329,6 +329,19 @@ pub async fn set_status(
 ) -> AppResult<StoredRequest> {
     let mut tx = store.begin().await?;
     let r = visible(&mut tx, auth, id).await?;
+    let after = set_status_in(&mut tx, auth, r, version, next, now).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn set_status_in(
+    tx: &mut Tx,
+    auth: &Auth,
+    r: StoredRequest,
+    version: Option<i64>,
+    next: Status,
+    now: Instant,
+) -> AppResult<StoredRequest> {
     if r.status == next {
         return Ok(r);
     }
@@ -339,9 +352,7 @@ pub async fn set_status(
         return Err(AppError::InUse(Invalid::one("status", "decide_on_lead")));
     }
     require(allowed(auth, &r).statuses.contains(&next))?;
-    let after = move_status(&mut tx, auth, &r, version, next, serde_json::json!({}), now).await?;
-    tx.commit().await?;
-    Ok(after)
+    move_status(tx, auth, &r, version, next, serde_json::json!({}), now).await
 }
 
 /// Moves a request to `next` in the caller's transaction (the caller has checked that
@@ -453,9 +464,23 @@ pub async fn reassign(
     to: Option<UserId>,
     now: Instant,
 ) -> AppResult<StoredRequest> {
-    let ws = auth.user.workspace_id;
     let mut tx = store.begin().await?;
     let r = visible(&mut tx, auth, id).await?;
+    let after = reassign_in(&mut tx, auth, r, version, to, now).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn reassign_in(
+    tx: &mut Tx,
+    auth: &Auth,
+    r: StoredRequest,
+    version: Option<i64>,
+    to: Option<UserId>,
+    now: Instant,
+) -> AppResult<StoredRequest> {
+    let ws = auth.user.workspace_id;
+    let id = r.id;
     require(allowed(auth, &r).reassign)?;
     if r.assignee_id == to {
         return Ok(r);
@@ -480,10 +505,10 @@ pub async fn reassign(
         add_reassignment: true,
         ..Change::default()
     };
-    write_versioned(&mut tx, ws, &r, version, &change, now).await?;
+    write_versioned(tx, ws, &r, version, &change, now).await?;
     let after = requests::get(&mut tx.conn(), ws, id).await?;
     recorded(
-        &mut tx,
+        tx,
         ws,
         Some(auth),
         id,
@@ -500,7 +525,7 @@ pub async fn reassign(
     )
     .await?;
     tell(
-        &mut tx,
+        tx,
         ws,
         &after,
         &[
@@ -512,7 +537,6 @@ pub async fn reassign(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 
@@ -525,10 +549,24 @@ pub async fn set_description(
     text: &str,
     now: Instant,
 ) -> AppResult<StoredRequest> {
-    let ws = auth.user.workspace_id;
-    let text = request::description(text)?;
     let mut tx = store.begin().await?;
     let r = visible(&mut tx, auth, id).await?;
+    let after = set_description_in(&mut tx, auth, r, version, text, now).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn set_description_in(
+    tx: &mut Tx,
+    auth: &Auth,
+    r: StoredRequest,
+    version: Option<i64>,
+    text: &str,
+    now: Instant,
+) -> AppResult<StoredRequest> {
+    let ws = auth.user.workspace_id;
+    let id = r.id;
+    let text = request::description(text)?;
     require(r.requester_id == auth.user.id || oversees(auth))?;
     if r.status.is_closed() {
         return Err(Invalid::one("description", "closed").into());
@@ -537,9 +575,9 @@ pub async fn set_description(
         description: Some(text.clone()),
         ..Change::default()
     };
-    write_versioned(&mut tx, ws, &r, version, &change, now).await?;
+    write_versioned(tx, ws, &r, version, &change, now).await?;
     recorded(
-        &mut tx,
+        tx,
         ws,
         Some(auth),
         id,
@@ -550,9 +588,38 @@ pub async fn set_description(
         }),
     )
     .await?;
-    let after = requests::get(&mut tx.conn(), ws, id).await?;
+    Ok(requests::get(&mut tx.conn(), ws, id).await?)
+}
+
+/// A change through the API (description, assignee, status) in one transaction: when
+/// one part is refused, nothing is changed.
+pub async fn change(
+    store: &Store,
+    auth: &Auth,
+    id: RequestId,
+    c: tandem_domain::request::RequestChange,
+    now: Instant,
+) -> AppResult<StoredRequest> {
+    let status = match c.status.as_deref() {
+        None => None,
+        Some(s) => Some(Status::parse(s).ok_or_else(|| Invalid::one("status", "invalid_choice"))?),
+    };
+    let mut tx = store.begin().await?;
+    let mut r = visible(&mut tx, auth, id).await?;
+    let mut version = c.version;
+    if let Some(text) = c.description {
+        r = set_description_in(&mut tx, auth, r, Some(version), &text, now).await?;
+        version = r.version;
+    }
+    if let Some(to) = c.assignee_id {
+        r = reassign_in(&mut tx, auth, r, Some(version), to, now).await?;
+        version = r.version;
+    }
+    if let Some(next) = status {
+        r = set_status_in(&mut tx, auth, r, Some(version), next, now).await?;
+    }
     tx.commit().await?;
-    Ok(after)
+    Ok(r)
 }
 
 /// A comment on the timeline. The requester's answer to a request that waits for them

@@ -165,10 +165,11 @@ pub struct DealContact {
     pub role: ContactRole,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DealContactInput {
     pub contact_id: ContactId,
+    /// decision_maker, influencer (default) or user
     #[serde(default)]
     pub role: Option<String>,
 }
@@ -178,28 +179,36 @@ pub const TEXT_MAX: usize = 500;
 pub const NOTES_MAX: usize = 10_000;
 pub const CONTACTS_MAX: usize = 50;
 
-/// What a user may set on a deal, as it arrives from a form or the API.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What a user may set on a deal, as it arrives from a form or the API. `title` and
+/// `account_id` are required on create.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DealInput {
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub title: String,
     #[serde(default)]
     pub account_id: Option<AccountId>,
+    /// default: the first pipeline (or the one of `stage_id`)
     #[serde(default)]
     pub pipeline_id: Option<PipelineId>,
+    /// default: the pipeline's first stage. Moving forward (or winning) checks the exit
+    /// criteria of the stage left: 422 names each missing field.
     #[serde(default)]
     pub stage_id: Option<StageId>,
     #[serde(default)]
     pub amount: Option<Money>,
     /// Overrides the stage's probability; none: the stage's.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub probability_bp: Option<i64>,
     /// Puts the deal in a forecast category; none: by its probability.
     #[serde(default)]
     pub forecast_category: Option<String>,
+    /// YYYY-MM-DD; a later date on an open deal is recorded as a slip
     #[serde(default)]
     pub expected_close: Option<String>,
+    /// default: the caller
     #[serde(default)]
     pub owner_id: Option<UserId>,
     #[serde(default)]
@@ -210,6 +219,7 @@ pub struct DealInput {
     pub next_step_due: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// open (default), won or lost (needs `lost_reason`)
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]

@@ -53,7 +53,7 @@ pub struct KeyResult {
     pub current: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoalInput {
     /// `quota` (default) or `okr`.
@@ -74,7 +74,9 @@ pub struct GoalInput {
     /// A quota's target in the metric's unit (cents, count, basis points, hundredths).
     #[serde(default)]
     pub target: Option<i64>,
+    /// An OKR's key results: `{title, metric?, target, current?}`
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     pub key_results: Vec<KeyResultInput>,
 }
 
@@ -317,16 +319,20 @@ pub struct CheckInInput {
 }
 
 /// What the manager writes into a case: the diagnosis, the plan, the check-ins.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseInput {
     #[serde(default)]
     pub diagnosis: Option<String>,
     #[serde(default)]
     pub plan: Option<String>,
+    /// Measurable short-term goals: `{metric, target, by}`
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     pub goals: Vec<PlanGoalInput>,
+    /// `{on: "YYYY-MM-DD", note?}`
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     pub check_ins: Vec<CheckInInput>,
 }
 

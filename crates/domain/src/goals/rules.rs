@@ -24,7 +24,7 @@ impl AppliesTo {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInput {
     #[serde(default)]
@@ -37,6 +37,7 @@ pub struct RuleInput {
     /// `week` (default) or `month`.
     #[serde(default)]
     pub period: Option<String>,
+    #[schema(value_type = Object)]
     pub condition: Option<Condition>,
     /// How many periods in a row the metric must be fine again before the case
     /// proposes to close (default 2).

@@ -116,9 +116,10 @@ fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
 
 /// One line as a form or the API sends it. With a `product_id`, whatever is left out
 /// comes from the catalogue.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineInput {
+    /// A catalogue product: what the line leaves out comes from it.
     pub product_id: Option<uuid::Uuid>,
     pub sku: Option<String>,
     pub name: Option<String>,
@@ -273,9 +274,10 @@ const QUANTITY_ONE: i64 = quote::QUANTITY_SCALE;
 pub const MAX_LINES: usize = 500;
 
 /// A quote's content as a form or the API sends it (a PATCH leaves out what stays).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteInput {
+    /// Required on create (or given by the request).
     pub account_id: Option<uuid::Uuid>,
     pub contact_id: Option<uuid::Uuid>,
     pub deal_id: Option<uuid::Uuid>,

@@ -61,11 +61,13 @@ impl QuoteSettings {
 }
 
 /// The quote settings as a form or the API sends them.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteSettingsInput {
+    /// e.g. `AN-{YYYY}-{####}`
     pub quote_pattern: Option<String>,
     pub order_pattern: Option<String>,
+    /// 1–365
     #[serde(default, deserialize_with = "text_or_number")]
     pub validity_days: Option<String>,
     pub payment_terms: Option<String>,
@@ -135,7 +137,7 @@ impl QuoteSettingsInput {
 }
 
 /// The sender's letterhead on quotes and order confirmations.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Letterhead {
     pub company: String,
@@ -146,6 +148,7 @@ pub struct Letterhead {
     pub phone: String,
     pub email: String,
     pub website: String,
+    /// e.g. `Amtsgericht Münster HRB 12345`
     pub register: String,
     pub managing_directors: String,
     pub vat_id: String,

@@ -52,21 +52,6 @@ impl From<svc::Seen> for AbsenceOut {
     }
 }
 
-/// The fields a client sends. `user_id` defaults to the caller; managers may enter
-/// absences for their team, admins for anyone.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `AbsenceInput`
-pub struct AbsenceWrite {
-    user_id: Option<uuid::Uuid>,
-    /// vacation (default), sick or other
-    kind: Option<String>,
-    /// `YYYY-MM-DD`
-    from: String,
-    /// `YYYY-MM-DD`, not before `from`, at most 366 days later
-    to: String,
-    note: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AbsenceList {
     pub items: Vec<AbsenceOut>,
@@ -112,7 +97,7 @@ async fn list_absences(
 }
 
 /// Enter an absence.
-#[utoipa::path(post, path = "/absences", tag = "absences", request_body = AbsenceWrite,
+#[utoipa::path(post, path = "/absences", tag = "absences", request_body = tandem_domain::handoff::AbsenceInput,
     responses((status = 201, body = AbsenceOut, headers(("Location" = String))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_absence(

@@ -5,7 +5,7 @@ use crate::{
     AppState,
     api::list::custom_filters,
     api::{
-        json::ApiJson,
+        json::{ApiJson, patch_body},
         list::{ListBasics, created},
     },
     auth::CurrentUser,
@@ -91,45 +91,7 @@ impl From<Account> for AccountOut {
     }
 }
 
-/// The fields a client may set. Only `name` is required on create.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `AccountInput`
-pub struct AccountWrite {
-    #[schema(max_length = 200)]
-    name: String,
-    legal_form: Option<String>,
-    industry: Option<String>,
-    #[schema(minimum = 0, maximum = 10000000)]
-    employees: Option<i64>,
-    street: Option<String>,
-    /// five digits in Germany
-    postal_code: Option<String>,
-    city: Option<String>,
-    /// ISO 3166-1 alpha-2, default DE
-    country: Option<String>,
-    /// e.g. DE123456789
-    vat_id: Option<String>,
-    website: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-    tags: Option<Vec<String>>,
-    /// prospect (default), customer, former or partner
-    lifecycle: Option<String>,
-    /// a user of the workspace; default: the caller
-    owner_id: Option<uuid::Uuid>,
-    notes: Option<String>,
-}
-
-/// Any fields of `AccountWrite`, plus the version last read.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing merges it into the stored account
-pub struct AccountPatch {
-    version: i64,
-    name: Option<String>,
-    lifecycle: Option<String>,
-    owner_id: Option<uuid::Uuid>,
-    tags: Option<Vec<String>>,
-}
+patch_body!(AccountPatch, tandem_domain::account::AccountInput);
 
 #[derive(Serialize, ToSchema)]
 pub struct AccountList {
@@ -217,7 +179,7 @@ async fn list_accounts(
 }
 
 /// Create an account.
-#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = AccountWrite,
+#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = tandem_domain::account::AccountInput,
     responses((status = 201, body = AccountOut, headers(("Location" = String))),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 async fn create_account(

@@ -1,5 +1,6 @@
 //! `/api/v1/activities`
 
+use crate::api::json::patch_body;
 use crate::extract::Id;
 use crate::{
     AppState,
@@ -77,37 +78,7 @@ impl From<Activity> for ActivityOut {
     }
 }
 
-/// The fields a client may set. Only `kind` and `subject` are required.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `ActivityInput`
-pub struct ActivityWrite {
-    /// call, meeting, visit, email or note
-    kind: String,
-    #[schema(max_length = 200)]
-    subject: String,
-    /// RFC 3339; default now
-    occurred_at: Option<String>,
-    #[schema(minimum = 0, maximum = 1440)]
-    duration_minutes: Option<i64>,
-    summary: Option<String>,
-    outcome: Option<String>,
-    next_step: Option<String>,
-    key_conversation: Option<bool>,
-    account_id: Option<uuid::Uuid>,
-    /// the contact's account is used when `account_id` is not given
-    contact_id: Option<uuid::Uuid>,
-    /// the deal's account is used when neither `account_id` nor `contact_id` is given
-    deal_id: Option<uuid::Uuid>,
-}
-
-/// Any fields of `ActivityWrite`, plus the version last read.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing merges it into the stored activity
-pub struct ActivityPatch {
-    version: i64,
-    subject: Option<String>,
-    key_conversation: Option<bool>,
-}
+patch_body!(ActivityPatch, tandem_domain::activity::ActivityInput);
 
 #[derive(Serialize, ToSchema)]
 pub struct ActivityList {
@@ -179,7 +150,7 @@ async fn list_activities(
 }
 
 /// Log an activity.
-#[utoipa::path(post, path = "/activities", tag = "activities", request_body = ActivityWrite,
+#[utoipa::path(post, path = "/activities", tag = "activities", request_body = tandem_domain::activity::ActivityInput,
     responses((status = 201, body = ActivityOut, headers(("Location" = String))),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 async fn create_activity(

@@ -1,5 +1,6 @@
 //! `/api/v1/campaigns` (with their report), `/api/v1/lead-report`, `/api/v1/forms`
 
+use crate::api::json::patch_body;
 use crate::extract::Id;
 use crate::{
     AppState,
@@ -58,19 +59,6 @@ impl From<Campaign> for CampaignOut {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `CampaignInput`
-pub struct CampaignWrite {
-    name: String,
-    channel: Option<String>,
-    /// `YYYY-MM-DD`
-    starts_on: Option<String>,
-    ends_on: Option<String>,
-    cost: Option<MoneyOut>,
-    segment: Option<String>,
-    notes: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct CampaignList {
     pub items: Vec<CampaignOut>,
@@ -92,7 +80,7 @@ async fn list_campaigns(
 }
 
 /// Add a campaign (marketing, managers, admins).
-#[utoipa::path(post, path = "/campaigns", tag = "campaigns", request_body = CampaignWrite,
+#[utoipa::path(post, path = "/campaigns", tag = "campaigns", request_body = tandem_domain::campaign::CampaignInput,
     responses((status = 201, body = CampaignOut, headers(("Location" = String))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_campaign(
@@ -117,9 +105,11 @@ async fn get_campaign(
     Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
+patch_body!(CampaignPatch, tandem_domain::campaign::CampaignInput);
+
 /// Change a campaign; `version` is required.
 #[utoipa::path(patch, path = "/campaigns/{id}", tag = "campaigns", params(("id" = uuid::Uuid, Path)),
-    request_body = CampaignWrite,
+    request_body = CampaignPatch,
     responses((status = 200, body = CampaignOut), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_campaign(
@@ -350,22 +340,7 @@ async fn get_form(
     Ok(Json(FormOut::new(f, auth.user.locale)))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing merges it into `FormInput`
-pub struct FormPatch {
-    version: i64,
-    name: Option<String>,
-    #[schema(format = Uuid)]
-    campaign_id: Option<String>,
-    /// Who owns the leads it brings.
-    #[schema(format = Uuid)]
-    owner_id: Option<String>,
-    active: Option<bool>,
-    /// The sentence next to the consent checkbox.
-    consent_text: Option<String>,
-    /// `https://…` page to show after sending.
-    thanks_url: Option<String>,
-}
+patch_body!(FormPatch, svc::FormInput);
 
 /// Replace a form's settings; `version` is required.
 #[utoipa::path(put, path = "/forms/{id}", tag = "forms", params(("id" = uuid::Uuid, Path)),

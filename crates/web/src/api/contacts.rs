@@ -1,5 +1,6 @@
 //! `/api/v1/contacts`
 
+use crate::api::json::patch_body;
 use crate::extract::Id;
 use crate::{
     AppState,
@@ -91,38 +92,7 @@ pub(crate) fn contact_out(c: Contact, stale_days: i64, today: jiff::civil::Date)
     }
 }
 
-/// The fields a client may set. Only `last_name` is required on create.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `ContactInput`
-pub struct ContactWrite {
-    /// none, mr, ms or mx
-    salutation: Option<String>,
-    title: Option<String>,
-    first_name: Option<String>,
-    last_name: String,
-    position: Option<String>,
-    account_id: Option<uuid::Uuid>,
-    #[schema(max_items = 5)]
-    emails: Option<Vec<String>>,
-    #[schema(max_items = 5)]
-    phones: Option<Vec<String>>,
-    consent_email: Option<bool>,
-    consent_phone: Option<bool>,
-    /// required when a consent is given
-    consent_on: Option<String>,
-    consent_source: Option<String>,
-    verified_on: Option<String>,
-    notes: Option<String>,
-}
-
-/// Any fields of `ContactWrite`, plus the version last read.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing merges it into the stored contact
-pub struct ContactPatch {
-    version: i64,
-    last_name: Option<String>,
-    verified_on: Option<String>,
-}
+patch_body!(ContactPatch, tandem_domain::contact::ContactInput);
 
 #[derive(Serialize, ToSchema)]
 pub struct ContactList {
@@ -203,7 +173,7 @@ async fn list_contacts(
 }
 
 /// Create a contact.
-#[utoipa::path(post, path = "/contacts", tag = "contacts", request_body = ContactWrite,
+#[utoipa::path(post, path = "/contacts", tag = "contacts", request_body = tandem_domain::contact::ContactInput,
     responses((status = 201, body = ContactOut, headers(("Location" = String))),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 async fn create_contact(

@@ -54,21 +54,6 @@ impl From<Field> for CustomFieldOut {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `FieldInput`
-pub struct CustomFieldWrite {
-    /// account, contact or deal
-    entity: String,
-    /// lower-case letters, digits and _; default: from the label
-    key: Option<String>,
-    label: String,
-    /// text, number, money, date, select, multi_select or checkbox
-    kind: String,
-    /// required for select and multi_select
-    options: Option<Vec<String>>,
-    required: Option<bool>,
-}
-
 /// Label, options and `required` may change; key, entity and kind stay.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -107,7 +92,7 @@ async fn list_fields(
 }
 
 /// Define a custom field (admins).
-#[utoipa::path(post, path = "/custom-fields", tag = "custom fields", request_body = CustomFieldWrite,
+#[utoipa::path(post, path = "/custom-fields", tag = "custom fields", request_body = tandem_domain::custom::FieldInput,
     responses((status = 201, body = CustomFieldOut), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
 async fn create_field(

@@ -1,5 +1,6 @@
 //! `/api/v1/deals`
 
+use crate::api::json::patch_body;
 use crate::extract::Id;
 use crate::{
     AppState,
@@ -149,60 +150,7 @@ impl DealOut {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body
-pub struct DealContactWrite {
-    contact_id: uuid::Uuid,
-    /// decision_maker, influencer (default) or user
-    role: Option<String>,
-}
-
-/// The fields a client may set. `title` and `account_id` are required on create.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `DealInput`
-pub struct DealWrite {
-    #[schema(max_length = 200)]
-    title: String,
-    account_id: uuid::Uuid,
-    /// default: the first pipeline (or the one of `stage_id`)
-    pipeline_id: Option<uuid::Uuid>,
-    /// default: the pipeline's first stage. Moving forward (or winning) checks the exit
-    /// criteria of the stage left: 422 names each missing field.
-    stage_id: Option<uuid::Uuid>,
-    amount: Option<MoneyOut>,
-    #[schema(minimum = 0, maximum = 10000)]
-    probability_bp: Option<i64>,
-    /// commit, best_case, pipeline or omitted (left out of the forecast); null: by the
-    /// probability
-    forecast_category: Option<String>,
-    /// YYYY-MM-DD; a later date on an open deal is recorded as a slip
-    expected_close: Option<String>,
-    /// default: the caller
-    owner_id: Option<uuid::Uuid>,
-    inside_partner_id: Option<uuid::Uuid>,
-    next_step: Option<String>,
-    next_step_due: Option<String>,
-    source: Option<String>,
-    /// open (default), won or lost (needs `lost_reason`)
-    status: Option<String>,
-    lost_reason: Option<String>,
-    competitor: Option<String>,
-    contacts: Option<Vec<DealContactWrite>>,
-    notes: Option<String>,
-}
-
-/// Any fields of `DealWrite`, plus the version last read.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing merges it into the stored deal
-pub struct DealPatch {
-    version: i64,
-    stage_id: Option<uuid::Uuid>,
-    status: Option<String>,
-    amount: Option<MoneyOut>,
-    expected_close: Option<String>,
-    forecast_category: Option<String>,
-    next_step: Option<String>,
-}
+patch_body!(DealPatch, tandem_domain::deal::DealInput);
 
 #[derive(Serialize, ToSchema)]
 pub struct DealList {
@@ -291,7 +239,7 @@ async fn list_deals(
 }
 
 /// Create a deal.
-#[utoipa::path(post, path = "/deals", tag = "deals", request_body = DealWrite,
+#[utoipa::path(post, path = "/deals", tag = "deals", request_body = tandem_domain::deal::DealInput,
     responses((status = 201, body = DealOut, headers(("Location" = String))),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 async fn create_deal(

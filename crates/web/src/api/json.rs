@@ -39,3 +39,57 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 pub use tandem_app::json::{from_slice, from_value};
+
+/// The schema of a `PATCH` body: a JSON merge patch of the record's fields (`T`, the
+/// type a `POST` takes) with the `version` last read. Fields left out keep their value;
+/// `null` clears one. The handlers merge the patch into the stored record's input and
+/// check that as a whole, so the schema is `T`'s: the same fields, none required but
+/// `version`.
+pub fn patch_schema<T: utoipa::ToSchema>() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>
+{
+    use utoipa::openapi::{
+        RefOr,
+        schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type},
+    };
+    let mut schema = T::schema();
+    if let RefOr::T(Schema::Object(o)) = &mut schema {
+        o.required = vec!["version".into()];
+        o.description = Some(format!(
+            "A merge patch of {}: any of its fields (null clears one), and the version last \
+             read.",
+            T::name()
+        ));
+        let version = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .description(Some("The version last read; a stale one gets 409."));
+        o.properties.insert("version".into(), version.into());
+    }
+    schema
+}
+
+/// `patch_body!(AccountPatch, AccountInput)`: a type that stands in the API document for
+/// the `PATCH` body of a record whose `POST` takes `AccountInput` (see [`patch_schema`]).
+macro_rules! patch_body {
+    ($name:ident, $input:ty) => {
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::api::json::patch_schema::<$input>()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn schemas(
+                schemas: &mut Vec<(
+                    String,
+                    utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+                )>,
+            ) {
+                <$input as utoipa::ToSchema>::schemas(schemas);
+            }
+        }
+    };
+}
+pub(crate) use patch_body;

@@ -1,5 +1,6 @@
 //! `/api/v1/leads`, `/api/v1/lead-settings`
 
+use crate::api::json::patch_body;
 use crate::extract::Id;
 use crate::{
     AppState,
@@ -165,38 +166,6 @@ fn detailed(d: svc::Detail) -> LeadOut {
     out
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `LeadInput`
-pub struct LeadWrite {
-    salutation: Option<String>,
-    first_name: Option<String>,
-    last_name: String,
-    email: Option<String>,
-    phone: Option<String>,
-    position: Option<String>,
-    company: Option<String>,
-    industry: Option<String>,
-    employees: Option<i64>,
-    website: Option<String>,
-    postal_code: Option<String>,
-    city: Option<String>,
-    /// ISO 3166 alpha-2, default `DE`
-    country: Option<String>,
-    /// Bundesland code (`NW`, `BY`, …), for territories
-    state: Option<String>,
-    /// `web_form`, `trade_fair`, `referral`, `campaign`, `import`, `other`
-    source: Option<String>,
-    campaign_id: Option<uuid::Uuid>,
-    owner_id: Option<uuid::Uuid>,
-    /// Answers to the qualification criteria by key (`budget`, `authority`, …)
-    answers: Option<BTreeMap<String, String>>,
-    consent_email: Option<bool>,
-    /// `YYYY-MM-DD`, required with `consent_email`
-    consent_on: Option<String>,
-    consent_source: Option<String>,
-    notes: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct LeadList {
     pub items: Vec<LeadOut>,
@@ -282,7 +251,7 @@ async fn list_leads(
 
 /// Enter a lead (marketing, managers, admins). Its score is worked out at once; a
 /// lead whose score reaches the threshold is an MQL.
-#[utoipa::path(post, path = "/leads", tag = "leads", request_body = LeadWrite,
+#[utoipa::path(post, path = "/leads", tag = "leads", request_body = tandem_domain::lead_record::LeadInput,
     responses((status = 201, body = LeadOut, headers(("Location" = String))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_lead(
@@ -320,9 +289,11 @@ async fn get_lead(
     Ok(Json(detailed(d)))
 }
 
+patch_body!(LeadPatch, tandem_domain::lead_record::LeadInput);
+
 /// Change a lead; `version` is required.
 #[utoipa::path(patch, path = "/leads/{id}", tag = "leads", params(("id" = uuid::Uuid, Path)),
-    request_body = LeadWrite,
+    request_body = LeadPatch,
     responses((status = 200, body = LeadOut), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_lead(

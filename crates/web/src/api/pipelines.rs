@@ -1,5 +1,6 @@
 //! `/api/v1/pipelines`
 
+use crate::api::json::patch_body;
 use crate::extract::Id;
 use crate::{
     AppState,
@@ -81,25 +82,6 @@ impl From<Pipeline> for PipelineOut {
 }
 
 #[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body
-pub struct StageWrite {
-    name: String,
-    #[schema(minimum = 0, maximum = 10000)]
-    probability_bp: Option<i64>,
-    #[schema(minimum = 1, maximum = 3650)]
-    rotting_days: Option<i64>,
-    exit_criteria: Option<Vec<String>>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body
-pub struct PipelineWrite {
-    name: String,
-    /// In order; none: the standard stages
-    stages: Option<Vec<StageWrite>>,
-}
-
-#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PipelinePatch {
     version: i64,
@@ -133,7 +115,7 @@ async fn list_pipelines(
 }
 
 /// Create a pipeline (admins).
-#[utoipa::path(post, path = "/pipelines", tag = "pipelines", request_body = PipelineWrite,
+#[utoipa::path(post, path = "/pipelines", tag = "pipelines", request_body = tandem_app::pipelines::NewPipeline,
     responses((status = 201, body = PipelineOut, headers(("Location" = String))),
               (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_pipeline(
@@ -188,7 +170,7 @@ async fn delete_pipeline(
 
 /// Add a stage at the end of a pipeline (admins).
 #[utoipa::path(post, path = "/pipelines/{id}/stages", tag = "pipelines",
-    params(("id" = uuid::Uuid, Path)), request_body = StageWrite,
+    params(("id" = uuid::Uuid, Path)), request_body = tandem_domain::pipeline::StageInput,
     responses((status = 201, body = StageOut), (status = 404, body = Problem),
               (status = 422, body = Problem)))]
 async fn add_stage(
@@ -215,9 +197,11 @@ async fn stage_in(
     p.stage(s).map(|s| s.id).ok_or(AppError::NotFound.into())
 }
 
+patch_body!(StagePatch, tandem_domain::pipeline::StageInput);
+
 /// Change a stage (admins); `version` must be the one last read.
 #[utoipa::path(patch, path = "/pipelines/{id}/stages/{stage_id}", tag = "pipelines",
-    params(("id" = uuid::Uuid, Path), ("stage_id" = uuid::Uuid, Path)), request_body = StageWrite,
+    params(("id" = uuid::Uuid, Path), ("stage_id" = uuid::Uuid, Path)), request_body = StagePatch,
     responses((status = 200, body = StageOut), (status = 404, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_stage(

@@ -56,13 +56,6 @@ pub struct PriceLists {
     pub items: Vec<PriceListOut>,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `PriceListInput`
-pub struct PriceListWrite {
-    name: String,
-    customer_group: String,
-}
-
 /// The price lists by name.
 #[utoipa::path(get, path = "/price-lists", tag = "products",
     responses((status = 200, body = PriceLists)))]
@@ -80,7 +73,7 @@ async fn list(
 }
 
 /// Add a price list (admins, managers).
-#[utoipa::path(post, path = "/price-lists", tag = "products", request_body = PriceListWrite,
+#[utoipa::path(post, path = "/price-lists", tag = "products", request_body = tandem_domain::product::PriceListInput,
     responses((status = 201, body = PriceListOut, headers(("Location" = String))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(

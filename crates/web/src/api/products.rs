@@ -1,5 +1,6 @@
 //! `/api/v1/products`
 
+use crate::api::json::patch_body;
 use crate::extract::Id;
 use crate::{
     AppState,
@@ -56,22 +57,6 @@ impl From<Product> for ProductOut {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `ProductInput`
-pub struct ProductWrite {
-    /// Unique among the live products; no spaces.
-    sku: String,
-    name: String,
-    description: Option<String>,
-    /// Default `Stk.`
-    unit: Option<String>,
-    list_price: MoneyOut,
-    /// `19` (default), `7` or `0`.
-    tax_rate: Option<String>,
-    /// Default true.
-    active: Option<bool>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct ProductList {
     pub items: Vec<ProductOut>,
@@ -120,7 +105,7 @@ async fn list_products(
 }
 
 /// Add a product (admins, managers).
-#[utoipa::path(post, path = "/products", tag = "products", request_body = ProductWrite,
+#[utoipa::path(post, path = "/products", tag = "products", request_body = tandem_domain::product::ProductInput,
     responses((status = 201, body = ProductOut, headers(("Location" = String))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_product(
@@ -146,9 +131,11 @@ async fn get_product(
     Ok(Json(svc::get(&state.store, &auth, id).await?.into()))
 }
 
+patch_body!(ProductPatch, tandem_domain::product::ProductInput);
+
 /// Change a product; `version` is required.
 #[utoipa::path(patch, path = "/products/{id}", tag = "products", params(("id" = uuid::Uuid, Path)),
-    request_body = ProductWrite,
+    request_body = ProductPatch,
     responses((status = 200, body = ProductOut), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_product(

@@ -8,7 +8,7 @@ use crate::{
     error::{AppResult, Problem},
 };
 use axum::{Json, extract::State, http::StatusCode, response::Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use tandem_app::tandems as svc;
 use tandem_domain::{TandemId, handoff::TandemInput};
@@ -57,20 +57,6 @@ impl From<StoredTandem> for TandemOut {
     }
 }
 
-/// The fields a client sends (admins and managers). The field rep may be in one tandem
-/// only; partner and deputy must work in inside sales.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `TandemInput`
-pub struct TandemWrite {
-    field_id: uuid::Uuid,
-    inside_id: uuid::Uuid,
-    deputy_id: Option<uuid::Uuid>,
-    agreement: Option<String>,
-    /// Deadlines in business hours by request type id, replacing the type's own.
-    #[schema(value_type = Object)]
-    sla_hours: Option<std::collections::BTreeMap<uuid::Uuid, f64>>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct TandemList {
     pub items: Vec<TandemOut>,
@@ -90,7 +76,7 @@ async fn list_tandems(
 }
 
 /// Create a tandem.
-#[utoipa::path(post, path = "/tandems", tag = "tandems", request_body = TandemWrite,
+#[utoipa::path(post, path = "/tandems", tag = "tandems", request_body = tandem_domain::handoff::TandemInput,
     responses((status = 201, body = TandemOut, headers(("Location" = String))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_tandem(
@@ -105,7 +91,7 @@ async fn create_tandem(
 
 /// Change a tandem: the fields given replace the stored ones; `version` is required.
 #[utoipa::path(patch, path = "/tandems/{id}", tag = "tandems", params(("id" = uuid::Uuid, Path)),
-    request_body = TandemWrite,
+    request_body = tandem_domain::handoff::TandemInput,
     responses((status = 200, body = TandemOut), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_tandem(

@@ -1,5 +1,6 @@
 //! `/api/v1/tasks`
 
+use crate::api::json::patch_body;
 use crate::extract::Id;
 use crate::{
     AppState,
@@ -70,31 +71,7 @@ impl From<Task> for TaskOut {
     }
 }
 
-/// The fields a client may set. Only `title` is required; the assignee defaults to the caller.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `TaskInput`
-pub struct TaskWrite {
-    title: String,
-    due_on: Option<String>,
-    /// low, normal (default) or high
-    priority: Option<String>,
-    assignee_id: Option<uuid::Uuid>,
-    account_id: Option<uuid::Uuid>,
-    contact_id: Option<uuid::Uuid>,
-    deal_id: Option<uuid::Uuid>,
-    /// none (default), daily, weekly or monthly; needs `due_on`
-    recurrence: Option<String>,
-    notes: Option<String>,
-}
-
-/// Any fields of `TaskWrite`, plus the version last read.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct TaskPatch {
-    version: i64,
-    title: Option<String>,
-    due_on: Option<String>,
-}
+patch_body!(TaskPatch, tandem_domain::task::TaskInput);
 
 /// The version last read.
 #[derive(Deserialize, ToSchema)]
@@ -172,7 +149,7 @@ async fn list_tasks(
 }
 
 /// Create a task.
-#[utoipa::path(post, path = "/tasks", tag = "tasks", request_body = TaskWrite,
+#[utoipa::path(post, path = "/tasks", tag = "tasks", request_body = tandem_domain::task::TaskInput,
     responses((status = 201, body = TaskOut, headers(("Location" = String))), (status = 422, body = Problem)))]
 async fn create_task(
     State(state): State<AppState>,

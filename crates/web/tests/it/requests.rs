@@ -501,6 +501,17 @@ backend_test! {
             back_to_open.body["errors"][0]["code"], "invalid_transition",
             "{db}"
         );
+        // One change refused: the description sent with it is not kept either.
+        let half = admin
+            .patch(
+                &path,
+                json!({"version": 3, "description": "Angebot bis Freitag", "status": "open"}),
+            )
+            .await;
+        assert_eq!(half.status, 422, "{db}: {}", half.body);
+        let kept = admin.get(&path).await;
+        assert_eq!(kept.body["description"], "Angebot", "{db}: {}", kept.body);
+        assert_eq!(kept.body["version"], 3, "{db}: {}", kept.body);
         let empty = rep
             .post(&format!("{path}/comments"), json!({"text": ""}))
             .await;

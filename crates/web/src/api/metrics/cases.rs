@@ -1,6 +1,7 @@
 //! Coaching cases through the API.
 
 use super::*;
+use crate::api::json::patch_body;
 
 #[derive(Serialize, ToSchema)]
 pub struct FigureOfPeriod {
@@ -145,23 +146,11 @@ pub(super) async fn get_case(
     )))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `CaseInput`
-pub struct CaseWrite {
-    pub(super) version: i64,
-    pub(super) diagnosis: Option<String>,
-    pub(super) plan: Option<String>,
-    /// Measurable short-term goals: `{metric, target, by}`
-    #[schema(value_type = Vec<Object>)]
-    pub(super) goals: Option<Vec<Value>>,
-    /// `{on: "YYYY-MM-DD", note?}`
-    #[schema(value_type = Vec<Object>)]
-    pub(super) check_ins: Option<Vec<Value>>,
-}
+patch_body!(CasePatch, tandem_domain::goals::CaseInput);
 
 /// The manager records the diagnosis, coaching plan, goals and check-ins.
 #[utoipa::path(patch, path = "/interventions/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
-    request_body = CaseWrite,
+    request_body = CasePatch,
     responses((status = 200, body = CaseOut), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn patch_case(

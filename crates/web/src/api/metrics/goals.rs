@@ -1,6 +1,7 @@
 //! Goals (quotas and OKRs) through the API.
 
 use super::*;
+use crate::api::json::patch_body;
 
 #[derive(Serialize, ToSchema)]
 pub struct KeyResultOut {
@@ -67,25 +68,6 @@ pub struct GoalList {
     pub items: Vec<GoalOut>,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `GoalInput`
-pub struct GoalWrite {
-    /// `quota` (default) or `okr`
-    pub(super) kind: Option<String>,
-    /// `workspace`, `team:<id>`, `user:<id>`
-    pub(super) scope: String,
-    /// `2026-W49`, `2026-12`, `2026-Q4`, `2026`
-    pub(super) period: String,
-    pub(super) title: Option<String>,
-    /// A quota's metric (not an activity metric)
-    pub(super) metric: Option<String>,
-    /// A quota's target, positive, in the metric's unit
-    pub(super) target: Option<i64>,
-    /// An OKR's key results: `{title, metric?, target, current?}`
-    #[schema(value_type = Vec<Object>)]
-    pub(super) key_results: Option<Vec<Value>>,
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GoalParams {
@@ -117,7 +99,7 @@ pub(super) async fn list_goals(
 
 /// Set a goal (managers and admins): 409 when the scope already has a quota on the
 /// metric for the period.
-#[utoipa::path(post, path = "/goals", tag = "goals", request_body = GoalWrite,
+#[utoipa::path(post, path = "/goals", tag = "goals", request_body = tandem_domain::goals::GoalInput,
     responses((status = 201, body = GoalOut, headers(("Location" = String))), (status = 403, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn create_goal(
@@ -146,8 +128,10 @@ pub(super) async fn get_goal(
     ))
 }
 
+patch_body!(GoalPatch, tandem_domain::goals::GoalInput);
+
 /// Change a goal; `version` is required.
-#[utoipa::path(patch, path = "/goals/{id}", tag = "goals", params(("id" = uuid::Uuid, Path)), request_body = GoalWrite,
+#[utoipa::path(patch, path = "/goals/{id}", tag = "goals", params(("id" = uuid::Uuid, Path)), request_body = GoalPatch,
     responses((status = 200, body = GoalOut), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn patch_goal(

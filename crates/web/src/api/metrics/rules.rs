@@ -1,6 +1,7 @@
 //! Intervention rules through the API.
 
 use super::*;
+use crate::api::json::patch_body;
 
 #[derive(Serialize, ToSchema)]
 pub struct RuleOut {
@@ -41,22 +42,6 @@ pub struct RuleList {
     pub items: Vec<RuleOut>,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `RuleInput`
-pub struct RuleWrite {
-    pub(super) name: String,
-    pub(super) metric: String,
-    /// `each_user` (default) or `each_team`
-    pub(super) applies_to: Option<String>,
-    /// `week` (default) or `month`
-    pub(super) period: Option<String>,
-    #[schema(value_type = Object)]
-    pub(super) condition: Value,
-    /// Periods the metric must be fine before a case proposes to close (default 2)
-    pub(super) recovery_periods: Option<u8>,
-    pub(super) active: Option<bool>,
-}
-
 /// The intervention rules (managers and admins).
 #[utoipa::path(get, path = "/intervention-rules", tag = "interventions",
     responses((status = 200, body = RuleList), (status = 403, body = Problem)))]
@@ -70,7 +55,7 @@ pub(super) async fn list_rules(
     }))
 }
 
-#[utoipa::path(post, path = "/intervention-rules", tag = "interventions", request_body = RuleWrite,
+#[utoipa::path(post, path = "/intervention-rules", tag = "interventions", request_body = tandem_domain::goals::RuleInput,
     responses((status = 201, body = RuleOut, headers(("Location" = String))), (status = 403, body = Problem),
         (status = 422, body = Problem)))]
 pub(super) async fn create_rule(
@@ -95,8 +80,10 @@ pub(super) async fn get_rule(
     Ok(Json(case_svc::rule(&state.store, &auth, id).await?.into()))
 }
 
+patch_body!(RulePatch, tandem_domain::goals::RuleInput);
+
 #[utoipa::path(patch, path = "/intervention-rules/{id}", tag = "interventions", params(("id" = uuid::Uuid, Path)),
-    request_body = RuleWrite,
+    request_body = RulePatch,
     responses((status = 200, body = RuleOut), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn patch_rule(

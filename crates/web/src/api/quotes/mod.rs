@@ -192,55 +192,6 @@ impl From<Quote> for QuoteOut {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `LineInput`
-pub struct LineWrite {
-    /// A catalogue product: what the line leaves out comes from it.
-    product_id: Option<uuid::Uuid>,
-    sku: Option<String>,
-    /// Required unless the product gives it.
-    name: Option<String>,
-    description: Option<String>,
-    /// Up to three decimals (`"1.5"` or `1.5`); default 1.
-    quantity: Option<String>,
-    unit: Option<String>,
-    /// Net per unit in minor units; required unless the product gives it.
-    unit_price: Option<i64>,
-    /// Percent, up to two decimals.
-    discount: Option<String>,
-    /// `19`, `7` or `0`.
-    tax_rate: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `QuoteInput`
-pub struct QuoteWrite {
-    /// Required on create (or given by the request).
-    account_id: Option<uuid::Uuid>,
-    contact_id: Option<uuid::Uuid>,
-    deal_id: Option<uuid::Uuid>,
-    /// The quote request this quote answers; sending the quote completes it.
-    request_id: Option<uuid::Uuid>,
-    /// `de` or `en`.
-    language: Option<String>,
-    currency: Option<String>,
-    /// ISO date; default today plus the workspace's validity.
-    valid_until: Option<String>,
-    intro: Option<String>,
-    closing: Option<String>,
-    payment_terms: Option<String>,
-    delivery_terms: Option<String>,
-    /// Overall discount, percent.
-    discount: Option<String>,
-    /// Replaces all lines.
-    lines: Option<Vec<LineWrite>>,
-    /// Required on PATCH.
-    version: Option<i64>,
-    /// On create: make a further quote for a request that has one already (without
-    /// it, 409 naming `request_id` with `quote_exists`).
-    another: Option<bool>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct QuoteList {
     pub items: Vec<QuoteOut>,
@@ -309,7 +260,7 @@ async fn list_quotes(
 }
 
 /// Start a quote (a draft with its number).
-#[utoipa::path(post, path = "/quotes", tag = "quotes", request_body = QuoteWrite,
+#[utoipa::path(post, path = "/quotes", tag = "quotes", request_body = tandem_domain::quoting::QuoteInput,
     responses((status = 201, body = QuoteOut, headers(("Location" = String))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create_quote(
@@ -381,7 +332,7 @@ async fn get_quote(
 /// Change a draft or approved quote; `version` is required. A sent quote is frozen:
 /// make a new revision first.
 #[utoipa::path(patch, path = "/quotes/{id}", tag = "quotes", params(("id" = uuid::Uuid, Path)),
-    request_body = QuoteWrite,
+    request_body = tandem_domain::quoting::QuoteInput,
     responses((status = 200, body = QuoteOut), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_quote(

@@ -30,20 +30,6 @@ impl From<QuoteSettings> for QuoteSettingsOut {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `QuoteSettingsInput`
-pub struct QuoteSettingsWrite {
-    /// e.g. `AN-{YYYY}-{####}`
-    pub(super) quote_pattern: Option<String>,
-    pub(super) order_pattern: Option<String>,
-    /// 1–365
-    pub(super) validity_days: Option<String>,
-    pub(super) payment_terms: Option<String>,
-    pub(super) delivery_terms: Option<String>,
-    /// Percent per role (`field`, `inside`, `manager`, `admin`, `marketing`, `read_only`).
-    pub(super) max_discount: Option<std::collections::BTreeMap<String, String>>,
-}
-
 /// Numbering, validity, default terms and the discount guardrail per role.
 #[utoipa::path(get, path = "/quote-settings", tag = "quotes",
     responses((status = 200, body = QuoteSettingsOut)))]
@@ -55,7 +41,7 @@ pub(super) async fn get_settings(
 }
 
 /// Change the quote settings (admins); fields left out stay.
-#[utoipa::path(put, path = "/quote-settings", tag = "quotes", request_body = QuoteSettingsWrite,
+#[utoipa::path(put, path = "/quote-settings", tag = "quotes", request_body = tandem_domain::quoting::QuoteSettingsInput,
     responses((status = 200, body = QuoteSettingsOut), (status = 403, body = Problem),
         (status = 422, body = Problem)))]
 pub(super) async fn put_settings(
@@ -68,29 +54,9 @@ pub(super) async fn put_settings(
     ))
 }
 
-#[derive(Serialize, Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct LetterheadSchema {
-    pub(super) company: String,
-    pub(super) street: String,
-    pub(super) postcode: String,
-    pub(super) city: String,
-    pub(super) country: String,
-    pub(super) phone: String,
-    pub(super) email: String,
-    pub(super) website: String,
-    /// e.g. `Amtsgericht Münster HRB 12345`
-    pub(super) register: String,
-    pub(super) managing_directors: String,
-    pub(super) vat_id: String,
-    pub(super) bank_name: String,
-    pub(super) iban: String,
-    pub(super) bic: String,
-}
-
 /// The letterhead of quotes and order confirmations.
 #[utoipa::path(get, path = "/letterhead", tag = "quotes",
-    responses((status = 200, body = LetterheadSchema)))]
+    responses((status = 200, body = tandem_domain::quoting::Letterhead)))]
 pub(super) async fn get_letterhead(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
@@ -99,8 +65,8 @@ pub(super) async fn get_letterhead(
 }
 
 /// Replace the letterhead (admins).
-#[utoipa::path(put, path = "/letterhead", tag = "quotes", request_body = LetterheadSchema,
-    responses((status = 200, body = LetterheadSchema), (status = 403, body = Problem),
+#[utoipa::path(put, path = "/letterhead", tag = "quotes", request_body = tandem_domain::quoting::Letterhead,
+    responses((status = 200, body = tandem_domain::quoting::Letterhead), (status = 403, body = Problem),
         (status = 422, body = Problem)))]
 pub(super) async fn put_letterhead(
     State(state): State<AppState>,

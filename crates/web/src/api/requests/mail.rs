@@ -29,22 +29,6 @@ pub(super) fn mail_out(s: Option<tandem_domain::notify::MailSettings>) -> MailSe
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `MailSettingsInput`
-pub struct MailSettingsWrite {
-    /// Empty switches mail off.
-    pub(super) host: String,
-    pub(super) port: Option<String>,
-    pub(super) security: Option<String>,
-    pub(super) username: Option<String>,
-    /// Empty keeps the stored password.
-    pub(super) password: Option<String>,
-    pub(super) from: String,
-    /// With security `none` and a user name: send the password unencrypted all the
-    /// same (refused with 422 otherwise).
-    pub(super) allow_plaintext_password: Option<bool>,
-}
-
 /// The SMTP settings (admins).
 #[utoipa::path(get, path = "/mail-settings", tag = "notifications",
     responses((status = 200, body = MailSettingsOut), (status = 403, body = Problem)))]
@@ -58,7 +42,7 @@ pub(super) async fn get_mail(
 }
 
 /// Replace the SMTP settings (admins).
-#[utoipa::path(put, path = "/mail-settings", tag = "notifications", request_body = MailSettingsWrite,
+#[utoipa::path(put, path = "/mail-settings", tag = "notifications", request_body = tandem_domain::notify::MailSettingsInput,
     responses((status = 200, body = MailSettingsOut), (status = 403, body = Problem),
         (status = 422, body = Problem)))]
 pub(super) async fn put_mail(

@@ -17,10 +17,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tandem_app::{notify, requests as svc};
 use tandem_domain::{
-    AccountId, DealId, FieldError, Instant, Invalid, NotificationId, RequestId, RequestTypeId,
-    UserId,
+    AccountId, DealId, FieldError, Instant, Invalid, NotificationId, RequestTypeId,
     notify::{Kind, MailSettingsInput, Pref},
-    request::{RequestInput, RequestTypeInput, Status},
+    request::{RequestChange, RequestInput, RequestTypeInput},
 };
 use tandem_store::requests::{StoredRequest, StoredType, TimelineEntry};
 use utoipa::{IntoParams, ToSchema};
@@ -111,16 +110,6 @@ impl RequestOut {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `RequestInput`
-pub struct RequestWrite {
-    type_id: uuid::Uuid,
-    description: String,
-    account_id: Option<uuid::Uuid>,
-    /// The deal's account is taken when `account_id` is left out.
-    deal_id: Option<uuid::Uuid>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct RequestList {
     pub items: Vec<RequestOut>,
@@ -202,7 +191,7 @@ async fn list_requests(
 
 /// Ask for something: the request goes to the requester's tandem partner, their
 /// deputy if the partner is away, or the inside team's queue.
-#[utoipa::path(post, path = "/requests", tag = "requests", request_body = RequestWrite,
+#[utoipa::path(post, path = "/requests", tag = "requests", request_body = tandem_domain::request::RequestInput,
     responses((status = 201, body = RequestOut, headers(("Location" = String))),
         (status = 422, body = Problem)))]
 async fn create_request(
@@ -230,74 +219,20 @@ async fn get_request(
     Ok(Json(RequestOut::new(r, state.store.now())))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; the handler reads it field by field
-pub struct RequestPatch {
-    version: i64,
-    /// The requester corrects the description.
-    description: Option<String>,
-    /// The assignee, a manager or an admin hands it on; `null` puts it back in the queue.
-    assignee_id: Option<uuid::Uuid>,
-    status: Option<String>,
-}
-
 /// Change a request: its status (`in_progress`, `waiting`, `done`, `cancelled`, back
 /// to `open`), its assignee, or its description; `version` is required.
 #[utoipa::path(patch, path = "/requests/{id}", tag = "requests", params(("id" = uuid::Uuid, Path)),
-    request_body = RequestPatch,
+    request_body = RequestChange,
     responses((status = 200, body = RequestOut), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn patch_request(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
     Path(id): Path<String>,
-    ApiJson(patch): ApiJson<Map<String, Value>>,
+    ApiJson(change): ApiJson<RequestChange>,
 ) -> AppResult<Json<RequestOut>> {
-    let id: RequestId = parse_id(&id)?;
     let now = state.store.now();
-    let mut version = match patch.get("version") {
-        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
-        Some(_) => return Err(Invalid::one("version", "invalid_type").into()),
-        None => return Err(Invalid::one("version", "required").into()),
-    };
-    for key in patch.keys() {
-        if !["version", "description", "assignee_id", "status"].contains(&key.as_str()) {
-            return Err(Invalid::one(key.clone(), "unknown_field").into());
-        }
-    }
-    let status = match patch.get("status") {
-        None => None,
-        Some(Value::String(s)) => {
-            Some(Status::parse(s).ok_or_else(|| Invalid::one("status", "invalid_choice"))?)
-        }
-        Some(_) => return Err(Invalid::one("status", "invalid_type").into()),
-    };
-    let assignee = match patch.get("assignee_id") {
-        None => None,
-        Some(Value::Null) => Some(None),
-        Some(Value::String(s)) => Some(Some(
-            s.parse::<UserId>()
-                .map_err(|_| Invalid::one("assignee_id", "invalid_id"))?,
-        )),
-        Some(_) => return Err(Invalid::one("assignee_id", "invalid_type").into()),
-    };
-    let description = match patch.get("description") {
-        None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(Invalid::one("description", "invalid_type").into()),
-    };
-    let mut r = svc::get(&state.store, &auth, id).await?;
-    if let Some(text) = description {
-        r = svc::set_description(&state.store, &auth, id, Some(version), &text, now).await?;
-        version = r.version;
-    }
-    if let Some(to) = assignee {
-        r = svc::reassign(&state.store, &auth, id, Some(version), to, now).await?;
-        version = r.version;
-    }
-    if let Some(s) = status {
-        r = svc::set_status(&state.store, &auth, id, Some(version), s, now).await?;
-    }
+    let r = svc::change(&state.store, &auth, parse_id(&id)?, change, now).await?;
     Ok(Json(RequestOut::new(r, now)))
 }
 

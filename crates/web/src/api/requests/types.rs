@@ -33,17 +33,6 @@ impl From<StoredType> for RequestTypeOut {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)] // documents the body; parsing uses `RequestTypeInput`
-pub struct RequestTypeWrite {
-    pub(super) name: String,
-    /// Business hours (decimals allowed).
-    pub(super) sla_hours: f64,
-    /// 1–99, default 75.
-    pub(super) reminder_percent: Option<i64>,
-    pub(super) escalation: Vec<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct RequestTypeList {
     pub items: Vec<RequestTypeOut>,
@@ -63,7 +52,7 @@ pub(super) async fn list_types(
 }
 
 /// Create a request type (admins).
-#[utoipa::path(post, path = "/request-types", tag = "requests", request_body = RequestTypeWrite,
+#[utoipa::path(post, path = "/request-types", tag = "requests", request_body = tandem_domain::request::RequestTypeInput,
     responses((status = 201, body = RequestTypeOut, headers(("Location" = String))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn create_type(
@@ -85,7 +74,7 @@ pub(super) fn parse_id<T: std::str::FromStr>(raw: &str) -> AppResult<T> {
 /// Change a request type (admins); `version` is required. Open requests keep the terms
 /// they were made with.
 #[utoipa::path(patch, path = "/request-types/{id}", tag = "requests",
-    params(("id" = uuid::Uuid, Path)), request_body = RequestTypeWrite,
+    params(("id" = uuid::Uuid, Path)), request_body = tandem_domain::request::RequestTypeInput,
     responses((status = 200, body = RequestTypeOut), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(super) async fn patch_type(
