@@ -1,13 +1,16 @@
-//! Global search over accounts, contacts and deals.
+//! Global search over accounts, contacts, deals and leads.
 
 use crate::{actor::Auth, error::AppResult};
-use tandem_domain::{AccountId, ContactId, DealId, Invalid};
-use tandem_store::{Store, accounts::Account, contacts::Contact, deals::Deal, search};
+use tandem_domain::{AccountId, ContactId, DealId, Invalid, LeadId};
+use tandem_store::{Store, accounts::Account, contacts::Contact, deals::Deal, leads::Lead, search};
 
 pub struct Results {
     pub accounts: Vec<Account>,
     pub contacts: Vec<Contact>,
     pub deals: Vec<Deal>,
+    /// The leads the caller may see (marketing, managers and admins all; others those
+    /// handed to them).
+    pub leads: Vec<Lead>,
 }
 
 /// The best `limit` matches of each kind; every word of `q` matches as a prefix.
@@ -51,9 +54,17 @@ pub async fn search(store: &Store, auth: &Auth, q: &str, limit: u32) -> AppResul
             deals.push(d);
         }
     }
+    let mut leads = vec![];
+    for id in search::find(&mut c.conn(), ws, "lead", q, limit).await? {
+        let l = tandem_store::leads::get(&mut c.conn(), ws, LeadId(id)).await?;
+        if crate::leads::may_see(auth, &l) {
+            leads.push(l);
+        }
+    }
     Ok(Results {
         accounts,
         contacts,
         deals,
+        leads,
     })
 }

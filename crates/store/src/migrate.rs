@@ -188,6 +188,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0029_rule_names.sql"),
         postgres: include_str!("../migrations/postgres/0029_rule_names.sql"),
     },
+    Migration {
+        version: 30,
+        name: "search_leads_and_umlauts",
+        sqlite: include_str!("../migrations/sqlite/0030_search_leads_and_umlauts.sql"),
+        postgres: include_str!("../migrations/postgres/0030_search_leads_and_umlauts.sql"),
+    },
 ];
 
 #[derive(sqlx::FromRow)]

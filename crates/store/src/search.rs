@@ -1,7 +1,9 @@
-//! Global search: a full-text index over accounts, contacts and deals. SQLite uses one
-//! FTS5 table per kind (`search_index_<kind>` with its keys table), PostgreSQL one
-//! `tsvector` table with a GIN index; both index the folded text (ä → ae, lower case,
-//! words only) and match every word of the query as a prefix.
+//! Global search: a full-text index over accounts, contacts, deals and leads. SQLite
+//! uses one FTS5 table per kind (`search_index_<kind>` with its keys table), PostgreSQL
+//! one `tsvector` table with a GIN index; both index the folded text (ä → ae, lower
+//! case, words only) and match every word of the query as a prefix. A word with an
+//! umlaut is indexed in both spellings (`mueller` and `muller`), so that "muller" finds
+//! Müller as "mueller" and "Müller" do.
 
 use crate::{Conn, StoreResult};
 use sea_query::{Expr, ExprTrait, Query};
@@ -17,6 +19,34 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The words a text is indexed by: its words, and each word with an umlaut also in the
+/// spelling without the `e` (`mueller` → `muller`, `groesse` → `grosse`).
+pub fn index_words(text: &str) -> Vec<String> {
+    let mut out = vec![];
+    for w in words(text) {
+        let plain = without_umlaut_e(&w);
+        out.push(w);
+        if let Some(plain) = plain {
+            out.push(plain);
+        }
+    }
+    out
+}
+
+fn without_umlaut_e(word: &str) -> Option<String> {
+    let plain = word
+        .replace("ae", "a")
+        .replace("oe", "o")
+        .replace("ue", "u");
+    (plain != word).then_some(plain)
+}
+
+/// The same as [`index_words`] in SQL, for a text column of folded words (both backends
+/// have `replace`): the text, and the text without the umlaut `e`s where that differs.
+const INDEX_TEXT_SQL: &str = "CASE WHEN replace(replace(replace(t.search_text, 'ae', 'a'), \
+     'oe', 'o'), 'ue', 'u') = t.search_text THEN t.search_text ELSE t.search_text || ' ' || \
+     replace(replace(replace(t.search_text, 'ae', 'a'), 'oe', 'o'), 'ue', 'u') END";
+
 /// Puts a record into the index (`Some(text)`) or takes it out (`None`).
 pub(crate) async fn index(
     c: &mut Conn<'_>,
@@ -25,7 +55,7 @@ pub(crate) async fn index(
     id: Uuid,
     text: Option<&str>,
 ) -> StoreResult<()> {
-    let text = text.map(|t| words(t).join(" "));
+    let text = text.map(|t| index_words(t).join(" "));
     match c {
         Conn::Sqlite(conn, _) => {
             // `entity` is one of our constants (account, contact, deal), never input.
@@ -170,6 +200,7 @@ fn sqlite_tables(entity: &'static str) -> (&'static str, &'static str) {
     match entity {
         "account" => ("search_index_account", "search_index_keys_account"),
         "contact" => ("search_index_contact", "search_index_keys_contact"),
+        "lead" => ("search_index_lead", "search_index_keys_lead"),
         _ => ("search_index_deal", "search_index_keys_deal"),
     }
 }
@@ -226,7 +257,7 @@ pub async fn index_missing(
             .execute(&mut **conn)
             .await?;
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO {fts} (rowid, text) SELECT k.rowid, t.search_text \
+                "INSERT INTO {fts} (rowid, text) SELECT k.rowid, {INDEX_TEXT_SQL} \
                  FROM {keys} k JOIN {table} t ON t.workspace_id = k.workspace_id \
                  AND t.id = k.entity_id WHERE k.rowid > ?"
             )))
@@ -237,8 +268,9 @@ pub async fn index_missing(
         Conn::Postgres(conn, _) => {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO search_index (workspace_id, entity, entity_id, text) \
-                 SELECT workspace_id, '{entity}', id, regexp_replace(search_text, '[^[:alnum:]]+', ' ', 'g') \
-                 FROM {table} WHERE workspace_id = $1 AND deleted_at IS NULL \
+                 SELECT t.workspace_id, '{entity}', t.id, \
+                 regexp_replace({INDEX_TEXT_SQL}, '[^[:alnum:]]+', ' ', 'g') \
+                 FROM {table} t WHERE t.workspace_id = $1 AND t.deleted_at IS NULL \
                  ON CONFLICT (workspace_id, entity, entity_id) DO NOTHING"
             )))
             .bind(ws.0)
@@ -315,5 +347,13 @@ mod tests {
             vec!["mueller", "strasse", "5", "info", "mueller", "de"]
         );
         assert!(words(" -- ").is_empty());
+    }
+
+    #[test]
+    fn a_word_with_an_umlaut_is_indexed_in_both_spellings() {
+        assert_eq!(
+            super::index_words("Peter Größe, Müller"),
+            vec!["peter", "groesse", "grosse", "mueller", "muller"]
+        );
     }
 }

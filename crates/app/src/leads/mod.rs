@@ -40,7 +40,8 @@ pub fn may_set_policy(auth: &Auth) -> bool {
     matches!(auth.user.role, Role::Manager | Role::Admin)
 }
 
-fn may_see(auth: &Auth, l: &Lead) -> bool {
+/// Marketing, managers and admins see every lead; others the leads handed to them.
+pub(crate) fn may_see(auth: &Auth, l: &Lead) -> bool {
     may_manage(auth) || l.assignee_id == Some(auth.user.id)
 }
 

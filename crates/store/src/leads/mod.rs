@@ -203,20 +203,25 @@ fn select(ws: WorkspaceId) -> SelectStatement {
     q
 }
 
-fn values(d: &LeadData) -> Vec<(&'static str, sea_query::Value)> {
-    let name = d.name();
-    let search = fold(&format!(
-        "{name} {} {} {} {}",
+/// What global search finds a lead by: name, email, company, town and postal code.
+fn search_text(d: &LeadData) -> String {
+    fold(&format!(
+        "{} {} {} {} {}",
+        d.name(),
         d.email.as_deref().unwrap_or(""),
         d.company.as_deref().unwrap_or(""),
         d.city.as_deref().unwrap_or(""),
         d.postal_code.as_deref().unwrap_or(""),
-    ));
+    ))
+}
+
+fn values(d: &LeadData) -> Vec<(&'static str, sea_query::Value)> {
+    let search = search_text(d);
     vec![
         ("salutation", d.salutation.as_str().into()),
         ("first_name", d.first_name.clone().into()),
         ("last_name", d.last_name.clone().into()),
-        ("name_key", fold(&name).into()),
+        ("name_key", fold(&d.name()).into()),
         ("email", d.email.clone().into()),
         ("phone", d.phone.clone().into()),
         ("position", d.position.clone().into()),
@@ -256,7 +261,8 @@ pub async fn insert(
     let mut v = values(d);
     v.push(("status", Status::New.as_str().into()));
     v.push(("score", score.into()));
-    list::insert_record(c, "leads", ws, id.0, v, actor).await
+    list::insert_record(c, "leads", ws, id.0, v, actor).await?;
+    crate::search::index(c, ws, "lead", id.0, Some(&search_text(d))).await
 }
 
 /// The workflow part of a lead that services change (each `Some` is written).
@@ -305,11 +311,16 @@ pub async fn update(
         v.push(("contact_id", Some(ct.0).into()));
         v.push(("deal_id", Some(d.0).into()));
     }
-    list::update_record(c, "leads", ws, id.0, version, v).await
+    list::update_record(c, "leads", ws, id.0, version, v).await?;
+    match &ch.data {
+        Some(d) => crate::search::index(c, ws, "lead", id.0, Some(&search_text(d))).await,
+        None => Ok(()),
+    }
 }
 
 pub async fn set_deleted(c: &mut Conn<'_>, ws: WorkspaceId, id: LeadId) -> StoreResult<()> {
-    list::set_deleted(c, "leads", ws, id.0, true).await
+    list::set_deleted(c, "leads", ws, id.0, true).await?;
+    crate::search::index(c, ws, "lead", id.0, None).await
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: LeadId) -> StoreResult<Lead> {

@@ -1,4 +1,4 @@
-//! `GET /search`: accounts, contacts and deals matching a query, grouped.
+//! `GET /search`: accounts, contacts, deals and leads matching a query, grouped.
 
 use crate::{
     AppState,
@@ -46,10 +46,22 @@ pub struct DealHit {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct LeadHit {
+    pub id: uuid::Uuid,
+    /// "Peter Größe"
+    pub name: String,
+    pub company: Option<String>,
+    /// new, nurturing, mql, handed_over, accepted, rejected, converted or disqualified
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct SearchResults {
     pub accounts: Vec<AccountHit>,
     pub contacts: Vec<ContactHit>,
     pub deals: Vec<DealHit>,
+    /// The leads the caller may see.
+    pub leads: Vec<LeadHit>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -61,7 +73,7 @@ pub struct SearchParams {
     limit: Option<String>,
 }
 
-/// Search accounts, contacts and deals.
+/// Search accounts, contacts, deals and leads.
 #[utoipa::path(get, path = "/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchResults), (status = 422, body = Problem)))]
 async fn search(
@@ -108,6 +120,16 @@ async fn search(
                 stage_name: d.stage_name,
                 status: d.data.status.as_str().into(),
                 amount: d.data.amount.map(Into::into),
+            })
+            .collect(),
+        leads: r
+            .leads
+            .into_iter()
+            .map(|l| LeadHit {
+                id: l.id.0,
+                name: l.data.name(),
+                company: l.data.company,
+                status: l.status.as_str().into(),
             })
             .collect(),
     }))

@@ -35,6 +35,7 @@ pub struct Hits {
     accounts: Vec<Hit>,
     contacts: Vec<Hit>,
     deals: Vec<Hit>,
+    leads: Vec<Hit>,
 }
 
 fn joined(parts: impl IntoIterator<Item = String>) -> String {
@@ -86,6 +87,21 @@ fn hits(r: svc::Results, tr: Tr) -> Hits {
                         .unwrap_or_default(),
                 ]),
                 title: d.data.title,
+            })
+            .collect(),
+        leads: r
+            .leads
+            .into_iter()
+            .map(|l| Hit {
+                href: format!("/leads/{}", l.id),
+                detail: joined([
+                    l.data.company.clone().unwrap_or_default(),
+                    tr.t(&format!(
+                        "lead-status-{}",
+                        l.status.as_str().replace('_', "-")
+                    )),
+                ]),
+                title: l.data.name(),
             })
             .collect(),
     }

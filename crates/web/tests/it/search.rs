@@ -118,3 +118,45 @@ backend_test! {
         server.stop().await;
     }
 }
+
+backend_test! {
+    async fn umlauts_are_found_without_their_e_and_leads_are_searched_for_who_may_see_them(db) {
+        let server = TestServer::start(&db).await;
+        let (marketing, marketing_user) = server.api(Role::Marketing).await;
+        let (rep, _) = server.api(Role::Field).await;
+        let (manager, _) = server.api(Role::Manager).await;
+        manager
+            .post("/api/v1/accounts", json!({"name": "Müller Feinmechanik GmbH"}))
+            .await;
+        let lead = marketing
+            .post(
+                "/api/v1/leads",
+                json!({"first_name": "Peter", "last_name": "Größe", "company": "Größe Hydraulik",
+                       "email": "p.groesse@example.de", "source": "trade_fair"}),
+            )
+            .await;
+        assert_eq!(lead.status, 201, "{db}: {}", lead.body);
+        // Müller: as typed, spelled out, and without the umlaut's e.
+        for q in ["m%C3%BCller", "mueller", "muller"] {
+            assert_eq!(
+                names(&manager, q, "accounts").await,
+                vec!["Müller Feinmechanik GmbH"],
+                "{db}: {q}"
+            );
+        }
+        for q in ["gr%C3%B6%C3%9Fe", "groesse", "grosse", "hydraulik"] {
+            assert_eq!(names(&marketing, q, "leads").await, vec!["Peter Größe"], "{db}: {q}");
+        }
+        // A field rep sees only the leads handed to them.
+        assert!(names(&rep, "groesse", "leads").await.is_empty(), "{db}");
+        // The page and the typeahead show the lead too.
+        let web = server.web(&marketing_user).await;
+        let page = web.get("/search?q=grosse").await;
+        assert_eq!(
+            page.select_all_text("#hits-leads + ul a"),
+            vec!["Peter Größe"],
+            "{db}"
+        );
+        server.stop().await;
+    }
+}
