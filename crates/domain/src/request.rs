@@ -494,3 +494,115 @@ where
 {
     T::deserialize(d).map(Some)
 }
+
+/// What happened to a request: one entry of its timeline. Stored as its kind and the
+/// rest as data (see [`Event::parts`]); names are kept as they were at the time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// Asked for; `route` is how it found its assignee: partner, deputy, approver,
+    /// territory, round_robin or queue.
+    Created {
+        route: String,
+        #[serde(default)]
+        assignee: Option<String>,
+        #[serde(default)]
+        due: Option<String>,
+    },
+    Status {
+        from: String,
+        to: String,
+        #[serde(default)]
+        due: Option<String>,
+    },
+    /// Taken from the queue.
+    Claimed {
+        #[serde(default)]
+        assignee: Option<String>,
+    },
+    /// Handed on; `reason` is hand_over or absence (then `absence` names its kind).
+    Reassigned {
+        reason: String,
+        #[serde(default)]
+        from: Option<String>,
+        #[serde(default)]
+        to: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        absence: Option<String>,
+    },
+    Reminded {
+        #[serde(default)]
+        assignee: Option<String>,
+    },
+    /// A step of the escalation path: who was told (`to`), or back to the queue.
+    Escalated {
+        step: String,
+        #[serde(default)]
+        to: Vec<String>,
+        #[serde(default)]
+        from: Option<String>,
+    },
+    Description {},
+    Comment {
+        text: String,
+    },
+    QuoteSent {
+        number: String,
+        quote_id: crate::QuoteId,
+    },
+    /// A kind this version does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Event {
+    /// The event as it is stored: its kind, and its other fields as data.
+    pub fn parts(&self) -> (String, serde_json::Value) {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        let kind = value
+            .as_object_mut()
+            .and_then(|o| o.remove("kind"))
+            .and_then(|k| k.as_str().map(str::to_string))
+            .unwrap_or_default();
+        (kind, value)
+    }
+
+    /// The event from its stored kind and data; one that does not parse is `Unknown`.
+    pub fn from_parts(kind: &str, data: serde_json::Value) -> Event {
+        let mut value = match data {
+            serde_json::Value::Object(o) => o,
+            _ => serde_json::Map::new(),
+        };
+        value.insert("kind".into(), kind.into());
+        serde_json::from_value(serde_json::Value::Object(value)).unwrap_or(Event::Unknown)
+    }
+}
+
+#[cfg(test)]
+mod event_tests {
+    use super::Event;
+
+    #[test]
+    fn an_event_is_stored_as_its_kind_and_data_and_read_back() {
+        let e = Event::Reassigned {
+            reason: "absence".into(),
+            from: Some("Klaus Becker".into()),
+            to: None,
+            absence: Some("sick".into()),
+        };
+        let (kind, data) = e.parts();
+        assert_eq!(kind, "reassigned");
+        assert_eq!(data["from"], "Klaus Becker");
+        assert_eq!(Event::from_parts(&kind, data), e);
+        // What an older version wrote without the optional fields still reads.
+        let old = serde_json::json!({"reason": "hand_over", "from": "A", "to": "B"});
+        assert!(matches!(
+            Event::from_parts("reassigned", old),
+            Event::Reassigned { absence: None, .. }
+        ));
+        assert_eq!(
+            Event::from_parts("teleported", serde_json::json!({})),
+            Event::Unknown
+        );
+    }
+}

@@ -209,8 +209,9 @@ pub async fn decide(
                 r.id,
                 now,
                 Some(auth.user.id),
-                "comment",
-                &serde_json::json!({"text": c}),
+                &tandem_domain::request::Event::Comment {
+                    text: c.to_string(),
+                },
             )
             .await?;
         }

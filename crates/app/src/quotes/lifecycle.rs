@@ -80,8 +80,10 @@ pub async fn send(
                 rid,
                 now,
                 Some(auth.user.id),
-                "quote_sent",
-                &serde_json::json!({"number": q.number, "quote_id": q.id.0}),
+                &tandem_domain::request::Event::QuoteSent {
+                    number: q.number.clone(),
+                    quote_id: q.id,
+                },
             )
             .await?;
             crate::requests::move_status(

@@ -8,14 +8,13 @@ pub(super) async fn event(
     id: RequestId,
     now: Instant,
     actor: Option<UserId>,
-    kind: &str,
-    data: serde_json::Value,
+    event: Event,
 ) -> AppResult<()> {
-    requests::add_event(&mut tx.conn(), ws, id, now, actor, kind, &data).await?;
+    requests::add_event(&mut tx.conn(), ws, id, now, actor, &event).await?;
     Ok(())
 }
 
-/// One change of a request: its timeline entry (`kind`, data), the audit row and the
+/// One change of a request: its timeline entry, the audit row and the
 /// live event — by `auth`, or by the system (a job) with `None`.
 pub(super) async fn recorded(
     tx: &mut Tx,
@@ -23,10 +22,10 @@ pub(super) async fn recorded(
     auth: Option<&Auth>,
     id: RequestId,
     now: Instant,
-    (kind, data): (&str, serde_json::Value),
+    what: Event,
     diff: serde_json::Value,
 ) -> AppResult<()> {
-    event(tx, ws, id, now, auth.map(|a| a.user.id), kind, data).await?;
+    event(tx, ws, id, now, auth.map(|a| a.user.id), what).await?;
     match auth {
         Some(auth) => {
             record_change(tx, auth, "request", "requests", id.0, Action::Update, diff).await
@@ -227,10 +226,11 @@ pub(crate) async fn open(
         id,
         now,
         Some(auth.user.id),
-        "created",
-        serde_json::json!({
-            "route": o.route, "assignee": r.assignee_name, "due": r.due_at.map(Instant::to_rfc3339),
-        }),
+        Event::Created {
+            route: o.route.into(),
+            assignee: r.assignee_name.clone(),
+            due: r.due_at.map(Instant::to_rfc3339),
+        },
     )
     .await?;
     record_change(
@@ -376,12 +376,24 @@ pub(crate) async fn move_status(
     clock_change(&cal, r, next, now, &mut change);
     write_versioned(tx, ws, r, version, &change, now).await?;
     let after = requests::get(&mut tx.conn(), ws, id).await?;
-    recorded(tx, ws, Some(auth), id, now, ("status", serde_json::json!({
-        "from": r.status.as_str(), "to": next.as_str(), "due": after.due_at.map(Instant::to_rfc3339),
-    })), serde_json::json!({
+    let what = Event::Status {
+        from: r.status.as_str().into(),
+        to: next.as_str().into(),
+        due: after.due_at.map(Instant::to_rfc3339),
+    };
+    recorded(
+        tx,
+        ws,
+        Some(auth),
+        id,
+        now,
+        what,
+        serde_json::json!({
             "status": [r.status.as_str(), next.as_str()],
             "due_at": [r.due_at.map(Instant::to_rfc3339), after.due_at.map(Instant::to_rfc3339)],
-        })).await?;
+        }),
+    )
+    .await?;
     tell(
         tx,
         ws,
@@ -429,12 +441,9 @@ pub async fn claim(
         Some(auth),
         id,
         now,
-        (
-            "claimed",
-            serde_json::json!({
-                "assignee": after.assignee_name,
-            }),
-        ),
+        Event::Claimed {
+            assignee: after.assignee_name.clone(),
+        },
         serde_json::json!({
             "assignee_id": [null, auth.user.id],
         }),
@@ -513,12 +522,12 @@ async fn reassign_in(
         Some(auth),
         id,
         now,
-        (
-            "reassigned",
-            serde_json::json!({
-                "reason": "hand_over", "from": r.assignee_name, "to": after.assignee_name,
-            }),
-        ),
+        Event::Reassigned {
+            reason: "hand_over".into(),
+            from: r.assignee_name.clone(),
+            to: after.assignee_name.clone(),
+            absence: None,
+        },
         serde_json::json!({
             "assignee_id": [r.assignee_id, to],
         }),
@@ -582,7 +591,7 @@ async fn set_description_in(
         Some(auth),
         id,
         now,
-        ("description", serde_json::json!({})),
+        Event::Description {},
         serde_json::json!({
             "description": [r.description, text],
         }),
@@ -642,8 +651,7 @@ pub async fn comment(
         id,
         now,
         Some(auth.user.id),
-        "comment",
-        serde_json::json!({"text": text}),
+        Event::Comment { text: text.clone() },
     )
     .await?;
     let mut resumed = false;
@@ -666,9 +674,18 @@ pub async fn comment(
     }
     let after = requests::get(&mut tx.conn(), ws, id).await?;
     if resumed {
-        event(&mut tx, ws, id, now, Some(auth.user.id), "status", serde_json::json!({
-            "from": "waiting", "to": "in_progress", "due": after.due_at.map(Instant::to_rfc3339),
-        }))
+        event(
+            &mut tx,
+            ws,
+            id,
+            now,
+            Some(auth.user.id),
+            Event::Status {
+                from: Status::Waiting.as_str().into(),
+                to: Status::InProgress.as_str().into(),
+                due: after.due_at.map(Instant::to_rfc3339),
+            },
+        )
         .await?;
     }
     record_change(

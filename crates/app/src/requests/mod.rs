@@ -16,7 +16,9 @@ use tandem_domain::{
     cursor::Cursor,
     handoff::{self, Due, Route},
     notify::Kind,
-    request::{self, EscalationStep, RequestInput, RequestTypeData, RequestTypeInput, Status},
+    request::{
+        self, EscalationStep, Event, RequestInput, RequestTypeData, RequestTypeInput, Status,
+    },
 };
 use tandem_store::{
     Page, Store, StoreError, Tx, absences,

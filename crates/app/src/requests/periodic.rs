@@ -65,13 +65,12 @@ pub(super) async fn hand_on_absent(store: &Store, now: Instant) -> AppResult<u32
                 None,
                 r.id,
                 now,
-                (
-                    "reassigned",
-                    serde_json::json!({
-                        "reason": "absence", "from": r.assignee_name, "to": after.assignee_name,
-                        "absence": absence.data.kind.as_str(),
-                    }),
-                ),
+                Event::Reassigned {
+                    reason: "absence".into(),
+                    from: r.assignee_name.clone(),
+                    to: after.assignee_name.clone(),
+                    absence: Some(absence.data.kind.as_str().into()),
+                },
                 serde_json::json!({
                     "assignee_id": [r.assignee_id, after.assignee_id], "reason": "absence",
                 }),
@@ -219,12 +218,9 @@ pub(super) async fn watch_clocks(store: &Store, now: Instant) -> AppResult<u32> 
                         None,
                         r.id,
                         now,
-                        (
-                            "reminded",
-                            serde_json::json!({
-                                "assignee": current.assignee_name,
-                            }),
-                        ),
+                        Event::Reminded {
+                            assignee: current.assignee_name.clone(),
+                        },
                         serde_json::json!({"reminded": [false, true]}),
                     )
                     .await?;
@@ -265,12 +261,11 @@ pub(super) async fn watch_clocks(store: &Store, now: Instant) -> AppResult<u32> 
                         None,
                         r.id,
                         now,
-                        (
-                            "escalated",
-                            serde_json::json!({
-                                "step": step.as_str(), "to": names, "from": r.assignee_name,
-                            }),
-                        ),
+                        Event::Escalated {
+                            step: step.as_str().into(),
+                            to: names.clone(),
+                            from: r.assignee_name.clone(),
+                        },
                         serde_json::json!({
                             "escalated": [i, i + 1], "step": step.as_str(),
                         }),

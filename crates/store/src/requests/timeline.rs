@@ -7,8 +7,7 @@ pub struct TimelineEntry {
     pub at: Instant,
     pub actor_id: Option<UserId>,
     pub actor_name: Option<String>,
-    pub kind: String,
-    pub data: serde_json::Value,
+    pub event: tandem_domain::request::Event,
 }
 
 pub async fn add_event(
@@ -17,9 +16,9 @@ pub async fn add_event(
     request: RequestId,
     at: Instant,
     actor: Option<UserId>,
-    kind: &str,
-    data: &serde_json::Value,
+    event: &tandem_domain::request::Event,
 ) -> StoreResult<()> {
+    let (kind, data) = event.parts();
     let q = Query::insert()
         .into_table("request_events")
         .columns([
@@ -87,8 +86,10 @@ pub async fn timeline(
             at: Instant(r.at),
             actor_id: r.actor_id.map(UserId),
             actor_name: r.actor_name,
-            kind: r.kind,
-            data: serde_json::from_str(&r.data).unwrap_or_default(),
+            event: tandem_domain::request::Event::from_parts(
+                &r.kind,
+                serde_json::from_str(&r.data).unwrap_or_default(),
+            ),
         })
         .collect())
 }

@@ -293,12 +293,13 @@ pub struct TimelineOut {
 
 impl From<TimelineEntry> for TimelineOut {
     fn from(e: TimelineEntry) -> Self {
+        let (kind, data) = e.event.parts();
         TimelineOut {
             at: e.at.to_rfc3339(),
             actor_id: e.actor_id.map(|u| u.0),
             actor_name: e.actor_name,
-            kind: e.kind,
-            data: e.data,
+            kind,
+            data,
         }
     }
 }

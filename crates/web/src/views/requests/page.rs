@@ -33,67 +33,54 @@ pub(super) struct ShowPage {
 }
 
 pub(super) fn describe(tr: &Tr, e: &tandem_store::requests::TimelineEntry) -> String {
-    let s = |k: &str| {
-        e.data
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
+    use tandem_domain::request::Event;
     let queue = tr.t("request-queue");
-    let or_queue = |v: String| if v.is_empty() { queue.clone() } else { v };
-    match e.kind.as_str() {
-        "created" => match s("route").as_str() {
-            "partner" => tr.t1("timeline-created-partner", "name", &s("assignee")),
-            "deputy" => tr.t1("timeline-created-deputy", "name", &s("assignee")),
+    let or_queue =
+        |v: &Option<String>| v.clone().filter(|v| !v.is_empty()).unwrap_or(queue.clone());
+    let name = |v: &Option<String>| v.clone().unwrap_or_default();
+    match &e.event {
+        Event::Created {
+            route, assignee, ..
+        } => match route.as_str() {
+            "partner" => tr.t1("timeline-created-partner", "name", &name(assignee)),
+            "deputy" => tr.t1("timeline-created-deputy", "name", &name(assignee)),
             "approver" | "territory" | "round_robin" => {
-                tr.t1("timeline-created-to", "name", &s("assignee"))
+                tr.t1("timeline-created-to", "name", &name(assignee))
             }
             _ => tr.t("timeline-created-queue"),
         },
-        "status" => {
-            let to = Status::parse(&s("to"))
+        Event::Status { to, .. } => {
+            let to = Status::parse(to)
                 .map(|x| status_label(tr, x))
                 .unwrap_or_default();
             tr.t1("timeline-status", "status", &to)
         }
-        "claimed" => tr.t1("timeline-claimed", "name", &s("assignee")),
-        "reassigned" => {
-            let key = if s("reason") == "absence" {
+        Event::Claimed { assignee } => tr.t1("timeline-claimed", "name", &name(assignee)),
+        Event::Reassigned {
+            reason, from, to, ..
+        } => {
+            let key = if reason == "absence" {
                 "timeline-reassigned-absence"
             } else {
                 "timeline-reassigned"
             };
-            tr.tn(
-                key,
-                &[("from", &or_queue(s("from"))), ("to", &or_queue(s("to")))],
-            )
+            tr.tn(key, &[("from", &or_queue(from)), ("to", &or_queue(to))])
         }
-        "reminded" => tr.t("timeline-reminded"),
-        "escalated" if s("step") == "queue" => {
-            tr.t1("timeline-requeued", "from", &or_queue(s("from")))
+        Event::Reminded { .. } => tr.t("timeline-reminded"),
+        Event::Escalated { step, from, .. } if step == "queue" => {
+            tr.t1("timeline-requeued", "from", &or_queue(from))
         }
-        "escalated" => {
-            let step = tr.t(&format!("escalation-{}", s("step").replace('_', "-")));
-            let to: Vec<String> = e
-                .data
-                .get("to")
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default();
+        Event::Escalated { step, to, .. } => {
+            let step = tr.t(&format!("escalation-{}", step.replace('_', "-")));
             tr.tn(
                 "timeline-escalated",
                 &[("step", &step), ("to", &to.join(", "))],
             )
         }
-        "description" => tr.t("timeline-description"),
-        "comment" => tr.t("timeline-comment"),
-        "quote_sent" => tr.t1("timeline-quote-sent", "number", &s("number")),
-        _ => e.kind.clone(),
+        Event::Description {} => tr.t("timeline-description"),
+        Event::Comment { .. } => tr.t("timeline-comment"),
+        Event::QuoteSent { number, .. } => tr.t1("timeline-quote-sent", "number", number),
+        Event::Unknown => String::new(),
     }
 }
 
@@ -105,14 +92,9 @@ fn entries(tr: &Tr, timeline: &[tandem_store::requests::TimelineEntry]) -> Vec<E
             at: tr.instant(&e.at),
             who: e.actor_name.clone().unwrap_or_else(|| "Tandem".into()),
             text: describe(tr, e),
-            comment: if e.kind == "comment" {
-                e.data
-                    .get("text")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            } else {
-                String::new()
+            comment: match &e.event {
+                tandem_domain::request::Event::Comment { text } => text.clone(),
+                _ => String::new(),
             },
             system: e.actor_id.is_none(),
         })
