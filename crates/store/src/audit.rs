@@ -26,12 +26,24 @@ impl Action {
             Action::Merge => "merge",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        [
+            Action::Create,
+            Action::Update,
+            Action::Delete,
+            Action::Restore,
+            Action::Merge,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct AuditEntry {
     pub id: AuditId,
-    pub action: String,
+    pub action: Action,
     pub actor_id: Option<UserId>,
     pub actor_name: Option<String>,
     pub at: Instant,
@@ -157,7 +169,8 @@ pub async fn for_entity(
         .into_iter()
         .map(|r| AuditEntry {
             id: AuditId(r.id),
-            action: r.action,
+            // Only this module writes the column, with `Action::as_str`.
+            action: Action::parse(&r.action).unwrap_or(Action::Update),
             actor_id: r.actor_id.map(UserId),
             actor_name: r.actor_name,
             at: Instant(r.at),

@@ -264,7 +264,7 @@ impl From<tandem_store::audit::AuditEntry> for AuditOut {
     fn from(e: tandem_store::audit::AuditEntry) -> Self {
         AuditOut {
             id: e.id.0,
-            action: e.action,
+            action: e.action.as_str().into(),
             actor_id: e.actor_id.map(|a| a.0),
             actor_name: e.actor_name,
             at: e.at.to_rfc3339(),

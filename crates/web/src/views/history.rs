@@ -153,7 +153,7 @@ pub fn history_items(
     entries
         .into_iter()
         .map(|e| HistoryItem {
-            action: tr.t(&format!("history-{}", e.action)),
+            action: tr.t(&format!("history-{}", e.action.as_str())),
             actor: e.actor_name.unwrap_or_else(|| tr.t("history-system")),
             at: tr.instant(&e.at),
             changes: e
