@@ -549,6 +549,7 @@ quick-add-contact = Kontakt
 quick-add-activity = Aktivität
 quick-add-task = Aufgabe
 quick-add-hint = Tastenkürzel: N, dann D, K, A oder T
+field-max-chars = Höchstens {$max} Zeichen – mehr passt nicht in dieses Feld.
 dialog-close = Schließen
 live-changed-by = { $user } hat gerade etwas geändert – die Seite ist aktuell.
 quick-add-contact-key = K

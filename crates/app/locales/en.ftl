@@ -549,6 +549,7 @@ quick-add-contact = Contact
 quick-add-activity = Activity
 quick-add-task = Task
 quick-add-hint = Shortcut: N, then D, C, A or T
+field-max-chars = At most {$max} characters – this field takes no more.
 dialog-close = Close
 live-changed-by = { $user } just changed something – the page is up to date.
 quick-add-contact-key = C

@@ -38,6 +38,36 @@ function isTyping(target) {
   );
 }
 
+/**
+ * Says how long a field may be once it is full: the browser cuts a longer text at
+ * `maxlength` without a word, which looks like lost input.
+ */
+function lengthHints() {
+  const text = document.body.dataset.maxChars;
+  if (!text) {
+    return;
+  }
+  document.addEventListener("input", (event) => {
+    const field = event.target;
+    const max = Number(field.getAttribute?.("maxlength"));
+    if (!max || !("value" in field)) {
+      return;
+    }
+    let hint = field.nextElementSibling;
+    if (!hint || !hint.matches(".length-hint")) {
+      if (field.value.length < max) {
+        return;
+      }
+      hint = document.createElement("p");
+      hint.className = "hint length-hint";
+      hint.setAttribute("aria-live", "polite");
+      field.after(hint);
+    }
+    hint.hidden = field.value.length < max;
+    hint.textContent = text.replace("{max}", max.toLocaleString(document.documentElement.lang));
+  });
+}
+
 /** Asks before destructive form posts (forms with data-confirm). */
 function confirmForms() {
   document.addEventListener("submit", (event) => {
@@ -616,6 +646,7 @@ function quoteLines() {
 }
 
 confirmForms();
+lengthHints();
 foldFilters();
 quoteLines();
 autosubmit();

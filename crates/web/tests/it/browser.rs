@@ -26,7 +26,20 @@ async fn a_user_signs_in_and_creates_an_account_in_chromium() {
 
     b.click("a[href='/accounts/new']").await;
     b.wait_for("#name").await;
+    // A name longer than the field takes is cut, and the field says how long it may be.
+    b.fill("#name", &"Schäfer Verpackung ".repeat(12)).await;
+    b.wait_for(".length-hint:not([hidden])").await;
+    assert_eq!(
+        b.text(".length-hint").await,
+        "Höchstens 200 Zeichen – mehr passt nicht in dieses Feld."
+    );
+    b.js("document.querySelector('#name').value = ''").await;
     b.fill("#name", "Schäfer Verpackung").await;
+    assert_eq!(
+        b.count(".length-hint:not([hidden])").await,
+        0,
+        "the hint goes once the name fits"
+    );
     b.fill("#city", "Kassel").await;
     b.fill("#postal_code", "34117").await;
     b.screenshot("account-form-desktop").await;
