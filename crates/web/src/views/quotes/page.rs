@@ -188,7 +188,7 @@ pub(super) async fn show_page(
         guardrail: guardrail(&tr, q, d.clearance, d.limit_bp),
         approval_note: approval_note(&tr, d.approval.as_ref(), q.status),
         approval_href: href("/requests", d.approval.as_ref().map(|r| r.id)),
-        allowed: d.allowed.clone(),
+        allowed: d.allowed,
         revisions: revision_views(&tr, q, &d.revisions),
         events: d.events.iter().rev().map(|e| event_view(&tr, e)).collect(),
         order_href: href("/orders", d.order.as_ref().map(|o| o.id)),
@@ -204,8 +204,11 @@ pub(super) async fn show_page(
     })
 }
 
+/// Label and amount, as the sums below the lines show them.
+type SumLine = (String, String);
+
 /// The sums below the lines: the subtotals (with an overall discount) and the VAT lines.
-fn sums(tr: &Tr, c: &quoting::QuoteContent) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn sums(tr: &Tr, c: &quoting::QuoteContent) -> (Vec<SumLine>, Vec<SumLine>) {
     let l = tr.locale;
     let t = c.totals();
     let mut subtotals = vec![];
