@@ -134,6 +134,10 @@ impl Engagement {
         Engagement::EventAttended,
     ];
 
+    pub fn parse(s: &str) -> Option<Engagement> {
+        Engagement::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Engagement::FormSubmitted => "form_submitted",

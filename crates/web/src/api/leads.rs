@@ -365,10 +365,7 @@ async fn engage(
     Id(id): Id<LeadId>,
     ApiJson(w): ApiJson<EngagementWrite>,
 ) -> AppResult<Json<LeadOut>> {
-    let kind = Engagement::ALL
-        .into_iter()
-        .find(|k| k.as_str() == w.kind)
-        .ok_or_else(|| Invalid::one("kind", "invalid_choice"))?;
+    let kind = Engagement::parse(&w.kind).ok_or_else(|| Invalid::one("kind", "invalid_choice"))?;
     let at = match w.at.as_deref() {
         None => None,
         Some(s) => Some(

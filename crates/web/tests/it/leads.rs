@@ -398,3 +398,66 @@ backend_test! {
         server.stop().await;
     }
 }
+
+backend_test! {
+    async fn marketing_logs_what_a_lead_did_on_its_page_and_the_score_counts_it(db) {
+        let server = TestServer::start(&db).await;
+        let mia = server
+            .person(Role::Marketing, "Marketing", "Mia Marketing")
+            .await;
+        let rep = server.person(Role::Field, "Außendienst", "Rolf Reise").await;
+        let m = server.api_for(&mia).await;
+        let l = lead(
+            &m,
+            json!({"first_name": "Wiebke", "last_name": "Webinar", "company": "Pumpen Nord GmbH",
+                   "source": "web_form"}),
+        )
+        .await;
+        let id = l["id"].as_str().unwrap().to_string();
+        let before = l["score"].as_i64().unwrap();
+        let path = format!("/leads/{id}");
+        let web = server.web(&mia).await;
+        let page = web.get(&path).await;
+        assert_eq!(
+            page.select_all_attr("#engagement-kind option", "value"),
+            vec!["form_submitted", "email_clicked", "visit", "event_attended"],
+            "{db}"
+        );
+        let done = web
+            .submit(&path, &format!("{path}/engagements"), &[("kind", "event_attended")])
+            .await;
+        assert_eq!(done.status, 200, "{db}: followed to the lead");
+        assert_eq!(
+            done.select_text(".notice").as_deref(),
+            Some("Aktivität erfasst."),
+            "{db}"
+        );
+        assert!(
+            done.select_all_text(".score-parts td")
+                .iter()
+                .any(|t| t == "Veranstaltung besucht"),
+            "{db}: the score shows the event"
+        );
+        let after = m.get(&format!("/api/v1/leads/{id}")).await.body;
+        assert_eq!(after["score"].as_i64().unwrap(), before + 20, "{db}: {after}");
+        // An unknown kind changes nothing and says why.
+        let bad = web
+            .submit(&path, &format!("{path}/engagements"), &[("kind", "teleported")])
+            .await;
+        assert_eq!(bad.status, 422, "{db}");
+        let same = m.get(&format!("/api/v1/leads/{id}")).await.body;
+        assert_eq!(same["score"], after["score"], "{db}");
+        // A field rep may not log it on a lead not handed to them.
+        let rep_web = server.web(&rep).await;
+        let csrf = rep_web.get("/").await.csrf();
+        let refused = rep_web
+            .post_form(&format!("{path}/engagements"), &csrf, &[("kind", "visit")])
+            .await;
+        assert!(
+            [403, 404].contains(&refused.status.as_u16()),
+            "{db}: {}",
+            refused.status
+        );
+        server.stop().await;
+    }
+}

@@ -166,6 +166,32 @@ pub async fn set_status(
     }
 }
 
+#[derive(Deserialize)]
+pub struct EngagementForm {
+    #[serde(default)]
+    kind: String,
+}
+
+/// Marketing logs what a lead did (a webinar attended, a download): it counts towards
+/// the score as the policy says, and may make the lead an MQL.
+pub async fn engage(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Id(id): Id<LeadId>,
+    Form(f): Form<EngagementForm>,
+) -> AppResult<Response> {
+    let result = match tandem_domain::lead::Engagement::parse(&f.kind) {
+        Some(kind) => {
+            svc::engage(&state.store, &auth, id, kind, None, None, state.store.now()).await
+        }
+        None => Err(Invalid::one("kind", "invalid_choice").into()),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/leads/{id}?notice=logged"))),
+        Err(e) => refused(&state, &auth, id, e, None, true).await,
+    }
+}
+
 #[derive(Deserialize, Default, Clone)]
 pub struct DecisionForm {
     #[serde(default)]

@@ -49,6 +49,7 @@ pub fn routes() -> axum::Router<crate::AppState> {
         .route("/leads/{id}/answers", post(answers))
         .route("/leads/{id}/handoff", post(handoff))
         .route("/leads/{id}/status", post(set_status))
+        .route("/leads/{id}/engagements", post(engage))
         .route("/leads/{id}/accept", post(accept))
         .route("/leads/{id}/reject", post(reject))
         .route("/leads/{id}/delete", post(delete))

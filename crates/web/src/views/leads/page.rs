@@ -38,6 +38,8 @@ pub(super) struct ShowPage {
     /// What the gate misses, in words.
     pub(super) missing: Vec<String>,
     pub(super) can_manage: bool,
+    /// What marketing can log that the lead did (`(kind, label, selected)`).
+    pub(super) engagements: Options,
     pub(super) can_hand_over: bool,
     pub(super) can_decide: bool,
     pub(super) can_nurture: bool,
@@ -165,6 +167,26 @@ pub(super) fn step_text(tr: &Tr, e: &tandem_store::leads::LeadEvent) -> String {
             ],
         ),
     }
+}
+
+fn engagement_options(tr: &Tr) -> Options {
+    tandem_domain::lead::Engagement::ALL
+        .into_iter()
+        .map(|k| {
+            let label = tr.t(&format!("lead-engagement-{}", k.as_str().replace('_', "-")));
+            let points = tr.t1(
+                "lead-engagement-points",
+                "points",
+                &k.default_points().to_string(),
+            );
+            let chosen = k == tandem_domain::lead::Engagement::EventAttended;
+            (
+                k.as_str().to_string(),
+                format!("{label} ({points})"),
+                chosen,
+            )
+        })
+        .collect()
 }
 
 pub(super) fn reason_label(tr: &Tr, code: &str) -> String {
@@ -360,6 +382,7 @@ pub(super) async fn show_page(
             .collect(),
         can_manage: d.may_manage && l.status != Status::Converted,
         can_hand_over: d.may_manage && l.status.open_for_handoff(),
+        engagements: engagement_options(&tr),
         can_decide: d.may_decide,
         can_nurture: d.may_manage && l.status.can_move_to(Status::Nurturing),
         can_disqualify: d.may_manage && l.status.can_move_to(Status::Disqualified),
