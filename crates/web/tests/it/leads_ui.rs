@@ -87,6 +87,9 @@ backend_test! {
             "{db}: {missing}"
         );
         b.screenshot(&format!("lead-too-early-{db}")).await;
+        b.js("document.querySelector('#score-h').scrollIntoView()").await;
+        assert_eq!(b.count("form.engage select#engagement-kind").await, 1, "{db}");
+        b.screenshot(&format!("lead-score-{db}")).await;
         // Qualify: the answers, then the details that bring the score up.
         for (k, v) in [
             ("budget", "40.000 €"),
