@@ -25,7 +25,7 @@ use tandem_domain::{
     UserId,
     holidays::Land,
     lead::{Condition, FitRule},
-    lead_record::FIT_FIELDS,
+    lead_record::{FIT_FIELDS, Source},
     lead_settings::{Criterion, LeadSettings, Territory},
 };
 
@@ -80,13 +80,46 @@ struct Page {
 
 const OPS: [&str; 4] = ["present", "equals", "one_of", "at_least"];
 
+/// A value a fit rule compares a field with, as the form shows it: a lead source by its
+/// name (*Messe*, not `trade_fair`).
+fn value_label(tr: &Tr, field: &str, value: &str) -> String {
+    match (field, Source::parse(value)) {
+        ("source", Some(s)) => source_label(tr, s),
+        _ => value.to_string(),
+    }
+}
+
+/// A value typed into a fit rule: a lead source's name (or code) is its code.
+fn typed_value(tr: &Tr, field: &str, typed: &str) -> String {
+    let wanted = typed.trim();
+    match field {
+        "source" => Source::ALL
+            .into_iter()
+            .find(|s| {
+                s.as_str() == wanted || source_label(tr, *s).to_lowercase() == wanted.to_lowercase()
+            })
+            .map_or_else(|| wanted.to_string(), |s| s.as_str().to_string()),
+        _ => wanted.to_string(),
+    }
+}
+
+fn source_label(tr: &Tr, s: Source) -> String {
+    tr.t(&format!("lead-source-{}", s.as_str().replace('_', "-")))
+}
+
 fn rule_row(tr: &Tr, r: Option<&FitRule>) -> RuleRow {
     let field = r.map_or("", |r| r.field.as_str());
     let (op, value) = match r.map(|r| &r.condition) {
         None => ("present", String::new()),
         Some(Condition::Present) => ("present", String::new()),
-        Some(Condition::Equals(v)) => ("equals", v.clone()),
-        Some(Condition::OneOf(vs)) => ("one_of", vs.join(", ")),
+        Some(Condition::Equals(v)) => ("equals", value_label(tr, field, v)),
+        Some(Condition::OneOf(vs)) => (
+            "one_of",
+            vs.iter()
+                .map(|v| value_label(tr, field, v))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         Some(Condition::AtLeast(n)) => ("at_least", n.to_string()),
     };
     let mut field_options: Options = vec![(String::new(), "–".into(), field.is_empty())];
@@ -270,7 +303,7 @@ impl Pairs<'_> {
 
 type Bad = Vec<(String, &'static str)>;
 
-fn parsed(pairs: &[(String, String)]) -> (LeadSettings, Bad) {
+fn parsed(tr: &Tr, pairs: &[(String, String)]) -> (LeadSettings, Bad) {
     let p = Pairs(pairs);
     let mut bad = vec![];
     let mut number = |k: &str| -> i64 {
@@ -287,7 +320,7 @@ fn parsed(pairs: &[(String, String)]) -> (LeadSettings, Bad) {
         .collect();
     let mut fit_rules = vec![];
     for i in 0..p.rows("rules.") {
-        if let Some(rule) = fit_rule(&p, i, fit_rules.len(), &mut bad) {
+        if let Some(rule) = fit_rule(tr, &p, i, fit_rules.len(), &mut bad) {
             fit_rules.push(rule);
         }
     }
@@ -327,18 +360,18 @@ fn criterion(p: &Pairs, i: usize) -> Option<Criterion> {
 }
 
 /// Row `i` of the fit rules, which becomes rule `n`; an empty row is none.
-fn fit_rule(p: &Pairs, i: usize, n: usize, bad: &mut Bad) -> Option<FitRule> {
+fn fit_rule(tr: &Tr, p: &Pairs, i: usize, n: usize, bad: &mut Bad) -> Option<FitRule> {
     let g = |name: &str| p.get(&format!("rules.{i}.{name}"));
     if g("label").is_empty() && g("field").is_empty() {
         return None;
     }
-    let value = g("value");
+    let (field, value) = (g("field"), g("value"));
     let condition = match g("op").as_str() {
-        "equals" => Condition::Equals(value),
+        "equals" => Condition::Equals(typed_value(tr, &field, &value)),
         "one_of" => Condition::OneOf(
             value
                 .split(',')
-                .map(|v| v.trim().to_string())
+                .map(|v| typed_value(tr, &field, v))
                 .filter(|v| !v.is_empty())
                 .collect(),
         ),
@@ -354,7 +387,7 @@ fn fit_rule(p: &Pairs, i: usize, n: usize, bad: &mut Bad) -> Option<FitRule> {
     });
     Some(FitRule {
         label: g("label"),
-        field: g("field"),
+        field,
         condition,
         points,
     })
@@ -414,7 +447,7 @@ pub async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let (settings, bad) = parsed(&pairs);
+    let (settings, bad) = parsed(&tr, &pairs);
     let result = if bad.is_empty() {
         svc::set_settings(&state.store, &auth, settings.clone())
             .await

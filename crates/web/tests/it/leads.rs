@@ -461,3 +461,45 @@ backend_test! {
         server.stop().await;
     }
 }
+
+backend_test! {
+    async fn fit_rules_show_and_take_lead_sources_by_their_names(db) {
+        let server = TestServer::start(&db).await;
+        let boss = server
+            .person(Role::Manager, "Vertrieb", "Petra Schulz")
+            .await;
+        let web = server.web(&boss).await;
+        let page = web.get("/leads/settings").await;
+        let values = page.select_all_attr("input[name$='.value']", "value");
+        assert!(
+            values.iter().any(|v| v == "Empfehlung, Messe"),
+            "{db}: the default rule names its sources: {values:?}"
+        );
+        assert!(!values.iter().any(|v| v.contains("trade_fair")), "{db}: {values:?}");
+        let saved = web
+            .submit(
+                "/leads/settings",
+                "/leads/settings",
+                &[
+                    ("threshold", "50"),
+                    ("half_life_days", "30"),
+                    ("accept_sla_hours", "8"),
+                    ("rules.0.label", "Messe oder Formular"),
+                    ("rules.0.field", "source"),
+                    ("rules.0.op", "one_of"),
+                    ("rules.0.value", "messe, Webformular, referral"),
+                    ("rules.0.points", "15"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 200, "{db}: {}", saved.text);
+        let api = server.api_for(&boss).await;
+        let settings = api.get("/api/v1/lead-settings").await.body;
+        let rule = settings["fit_rules"][0].to_string();
+        for code in ["trade_fair", "web_form", "referral"] {
+            assert!(rule.contains(code), "{db}: {code} in {rule}");
+        }
+        assert!(!rule.contains("Webformular"), "{db}: {rule}");
+        server.stop().await;
+    }
+}
