@@ -369,12 +369,15 @@ async fn choices(
     account: AccountId,
 ) -> AppResult<(Vec<(ContactId, String)>, Vec<(DealId, String)>)> {
     let ws = auth.user.workspace_id;
+    // Only what the caller may see is offered (the command checks it again on save).
+    let seen = crate::seen(store, auth).await?;
     let mut c = store.read().await?;
     let people = contacts::list(
         &mut c.conn(),
         ws,
         &contacts::Filter {
             account_id: Some(account),
+            seen: seen.clone(),
             ..Default::default()
         },
         tandem_store::Sort::NameAsc,
@@ -391,6 +394,7 @@ async fn choices(
         ws,
         &tandem_store::deals::Filter {
             account_id: Some(account),
+            seen,
             ..Default::default()
         },
         tandem_store::Sort::NameAsc,

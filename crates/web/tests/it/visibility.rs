@@ -135,3 +135,50 @@ backend_test! {
         server.stop().await;
     }
 }
+
+backend_test! {
+    async fn the_quote_editor_offers_only_the_deals_and_contacts_the_rep_may_see(db) {
+        let server = TestServer::start(&db).await;
+        let south = server.user_in_team(Role::Field, "Süd").await;
+        let north = server.user_in_team(Role::Field, "Nord").await;
+        let admin = server.user(Role::Admin).await;
+        let (s, a) = (server.api_for(&south).await, server.api_for(&admin).await);
+        // South's customer, with a deal of South's and one the admin gave to North.
+        let account = s
+            .post("/api/v1/accounts", json!({"name": "Gemeinsam Pumpen AG"}))
+            .await
+            .body;
+        let account_id = account["id"].as_str().unwrap().to_string();
+        let north_deal = a
+            .post(
+                "/api/v1/deals",
+                json!({"title": "Nordprojekt Kühlung", "account_id": account_id,
+                       "owner_id": north.id.to_string()}),
+            )
+            .await;
+        assert_eq!(north_deal.status, StatusCode::CREATED, "{db}: {}", north_deal.body);
+        s.post(
+            "/api/v1/deals",
+            json!({"title": "Südprojekt Pumpen", "account_id": account_id}),
+        )
+        .await;
+        let quote = s
+            .post("/api/v1/quotes", json!({"account_id": account_id}))
+            .await;
+        assert_eq!(quote.status, StatusCode::CREATED, "{db}: {}", quote.body);
+        let quote_id = quote.body["id"].as_str().unwrap().to_string();
+        let editor = server
+            .web(&south)
+            .await
+            .get(&format!("/quotes/{quote_id}/edit"))
+            .await;
+        assert_eq!(editor.status, StatusCode::OK, "{db}");
+        let deals = editor.select_all_text("#deal_id option");
+        assert!(deals.contains(&"Südprojekt Pumpen".to_string()), "{db}: {deals:?}");
+        assert!(
+            !deals.contains(&"Nordprojekt Kühlung".to_string()),
+            "{db}: the other team's deal is not offered: {deals:?}"
+        );
+        server.stop().await;
+    }
+}
