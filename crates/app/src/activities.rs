@@ -164,24 +164,12 @@ impl Record for Activities {
     const ENTITY: &'static str = "activity";
     const TOPIC: &'static str = "activities";
 
-    fn uuid(id: ActivityId) -> uuid::Uuid {
-        id.0
-    }
-
     async fn load(tx: &mut Tx, auth: &Auth, id: ActivityId) -> AppResult<Activity> {
         let row = activities::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
         if !super::sees_account_on(&mut tx.conn(), auth, row.data.account_id).await? {
             return Err(AppError::NotFound);
         }
         Ok(row)
-    }
-
-    fn version(row: &Activity) -> i64 {
-        row.version
-    }
-
-    fn is_deleted(row: &Activity) -> bool {
-        row.deleted_at.is_some()
     }
 
     fn input(row: &Activity) -> ActivityInput {

@@ -16,9 +16,9 @@ use tandem_store::{Store, Tx, audit::Action};
 
 /// An editable kind of record (accounts, deals …).
 pub(crate) trait Record {
-    type Id: Copy + Send + Sync;
+    type Id: Copy + Send + Sync + Into<uuid::Uuid>;
     /// The record as stored.
-    type Row: Send;
+    type Row: Send + tandem_store::Versioned;
     /// What a client sends to change it.
     type Input: Serialize + DeserializeOwned + Send;
 
@@ -26,7 +26,9 @@ pub(crate) trait Record {
     const ENTITY: &'static str;
     const TOPIC: &'static str;
 
-    fn uuid(id: Self::Id) -> uuid::Uuid;
+    fn uuid(id: Self::Id) -> uuid::Uuid {
+        id.into()
+    }
 
     /// The record in `tx`, also from the trash: 404 when it is of another workspace or
     /// not visible to the caller, so that nothing is revealed.
@@ -36,12 +38,19 @@ pub(crate) trait Record {
         id: Self::Id,
     ) -> impl Future<Output = AppResult<Self::Row>> + Send;
 
-    fn version(row: &Self::Row) -> i64;
+    fn version(row: &Self::Row) -> i64 {
+        tandem_store::Versioned::version(row)
+    }
 
-    fn is_deleted(row: &Self::Row) -> bool;
+    fn is_deleted(row: &Self::Row) -> bool {
+        tandem_store::Versioned::in_trash(row)
+    }
 
-    /// 403 unless the caller may move this record to the trash and back.
-    fn may_trash(auth: &Auth, row: &Self::Row) -> AppResult<()>;
+    /// 403 unless the caller may move this record to the trash and back (by default:
+    /// whoever may delete records).
+    fn may_trash(auth: &Auth, _row: &Self::Row) -> AppResult<()> {
+        crate::require(auth.user.role.can_delete_records())
+    }
 
     /// Moves the record to the trash or back in the store.
     fn mark_deleted(

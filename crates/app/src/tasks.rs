@@ -222,10 +222,6 @@ impl Record for Tasks {
     const ENTITY: &'static str = "task";
     const TOPIC: &'static str = "tasks";
 
-    fn uuid(id: TaskId) -> uuid::Uuid {
-        id.0
-    }
-
     async fn load(tx: &mut Tx, auth: &Auth, id: TaskId) -> AppResult<Task> {
         let row = tasks::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
         if !super::seen_on(&mut tx.conn(), auth)
@@ -235,14 +231,6 @@ impl Record for Tasks {
             return Err(AppError::NotFound);
         }
         Ok(row)
-    }
-
-    fn version(row: &Task) -> i64 {
-        row.version
-    }
-
-    fn is_deleted(row: &Task) -> bool {
-        row.deleted_at.is_some()
     }
 
     fn input(row: &Task) -> TaskInput {

@@ -54,6 +54,12 @@ macro_rules! id_type {
                 Self(id)
             }
         }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Uuid {
+                id.0
+            }
+        }
     )*};
 }
 

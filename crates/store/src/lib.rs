@@ -38,6 +38,34 @@ pub mod tasks;
 pub mod users;
 pub mod workspaces;
 
+/// A stored record with a version (for optimistic locking) and a place in the trash.
+pub trait Versioned {
+    fn version(&self) -> i64;
+    fn in_trash(&self) -> bool;
+}
+
+macro_rules! versioned {
+    ($($row:ty),* $(,)?) => {$(
+        impl Versioned for $row {
+            fn version(&self) -> i64 {
+                self.version
+            }
+
+            fn in_trash(&self) -> bool {
+                self.deleted_at.is_some()
+            }
+        }
+    )*};
+}
+
+versioned!(
+    accounts::Account,
+    contacts::Contact,
+    deals::Deal,
+    activities::Activity,
+    tasks::Task,
+);
+
 pub use db::{Backend, Conn, Store, Tx};
 pub use error::{StoreError, StoreResult};
 pub use events::Event;

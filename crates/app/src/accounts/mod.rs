@@ -145,10 +145,6 @@ impl Record for Accounts {
     const ENTITY: &'static str = "account";
     const TOPIC: &'static str = "accounts";
 
-    fn uuid(id: AccountId) -> uuid::Uuid {
-        id.0
-    }
-
     async fn load(tx: &mut Tx, auth: &Auth, id: AccountId) -> AppResult<Account> {
         let account = accounts::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
         let seen = super::seen_on(&mut tx.conn(), auth).await?;
@@ -156,18 +152,6 @@ impl Record for Accounts {
             return Err(AppError::NotFound);
         }
         Ok(account)
-    }
-
-    fn version(row: &Account) -> i64 {
-        row.version
-    }
-
-    fn is_deleted(row: &Account) -> bool {
-        row.deleted_at.is_some()
-    }
-
-    fn may_trash(auth: &Auth, _: &Account) -> AppResult<()> {
-        require(auth.user.role.can_delete_records())
     }
 
     async fn mark_deleted(tx: &mut Tx, auth: &Auth, id: AccountId, deleted: bool) -> AppResult<()> {

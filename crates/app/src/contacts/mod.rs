@@ -163,10 +163,6 @@ impl Record for Contacts {
     const ENTITY: &'static str = "contact";
     const TOPIC: &'static str = "contacts";
 
-    fn uuid(id: ContactId) -> uuid::Uuid {
-        id.0
-    }
-
     async fn load(tx: &mut Tx, auth: &Auth, id: ContactId) -> AppResult<Contact> {
         let row = contacts::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
         if !super::sees_account_on(&mut tx.conn(), auth, row.data.account_id).await? {
@@ -175,20 +171,8 @@ impl Record for Contacts {
         Ok(row)
     }
 
-    fn version(row: &Contact) -> i64 {
-        row.version
-    }
-
-    fn is_deleted(row: &Contact) -> bool {
-        row.deleted_at.is_some()
-    }
-
     fn input(row: &Contact) -> ContactInput {
         row.data.to_input()
-    }
-
-    fn may_trash(auth: &Auth, _: &Contact) -> AppResult<()> {
-        require(auth.user.role.can_delete_records())
     }
 
     async fn mark_deleted(tx: &mut Tx, auth: &Auth, id: ContactId, deleted: bool) -> AppResult<()> {

@@ -227,10 +227,6 @@ impl Record for Deals {
     const ENTITY: &'static str = "deal";
     const TOPIC: &'static str = "deals";
 
-    fn uuid(id: DealId) -> uuid::Uuid {
-        id.0
-    }
-
     async fn load(tx: &mut Tx, auth: &Auth, id: DealId) -> AppResult<Deal> {
         let deal = deals::get(&mut tx.conn(), auth.user.workspace_id, id).await?;
         let seen = super::seen_on(&mut tx.conn(), auth).await?;
@@ -238,18 +234,6 @@ impl Record for Deals {
             return Err(AppError::NotFound);
         }
         Ok(deal)
-    }
-
-    fn version(row: &Deal) -> i64 {
-        row.version
-    }
-
-    fn is_deleted(row: &Deal) -> bool {
-        row.deleted_at.is_some()
-    }
-
-    fn may_trash(auth: &Auth, _: &Deal) -> AppResult<()> {
-        require(auth.user.role.can_delete_records())
     }
 
     async fn mark_deleted(tx: &mut Tx, auth: &Auth, id: DealId, deleted: bool) -> AppResult<()> {
