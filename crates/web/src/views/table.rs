@@ -412,6 +412,14 @@ pub struct RecordList {
     pub custom_filters: Vec<super::custom::FilterInput>,
 }
 
+/// The query of a list's export: the list's own parameters, and `trash` for the trash.
+#[derive(serde::Deserialize, Default)]
+pub struct ExportParams<L> {
+    #[serde(flatten)]
+    pub list: L,
+    pub trash: Option<String>,
+}
+
 /// What a list page asks of [`record_list`].
 pub struct ListSpec<'a> {
     /// The list's name: its path (`/accounts`), its export and its saved views.

@@ -1,7 +1,7 @@
 //! The contact list: filters, columns, CSV export, the trash.
 
 use super::*;
-use crate::views::table::{ListSpec, RecordList, record_list};
+use crate::views::table::{ExportParams, ListSpec, RecordList, record_list};
 
 /// A row of a contact list, formatted for display.
 pub struct Row {
@@ -212,18 +212,11 @@ pub(super) async fn list_page(
     }))
 }
 
-#[derive(Deserialize, Default)]
-pub struct ExportParams {
-    #[serde(flatten)]
-    pub(super) list: ListParams,
-    pub(super) trash: Option<String>,
-}
-
 /// The list as CSV: every contact the filters match, in the chosen columns.
 pub async fn export(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Query(p): Query<ExportParams>,
+    Query(p): Query<ExportParams<ListParams>>,
     RawQuery(raw): RawQuery,
     uri: axum::http::Uri,
 ) -> AppResult<Response> {

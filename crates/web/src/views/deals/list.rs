@@ -1,7 +1,7 @@
 //! The deal list: filters, columns, CSV export, bulk reassignment, the trash.
 
 use super::*;
-use crate::views::table::{ListSpec, RecordList, record_list};
+use crate::views::table::{ExportParams, ListSpec, RecordList, record_list};
 
 pub(super) fn status_label(tr: Tr, s: DealStatus) -> String {
     tr.t(&format!("deal-status-{}", s.as_str()))
@@ -377,19 +377,12 @@ fn status_options(tr: Tr, status: Option<DealStatus>) -> Options {
     statuses
 }
 
-#[derive(Deserialize, Default)]
-pub struct ExportParams {
-    #[serde(flatten)]
-    pub(super) list: ListParams,
-    pub(super) trash: Option<String>,
-}
-
 /// The list as CSV: every deal the filters match (not only the page), in the chosen
 /// columns, as far as the user may see them.
 pub async fn export(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Query(p): Query<ExportParams>,
+    Query(p): Query<ExportParams<ListParams>>,
     RawQuery(raw): RawQuery,
     uri: axum::http::Uri,
 ) -> AppResult<Response> {
