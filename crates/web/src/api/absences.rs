@@ -1,14 +1,15 @@
 //! `/api/v1/absences`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{json::ApiJson, list::created},
     auth::CurrentUser,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
 };
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -121,9 +122,8 @@ async fn create_absence(
 async fn delete_absence(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<AbsenceId>,
 ) -> AppResult<StatusCode> {
-    let id: AbsenceId = id.parse().map_err(|_| AppError::NotFound)?;
     svc::delete(&state.store, &auth, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

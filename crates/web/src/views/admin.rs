@@ -10,7 +10,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -356,10 +356,9 @@ pub async fn create_team(
 pub async fn rename_team(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TeamId>,
     Form(f): Form<TeamForm>,
 ) -> AppResult<Response> {
-    let id: TeamId = id.parse().map_err(|_| AppError::NotFound)?;
     let result = svc::rename_team(&state.store, &auth, id, &f.name).await;
     team_result(&state, &auth, result, String::new()).await
 }
@@ -367,9 +366,8 @@ pub async fn rename_team(
 pub async fn delete_team(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TeamId>,
 ) -> AppResult<Response> {
-    let id: TeamId = id.parse().map_err(|_| AppError::NotFound)?;
     svc::delete_team(&state.store, &auth, id).await?;
     Ok(see_other("/admin/teams?notice=deleted"))
 }

@@ -1,6 +1,7 @@
 //! The signed-in user's own settings: language, password, API tokens.
 
 use super::{Form, FormErrors, Layout, render, render_with, see_other, with_cookies};
+use crate::extract::Id;
 use crate::{
     AppState,
     auth::{Auth, CurrentUser, lang_cookie},
@@ -9,7 +10,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -173,9 +174,8 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<TokenId>,
 ) -> AppResult<Response> {
-    let id: TokenId = id.parse().map_err(|_| AppError::NotFound)?;
     svc::revoke_api_token(&state.store, &auth, id).await?;
     Ok(see_other("/profile?notice=token-revoked"))
 }

@@ -1,6 +1,7 @@
 //! What happens to a quote through the API: approval, decision, sending, revision, acceptance, declining.
 
 use super::*;
+use crate::extract::Id;
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
@@ -111,10 +112,10 @@ pub(super) async fn revise(
 pub(super) async fn accept(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
     ApiJson(a): ApiJson<Acceptance>,
 ) -> AppResult<Response> {
-    let o = svc::accept(&state.store, &auth, quote_id(&id)?, &a, state.store.now()).await?;
+    let o = svc::accept(&state.store, &auth, id, &a, state.store.now()).await?;
     Ok(list::created(
         &format!("/api/v1/orders/{}", o.id.0),
         OrderOut::from(o),

@@ -10,7 +10,7 @@ use crate::{
 use axum::{
     Json,
     body::Bytes,
-    extract::{DefaultBodyLimit, Path, Query, State},
+    extract::{DefaultBodyLimit, Query, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -278,10 +278,6 @@ async fn create_quote(
     ))
 }
 
-fn quote_id(raw: &str) -> AppResult<QuoteId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 /// A quote with what the caller may do with it now.
 #[derive(Serialize, ToSchema)]
 pub struct QuoteDetail {
@@ -308,10 +304,10 @@ pub struct RevisionOut {
 async fn get_quote(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
 ) -> AppResult<Json<QuoteDetail>> {
     let today = tandem_domain::format::local_date(state.store.now());
-    let d = svc::detail(&state.store, &auth, quote_id(&id)?, today).await?;
+    let d = svc::detail(&state.store, &auth, id, today).await?;
     Ok(Json(QuoteDetail {
         allowed: d.allowed,
         revisions: d

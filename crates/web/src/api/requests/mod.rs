@@ -1,6 +1,7 @@
 //! `/api/v1/requests`, `/api/v1/request-types`, `/api/v1/request-figures`,
 //! `/api/v1/notifications`, `/api/v1/notification-preferences`, `/api/v1/mail-settings`
 
+use crate::extract::Id;
 use crate::{
     AppState,
     api::{json::ApiJson, list::created},
@@ -213,9 +214,9 @@ async fn create_request(
 async fn get_request(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
 ) -> AppResult<Json<RequestOut>> {
-    let r = svc::get(&state.store, &auth, parse_id(&id)?).await?;
+    let r = svc::get(&state.store, &auth, id).await?;
     Ok(Json(RequestOut::new(r, state.store.now())))
 }
 
@@ -228,11 +229,11 @@ async fn get_request(
 async fn patch_request(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
     ApiJson(change): ApiJson<RequestChange>,
 ) -> AppResult<Json<RequestOut>> {
     let now = state.store.now();
-    let r = svc::change(&state.store, &auth, parse_id(&id)?, change, now).await?;
+    let r = svc::change(&state.store, &auth, id, change, now).await?;
     Ok(Json(RequestOut::new(r, now)))
 }
 
@@ -245,10 +246,10 @@ async fn patch_request(
 async fn claim_request(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
 ) -> AppResult<Json<RequestOut>> {
     let now = state.store.now();
-    let r = svc::claim(&state.store, &auth, parse_id(&id)?, now).await?;
+    let r = svc::claim(&state.store, &auth, id, now).await?;
     Ok(Json(RequestOut::new(r, now)))
 }
 
@@ -267,11 +268,11 @@ pub struct CommentWrite {
 async fn comment_request(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
     ApiJson(body): ApiJson<CommentWrite>,
 ) -> AppResult<Response> {
     let now = state.store.now();
-    let r = svc::comment(&state.store, &auth, parse_id(&id)?, &body.text, now).await?;
+    let r = svc::comment(&state.store, &auth, id, &body.text, now).await?;
     Ok(created(
         &format!("/api/v1/requests/{}/timeline", r.id),
         RequestOut::new(r, now),
@@ -316,9 +317,9 @@ pub struct TimelineList {
 async fn request_timeline(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
 ) -> AppResult<Json<TimelineList>> {
-    let items = svc::timeline(&state.store, &auth, parse_id(&id)?).await?;
+    let items = svc::timeline(&state.store, &auth, id).await?;
     Ok(Json(TimelineList {
         items: items.into_iter().map(Into::into).collect(),
     }))

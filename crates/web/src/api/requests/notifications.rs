@@ -1,6 +1,7 @@
 //! Notifications and their preferences through the API.
 
 use super::*;
+use crate::extract::Id;
 
 #[derive(Serialize, ToSchema)]
 pub struct NotificationOut {
@@ -55,9 +56,8 @@ pub(super) async fn list_notifications(
 pub(super) async fn read_notification(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<NotificationId>,
 ) -> AppResult<StatusCode> {
-    let id: NotificationId = parse_id(&id)?;
     notify::mark_read(&state.store, &auth, Some(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! Request types through the API.
 
 use super::*;
+use crate::extract::Id;
 
 /// A kind of request with its service level in business hours.
 #[derive(Serialize, ToSchema)]
@@ -80,10 +81,9 @@ pub(super) fn parse_id<T: std::str::FromStr>(raw: &str) -> AppResult<T> {
 pub(super) async fn patch_type(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<RequestTypeId>,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> AppResult<Json<RequestTypeOut>> {
-    let id: RequestTypeId = parse_id(&id)?;
     let current = svc::get_type(&state.store, &auth, id).await?;
     let stored = RequestTypeInput {
         name: current.data.name.clone(),

@@ -1,6 +1,7 @@
 //! Goals: quotas and OKRs with where they stand, and the form managers set them with.
 
 use super::*;
+use crate::extract::Id;
 
 pub struct GoalRow {
     pub id: String,
@@ -303,9 +304,8 @@ pub async fn create_goal(
 pub async fn delete_goal(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<GoalId>,
 ) -> AppResult<Response> {
-    let id: GoalId = id.parse().map_err(|_| AppError::NotFound)?;
     goal_svc::delete(&state.store, &auth, id).await?;
     Ok(see_other("/goals?notice=deleted"))
 }

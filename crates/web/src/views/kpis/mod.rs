@@ -11,7 +11,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };

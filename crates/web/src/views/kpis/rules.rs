@@ -1,6 +1,7 @@
 //! Intervention rules: what fires a case, for managers.
 
 use super::*;
+use crate::extract::Id;
 
 pub struct RuleRow {
     pub id: String,
@@ -187,9 +188,8 @@ pub async fn create_rule(
 pub async fn toggle_rule(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<RuleId>,
 ) -> AppResult<Response> {
-    let id: RuleId = id.parse().map_err(|_| AppError::NotFound)?;
     let r = case_svc::rule(&state.store, &auth, id).await?;
     let mut input = r.data.to_input();
     input.active = !r.data.active;
@@ -200,9 +200,8 @@ pub async fn toggle_rule(
 pub async fn delete_rule(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<RuleId>,
 ) -> AppResult<Response> {
-    let id: RuleId = id.parse().map_err(|_| AppError::NotFound)?;
     case_svc::delete_rule(&state.store, &auth, id).await?;
     Ok(see_other("/interventions/rules"))
 }

@@ -1,6 +1,7 @@
 //! Making a quote and editing its draft: lines from the catalogue, discounts, texts.
 
 use super::*;
+use crate::extract::Id;
 
 #[derive(Deserialize, Default)]
 pub struct NewForm {
@@ -440,10 +441,10 @@ fn product_choices(
 pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<QuoteId>,
 ) -> AppResult<Response> {
     tandem_app::require(svc::may_write(&auth))?;
-    let q = svc::get(&state.store, &auth, quote_id(&id)?).await?;
+    let q = svc::get(&state.store, &auth, id).await?;
     if q.status.edit_refusal().is_some() {
         return Ok(see_other(&format!("/quotes/{}", q.id)));
     }

@@ -1,6 +1,7 @@
 //! The quote and order lists.
 
 use super::*;
+use crate::extract::Id;
 
 pub struct Row {
     pub href: String,
@@ -297,10 +298,9 @@ pub(super) struct OrderPage {
 pub async fn order(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<OrderId>,
 ) -> AppResult<Response> {
     let tr = Tr::new(auth.user.locale);
-    let id: OrderId = id.parse().map_err(|_| AppError::NotFound)?;
     let o = svc::order(&state.store, &auth, id).await?;
     Ok(render(OrderPage {
         layout: Layout::new(&auth, "quotes", tr.t1("order-heading", "number", &o.number))
@@ -314,9 +314,8 @@ pub async fn order(
 pub async fn order_pdf(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<OrderId>,
 ) -> AppResult<Response> {
-    let id: OrderId = id.parse().map_err(|_| AppError::NotFound)?;
     let (name, bytes) = svc::order_pdf(&state.store, &auth, id).await?;
     Ok(crate::api::quotes::pdf_response(&name, bytes))
 }

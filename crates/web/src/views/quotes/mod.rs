@@ -12,7 +12,7 @@ use crate::{
 };
 use askama::Template;
 use axum::{
-    extract::{Multipart, Path, Query, State},
+    extract::{Multipart, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -25,10 +25,6 @@ use tandem_domain::{
     quoting::{self, Clearance, LineInput, QuoteInput, QuoteSettingsInput, Status},
 };
 use tandem_store::quotes::{Filter, OrderFilter, OrderRecord, Quote};
-
-fn quote_id(raw: &str) -> AppResult<QuoteId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
 
 fn status_label(tr: &Tr, s: Status) -> String {
     tr.t(&format!("quote-status-{}", s.as_str().replace('_', "-")))

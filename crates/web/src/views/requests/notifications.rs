@@ -1,6 +1,7 @@
 //! The notification centre and the notification settings.
 
 use super::*;
+use crate::extract::Id;
 
 pub struct NoticeLine {
     pub id: String,
@@ -55,9 +56,8 @@ pub async fn unread(
 pub async fn open_notification(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::NotificationId>,
 ) -> AppResult<Response> {
-    let id: tandem_domain::NotificationId = id.parse().map_err(|_| AppError::NotFound)?;
     notify::mark_read(&state.store, &auth, Some(id)).await?;
     let target = notify::recent(&state.store, &auth)
         .await?

@@ -1,6 +1,7 @@
 //! One request: its deadline, timeline and the actions the viewer may take.
 
 use super::*;
+use crate::extract::Id;
 
 pub struct Entry {
     pub at: String,
@@ -175,17 +176,13 @@ pub struct Notice {
     pub(super) notice: Option<String>,
 }
 
-pub(super) fn request_id(raw: &str) -> AppResult<tandem_domain::RequestId> {
-    raw.parse().map_err(|_| AppError::NotFound.into())
-}
-
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
     Query(n): Query<Notice>,
 ) -> AppResult<Response> {
-    let mut p = show_page(&state, &auth, request_id(&id)?, FormErrors::default()).await?;
+    let mut p = show_page(&state, &auth, id, FormErrors::default()).await?;
     p.layout = p.layout.with_notice(n.notice.as_deref());
     Ok(render(p))
 }
@@ -236,10 +233,9 @@ pub struct ActionForm {
 pub async fn set_status(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
-    let id = request_id(&id)?;
     let Some(status) = Status::parse(&form.status) else {
         return refused(
             &state,
@@ -259,9 +255,8 @@ pub async fn set_status(
 pub async fn claim(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
 ) -> AppResult<Response> {
-    let id = request_id(&id)?;
     match svc::claim(&state.store, &auth, id, state.store.now()).await {
         Ok(_) => Ok(see_other(&format!("/requests/{}?notice=claimed", id.0))),
         Err(e) => refused(&state, &auth, id, e).await,
@@ -271,10 +266,9 @@ pub async fn claim(
 pub async fn assign(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
-    let id = request_id(&id)?;
     let to = match form.assignee_id.trim() {
         "" => None,
         s => match s.parse() {
@@ -300,10 +294,9 @@ pub async fn assign(
 pub async fn set_description(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
-    let id = request_id(&id)?;
     let version = form.version.parse().ok();
     match svc::set_description(
         &state.store,
@@ -323,10 +316,9 @@ pub async fn set_description(
 pub async fn comment(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id<tandem_domain::RequestId>,
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
-    let id = request_id(&id)?;
     match svc::comment(&state.store, &auth, id, &form.text, state.store.now()).await {
         Ok(_) => Ok(see_other(&format!(
             "/requests/{}?notice=commented#timeline",
